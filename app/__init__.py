@@ -1,0 +1,85 @@
+"""Prevent-Hub: the prevention best-practice repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config_name` defaults to $APP_CONFIG, then "development"."""
+    config_name = config_name or os.environ.get("APP_CONFIG") or "development"
+    if config_name not in CONFIGS:
+        raise RuntimeError(f"APP_CONFIG must be one of {', '.join(CONFIGS)}, not {config_name!r}")
+    config_class = CONFIGS[config_name]
+    app = Flask(
+        __name__,
+        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(BASE_DIR / "templates"),
+    )
+    app.config.from_object(config_class)
+    app.config["CONFIG_NAME"] = config_name
+    app.config.update(overrides or {})
+    if config_name == "production" and hasattr(config_class, "check"):
+        config_class.check()  # type: ignore[attr-defined]
+    for key in ("UPLOAD_DIR", "MAIL_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from app import templating
+    from app.errors import init_errors
+    from app.security import init_security
+
+    init_security(app)
+    init_errors(app)
+    templating.init_templating(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model registered before migrations look)
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+
+    from app.accounts.services import load_session_user
+
+    login_manager.user_loader(load_session_user)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.dbsqlite import enable_sqlite_pragmas
+
+        with app.app_context():
+            enable_sqlite_pragmas(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.api.views import bp as api_bp
+    from app.main.views import bp as main_bp
+    from app.measures.views import bp as measures_bp
+    from app.moderation.views import bp as moderation_bp
+
+    for bp in (main_bp, accounts_bp, measures_bp, moderation_bp, api_bp):
+        app.register_blueprint(bp)
+
+    from app.accounts.cli import users_cli
+    from app.demo.cli import demo_cli
+    from app.records.cli import measures_cli
+    from app.search.cli import search_cli
+
+    for group in (users_cli, measures_cli, demo_cli, search_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,6 @@
+"""`flask users …`"""
+
+
+from flask.cli import AppGroup
+
+users_cli = AppGroup("users", help="Manage user accounts.")

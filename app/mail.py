@@ -1,0 +1,35 @@
+"""A small mailer: SMTP when MAIL_SERVER is set, else the log and instance/mail/."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import current_app
+
+from app.dbtypes import utcnow
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        return
+    folder = Path(config["MAIL_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    slug = re.sub(r"[^a-z0-9]+", "-", to.lower())[:60]
+    (folder / f"{stamp}-{slug}.eml").write_bytes(bytes(message))
+    current_app.logger.info("mail to=%s subject=%r\n%s", to, subject, body)

@@ -1,0 +1,6 @@
+"""Imports every model module so SQLAlchemy and Alembic see the whole schema."""
+
+from app.accounts.models import User  # noqa: F401
+from app.measures.models import Attachment, Evaluation, Measure, MeasureRevision  # noqa: F401
+from app.moderation.models import AuditEvent, Notification  # noqa: F401
+from app.search.models import IndexChange  # noqa: F401

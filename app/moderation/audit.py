@@ -1,0 +1,32 @@
+"""Writing audit events and owner notifications, in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.extensions import db
+from app.mail import send_mail
+from app.moderation.models import AuditEvent, Notification
+
+
+def record_event(
+    actor: Any, action: str, object_type: str, object_id: int | None, **details: Any
+) -> AuditEvent:
+    """Append one audit event; `actor` is a User or None for the CLI and the system."""
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+    )
+    db.session.add(event)
+    return event
+
+
+def notify(user: Any, message: str, link: str | None = None) -> None:
+    """Tell a user about something that happened to their work: in the app and by mail."""
+    if user is None:
+        return
+    db.session.add(Notification(user_id=user.id, message=message, link=link))
+    send_mail(user.email, "Prevent-Hub: " + message[:60], f"{message}\n\n{link or ''}".strip())

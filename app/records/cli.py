@@ -1,0 +1,5 @@
+"""`flask measures …`"""
+
+from flask.cli import AppGroup
+
+measures_cli = AppGroup("measures", help="Import, export and generate measure records.")

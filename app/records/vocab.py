@@ -1,0 +1,82 @@
+"""The controlled vocabularies of the record format (spec/measure-record.md)."""
+
+from __future__ import annotations
+
+import pycountry
+
+PREVENTION_LEVELS = ("primary", "secondary", "tertiary")
+TARGET_GROUPS = (
+    "children", "adolescents", "parents_carers", "professionals", "people_at_risk_of_offending",
+    "people_who_have_offended", "general_public", "online_service_providers", "communities",
+)
+SETTINGS = (
+    "school", "early_childhood", "family_home", "online", "community", "health_care",
+    "justice_system", "sport_leisure", "faith_organisation", "residential_care", "workplace",
+)
+ABUSE_FORMS = (
+    "contact_abuse", "intrafamilial_abuse", "online_exploitation", "csam", "grooming",
+    "sextortion", "live_streaming", "trafficking_exploitation", "peer_on_peer",
+)
+DELIVERY = (
+    "in_person_group", "in_person_individual", "online_self_help", "helpline", "campaign",
+    "training", "policy_procedure", "technology_tool",
+)
+PROGRAMME_STATUSES = ("planned", "pilot", "active", "ended")
+COST_LEVELS = ("low", "medium", "high", "unknown")
+DESIGNS = (
+    "rct", "cluster_rct", "quasi_experimental", "interrupted_time_series", "cohort", "pre_post",
+    "qualitative", "process_evaluation", "case_study",
+)
+OUTCOMES = (
+    "knowledge", "attitudes", "skills", "disclosure", "help_seeking", "protective_behaviour",
+    "professional_practice", "risk_factors", "sexual_offending", "recidivism", "victimisation",
+    "wellbeing", "reach", "fidelity",
+)
+EFFECTS = ("positive", "mixed", "no_effect", "negative", "not_reported")
+
+COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
+LANGUAGE_CODES = frozenset(
+    lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")
+)
+EU27 = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+)
+
+# Human labels for enum values, used by forms, facets and pages.
+LABELS = {
+    "people_at_risk_of_offending": "People at risk of offending",
+    "people_who_have_offended": "People who have offended",
+    "parents_carers": "Parents and carers",
+    "csam": "Child sexual abuse material",
+    "rct": "Randomised controlled trial",
+    "cluster_rct": "Cluster randomised trial",
+    "quasi_experimental": "Quasi-experimental",
+    "interrupted_time_series": "Interrupted time series",
+    "pre_post": "Pre–post",
+    "no_effect": "No effect",
+    "not_reported": "Not reported",
+    "peer_on_peer": "Peer-on-peer abuse",
+    "online_self_help": "Online self-help",
+    "in_person_group": "In person, group",
+    "in_person_individual": "In person, individual",
+}
+
+
+def label(value: str | None) -> str:
+    """'sport_leisure' -> 'Sport leisure', with the exceptions above."""
+    if value is None:
+        return ""
+    if value in LABELS:
+        return LABELS[value]
+    return value.replace("_", " ").capitalize()
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def language_name(code: str) -> str:
+    lang = pycountry.languages.get(alpha_2=code)
+    return lang.name if lang else code

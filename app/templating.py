@@ -1,0 +1,64 @@
+"""Jinja filters and globals: labels for vocabularies, sanitised Markdown, dates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import nh3
+from flask import Flask
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from app.records import vocab
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
+    "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "hr",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML, then sanitised with nh3: raw HTML and scripts never get through.
+
+    Headings are shifted down one level so a description never competes with the page's h1.
+    """
+    if not text:
+        return Markup("")
+    html = _markdown.render(text)
+    for level in range(5, 0, -1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(
+            f"</h{level}>", f"</h{level + 1}>"
+        )
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return Markup(clean)
+
+
+def format_date(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def init_templating(app: Flask) -> None:
+    from app.accounts import policies as account_policies
+    from app.measures import policies as measure_policies
+
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        label=vocab.label,
+        country=vocab.country_name,
+        language=vocab.language_name,
+        date=format_date,
+    )
+    app.jinja_env.globals.update(
+        vocab=vocab,
+        policies=measure_policies,
+        account_policies=account_policies,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,231 @@
+"""Shared fixtures: an app on a real database (SQLite by default, PostgreSQL when
+DATABASE_URL points at one), a client, a CLI runner, and small factories.
+
+With DATABASE_URL=postgresql://…/NAME the suite creates a fresh database beside NAME for the
+run and drops it afterwards, so it never touches the data in NAME.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.accounts.models import Role, User, UserStatus
+from app.extensions import db, limiter
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def _postgres_test_database(url: str) -> Iterator[str]:
+    base = make_url(url)
+    name = f"prevent_hub_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        yield from _postgres_test_database(url)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Settings for every test app; a test needing others builds its own with make_app."""
+    base = tmp_path_factory.mktemp("instance")
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(base / "uploads"),
+        "MAIL_DIR": str(base / "mail"),
+        "SEARCH_INDEX_DIR": str(base / "search_index"),
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture(scope="session")
+def make_app(app_config: dict[str, Any]):
+    def make(**overrides: Any):
+        return create_app("testing", {**app_config, **overrides})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def _schema_app(make_app):
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        # measures <-> measure_revisions point at each other: break the cycle first.
+        conn.execute(text("UPDATE measures SET published_revision_id = NULL, "
+                          "working_revision_id = NULL"))
+        for table in reversed(tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture()
+def app(_schema_app):
+    with _schema_app.app_context():
+        limiter.reset()
+        yield _schema_app
+        db.session.rollback()
+        db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories -------------------------------------------------------------------------------
+
+
+def make_user(
+    role: Role | str = Role.PRACTITIONER,
+    *,
+    email: str | None = None,
+    status: UserStatus = UserStatus.ACTIVE,
+    organisation: str = "Org A",
+    country: str = "DE",
+    password: str = TEST_PASSWORD,
+) -> User:
+    from app.accounts.passwords import hash_password
+
+    role = Role(role)
+    user = User(
+        email=email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.org",
+        name=f"Test {role.value.title()}",
+        password_hash=hash_password(password),
+        role=role,
+        status=status,
+        country=country,
+        organisation=organisation,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def sample_record(**overrides: Any) -> dict[str, Any]:
+    """A small valid record; keyword arguments replace keys (None removes one)."""
+    record: dict[str, Any] = {
+        "title": "Safe Together school programme",
+        "summary": "A ten-session classroom programme teaching children body safety and how to "
+        "tell a trusted adult.",
+        "description": "## Approach\nTeachers deliver ten *interactive* sessions.",
+        "countries": ["DE", "AT"],
+        "text_language": "en",
+        "languages": ["de", "en"],
+        "prevention_level": "primary",
+        "target_groups": ["children"],
+        "settings": ["school"],
+        "abuse_forms": ["contact_abuse"],
+        "delivery": ["in_person_group"],
+        "age_min": 6,
+        "age_max": 10,
+        "organisation": "Org A",
+        "start_year": 2015,
+        "status": "active",
+        "evaluations": [
+            {
+                "design": "rct",
+                "year": 2019,
+                "country": "DE",
+                "sample_size": 400,
+                "attrition_pct": 10,
+                "follow_up_months": 12,
+                "independent": True,
+                "peer_reviewed": True,
+                "outcomes": ["disclosure", "knowledge"],
+                "effect": "positive",
+                "findings": "Children in the programme disclosed more and knew more.",
+                "citation": "Evaluation report, University of Example, 2019",
+            }
+        ],
+    }
+    for key, value in overrides.items():
+        if value is None:
+            record.pop(key, None)
+        else:
+            record[key] = value
+    return record
+
+
+def make_measure(owner: User | None = None, *, publish: bool = False, **overrides: Any):
+    """A measure created through the services, optionally submitted and published."""
+    from app.measures.services import create_measure, make_revision_public, submit_measure
+    from app.records.schema import validate_record
+
+    record = validate_record(sample_record(**overrides))
+    measure = create_measure(owner, record, owner=owner)
+    if publish:
+        submit_measure(None, measure)
+        make_revision_public(measure, measure.working_revision)
+    db.session.commit()
+    return measure
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email: User | str, password: str = TEST_PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self._client.post(
+            "/account/login", data={"email": email, "password": password}
+        )
+
+    def logout(self):
+        return self._client.post("/account/logout")
+
+
+@pytest.fixture()
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

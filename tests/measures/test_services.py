@@ -1,0 +1,77 @@
+"""Measure services: drafts, submission, revisions of published measures, evidence caching."""
+
+import pytest
+
+from app.exceptions import InvalidTransition, PermissionDenied
+from app.extensions import db
+from app.measures.models import MeasureStatus, RevisionState
+from app.measures.services import start_revision, submit_measure, update_measure
+from app.moderation.models import AuditEvent
+from app.records.schema import RecordInvalid, validate_record
+from tests.conftest import make_measure, make_user, sample_record
+
+
+def test_create_measure_stores_a_draft_with_evidence_and_audit(app):
+    owner = make_user()
+    measure = make_measure(owner)
+    assert measure.status == MeasureStatus.DRAFT
+    revision = measure.working_revision
+    assert revision.state == RevisionState.DRAFT
+    assert revision.countries == ["DE", "AT"]
+    assert revision.evaluations[0].outcomes == ["disclosure", "knowledge"]
+    assert revision.evidence_level == measure.evidence_level >= 3
+    actions = db.session.scalars(db.select(AuditEvent.action)).all()
+    assert actions == ["measure.created"]
+
+
+def test_language_is_detected_when_the_record_lacks_it(app):
+    measure = make_measure(
+        make_user(),
+        text_language=None,
+        title="Kein Täter werden",
+        summary="Ein vertrauliches Therapieangebot für Menschen, die sich sexuell zu Kindern "
+        "hingezogen fühlen und keine Übergriffe begehen wollen.",
+    )
+    assert measure.working_revision.text_language == "de"
+
+
+def test_editing_a_published_measure_makes_a_new_revision_and_keeps_the_published_one(app):
+    owner = make_user()
+    measure = make_measure(owner, publish=True)
+    published = measure.published_revision
+    record = validate_record(sample_record(title="Safe Together, second edition"))
+    revision = update_measure(owner, measure, record)
+    db.session.commit()
+    assert revision.number == 2
+    assert measure.published_revision is published
+    assert published.title == "Safe Together school programme"
+    assert measure.status == MeasureStatus.PUBLISHED
+    submit_measure(owner, measure)
+    assert revision.state == RevisionState.SUBMITTED
+    assert measure.status == MeasureStatus.PUBLISHED
+
+
+def test_submitted_revision_cannot_be_edited(app):
+    owner = make_user()
+    measure = make_measure(owner)
+    submit_measure(owner, measure)
+    with pytest.raises(PermissionDenied):
+        update_measure(owner, measure, validate_record(sample_record()))
+
+
+def test_someone_else_cannot_edit_a_draft(app):
+    measure = make_measure(make_user())
+    with pytest.raises(PermissionDenied):
+        update_measure(make_user(), measure, validate_record(sample_record()))
+
+
+def test_external_id_must_be_unique(app):
+    make_measure(make_user(), external_id="x-1")
+    with pytest.raises(RecordInvalid) as info:
+        make_measure(make_user(), external_id="x-1")
+    assert info.value.errors[0].key == "external_id"
+
+
+def test_new_revision_needs_a_published_measure(app):
+    with pytest.raises(InvalidTransition):
+        start_revision(None, make_measure(make_user()))
