@@ -72,8 +72,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.measures.views import bp as measures_bp
     from app.moderation.views import bp as moderation_bp
+    from app.search.views import bp as search_bp
 
-    for bp in (main_bp, accounts_bp, measures_bp, moderation_bp, api_bp):
+    for bp in (main_bp, accounts_bp, measures_bp, moderation_bp, search_bp, api_bp):
         app.register_blueprint(bp)
 
     from app.accounts.cli import users_cli
