@@ -55,6 +55,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
     SECRET_KEY = "testing-secret"
+    # Cheap hashing: the suite creates hundreds of users; production keeps argon2's defaults.
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ProductionConfig(Config):

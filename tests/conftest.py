@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -215,11 +216,15 @@ class AuthActions:
 
     def login(self, user_or_email: User | str, password: str = TEST_PASSWORD):
         email = getattr(user_or_email, "email", user_or_email)
+        # The test's app context outlives requests, so Flask-Login's cached user in `g` would
+        # otherwise survive a change of user.
+        g.pop("_login_user", None)
         return self._client.post(
             "/account/login", data={"email": email, "password": password}
         )
 
     def logout(self):
+        g.pop("_login_user", None)
         return self._client.post("/account/logout")
 
 

@@ -226,7 +226,9 @@ class Evaluation(db.Model):
 
     revision: Mapped[MeasureRevision] = relationship(back_populates="evaluations")
     attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="evaluation", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="evaluation",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="Attachment.id",
     )
 

@@ -49,6 +49,7 @@ def can_submit_measure(user: Any, measure: Measure) -> bool:
     working = measure.working_revision
     return (
         (is_owner(user, measure) or is_moderator(user))
+        and measure.status not in (MeasureStatus.REJECTED, MeasureStatus.ARCHIVED)
         and working is not None
         and working.state == RevisionState.DRAFT
     )

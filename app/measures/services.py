@@ -6,6 +6,7 @@ state forbids it, and RecordInvalid (from app.records.schema) for bad content.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from app.measures.models import (
     MeasureStatus,
     RevisionState,
 )
+from app.measures.uploads import CheckedReport, store_report
 from app.moderation.audit import record_event
 from app.records.language import detect_language
 from app.records.mapping import apply_record, evidence_inputs
@@ -127,8 +129,9 @@ def _copy_attachment(attachment: Attachment) -> Attachment:
     )
 
 
-def update_measure(actor: Any, measure: Measure, record: dict[str, Any], *, source: str = "form"
-                   ) -> MeasureRevision:
+def update_measure(
+    actor: Any, measure: Measure, record: dict[str, Any], *, source: str = "form"
+) -> MeasureRevision:
     """Save new content: into the draft, or into a new revision of a published measure."""
     if actor is not None and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied("You cannot edit this measure in its current state.")
@@ -154,6 +157,8 @@ def submit_measure(actor: Any, measure: Measure) -> MeasureRevision:
     """Send the draft revision to the moderators."""
     if actor is not None and not policies.can_submit_measure(actor, measure):
         raise PermissionDenied("Only the owner can submit this draft.")
+    if measure.status in (MeasureStatus.REJECTED, MeasureStatus.ARCHIVED):
+        raise InvalidTransition(f"A {measure.status.value} measure cannot be submitted.")
     revision = measure.working_revision
     if revision is None or revision.state != RevisionState.DRAFT:
         raise InvalidTransition("There is no draft to submit.")
@@ -195,3 +200,161 @@ def measures_owned_by(user: Any) -> list[Measure]:
             select(Measure).where(Measure.owner_id == user.id).order_by(Measure.updated_at.desc())
         )
     )
+
+
+# --- the web form: saving with report changes -----------------------------------------------
+
+
+@dataclass
+class EvaluationRow:
+    """What the form says about one evaluation besides its record fields.
+
+    `source_id` is the id of the evaluation the row was filled from (in the revision the form
+    showed), so reports stay with their evaluation when rows above it are removed.
+    """
+
+    source_id: int | None = None
+    new_report: CheckedReport | None = None
+    remove_reports: list[str] = field(default_factory=list)
+
+
+def save_measure(
+    actor: Any,
+    measure: Measure | None,
+    record: dict[str, Any],
+    rows: list[EvaluationRow],
+    *,
+    submit: bool = False,
+) -> Measure:
+    """Create or update a measure from the web form, apply report changes, maybe submit.
+
+    `record` is validated; `rows` match its evaluations one to one. Editing a published
+    measure works on a new revision (the published one stays as it is). Raises
+    PermissionDenied, InvalidTransition or RecordInvalid like create/update/submit_measure.
+    """
+    if len(rows) != len(record.get("evaluations") or []):
+        raise ValueError("one row per evaluation")
+    if measure is None:
+        measure = create_measure(actor, record)
+        revision = measure.working_revision
+    else:
+        if actor is not None and not policies.can_edit_measure(actor, measure):
+            raise PermissionDenied("You cannot edit this measure in its current state.")
+        revision = _working_revision_in_row_order(actor, measure, rows)
+        # Rows without an evaluation yet are empty Evaluation objects until apply_record fills
+        # them: no flush may happen before that.
+        with db.session.no_autoflush:
+            update_measure(actor, measure, record)
+    assert revision is not None
+    for evaluation, row in zip(revision.evaluations, rows, strict=True):
+        for sha256 in row.remove_reports:
+            remove_report(actor, evaluation, sha256)
+        if row.new_report is not None:
+            attach_report(actor, evaluation, row.new_report)
+    refresh_evidence(revision)  # "has_report" counts for verifiability
+    db.session.flush()
+    if submit:
+        submit_measure(actor, measure)
+    return measure
+
+
+def _working_revision_in_row_order(
+    actor: Any, measure: Measure, rows: list[EvaluationRow]
+) -> MeasureRevision:
+    """The draft to write into, its evaluations lined up with the form's rows.
+
+    apply_record keeps evaluations (and their reports) by position; putting each row's own
+    evaluation at its position makes reports follow their evaluation, and an evaluation whose
+    row was removed is dropped with its reports.
+    """
+    revision = measure.working_revision
+    if revision is None:
+        shown = measure.published_revision
+        revision = start_revision(actor, measure)
+        assert shown is not None
+        # The form showed the published revision: its evaluation ids map to the copies.
+        by_id = {
+            old.id: new for old, new in zip(shown.evaluations, revision.evaluations, strict=True)
+        }
+    else:
+        by_id = {e.id: e for e in revision.evaluations}
+    ordered: list[Evaluation] = []
+    with db.session.no_autoflush:
+        for row in rows:
+            evaluation = by_id.pop(row.source_id, None) if row.source_id is not None else None
+            ordered.append(evaluation if evaluation is not None else Evaluation())
+        revision.evaluations = ordered
+    return revision
+
+
+def _check_draft_evaluation(actor: Any, evaluation: Evaluation) -> Measure:
+    revision = evaluation.revision
+    measure = revision.measure
+    if actor is not None and not policies.can_edit_measure(actor, measure):
+        raise PermissionDenied("You cannot change the reports of this measure.")
+    if revision is not measure.working_revision or revision.state != RevisionState.DRAFT:
+        raise InvalidTransition("Reports can only be changed on a draft.")
+    return measure
+
+
+def attach_report(actor: Any, evaluation: Evaluation, report: CheckedReport) -> Attachment | None:
+    """Store a checked PDF and attach it to a draft's evaluation (once per evaluation).
+
+    Returns None when the evaluation already has this file. Raises PermissionDenied or
+    InvalidTransition. The caller refreshes the evidence level once all changes are made.
+    """
+    measure = _check_draft_evaluation(actor, evaluation)
+    if any(a.sha256 == report.sha256 for a in evaluation.attachments):
+        return None
+    store_report(report)
+    attachment = Attachment(
+        sha256=report.sha256,
+        filename=report.filename,
+        size_bytes=report.size_bytes,
+        page_count=report.page_count,
+        text=report.text,
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    evaluation.attachments.append(attachment)
+    record_event(
+        actor, "report.attached", "measure", measure.id,
+        evaluation=evaluation.position, filename=report.filename, sha256=report.sha256,
+        size_bytes=report.size_bytes,
+    )  # fmt: skip
+    return attachment
+
+
+def remove_report(actor: Any, evaluation: Evaluation, sha256: str) -> bool:
+    """Detach a report from a draft's evaluation; False when it has no such report.
+
+    The file stays under UPLOAD_DIR: other revisions (the published one) may use it too.
+    Raises PermissionDenied or InvalidTransition.
+    """
+    measure = _check_draft_evaluation(actor, evaluation)
+    attachment = next((a for a in evaluation.attachments if a.sha256 == sha256), None)
+    if attachment is None:
+        return False
+    evaluation.attachments.remove(attachment)
+    record_event(
+        actor, "report.removed", "measure", measure.id,
+        evaluation=evaluation.position, filename=attachment.filename, sha256=sha256,
+    )  # fmt: skip
+    return True
+
+
+def visible_attachment(user: Any, measure: Measure, attachment_id: int) -> Attachment | None:
+    """The attachment if it belongs to a revision of `measure` that `user` may see."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        return None
+    revision = attachment.evaluation.revision
+    if revision.measure_id != measure.id:
+        return None
+    if revision is measure.public_revision:
+        return attachment
+    if policies.can_view_working_revision(user, measure) and revision in (
+        measure.working_revision,
+        measure.published_revision,
+    ):
+        return attachment
+    return None

@@ -1,15 +1,295 @@
-"""Measure pages: submit, edit, my measures, the public measure page."""
+"""Measure pages: submit and edit (one form), my measures, the measure page, report downloads."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from app.evidence.rules import LEVEL_NAMES
+from app.exceptions import InvalidTransition, PermissionDenied
+from app.extensions import db
+from app.measures import policies, services
+from app.measures.forms import (
+    EU_COUNTRY_CHOICES,
+    EU_LANGUAGE_CHOICES,
+    MeasureForm,
+    row_is_blank,
+    row_source,
+)
+from app.measures.models import Measure, MeasureRevision
+from app.measures.uploads import ReportRejected, check_report, describe_size, report_path
+from app.records.schema import MAX_EVALUATIONS, FieldError, RecordInvalid, validate_record
+from app.security import public
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 
 
+@bp.record_once
+def _template_globals(state: Any) -> None:
+    # The evidence macros (templates/evidence/_evidence.html) name every rung of the ladder.
+    state.app.jinja_env.globals.setdefault("evidence_level_names", LEVEL_NAMES)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return (
+        render_template(
+            "measures/too_large.html",
+            report_limit=describe_size(current_app.config["MAX_REPORT_BYTES"]),
+            request_limit=describe_size(limit),
+        ),
+        413,
+    )
+
+
+# --- the form --------------------------------------------------------------------------------
+
+
 @bp.route("/new", methods=["GET", "POST"])
-def new():
-    return "new"
+def new() -> Any:
+    if not policies.can_submit_measures(current_user):
+        abort(403, "Your account cannot submit measures.")
+    form = MeasureForm()
+    if request.method == "GET":
+        form.organisation.data = current_user.organisation
+        form.add_evaluation()  # one empty row to start with; left empty, it is ignored
+    return _form_page(form, None)
+
+
+@bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
+def edit(measure_id: int) -> Any:
+    measure = _visible_measure_or_404(measure_id)
+    if not policies.can_edit_measure(current_user, measure):
+        abort(403, "This measure cannot be edited now: it is waiting for moderation, or closed.")
+    form = (
+        MeasureForm()
+        if request.method == "POST"
+        else MeasureForm.for_revision(measure.current_revision)
+    )
+    return _form_page(form, measure)
+
+
+def _form_page(form: MeasureForm, measure: Measure | None) -> Any:
+    """GET shows the form; POST adds/removes a row, or validates and saves."""
+    shown = measure.current_revision if measure is not None else None
+    form.set_report_choices({e.id: e for e in shown.evaluations} if shown else {})
+    action = request.form.get("action", "save")
+    notice, extra_errors = None, []
+    if request.method == "POST" and action == "add":
+        if len(form.evaluations.entries) >= MAX_EVALUATIONS:
+            notice = f"A measure can have at most {MAX_EVALUATIONS} evaluations."
+        else:
+            form.add_evaluation()
+            notice = "An evaluation row was added at the end. Nothing has been saved yet."
+        notice += _reselect_files_notice(form)
+    elif request.method == "POST" and action.startswith("remove-"):
+        position = action.removeprefix("remove-")
+        if position.isdigit() and form.remove_evaluation(int(position)):
+            notice = "The evaluation was removed from the form. Nothing has been saved yet."
+            notice += _reselect_files_notice(form)
+    elif request.method == "POST":
+        result = _validate_and_save(form, measure, submit=action == "submit")
+        if isinstance(result, Measure):
+            message = "Submitted for review." if action == "submit" else "Draft saved."
+            flash(message, "success")
+            return redirect(_measure_url(result))
+        extra_errors = result
+    return render_template(
+        "measures/form.html",
+        form=form,
+        measure=measure,
+        notice=notice,
+        extra_errors=extra_errors,
+        max_report=describe_size(current_app.config["MAX_REPORT_BYTES"]),
+        max_report_bytes=current_app.config["MAX_REPORT_BYTES"],
+        form_eu_count=len(EU_COUNTRY_CHOICES),
+        form_eu_language_count=len(EU_LANGUAGE_CHOICES),
+    )
+
+
+def _validate_and_save(
+    form: MeasureForm, measure: Measure | None, *, submit: bool
+) -> Measure | list[FieldError]:
+    """Save when the whole form is valid; otherwise put the errors on the form."""
+    form.validate()
+    record, positions = form.to_record()
+    left: list[FieldError] = []
+    try:
+        record = validate_record(record)
+    except RecordInvalid as invalid:
+        left = form.show_errors(invalid.errors, positions)
+    rows = _evaluation_rows(form, positions)
+    if form.error_items() or left:
+        _ask_for_files_again(form)
+        return left
+    try:
+        saved = services.save_measure(current_user, measure, record, rows, submit=submit)
+        db.session.commit()
+    except RecordInvalid as invalid:  # an external id already used by another measure
+        db.session.rollback()
+        left = form.show_errors(invalid.errors, positions)
+        _ask_for_files_again(form)
+        return left
+    except PermissionDenied as denied:
+        db.session.rollback()
+        abort(403, str(denied))
+    except InvalidTransition as invalid:
+        db.session.rollback()
+        abort(409, str(invalid))
+    return saved
+
+
+def _evaluation_rows(form: MeasureForm, positions: list[int]) -> list[services.EvaluationRow]:
+    """Check each chosen report; a refused one gets its reason on its row's report field."""
+    rows = []
+    for position in positions:
+        row = form.evaluations.entries[position].form
+        report = None
+        upload = row.report.data
+        if upload:
+            try:
+                report = check_report(upload.stream, upload.filename)
+            except ReportRejected as rejected:
+                row.report.errors = [*row.report.errors, str(rejected)]
+        rows.append(
+            services.EvaluationRow(
+                source_id=row_source(row),
+                new_report=report,
+                remove_reports=[str(v) for v in row.remove_reports.data or []],
+            )
+        )
+    return rows
+
+
+def _ask_for_files_again(form: MeasureForm) -> None:
+    # Files are stored only when the whole form is saved, and a browser cannot refill a file
+    # input: say so on every row where one was chosen and accepted.
+    for entry in form.evaluations:
+        row = entry.form
+        if row.report.data and not row.report.errors and not row_is_blank(row):
+            row.report_notice = (
+                f"You chose “{row.report.data.filename}”: choose it again before saving, "
+                "as files are only kept when the whole form is saved."
+            )
+
+
+def _reselect_files_notice(form: MeasureForm) -> str:
+    if any(entry.form.report.data for entry in form.evaluations):
+        return " Choose report files again: they are only kept when the form is saved."
+    return ""
+
+
+def _measure_url(measure: Measure) -> str:
+    if measure.working_revision is not None and measure.published_revision is not None:
+        return url_for("measures.show", measure_id=measure.id, revision="working")
+    return url_for("measures.show", measure_id=measure.id)
+
+
+# --- my measures, submit -----------------------------------------------------------------------
 
 
 @bp.get("/mine")
-def mine():
-    return "mine"
+def mine() -> str:
+    measures = services.measures_owned_by(current_user)
+    return render_template("measures/mine.html", measures=measures)
+
+
+@bp.post("/<int:measure_id>/submit")
+def submit(measure_id: int) -> Response:
+    measure = _visible_measure_or_404(measure_id)
+    try:
+        services.submit_measure(current_user, measure)
+        db.session.commit()
+    except PermissionDenied as denied:
+        db.session.rollback()
+        abort(403, str(denied))
+    except InvalidTransition as invalid:
+        db.session.rollback()
+        abort(409, str(invalid))
+    flash("Submitted for review. The moderators will look at it.", "success")
+    return redirect(_measure_url(measure))
+
+
+# --- the measure page and its reports -------------------------------------------------------------
+
+
+@bp.get("/<int:measure_id>")
+@public
+def show(measure_id: int) -> str:
+    measure = _visible_measure_or_404(measure_id)
+    may_see_working = policies.can_view_working_revision(current_user, measure)
+    revision = measure.public_revision
+    if revision is None or (
+        may_see_working
+        and request.args.get("revision") == "working"
+        and measure.working_revision is not None
+    ):
+        revision = measure.current_revision
+    if revision is None:
+        abort(404)
+    return render_template(
+        "measures/show.html",
+        measure=measure,
+        revision=revision,
+        evidence=_evidence_of(revision),
+        may_see_working=may_see_working,
+        showing_published=revision is measure.published_revision,
+    )
+
+
+@bp.get("/<int:measure_id>/reports/<int:attachment_id>")
+@public
+def download_report(measure_id: int, attachment_id: int) -> Response:
+    measure = _visible_measure_or_404(measure_id)
+    attachment = services.visible_attachment(current_user, measure, attachment_id)
+    if attachment is None:
+        abort(404)
+    path = report_path(attachment.sha256)
+    if not path.is_file():
+        abort(404, "The report file is missing from the server.")
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0 if measure.public_revision is None else 3600,
+    )
+    if measure.public_revision is None or attachment.evaluation.revision is not (
+        measure.public_revision
+    ):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _visible_measure_or_404(measure_id: int) -> Measure:
+    # Someone who may not see a measure learns nothing, not even that it exists.
+    measure = db.session.get(Measure, measure_id)
+    if measure is None or not policies.can_view_measure(current_user, measure):
+        abort(404)
+    return measure
+
+
+def _evidence_of(revision: MeasureRevision) -> dict[str, Any]:
+    evidence = dict(revision.evidence or {})
+    evidence.update(
+        level=revision.evidence_level,
+        label=revision.evidence_label,
+        harm_flag=revision.harm_flag,
+        ruleset=evidence.get("ruleset") or revision.evidence_ruleset,
+    )
+    return evidence

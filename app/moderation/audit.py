@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
+
 from app.extensions import db
 from app.mail import send_mail
 from app.moderation.models import AuditEvent, Notification
@@ -29,4 +31,8 @@ def notify(user: Any, message: str, link: str | None = None) -> None:
     if user is None:
         return
     db.session.add(Notification(user_id=user.id, message=message, link=link))
-    send_mail(user.email, "Prevent-Hub: " + message[:60], f"{message}\n\n{link or ''}".strip())
+    subject = " ".join(message.split())[:70]  # a header must be one line
+    url = link or ""
+    if url.startswith("/") and has_request_context():
+        url = request.host_url.rstrip("/") + url
+    send_mail(user.email, f"Prevent-Hub: {subject}", f"{message}\n\n{url}".strip())

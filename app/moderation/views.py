@@ -1,10 +1,249 @@
-"""Moderation pages: the queue, the review page, the audit log."""
+"""Moderation pages: the queue, the expert-review list, the review page, the audit log.
 
-from flask import Blueprint
+Every page is for moderators and admins only (403 for other signed-in users; the deny-by-default
+rule of app.security sends anonymous visitors to sign in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.dbtypes import utcnow
+from app.exceptions import InvalidTransition, PermissionDenied
+from app.extensions import db
+from app.measures.models import Measure
+from app.moderation import diff, policies, services
+from app.moderation.forms import AuditFilterForm, QueueFilterForm, TransitionForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class ActionText:
+    heading: str
+    button: str
+    comment_label: str
+    hint: str
+    done: str
+    danger: bool = False
+
+
+ACTION_TEXT: dict[str, ActionText] = {
+    "publish": ActionText(
+        "Publish",
+        "Publish this revision",
+        "Comment for the owner",
+        "Why it can be published; the owner receives this comment.",
+        "Published. The owner has been told.",
+    ),
+    "request_changes": ActionText(
+        "Request changes",
+        "Send back for changes",
+        "What should the owner change?",
+        "The revision goes back to the owner as a draft with this comment.",
+        "Sent back to the owner for changes.",
+    ),
+    "reject": ActionText(
+        "Reject",
+        "Reject this revision",
+        "Reason for rejecting",
+        "The owner receives this reason. A published measure stays published.",
+        "Rejected. The owner has been told.",
+        danger=True,
+    ),
+    "archive": ActionText(
+        "Archive",
+        "Archive this measure",
+        "Reason for archiving",
+        "The measure leaves public view and search; the owner receives this reason.",
+        "Archived. It is no longer public.",
+        danger=True,
+    ),
+    "confirm_evidence": ActionText(
+        "Confirm the evidence level",
+        "Confirm the evidence level",
+        "What did you check?",
+        "Confirming records that the computed level matches the studies. It does not change it.",
+        "Evidence level confirmed.",
+    ),
+    "flag_evidence": ActionText(
+        "Flag for expert review",
+        "Flag for expert review",
+        "What should the expert look at?",
+        "The measure goes on the expert-review list. The level is not changed by hand.",
+        "Flagged for expert review.",
+    ),
+}
+
+
+def action_slug(action: str) -> str:
+    """URL form of an action name: request_changes -> request-changes."""
+    return action.replace("_", "-")
+
+
+_ACTIONS_BY_SLUG = {action_slug(a): a for a in policies.ACTIONS}
+
+
+def days_ago(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return ""
+    days = ((now or utcnow()) - moment).days
+    if days <= 0:
+        return "today"
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "action_text": ACTION_TEXT,
+        "action_slug": action_slug,
+        "days_ago": days_ago,
+        "display_value": diff.display_value,
+        "field_label": diff.field_label,
+        "evaluation_title": diff.evaluation_title,
+        "moderation_policies": policies,
+    }
+
+
+def _require(allowed: Callable[[Any], bool]) -> None:
+    if not allowed(current_user):
+        abort(403)
+
+
+def _page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _filter_args() -> dict[str, str]:
+    """The current filters, for pagination links."""
+    return {k: v for k, v in request.args.items() if k != "page" and v}
 
 
 @bp.get("/")
 def queue():
-    return "queue"
+    _require(policies.can_moderate)
+    form = QueueFilterForm(request.args)
+    if not form.validate():
+        return render_template("moderation/queue.html", form=form, page=None), 400
+    filters = services.QueueFilters(
+        state=form.state.data,
+        country=form.country.data or None,
+        older_than_days=int(form.older_than.data) if form.older_than.data else None,
+    )
+    page = db.paginate(
+        services.queue_select(current_user, filters),
+        page=_page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "moderation/queue.html", form=form, page=page, filter_args=_filter_args(), now=utcnow()
+    )
+
+
+@bp.get("/expert-review")
+def expert_review():
+    _require(policies.can_moderate)
+    page = db.paginate(
+        services.expert_review_select(current_user),
+        page=_page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template("moderation/expert_review.html", page=page, filter_args={})
+
+
+@bp.get("/measures/<int:measure_id>")
+def review(measure_id: int):
+    _require(policies.can_moderate)
+    return _render_review(db.get_or_404(Measure, measure_id))
+
+
+def _decision_form(action: str, *, from_request: bool = False) -> TransitionForm:
+    """The form of one action. Every form posts `comment`; ids differ so labels stay unique."""
+    form = TransitionForm() if from_request else TransitionForm(formdata=None)
+    comment = form.comment
+    comment.id = f"{action_slug(action)}-comment"
+    comment.label.field_id = comment.id
+    comment.label.text = ACTION_TEXT[action].comment_label
+    comment.description = ACTION_TEXT[action].hint
+    return form
+
+
+def _render_review(
+    measure: Measure, submitted: dict[str, TransitionForm] | None = None, error: str | None = None
+) -> str:
+    submitted = submitted or {}
+    forms = {action: submitted.get(action) or _decision_form(action) for action in policies.ACTIONS}
+    return render_template(
+        "moderation/review.html",
+        review=services.prepare_review(current_user, measure),
+        forms=forms,
+        failed=next(iter(submitted), None),
+        error=error,
+        now=utcnow(),
+    )
+
+
+@bp.post("/measures/<int:measure_id>/<action>")
+def transition(measure_id: int, action: str):
+    _require(policies.can_moderate)
+    name = _ACTIONS_BY_SLUG.get(action)
+    if name is None:
+        abort(404)
+    # Locked so that two moderators deciding at once are serialised (PostgreSQL; SQLite
+    # serialises writers anyway).
+    measure = db.session.get(Measure, measure_id, with_for_update=True)
+    if measure is None:
+        abort(404)
+    form = _decision_form(name, from_request=True)
+    if not form.validate_on_submit():
+        return _render_review(measure, {name: form}), 422
+    try:
+        services.TRANSITIONS[name](current_user, measure, form.comment.data)
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except InvalidTransition as exc:
+        db.session.rollback()
+        return _render_review(measure, error=str(exc)), 409
+    except services.CommentRequired as exc:
+        db.session.rollback()
+        form.comment.errors = [str(exc)]
+        return _render_review(measure, {name: form}), 422
+    db.session.commit()
+    flash(ACTION_TEXT[name].done, "success")
+    return redirect(url_for(".review", measure_id=measure_id))
+
+
+@bp.get("/audit")
+def audit_log():
+    _require(policies.can_read_audit_log)
+    actions, object_types = services.audit_vocabulary()
+    form = AuditFilterForm(request.args, actions, object_types)
+    if not form.validate():
+        return render_template("moderation/audit_log.html", form=form, page=None), 400
+    filters = services.AuditFilters(
+        action=form.action.data or None,
+        actor_email=form.actor.data or None,
+        object_type=form.object_type.data or None,
+        object_id=form.object_id.data,
+    )
+    page = db.paginate(
+        services.audit_select(current_user, filters),
+        page=_page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "moderation/audit_log.html", form=form, page=page, filter_args=_filter_args()
+    )

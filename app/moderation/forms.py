@@ -1,0 +1,133 @@
+"""Moderation forms: a decision with its comment, and the filters of the queue and audit log."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Form, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+
+from app.moderation.services import COMMENT_MAX_LENGTH
+from app.records import vocab
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ListedChoiceField(SelectField):
+    """A select whose refusal of an unlisted value says what to do about it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", "Choose one of the listed options.")
+        super().__init__(*args, **kwargs)
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a whole number, like 42.") from None
+
+    def pre_validate(self, form: Form) -> None:
+        # Text that is no number gets that one message, not a range complaint as well.
+        if self.process_errors:
+            raise StopValidation()
+
+
+class TransitionForm(FlaskForm):
+    """One moderator decision and the comment the owner and the audit log read."""
+
+    comment = TextAreaField(
+        "Comment",
+        filters=[_strip],
+        validators=[
+            DataRequired("Write a comment: the owner and the audit log read it."),
+            Length(max=COMMENT_MAX_LENGTH, message="Keep the comment to %(max)d characters."),
+        ],
+    )
+
+
+QUEUE_STATE_CHOICES = [
+    SelectChoice("submitted", "Submitted: waiting for a decision"),
+    SelectChoice("draft", "Draft (being written or sent back for changes)"),
+    SelectChoice("published", "Published"),
+    SelectChoice("rejected", "Rejected"),
+    SelectChoice("archived", "Archived"),
+    SelectChoice("all", "All states"),
+]
+AGE_CHOICES = [
+    SelectChoice("", "Any time"),
+    SelectChoice("7", "More than 7 days ago"),
+    SelectChoice("30", "More than 30 days ago"),
+    SelectChoice("90", "More than 90 days ago"),
+]
+
+
+def country_choices() -> list[SelectChoice]:
+    """EU Member States first, then the other countries, each by name."""
+    eu = sorted(vocab.EU27, key=vocab.country_name)
+    others = sorted(vocab.COUNTRY_CODES - set(vocab.EU27), key=vocab.country_name)
+    return [
+        SelectChoice("", "Any country"),
+        *(SelectChoice(c, vocab.country_name(c), optgroup="EU Member States") for c in eu),
+        *(SelectChoice(c, vocab.country_name(c), optgroup="Other countries") for c in others),
+    ]
+
+
+class QueueFilterForm(Form):
+    """GET parameters of the queue; a plain Form, as filters change nothing."""
+
+    state = ListedChoiceField("State", choices=QUEUE_STATE_CHOICES, default="submitted")
+    country = ListedChoiceField("Country", default="")
+    older_than = ListedChoiceField("Submitted", choices=AGE_CHOICES, default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+# Action names look like "measure.published"; object types like "measure".
+_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+
+
+class AuditFilterForm(Form):
+    """GET parameters of the audit log. Choices come from what the log holds."""
+
+    action = ListedChoiceField("Action", default="")
+    actor = StringField(
+        "Actor email",
+        filters=[_strip],
+        description="All or part of the email address.",
+        validators=[
+            Optional(),
+            Length(max=254, message="An email has at most %(max)d characters."),
+        ],
+    )
+    object_type = ListedChoiceField("Object type", default="")
+    object_id = WholeNumberField(
+        "Object id",
+        validators=[Optional(), NumberRange(min=1, message="Object ids start at 1.")],
+    )
+
+    def __init__(
+        self, formdata: Any, actions: list[str], object_types: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(formdata, **kwargs)
+        self.action.choices = self._choices("All actions", actions, self.action.data)
+        self.object_type.choices = self._choices("All types", object_types, self.object_type.data)
+
+    @staticmethod
+    def _choices(everything: str, present: list[str], asked: Any) -> list[SelectChoice]:
+        values = list(present)
+        # A well-formed name the log does not hold yet is a filter with no results, not an error.
+        if isinstance(asked, str) and asked and asked not in values and _NAME.match(asked):
+            values.append(asked)
+        return [SelectChoice("", everything), *(SelectChoice(v, v) for v in values)]
