@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -68,10 +69,25 @@ def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> d
     }
 
 
+class FreshUserClient(FlaskClient):
+    """A test client whose every request finds its user from its own cookie.
+
+    The `app` fixture keeps one app context pushed for the whole test and Flask reuses it for
+    each request, so Flask-Login's cached `g._login_user` would otherwise carry one client's
+    sign-in over to the next request (even another client's, or a replayed cookie's).
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def make_app(app_config: dict[str, Any]):
     def make(**overrides: Any):
-        return create_app("testing", {**app_config, **overrides})
+        app = create_app("testing", {**app_config, **overrides})
+        app.test_client_class = FreshUserClient
+        return app
 
     return make
 
@@ -96,8 +112,9 @@ def _empty_all_tables() -> None:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             return
         # measures <-> measure_revisions point at each other: break the cycle first.
-        conn.execute(text("UPDATE measures SET published_revision_id = NULL, "
-                          "working_revision_id = NULL"))
+        conn.execute(
+            text("UPDATE measures SET published_revision_id = NULL, working_revision_id = NULL")
+        )
         for table in reversed(tables):
             conn.execute(table.delete())
 
@@ -216,15 +233,9 @@ class AuthActions:
 
     def login(self, user_or_email: User | str, password: str = TEST_PASSWORD):
         email = getattr(user_or_email, "email", user_or_email)
-        # The test's app context outlives requests, so Flask-Login's cached user in `g` would
-        # otherwise survive a change of user.
-        g.pop("_login_user", None)
-        return self._client.post(
-            "/account/login", data={"email": email, "password": password}
-        )
+        return self._client.post("/account/login", data={"email": email, "password": password})
 
     def logout(self):
-        g.pop("_login_user", None)
         return self._client.post("/account/logout")
 
 

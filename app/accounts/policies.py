@@ -24,3 +24,27 @@ def can_list_pending_users(actor: User | None) -> bool:
 
 def can_manage_users(actor: User | None) -> bool:
     return is_signed_in(actor) and actor.role == Role.ADMIN  # type: ignore[union-attr]
+
+
+def can_change_role(actor: User | None, target: User) -> bool:
+    """Admins change other people's roles; never their own (the last admin could lock out)."""
+    return can_manage_users(actor) and actor.id != target.id  # type: ignore[union-attr]
+
+
+def can_suspend_user(actor: User | None, target: User) -> bool:
+    """Admins suspend other accounts that are active or still pending."""
+    return (
+        can_manage_users(actor)
+        and actor.id != target.id  # type: ignore[union-attr]
+        and target.status in (UserStatus.ACTIVE, UserStatus.PENDING)
+    )
+
+
+def can_reactivate_user(actor: User | None, target: User) -> bool:
+    """Admins give a suspended (or rejected) account back its access."""
+    return can_manage_users(actor) and target.status == UserStatus.SUSPENDED
+
+
+def can_create_user(actor: User | None) -> bool:
+    """`actor` None is the command line, which runs with the operator's authority."""
+    return actor is None or can_manage_users(actor)
