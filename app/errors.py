@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # noqa: ANN202
+    def http_error(error: HTTPException):
         if request.path.startswith("/api/"):
             response = jsonify(error=error.description, status=error.code)
             response.status_code = error.code or 500

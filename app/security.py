@@ -35,7 +35,7 @@ def is_public_endpoint(endpoint: str | None) -> bool:
 
 def init_security(app: Flask) -> None:
     @app.before_request
-    def require_login():  # noqa: ANN202
+    def require_login():
         if is_public_endpoint(request.endpoint) or current_user.is_authenticated:
             return None
         if request.path.startswith("/api/"):
@@ -45,7 +45,7 @@ def init_security(app: Flask) -> None:
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
     @app.after_request
-    def security_headers(response):  # noqa: ANN001, ANN202
+    def security_headers(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")

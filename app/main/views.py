@@ -1,19 +1,61 @@
-"""Public pages: home and the browse list."""
+"""Public pages: home and the browse list of published measures."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionTerm
 from app.security import public
 
 bp = Blueprint("main", __name__)
+
+PER_PAGE = 20
+NEWEST_ON_HOME = 5
+MAX_PAGE = 1_000_000
+
+
+def _published_newest_first() -> Select:
+    # Evaluations are not shown in lists: skip loading them.
+    return (
+        select(Measure)
+        .where(Measure.status == MeasureStatus.PUBLISHED)
+        .order_by(Measure.published_at.desc(), Measure.id.desc())
+        .options(selectinload(Measure.published_revision).lazyload(MeasureRevision.evaluations))
+    )
+
+
+def _counts() -> dict[str, int]:
+    published = Measure.status == MeasureStatus.PUBLISHED
+    measures = db.session.scalar(select(func.count(Measure.id)).where(published)) or 0
+    # IN (subquery) rather than a join: SQLite would otherwise scan the measures once per term.
+    public_revisions = select(Measure.published_revision_id).where(published)
+    countries = db.session.scalar(
+        select(func.count(func.distinct(RevisionTerm.value))).where(
+            RevisionTerm.key == "countries", RevisionTerm.revision_id.in_(public_revisions)
+        )
+    )
+    return {"measures": measures, "countries": countries or 0}
 
 
 @bp.get("/")
 @public
 def home():
-    return render_template("main/home.html")
+    """What the repository is for, a search box, counts and the newest measures."""
+    newest = db.session.scalars(_published_newest_first().limit(NEWEST_ON_HOME)).all()
+    return render_template("main/home.html", counts=_counts(), newest=newest)
 
 
 @bp.get("/measures/")
 @public
 def browse():
-    return render_template("main/home.html")
+    """Published measures, newest first, 20 a page. A bad page number is a 400."""
+    raw = request.args.get("page", "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, description="The page number must be a whole number of at least 1.")
+    if int(raw) > MAX_PAGE:  # far beyond any list; also keeps the SQL offset in range
+        abort(404)
+    pagination = db.paginate(_published_newest_first(), page=int(raw), per_page=PER_PAGE)
+    return render_template("main/browse.html", pagination=pagination)

@@ -51,7 +51,7 @@ class Measure(db.Model):
         str_enum(MeasureStatus, "measure_status"), default=MeasureStatus.DRAFT, index=True
     )
     published_revision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("measure_revisions.id", use_alter=True)
+        ForeignKey("measure_revisions.id", use_alter=True), index=True
     )
     working_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("measure_revisions.id", use_alter=True)

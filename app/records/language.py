@@ -6,10 +6,12 @@ from functools import lru_cache
 
 # The EU's official languages plus a few neighbours; restricting the detector to these avoids
 # confusing close languages that never occur here.
+# fmt: off
 CANDIDATES = (
     "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt",
     "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv", "no", "is", "uk", "tr", "sq", "sr",
 )
+# fmt: on
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pycountry
 
+# Vocabularies read better as paragraphs than as one value per line.
+# fmt: off
 PREVENTION_LEVELS = ("primary", "secondary", "tertiary")
 TARGET_GROUPS = (
     "children", "adolescents", "parents_carers", "professionals", "people_at_risk_of_offending",
@@ -33,15 +35,16 @@ OUTCOMES = (
     "wellbeing", "reach", "fidelity",
 )
 EFFECTS = ("positive", "mixed", "no_effect", "negative", "not_reported")
+# fmt: on
 
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
-LANGUAGE_CODES = frozenset(
-    lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")
-)
+LANGUAGE_CODES = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+# fmt: off
 EU27 = (
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
     "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
 )
+# fmt: on
 
 # Human labels for enum values, used by forms, facets and pages.
 LABELS = {

@@ -1,0 +1,44 @@
+"""JSON bodies of the API: a measure is its record (spec/measure-record.md) plus state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.measures.models import Measure, MeasureRevision
+from app.records.mapping import revision_to_record
+
+# The record's own "status" key is the programme's status (planned … ended). DESIGN §8 adds
+# the measure's workflow status under "status", so the programme's moves to this key.
+PROGRAMME_STATUS_KEY = "programme_status"
+
+
+def evidence_explanation(revision: MeasureRevision) -> dict[str, Any]:
+    """Why the revision has its level: the rules that decided, the studies, the next step."""
+    evidence = revision.evidence or {}
+    return {
+        "ruleset": revision.evidence_ruleset or evidence.get("ruleset"),
+        "reasons": list(evidence.get("reasons", [])),
+        "counted": list(evidence.get("counted", [])),
+        "next_step": evidence.get("next_step"),
+    }
+
+
+def measure_to_json(measure: Measure, revision: MeasureRevision) -> dict[str, Any]:
+    """`revision` of `measure` in the record format, plus id, status and evidence.
+
+    Keys keep the record's order (id first, then the record keys, then the additions).
+    "ratings" is null until peer reviews exist.
+    """
+    body: dict[str, Any] = {"id": measure.id}
+    for key, value in revision_to_record(revision, measure).items():
+        body[PROGRAMME_STATUS_KEY if key == "status" else key] = value
+    body.update(
+        status=measure.status.value,
+        evidence_level=revision.evidence_level,
+        evidence_label=revision.evidence_label,
+        harm_flag=revision.harm_flag,
+        badges=list((revision.evidence or {}).get("badges", [])),
+        evidence_explanation=evidence_explanation(revision),
+        ratings=None,
+    )
+    return body
