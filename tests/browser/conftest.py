@@ -84,7 +84,8 @@ class PageChecker:
         ]
         self.visited.append(self.page.url)
         assert bad == [], f"axe on {self.page.url}:\n" + "\n".join(bad)
-        assert self.console_errors == [], f"console errors on {self.page.url}: {self.console_errors}"
+        errors = self.console_errors
+        assert errors == [], f"console errors on {self.page.url}: {errors}"
 
 
 @pytest.fixture()
