@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt
 run: install
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo load
-	$(BIN)/flask --app app search sync --rebuild-if-missing
+	$(BIN)/flask --app app search sync
 	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT) --no-reload
 
 lint: install

@@ -38,8 +38,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.errors import init_errors
     from app.security import init_security
 
+    from app.search import init_search
+
     init_security(app)
     init_errors(app)
+    init_search(app)
     templating.init_templating(app)
     return app
 
