@@ -121,8 +121,11 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture()
 def app(_schema_app):
+    from app.search.indexer import clear as clear_search_index
+
     with _schema_app.app_context():
         limiter.reset()
+        clear_search_index()  # the index is a cache of the (empty) database: start it empty
         yield _schema_app
         db.session.rollback()
         db.session.remove()
