@@ -36,9 +36,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _register_blueprints(app)
     from app import templating
     from app.errors import init_errors
-    from app.security import init_security
-
     from app.search import init_search
+    from app.security import init_security
 
     init_security(app)
     init_errors(app)
@@ -79,6 +78,18 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, accounts_bp, measures_bp, moderation_bp, search_bp, api_bp):
         app.register_blueprint(bp)
+    from app.compare.shortlist_views import bp as shortlists_bp
+    from app.compare.views import bp as compare_bp
+    from app.dashboard.views import bp as dashboard_bp
+    from app.feeds.views import bp as feeds_bp
+
+    app.register_blueprint(compare_bp)
+    app.register_blueprint(shortlists_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(feeds_bp)
+    from app.reviews.views import bp as reviews_bp
+
+    app.register_blueprint(reviews_bp)
 
     from app.accounts.cli import users_cli
     from app.demo.cli import demo_cli

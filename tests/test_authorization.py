@@ -76,12 +76,62 @@ class Case:
     method: str
     url: Any  # World -> str
     allowed: frozenset[str]
-    data: dict | None = None
+    data: Any = None  # a dict, or World -> dict for data that names objects of the world
     hidden: bool = False  # refused roles get 404, so the object's existence does not leak
 
 
 def case(endpoint, method, url, allowed, data=None, hidden=False) -> Case:
     return Case(endpoint, method, url, frozenset(allowed), data, hidden)
+
+
+# --- compare area: shortlists belong to the "owner" user; made on first use in a test ------
+
+
+def _shortlist(w: World):
+    """A shortlist of the "owner" user holding the published measure, shared by a link."""
+    if getattr(w, "shortlist", None) is None:
+        from app.compare.services import create_shortlist, share_shortlist
+
+        w.shortlist = create_shortlist(w.users["owner"], "Owner's list", [w.published])
+        share_shortlist(w.users["owner"], w.shortlist)
+        db.session.commit()
+    return w.shortlist
+
+
+def _two_published(w: World) -> str:
+    if getattr(w, "second_published", None) is None:
+        w.second_published = make_measure(w.users["owner"], publish=True, title="Second")
+    return f"{w.published.id},{w.second_published.id}"
+
+
+OWNER = {"owner"}
+
+
+# --- reviews area: the "practitioner" user's review of the published measure, made on first use -
+
+
+REVIEWERS = {"practitioner", "official"}  # "owner" submitted the measure: refused
+REVIEW_FORM = {
+    "effectiveness": "4",
+    "ease": "4",
+    "transferability": "4",
+    "value": "4",
+    "comment": "Worked well in our region.",
+}
+
+
+def _review(w: World, *, hidden: bool = False):
+    """The "practitioner" user's review of the published measure (hidden by a moderator if
+    asked), so only that user is its author."""
+    if getattr(w, "review", None) is None:
+        from app.reviews.services import ReviewData, create_review, hide_review
+
+        data = ReviewData(4, 4, 4, 4, False, None, None, REVIEW_FORM["comment"])
+        w.review = create_review(w.users["practitioner"], w.published, data)
+        if hidden:
+            hide_review(w.users["moderator"], w.review, "Checking the figures.")
+        db.session.commit()
+    return w.review
 
 
 CASES = [
@@ -170,6 +220,143 @@ CASES = [
         lambda w: f"/account/users/{w.suspended.id}/reactivate",
         ADMINS,
     ),
+    # compare area: comparison, exports, shortlists, dashboard, feed
+    case("compare.compare_page", "GET", lambda w: f"/compare?ids={_two_published(w)}", PUBLIC),
+    case(
+        "compare.add",
+        "POST",
+        lambda w: "/compare/add",
+        PUBLIC,
+        lambda w: {"measure_id": w.published.id},
+    ),
+    case(
+        "compare.remove",
+        "POST",
+        lambda w: "/compare/remove",
+        PUBLIC,
+        lambda w: {"measure_id": w.published.id},
+    ),
+    case(
+        "compare.export_comparison",
+        "GET",
+        lambda w: f"/compare/export.csv?ids={_two_published(w)}",
+        PUBLIC,
+    ),
+    case("compare.export_search", "GET", lambda w: "/export/search.jsonl?q=school", PUBLIC),
+    case("shortlists.index", "GET", lambda w: "/shortlists", SIGNED_IN),
+    case("shortlists.create", "POST", lambda w: "/shortlists", SIGNED_IN, {"name": "Mine"}),
+    case(
+        "shortlists.add_to_chosen",
+        "POST",
+        lambda w: "/shortlists/add",
+        OWNER,
+        lambda w: {"shortlist_id": _shortlist(w).id, "measure_id": w.published.id},
+        hidden=True,
+    ),
+    case("shortlists.show", "GET", lambda w: f"/shortlists/{_shortlist(w).id}", OWNER, hidden=True),
+    case(
+        "shortlists.add_item",
+        "POST",
+        lambda w: f"/shortlists/{_shortlist(w).id}/items",
+        OWNER,
+        lambda w: {"measure_id": w.published.id, "note": "Fits our schools."},
+        hidden=True,
+    ),
+    case(
+        "shortlists.remove_item",
+        "POST",
+        lambda w: f"/shortlists/{_shortlist(w).id}/items/{w.published.id}/remove",
+        OWNER,
+        hidden=True,
+    ),
+    case(
+        "shortlists.rename",
+        "POST",
+        lambda w: f"/shortlists/{_shortlist(w).id}/rename",
+        OWNER,
+        {"name": "Renamed"},
+        hidden=True,
+    ),
+    case(
+        "shortlists.delete",
+        "POST",
+        lambda w: f"/shortlists/{_shortlist(w).id}/delete",
+        OWNER,
+        hidden=True,
+    ),
+    case(
+        "shortlists.share",
+        "POST",
+        lambda w: f"/shortlists/{_shortlist(w).id}/share",
+        OWNER,
+        {"action": "revoke"},
+        hidden=True,
+    ),
+    case(
+        "shortlists.export",
+        "GET",
+        lambda w: f"/shortlists/{_shortlist(w).id}/export.csv",
+        OWNER,
+        hidden=True,
+    ),
+    case(
+        "shortlists.shared",
+        "GET",
+        lambda w: f"/shortlists/shared/{_shortlist(w).share_token}",
+        PUBLIC,
+    ),
+    case(
+        "shortlists.export_shared",
+        "GET",
+        lambda w: f"/shortlists/shared/{_shortlist(w).share_token}/export.jsonl",
+        PUBLIC,
+    ),
+    case("shortlists.session_list", "GET", lambda w: "/shortlists/session", PUBLIC),
+    case(
+        "shortlists.session_add",
+        "POST",
+        lambda w: "/shortlists/session/items",
+        PUBLIC,
+        lambda w: {"measure_id": w.published.id},
+    ),
+    case(
+        "shortlists.session_remove",
+        "POST",
+        lambda w: f"/shortlists/session/items/{w.published.id}/remove",
+        PUBLIC,
+    ),
+    case("shortlists.session_save", "POST", lambda w: "/shortlists/session/save", SIGNED_IN),
+    case("dashboard.dashboard", "GET", lambda w: "/dashboard", PUBLIC),
+    case("feeds.measures_atom", "GET", lambda w: "/feeds/measures.atom?countries=DE", PUBLIC),
+    # reviews area: write, edit (the author only), hide and show again (moderators)
+    case(
+        "reviews.create",
+        "POST",
+        lambda w: f"/measures/{w.published.id}/reviews",
+        REVIEWERS,
+        REVIEW_FORM,
+    ),
+    case("reviews.edit", "GET", lambda w: f"/reviews/{_review(w).id}/edit", {"practitioner"}),
+    case(
+        "reviews.edit",
+        "POST",
+        lambda w: f"/reviews/{_review(w).id}/edit",
+        {"practitioner"},
+        {**REVIEW_FORM, "value": "2"},
+    ),
+    case(
+        "reviews.hide",
+        "POST",
+        lambda w: f"/reviews/{_review(w).id}/hide",
+        MODERATORS,
+        {"reason": "Off topic."},
+    ),
+    case(
+        "reviews.unhide",
+        "POST",
+        lambda w: f"/reviews/{_review(w, hidden=True).id}/unhide",
+        MODERATORS,
+    ),
 ]
 
 
@@ -183,7 +370,8 @@ def _request(client, auth, world: World, role: str, c: Case):
     url = c.url(world)
     if c.method == "GET":
         return client.get(url)
-    return client.post(url, data=c.data or {})
+    data = c.data(world) if callable(c.data) else c.data
+    return client.post(url, data=data or {})
 
 
 @pytest.mark.parametrize("role", ROLES)

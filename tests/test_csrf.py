@@ -17,4 +17,3 @@ def csrf_client(make_app, app):
 def test_post_without_csrf_token_is_refused_with_400(csrf_client, path):
     response = csrf_client.post(path, data={"email": "a@example.org", "password": "x"})
     assert response.status_code == 400
-

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.measures.models import Measure, MeasureRevision
 from app.records.mapping import revision_to_record
+from app.reviews.aggregates import ratings_for
 
 # The record's own "status" key is the programme's status (planned … ended). DESIGN §8 adds
 # the measure's workflow status under "status", so the programme's moves to this key.
@@ -23,11 +24,18 @@ def evidence_explanation(revision: MeasureRevision) -> dict[str, Any]:
     }
 
 
+def ratings_json(measure_id: int) -> dict[str, Any] | None:
+    """The peer-review aggregates of a measure (null without visible reviews)."""
+    ratings = ratings_for([measure_id])[measure_id]
+    return ratings.to_dict() if ratings.count else None
+
+
 def measure_to_json(measure: Measure, revision: MeasureRevision) -> dict[str, Any]:
     """`revision` of `measure` in the record format, plus id, status and evidence.
 
     Keys keep the record's order (id first, then the record keys, then the additions).
-    "ratings" is null until peer reviews exist.
+    "ratings" is null until the measure has a visible peer review, then the aggregates of
+    app.reviews.aggregates.Ratings.to_dict().
     """
     body: dict[str, Any] = {"id": measure.id}
     for key, value in revision_to_record(revision, measure).items():
@@ -39,6 +47,6 @@ def measure_to_json(measure: Measure, revision: MeasureRevision) -> dict[str, An
         harm_flag=revision.harm_flag,
         badges=list((revision.evidence or {}).get("badges", [])),
         evidence_explanation=evidence_explanation(revision),
-        ratings=None,
+        ratings=ratings_json(measure.id),
     )
     return body

@@ -1,1 +1,54 @@
-"""Search feature."""
+"""Search: documents, backends, the indexer, query parsing, the /search page and API.
+
+`init_search(app)` turns on the after-commit sync for an app; `get_backend()` gives the
+process's backend for the current app (created on first use).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app
+
+from app.search.backends.base import SearchBackend
+
+_create_lock = threading.Lock()
+_EXTENSION = "search_backend"
+
+
+def _create_backend(app: Flask) -> SearchBackend:
+    kind = (app.config.get("SEARCH_BACKEND") or "whoosh").lower()
+    if kind == "whoosh":
+        from app.search.backends.whoosh_backend import WhooshBackend
+
+        return WhooshBackend(
+            app.config["SEARCH_INDEX_DIR"],
+            limitmb=int(app.config.get("SEARCH_REBUILD_LIMITMB", 1024)),
+            chunk_size=int(app.config.get("SEARCH_REBUILD_CHUNK", 10_000)),
+        )
+    if kind == "postgres":
+        from app.search.backends.postgres_backend import PostgresBackend
+
+        return PostgresBackend()
+    raise RuntimeError(f"SEARCH_BACKEND must be 'whoosh' or 'postgres', not {kind!r}")
+
+
+def get_backend(app: Flask | None = None) -> SearchBackend:
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    backend = app.extensions.get(_EXTENSION)
+    if backend is None:
+        with _create_lock:
+            backend = app.extensions.get(_EXTENSION)
+            if backend is None:
+                backend = app.extensions[_EXTENSION] = _create_backend(app)
+    return backend
+
+
+def init_search(app: Flask) -> None:
+    """Apply search-outbox rows after each commit that wrote them (SEARCH_SYNC_ON_COMMIT)."""
+    from app.search.indexer import install_session_hooks
+
+    app.config.setdefault("SEARCH_SYNC_ON_COMMIT", True)
+    app.config.setdefault("SEARCH_COMMIT_LOCK_TIMEOUT", 1.0)
+    app.extensions["search_sync"] = True
+    install_session_hooks()

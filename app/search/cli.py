@@ -1,5 +1,91 @@
-"""`flask search …`"""
+"""`flask search sync [--follow] | rebuild | check`: keep the index in step with the database.
 
+Shaped like ckan/ckan's `search-index` commands for Solr: the database is the truth and the
+index a cache that can always be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import click
 from flask.cli import AppGroup
 
+from app.search import indexer
+from app.search.backends.base import LockTimeout
+
 search_cli = AppGroup("search", help="Search index maintenance.")
+
+
+def _default_procs() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@search_cli.command("sync")
+@click.option("--follow", is_flag=True, help="Keep running, applying new changes as they come.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
+def sync_command(follow: bool, interval: float) -> None:
+    """Apply pending index changes (after a crash, or as a follower process)."""
+    while True:
+        try:
+            report = indexer.sync(timeout=30.0, procs=_default_procs(), compact=True)
+        except LockTimeout as exc:
+            if not follow:
+                raise click.ClickException(str(exc)) from exc
+            report = None
+        if report is not None and (report.rows or report.rebuilt is not None or not follow):
+            built = (
+                f"built a missing index with {report.rebuilt} documents; "
+                if (report.rebuilt is not None)
+                else ""
+            )
+            click.echo(
+                f"{built}applied {report.rows} change(s): {report.upserted} indexed, "
+                f"{report.deleted} removed."
+            )
+        if not follow:
+            return
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:  # pragma: no cover - interactive
+            return
+
+
+@search_cli.command("rebuild")
+@click.option(
+    "--procs", type=int, default=None, help="Indexing processes (default: up to 2, one per core)."
+)
+def rebuild_command(procs: int | None) -> None:
+    """Build a fresh index beside the live one and swap it in; searches keep working."""
+    total = indexer.published_count()
+    procs = procs or _default_procs()
+    started = time.monotonic()
+    with click.progressbar(
+        length=total, label="Indexing published measures", show_pos=True, show_eta=True
+    ) as bar:
+        count = indexer.rebuild(procs=procs, progress=bar.update)
+    elapsed = max(time.monotonic() - started, 1e-6)
+    click.echo(f"Indexed {count} measure(s) in {elapsed:.1f} s ({count / elapsed:.0f}/s).")
+
+
+@search_cli.command("check")
+def check_command() -> None:
+    """Report drift between the published measures and the index; exit 1 on any."""
+    report = indexer.check()
+    click.echo(f"Published in the database: {report.published}; in the index: {report.indexed}.")
+    if report.pending:
+        click.echo(f"Pending index changes (run `flask search sync`): {report.pending}.")
+    for label, ids in (
+        ("Published but not indexed", report.missing),
+        ("Indexed but not published", report.extra),
+        ("Indexed from an older revision", report.stale),
+    ):
+        if ids:
+            shown = ", ".join(str(i) for i in ids[:50]) + (" …" if len(ids) > 50 else "")
+            click.echo(f"{label} ({len(ids)}): {shown}")
+    if report.ok:
+        click.echo("No drift.")
+        return
+    click.echo("Drift found: run `flask search sync`, or `flask search rebuild`.")
+    raise SystemExit(1)

@@ -1,10 +1,12 @@
-"""The search outbox: one row per change to apply to the index, written with the change."""
+"""The search outbox (one row per change to apply, written with the change), and the tables of
+the PostgreSQL search backend."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import utcnow
@@ -18,3 +20,47 @@ class IndexChange(db.Model):
     measure_id: Mapped[int] = mapped_column(index=True)  # no FK: deletions must be indexed too
     op: Mapped[str] = mapped_column(String(8))  # "upsert" | "delete"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- the PostgreSQL search backend's tables (SEARCH_BACKEND=postgres) --------------------------
+# Like the Whoosh folder, these are a cache rebuilt from the measures by `flask search rebuild`.
+# They exist on SQLite too (the schema is the same everywhere) but stay empty there.
+
+TSVECTOR_TYPE = Text().with_variant(TSVECTOR(), "postgresql")
+
+
+class SearchDocument(db.Model):
+    """One published measure as the PostgreSQL backend searches and lists it."""
+
+    __tablename__ = "search_documents"
+    __table_args__ = (Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),)
+
+    measure_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision_id: Mapped[int]
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    text_language: Mapped[str | None] = mapped_column(String(2))
+    countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence_level: Mapped[int] = mapped_column(default=0)
+    evidence_label: Mapped[str] = mapped_column(String(40), default="")
+    harm_flag: Mapped[bool] = mapped_column(default=False)
+    rating: Mapped[float] = mapped_column(Float, default=0.0)
+    start_year: Mapped[int | None]
+    published_at: Mapped[datetime | None]
+    # Lexemes built in Python (app/search/backends/postgres_text.py): folded words with
+    # positions and weights A-D by field, plus "lang|stem" lexemes of the document's language.
+    tsv: Mapped[str] = mapped_column(TSVECTOR_TYPE)
+
+
+class SearchFacet(db.Model):
+    """One facet value of an indexed measure (facet counts are GROUP BYs over these)."""
+
+    __tablename__ = "search_facets"
+    __table_args__ = (Index("ix_search_facets_key_value", "key", "value", "measure_id"),)
+
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("search_documents.measure_id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,13 +1,142 @@
-"""Search pages: /search and /api/v1/search."""
+"""Search pages: /search (HTML) and /api/v1/search (JSON), both thin over search_measures."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from app.api.views import api_rate_limit
+from app.evidence.rules import LEVEL_NAMES
+from app.extensions import limiter
+from app.records import vocab
+from app.search.backends.base import SORTS, SearchHit, SearchQuery
+from app.search.documents import FACET_KEYS
+from app.search.query import SearchParamError, parse_search_args, query_args
+from app.search.services import search_measures
 from app.security import public
 
 bp = Blueprint("search", __name__)
 
+FACET_LEGENDS = {
+    "countries": "Country",
+    "prevention_level": "Prevention level",
+    "target_groups": "Target group",
+    "settings": "Setting",
+    "abuse_forms": "Form of abuse",
+    "delivery": "Delivery",
+    "evidence_level": "Evidence level",
+    "languages": "Language of materials",
+    "status": "Programme status",
+    "cost_level": "Cost level",
+}
+SORT_LABELS = {
+    "relevance": "Relevance",
+    "evidence": "Evidence level (strongest first)",
+    "rating": "Peer rating",
+    "newest": "Newest",
+}
+# How the error summary names each parameter.
+PARAM_LABELS = {
+    "q": "Search words",
+    "sort": "Sort by",
+    "evidence_min": "Minimum evidence level",
+    "year_from": "Started from",
+    "year_to": "Started up to",
+    "page": "Page",
+    "per_page": "Results per page",
+    "noexpand": "Removed thesaurus expansion",
+    "expand": "Thesaurus",
+    **FACET_LEGENDS,
+}
+# Where the error summary sends the reader for each bad parameter.
+ERROR_ANCHORS = {
+    "q": "search-q",
+    "sort": "search-sort",
+    "evidence_min": "search-evidence-min",
+    "year_from": "search-year-from",
+    "year_to": "search-year-to",
+}
+# Facets with long value lists start collapsed (in <details>, so no script is needed).
+OPEN_FACET_VALUES = 8
+
+
+def facet_value_label(key: str, value: str) -> str:
+    if key == "countries":
+        return vocab.country_name(value)
+    if key == "languages":
+        return vocab.language_name(value)
+    if key == "evidence_level":
+        return f"{value}: {LEVEL_NAMES[int(value)]}"
+    return vocab.label(value)
+
+
+def search_url(query: SearchQuery, **changes: Any) -> str:
+    """The URL of this search with some state changed (page, sort, a filter removed, …)."""
+    return url_for("search.search_page") + "?" + query_args(query, **changes)
+
 
 @bp.get("/search")
 @public
-def search_page():
-    return render_template("main/home.html")
+def search_page() -> tuple[str, int]:
+    try:
+        query = parse_search_args(request.args, strict=False)
+    except SearchParamError as exc:
+        fallback = SearchQuery(q=(request.args.get("q") or "")[:500])
+        return render_template(
+            "search/search.html",
+            query=fallback,
+            results=None,
+            error=exc,
+            error_anchor=ERROR_ANCHORS.get(exc.param, "search-form"),
+            error_label=PARAM_LABELS.get(exc.param, exc.param),
+            **_page_context(),
+        ), 400
+    results = search_measures(query)
+    return render_template(
+        "search/search.html", query=query, results=results, error=None, **_page_context()
+    ), 200
+
+
+def _page_context() -> dict[str, Any]:
+    return {
+        "facet_keys": FACET_KEYS,
+        "facet_legends": FACET_LEGENDS,
+        "facet_value_label": facet_value_label,
+        "sort_labels": SORT_LABELS,
+        "sorts": SORTS,
+        "level_names": LEVEL_NAMES,
+        "search_url": search_url,
+        "open_facet_values": OPEN_FACET_VALUES,
+    }
+
+
+def _hit_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "external_id": hit.external_id,
+        "title": hit.title,
+        "summary": hit.summary,
+        "evidence_level": hit.evidence_level,
+        "countries": hit.countries,
+        "score": hit.score,
+        "highlights": hit.highlights,
+    }
+
+
+@bp.get("/api/v1/search")
+@public
+@limiter.limit(api_rate_limit)  # the API's shared limit (API_RATE_LIMIT)
+def api_search() -> tuple[Response, int]:
+    try:
+        query = parse_search_args(request.args, strict=True)
+    except SearchParamError as exc:
+        return jsonify(error=str(exc), parameter=exc.param, status=400), 400
+    results = search_measures(query)
+    return jsonify(
+        total=results.total,
+        page=query.page,
+        results=[_hit_json(h) for h in results.hits],
+        facets=results.facets,
+        suggestion=results.suggestion,
+    ), 200

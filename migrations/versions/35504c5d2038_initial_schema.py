@@ -1,16 +1,16 @@
 """initial schema
 
-Revision ID: 109011759413
+Revision ID: 35504c5d2038
 Revises: 
-Create Date: 2026-11-27 22:55:16.799544
+Create Date: 2026-11-28 00:52:27.978042
 
 """
 from alembic import op
 import sqlalchemy as sa
-
+from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '109011759413'
+revision = '35504c5d2038'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -27,6 +27,26 @@ def upgrade():
     )
     with op.batch_alter_table('index_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_index_changes_measure_id'), ['measure_id'], unique=False)
+
+    op.create_table('search_documents',
+    sa.Column('measure_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('revision_id', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=100), nullable=True),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('text_language', sa.String(length=2), nullable=True),
+    sa.Column('countries', sa.JSON(), nullable=False),
+    sa.Column('evidence_level', sa.Integer(), nullable=False),
+    sa.Column('evidence_label', sa.String(length=40), nullable=False),
+    sa.Column('harm_flag', sa.Boolean(), nullable=False),
+    sa.Column('rating', sa.Float(), nullable=False),
+    sa.Column('start_year', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=False),
+    sa.PrimaryKeyConstraint('measure_id', name=op.f('pk_search_documents'))
+    )
+    with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        batch_op.create_index('ix_search_documents_tsv', ['tsv'], unique=False, postgresql_using='gin')
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -84,8 +104,6 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_measures_owner_id_users')),
-    sa.ForeignKeyConstraint(['published_revision_id'], ['measure_revisions.id'], name=op.f('fk_measures_published_revision_id_measure_revisions'), use_alter=True),
-    sa.ForeignKeyConstraint(['working_revision_id'], ['measure_revisions.id'], name=op.f('fk_measures_working_revision_id_measure_revisions'), use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measures')),
     sa.UniqueConstraint('external_id', name=op.f('uq_measures_external_id'))
     )
@@ -93,6 +111,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_measures_evidence_level'), ['evidence_level'], unique=False)
         batch_op.create_index(batch_op.f('ix_measures_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_measures_published_at'), ['published_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_measures_published_revision_id'), ['published_revision_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_measures_status'), ['status'], unique=False)
 
     op.create_table('notifications',
@@ -107,6 +126,31 @@ def upgrade():
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notifications_user_id'), ['user_id'], unique=False)
+
+    op.create_table('search_facets',
+    sa.Column('measure_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=32), nullable=False),
+    sa.Column('value', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['measure_id'], ['search_documents.measure_id'], name=op.f('fk_search_facets_measure_id_search_documents'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('measure_id', 'key', 'value', name=op.f('pk_search_facets'))
+    )
+    with op.batch_alter_table('search_facets', schema=None) as batch_op:
+        batch_op.create_index('ix_search_facets_key_value', ['key', 'value', 'measure_id'], unique=False)
+
+    op.create_table('shortlists',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('share_token', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('length(name) >= 1', name=op.f('ck_shortlists_name_not_empty')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_shortlists_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_shortlists')),
+    sa.UniqueConstraint('share_token', name=op.f('uq_shortlists_share_token'))
+    )
+    with op.batch_alter_table('shortlists', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shortlists_owner_id'), ['owner_id'], unique=False)
 
     op.create_table('measure_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -150,6 +194,70 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_measure_revisions_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_measure_revisions_submitted_at'), ['submitted_at'], unique=False)
 
+    op.create_table('review_aggregates',
+    sa.Column('measure_id', sa.Integer(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.Column('implemented_count', sa.Integer(), nullable=False),
+    sa.Column('score_total', sa.Integer(), nullable=False),
+    sa.Column('mean_overall', sa.Float(), nullable=True),
+    sa.Column('prior', sa.Float(), nullable=True),
+    sa.Column('bayes', sa.Float(), nullable=True),
+    sa.Column('distribution', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_review_aggregates_measure_id_measures'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('measure_id', name=op.f('pk_review_aggregates'))
+    )
+    with op.batch_alter_table('review_aggregates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_aggregates_bayes'), ['bayes'], unique=False)
+
+    op.create_table('reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('measure_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('effectiveness', sa.Integer(), nullable=False),
+    sa.Column('ease', sa.Integer(), nullable=False),
+    sa.Column('transferability', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('implemented', sa.Boolean(), nullable=False),
+    sa.Column('implemented_country', sa.String(length=2), nullable=True),
+    sa.Column('implemented_year', sa.Integer(), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('hidden_at', sa.DateTime(), nullable=True),
+    sa.Column('hidden_by_id', sa.Integer(), nullable=True),
+    sa.Column('hidden_reason', sa.Text(), nullable=True),
+    sa.CheckConstraint('ease >= 1 AND ease <= 5', name=op.f('ck_reviews_ease')),
+    sa.CheckConstraint('effectiveness >= 1 AND effectiveness <= 5', name=op.f('ck_reviews_effectiveness')),
+    sa.CheckConstraint('implemented_year IS NULL OR (implemented_year >= 1950 AND implemented_year <= 2100)', name=op.f('ck_reviews_implemented_year')),
+    sa.CheckConstraint('transferability >= 1 AND transferability <= 5', name=op.f('ck_reviews_transferability')),
+    sa.CheckConstraint('value >= 1 AND value <= 5', name=op.f('ck_reviews_value')),
+    sa.ForeignKeyConstraint(['hidden_by_id'], ['users.id'], name=op.f('fk_reviews_hidden_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_reviews_measure_id_measures'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reviews_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews')),
+    sa.UniqueConstraint('user_id', 'measure_id', name=op.f('uq_reviews_user_id'))
+    )
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reviews_measure_id'), ['measure_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reviews_user_id'), ['user_id'], unique=False)
+
+    op.create_table('shortlist_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shortlist_id', sa.Integer(), nullable=False),
+    sa.Column('measure_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('added_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('note IS NULL OR length(note) <= 2000', name=op.f('ck_shortlist_items_note_length')),
+    sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_shortlist_items_measure_id_measures'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shortlist_id'], ['shortlists.id'], name=op.f('fk_shortlist_items_shortlist_id_shortlists'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_shortlist_items')),
+    sa.UniqueConstraint('shortlist_id', 'measure_id', name=op.f('uq_shortlist_items_shortlist_id'))
+    )
+    with op.batch_alter_table('shortlist_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shortlist_items_measure_id'), ['measure_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_shortlist_items_shortlist_id'), ['shortlist_id'], unique=False)
+
     op.create_table('evaluations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('revision_id', sa.Integer(), nullable=False),
@@ -176,6 +284,31 @@ def upgrade():
     )
     with op.batch_alter_table('evaluations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evaluations_revision_id'), ['revision_id'], unique=False)
+
+    op.create_table('review_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('effectiveness', sa.Integer(), nullable=False),
+    sa.Column('ease', sa.Integer(), nullable=False),
+    sa.Column('transferability', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('implemented', sa.Boolean(), nullable=False),
+    sa.Column('implemented_country', sa.String(length=2), nullable=True),
+    sa.Column('implemented_year', sa.Integer(), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('written_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('edited_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('ease >= 1 AND ease <= 5', name=op.f('ck_review_versions_ease')),
+    sa.CheckConstraint('effectiveness >= 1 AND effectiveness <= 5', name=op.f('ck_review_versions_effectiveness')),
+    sa.CheckConstraint('transferability >= 1 AND transferability <= 5', name=op.f('ck_review_versions_transferability')),
+    sa.CheckConstraint('value >= 1 AND value <= 5', name=op.f('ck_review_versions_value')),
+    sa.ForeignKeyConstraint(['edited_by_id'], ['users.id'], name=op.f('fk_review_versions_edited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['review_id'], ['reviews.id'], name=op.f('fk_review_versions_review_id_reviews'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_versions'))
+    )
+    with op.batch_alter_table('review_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_versions_review_id'), ['review_id'], unique=False)
 
     op.create_table('revision_terms',
     sa.Column('revision_id', sa.Integer(), nullable=False),
@@ -206,11 +339,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attachments_evaluation_id'), ['evaluation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachments_sha256'), ['sha256'], unique=False)
 
+    # measures <-> measure_revisions point at each other: these two keys come last.
+    with op.batch_alter_table('measures', schema=None) as batch_op:
+        batch_op.create_foreign_key(batch_op.f('fk_measures_published_revision_id_measure_revisions'), 'measure_revisions', ['published_revision_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_measures_working_revision_id_measure_revisions'), 'measure_revisions', ['working_revision_id'], ['id'])
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('measures', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_measures_published_revision_id_measure_revisions'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_measures_working_revision_id_measure_revisions'), type_='foreignkey')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_sha256'))
         batch_op.drop_index(batch_op.f('ix_attachments_evaluation_id'))
@@ -220,21 +360,48 @@ def downgrade():
         batch_op.drop_index('ix_revision_terms_key_value')
 
     op.drop_table('revision_terms')
+    with op.batch_alter_table('review_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_versions_review_id'))
+
+    op.drop_table('review_versions')
     with op.batch_alter_table('evaluations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evaluations_revision_id'))
 
     op.drop_table('evaluations')
+    with op.batch_alter_table('shortlist_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shortlist_items_shortlist_id'))
+        batch_op.drop_index(batch_op.f('ix_shortlist_items_measure_id'))
+
+    op.drop_table('shortlist_items')
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviews_user_id'))
+        batch_op.drop_index(batch_op.f('ix_reviews_measure_id'))
+
+    op.drop_table('reviews')
+    with op.batch_alter_table('review_aggregates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_aggregates_bayes'))
+
+    op.drop_table('review_aggregates')
     with op.batch_alter_table('measure_revisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_measure_revisions_submitted_at'))
         batch_op.drop_index(batch_op.f('ix_measure_revisions_state'))
 
     op.drop_table('measure_revisions')
+    with op.batch_alter_table('shortlists', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shortlists_owner_id'))
+
+    op.drop_table('shortlists')
+    with op.batch_alter_table('search_facets', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_facets_key_value')
+
+    op.drop_table('search_facets')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifications_user_id'))
 
     op.drop_table('notifications')
     with op.batch_alter_table('measures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_measures_status'))
+        batch_op.drop_index(batch_op.f('ix_measures_published_revision_id'))
         batch_op.drop_index(batch_op.f('ix_measures_published_at'))
         batch_op.drop_index(batch_op.f('ix_measures_owner_id'))
         batch_op.drop_index(batch_op.f('ix_measures_evidence_level'))
@@ -251,6 +418,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_status'))
 
     op.drop_table('users')
+    with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_documents_tsv', postgresql_using='gin')
+
+    op.drop_table('search_documents')
     with op.batch_alter_table('index_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_index_changes_measure_id'))
 

@@ -1,0 +1,1 @@
+"""Compare measures side by side, keep shortlists, and export them (DESIGN §7)."""

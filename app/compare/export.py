@@ -1,0 +1,176 @@
+"""Exports of measures as CSV (for spreadsheets) and JSON Lines (the record format).
+
+JSON Lines is exactly what `flask measures import` reads: one published record per line, so
+an export re-imports cleanly. CSV is one row per measure with lists joined by "; " (codes as
+in the record format, so a spreadsheet can filter on them), starts with a UTF-8 byte order
+mark so Excel reads the accents, and guards every text cell against formula injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from app.compare.comparison import best_design
+from app.compare.ratings import DIMENSIONS, RatingSummary
+from app.measures.models import Measure
+from app.records.io import record_to_line
+from app.records.mapping import revision_to_record
+
+BOM = "\ufeff"
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
+# injection"); tab and carriage return are on OWASP's list too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+_LISTS = ("countries", "languages", "target_groups", "settings", "abuse_forms", "delivery")
+_SCALARS = (
+    "age_min",
+    "age_max",
+    "organisation",
+    "website",
+    "start_year",
+    "end_year",
+    "status",
+    "cost_level",
+    "cost_notes",
+)
+
+BASE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "external_id",
+    "title",
+    "url",
+    "evidence_level",
+    "evidence_label",
+    "harm_flag",
+    "summary",
+    "prevention_level",
+    *_LISTS,
+    *(("programme_status" if k == "status" else k) for k in _SCALARS),
+    "manual_available",
+    "studies",
+    "best_design",
+    "longest_follow_up_months",
+    "published_at",
+    "reviews",
+    "rating_overall",
+    *(f"rating_{key}" for key, _label in DIMENSIONS),
+)
+NOTE_COLUMN = "note"
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    apostrophe (shown as text, not executed); numbers are kept as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def measure_row(
+    measure: Measure,
+    *,
+    link: Callable[[int], str] | None = None,
+    ratings: RatingSummary | None = None,
+    note: str | None = None,
+    with_note: bool = False,
+) -> list[Any]:
+    """One CSV row (already guarded) for a published measure, in the order of csv_header()."""
+    revision = measure.published_revision
+    assert revision is not None
+    record = revision_to_record(revision, measure)
+    evaluations = record.get("evaluations") or []
+    best = best_design(evaluations)
+    follow_ups = [e["follow_up_months"] for e in evaluations if "follow_up_months" in e]
+    values: dict[str, Any] = {
+        "id": measure.id,
+        "external_id": measure.external_id,
+        "title": revision.title,
+        "url": link(measure.id) if link else None,
+        "evidence_level": revision.evidence_level,
+        "evidence_label": revision.evidence_label,
+        "harm_flag": _yes_no(revision.harm_flag),
+        "summary": revision.summary,
+        "prevention_level": revision.prevention_level,
+        **{k: LIST_SEPARATOR.join(record.get(k) or []) for k in _LISTS},
+        **{("programme_status" if k == "status" else k): record.get(k) for k in _SCALARS},
+        "manual_available": _yes_no(revision.manual_available),
+        "studies": len(evaluations),
+        "best_design": best[0] if best else None,
+        "longest_follow_up_months": max(follow_ups) if follow_ups else None,
+        "published_at": measure.published_at.date().isoformat() if measure.published_at else None,
+        "reviews": ratings.count if ratings else 0,
+        "rating_overall": (
+            round(ratings.overall, 2) if ratings and ratings.overall is not None else None
+        ),
+    }
+    for key, _label in DIMENSIONS:
+        stats = ratings.dimension(key) if ratings else None
+        mean = stats.mean if stats and stats.count else None
+        values[f"rating_{key}"] = round(mean, 2) if mean is not None else None
+    row = [safe_cell(values[c]) for c in BASE_COLUMNS]
+    if with_note:
+        row.append(safe_cell(note))
+    return row
+
+
+def csv_header(*, with_note: bool = False) -> list[str]:
+    return [*BASE_COLUMNS, *((NOTE_COLUMN,) if with_note else ())]
+
+
+def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text to stream: the byte order mark and header first, then a row at a time.
+
+    Rows end in CRLF (RFC 4180); quoting is minimal, so a cell with a comma, quote or line
+    break is quoted and its quotes doubled.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def take(row: list[Any]) -> str:
+        writer.writerow(row)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield BOM + take(header)
+    for row in rows:
+        yield take(row)
+
+
+def csv_rows(
+    measures: Iterable[Measure],
+    *,
+    link: Callable[[int], str] | None = None,
+    ratings: Mapping[int, RatingSummary] | None = None,
+    notes: Mapping[int, str | None] | None = None,
+) -> Iterator[list[Any]]:
+    """Rows for published measures; with `notes` (a shortlist) a last "note" column too."""
+    for measure in measures:
+        yield measure_row(
+            measure,
+            link=link,
+            ratings=(ratings or {}).get(measure.id),
+            note=(notes or {}).get(measure.id),
+            with_note=notes is not None,
+        )
+
+
+def jsonl_chunks(measures: Iterable[Measure]) -> Iterator[str]:
+    """One record-format line per published measure (its published revision)."""
+    for measure in measures:
+        revision = measure.published_revision
+        if revision is not None:
+            yield record_to_line(revision_to_record(revision, measure))

@@ -1,0 +1,1 @@
+"""Atom feeds: newly published measures, filterable like the search."""

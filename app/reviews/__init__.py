@@ -1,0 +1,1 @@
+"""Peer reviews: practitioners' and officials' ratings of published measures (DESIGN §3)."""

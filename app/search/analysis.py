@@ -1,0 +1,315 @@
+"""Text analysis shared by every backend: accent folding, per-language stemming, tokenising.
+
+Measures are written in many EU languages. Each document's text goes into one language-neutral,
+accent-folded form and into the stemmed form of its own language only; a query is analysed
+both ways for every language, so an inflected German word finds its German relatives and an
+accent-less query still finds accented text. Languages that Whoosh ships a Snowball stemmer for
+get it; Polish, Czech and Slovak get a light suffix stripper; other languages are only folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import pairwise
+
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token, Tokenizer
+from whoosh.lang import has_stopwords, stemmer_for_language, stopwords_for_language
+
+# Languages with a Snowball stemmer in Whoosh that occur in the repository.
+SNOWBALL_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "fi", "da", "ro", "hu", "no")
+# Languages without one: a light suffix stripper keeps the commonest inflections together.
+LIGHT_LANGUAGES = ("pl", "cs", "sk")
+STEMMED_LANGUAGES = SNOWBALL_LANGUAGES + LIGHT_LANGUAGES
+
+TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"  # noqa: S105  (a regex, not a secret)
+_TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+
+# Letters that Unicode does not decompose into base letter + accent.
+_SPECIAL_FOLDS = str.maketrans(
+    {
+        "ß": "ss",
+        "ł": "l",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "þ": "th",
+        "ð": "d",
+        "ı": "i",
+        "ħ": "h",
+        "’": "'",
+    }
+)
+
+
+# Combining marks left by NFKD decomposition (accents, cedillas, carons, …).
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and strip accents: 'Präventions-Maßnahme' -> 'praventions-massnahme'.
+
+    Whole documents are folded in one pass (C-speed string operations) before tokenising,
+    which is several times faster than folding token by token.
+    """
+    text = text.lower().translate(_SPECIAL_FOLDS)
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+
+
+fold = lru_cache(maxsize=65536)(fold_text)  # the same, cached, for single words
+
+
+def tokenize(text: str) -> list[str]:
+    """The folded words of `text`, in order: exactly the neutral fields' tokens."""
+    return _TOKEN_RE.findall(fold_text(text))
+
+
+@lru_cache(maxsize=16)
+def _document_tokens(text: str) -> tuple[str, ...]:
+    # While a document is indexed the same texts go to a neutral field and to the pairs
+    # field: tokenise each once.
+    return tuple(tokenize(text))
+
+
+class FastTokenizer(Tokenizer):
+    """Fold (or lower-case) the whole text in one pass, then split it into words.
+
+    Whole strings are folded with C-speed string operations, several times faster than
+    Whoosh's token-by-token filters, which were most of the indexing time.
+    """
+
+    def __init__(self, fold: bool = True) -> None:
+        self.fold = fold
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FastTokenizer) and other.fold == self.fold
+
+    def __hash__(self) -> int:
+        return hash(("FastTokenizer", self.fold))
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = fold_text(value) if self.fold else value.lower()
+        if chars or keeporiginal or not tokenize:
+            # Paths we never take (character offsets, whole values): the general tokenizer.
+            yield from RegexTokenizer(TOKEN_PATTERN)(
+                text,
+                positions=positions,
+                chars=chars,
+                keeporiginal=keeporiginal,
+                removestops=removestops,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
+            )
+            return
+        pos = start_pos
+        for word in _TOKEN_RE.findall(text):
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = pos
+                pos += 1
+            yield t
+
+
+# Inflectional endings, folded, longest first. Deliberately conservative: a light stemmer
+# that over-strips merges unrelated words, which costs more precision than it gains recall.
+_PL_SUFFIXES = (
+    "owania owanie iami iach owie ach ami ego emu iej ich ych ymi imi iom iem owi ow om em "
+    "ie ia iu ej mi ym im a e i o u y"
+)
+_CS_SUFFIXES = (
+    "ovani ach ech ich ych ami emi ove ovi imi ymi eho emu iho imu ou em om am at mi ho a e i o u y"
+)
+_LIGHT_SUFFIXES = {"pl": tuple(_PL_SUFFIXES.split()), "cs": tuple(_CS_SUFFIXES.split())}
+_LIGHT_SUFFIXES["sk"] = _LIGHT_SUFFIXES["cs"]
+_MIN_STEM = 3
+
+
+@lru_cache(maxsize=65536)
+def light_stem(word: str, lang: str) -> str:
+    """Strip one inflectional ending from a folded word, keeping at least three letters."""
+    for suffix in _LIGHT_SUFFIXES[lang]:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=64)
+def _word_stemmer(lang: str):
+    """lower-cased word -> folded stem, or None for a stop word (one cached call per token)."""
+    if lang in SNOWBALL_LANGUAGES:
+        stoplist = stopwords_for_language(lang) if has_stopwords(lang) else frozenset()
+        stem = stemmer_for_language(lang)
+
+        def snowball(word: str) -> str | None:
+            if len(word) < 2 or word in stoplist:
+                return None
+            return fold(stem(word))
+
+        return lru_cache(maxsize=200_000)(snowball)
+
+    def light(word: str) -> str | None:
+        return None if len(word) < 2 else light_stem(fold(word), lang)
+
+    return lru_cache(maxsize=200_000)(light)
+
+
+class StemFoldFilter(Filter):
+    """Stop words out, then stem and fold, as one cached lookup per token (input lower-cased).
+
+    Stemming comes before folding because the Snowball stemmers read the accents.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemFoldFilter) and other.lang == self.lang
+
+    def __hash__(self) -> int:
+        return hash(("StemFoldFilter", self.lang))
+
+    def __call__(self, tokens):
+        stem = _word_stemmer(self.lang)
+        for t in tokens:
+            text = stem(t.text)
+            if text is not None:
+                t.text = text
+                yield t
+
+
+class NeutralAnalyzer(Analyzer):
+    """Fold and tokenise; no stop words, so phrases keep every word."""
+
+    def __init__(self) -> None:
+        self.tokenizer = FastTokenizer(fold=True)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NeutralAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash("NeutralAnalyzer")
+
+    def __call__(self, value, **kwargs):
+        return self.tokenizer(value, **kwargs)
+
+    def words(self, value: str) -> tuple[str, ...]:
+        """The tokens as plain strings (the fast path of app.search.backends.whoosh_schema)."""
+        return _document_tokens(value)
+
+
+class LanguageAnalyzer(Analyzer):
+    """Lower-case and tokenise, drop the language's stop words, stem, then fold."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.tokenizer = FastTokenizer(fold=False)
+        self.filter = StemFoldFilter(lang)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LanguageAnalyzer) and other.lang == self.lang
+
+    def __hash__(self) -> int:
+        return hash(("LanguageAnalyzer", self.lang))
+
+    def __call__(self, value, **kwargs):
+        return self.filter(self.tokenizer(value, **kwargs))
+
+    def words(self, value: str) -> list[str]:
+        stem = _word_stemmer(self.lang)
+        return [s for w in _TOKEN_RE.findall(value.lower()) if (s := stem(w)) is not None]
+
+
+class PairsAnalyzer(Analyzer):
+    """Consecutive folded word pairs ("body safety"), for phrase search without positions.
+
+    The value is a list of texts (title, summary, …); pairs never span two of them. A phrase
+    of n words matches a document holding all of its n-1 pairs: exact for two words, and for
+    longer phrases it only errs when every pair occurs but never all in a row, which natural
+    text makes rare. Much cheaper than checking positions in Python (TOOLING.md: phrase
+    queries were the slowest kind).
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairsAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash("PairsAnalyzer")
+
+    def __call__(self, value, positions=False, mode="", **kwargs):
+        t = Token(positions, False, mode=mode, **kwargs)
+        for pos, word in enumerate(self.words(value)):
+            t.text, t.boost, t.stopped = word, 1.0, False
+            if positions:
+                t.pos = pos
+            yield t
+
+    def words(self, value: str | list[str] | tuple[str, ...]) -> list[str]:
+        texts = [value] if isinstance(value, str) else value
+        out: list[str] = []
+        for text in texts:
+            out.extend(pairs(_document_tokens(text)))
+        return out
+
+
+def pairs(tokens: list[str] | tuple[str, ...]) -> list[str]:
+    """'a b c' -> ['a b', 'b c']: the terms of the pairs field."""
+    return [f"{a} {b}" for a, b in pairwise(tokens)]
+
+
+def neutral_analyzer() -> NeutralAnalyzer:
+    return NeutralAnalyzer()
+
+
+def language_analyzer(lang: str) -> LanguageAnalyzer:
+    return LanguageAnalyzer(lang)
+
+
+def analyze(text: str, lang: str | None = None) -> list[str]:
+    """Tokens of `text` as the neutral field (lang None) or a language's field indexes them."""
+    if lang is None:
+        return tokenize(text)
+    return _cached_language_analyzer(lang).words(text)
+
+
+@lru_cache(maxsize=32)
+def _cached_language_analyzer(lang: str) -> LanguageAnalyzer:
+    return LanguageAnalyzer(lang)
+
+
+@lru_cache(maxsize=1)
+def query_stopwords() -> frozenset[str]:
+    """Function words of the stemmed languages, folded: dropped from long free-text queries."""
+    words: set[str] = set()
+    for lang in SNOWBALL_LANGUAGES:
+        if has_stopwords(lang):
+            words.update(fold(w) for w in stopwords_for_language(lang))
+    return frozenset(words)
+
+
+def word_forms(text: str, lang: str | None) -> list[tuple[str, str | None]]:
+    """Each word of `text` as (folded word, its stem in `lang` or None), in order."""
+    stem = _word_stemmer(lang) if lang in STEMMED_LANGUAGES else None
+    out = []
+    for raw in _TOKEN_RE.findall(text.lower()):
+        out.append((fold(raw), stem(raw) if stem else None))
+    return out

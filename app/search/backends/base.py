@@ -1,0 +1,148 @@
+"""The search backend interface, and the query and result types every backend shares."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SORTS = ("relevance", "evidence", "rating", "newest")
+
+
+class LockTimeout(RuntimeError):
+    """Another process holds the index writer lock for longer than we were willing to wait."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """One search, as the page and the API ask for it (already validated)."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    evidence_min: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    expand: bool = True  # apply the thesaurus
+    no_expand: frozenset[str] = frozenset()  # concept ids the user removed
+    highlight: bool = True
+    facets: bool = True
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A thesaurus expansion applied to the query, shown so the user can remove it."""
+
+    concept: str
+    label: str
+    matched: str
+    added: tuple[str, ...]
+
+
+@dataclass
+class SearchHit:
+    id: int
+    external_id: str | None
+    title: str
+    summary: str
+    evidence_level: int
+    evidence_label: str
+    harm_flag: bool
+    countries: list[str]
+    score: float
+    highlights: dict[str, str]  # field -> HTML with <mark>, text escaped
+    published_at: datetime | None = None
+    rating: float = 0.0
+    text_language: str | None = None
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+    expansions: list[Expansion] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+@dataclass
+class IndexedVersion:
+    """What the index holds for one measure, to compare with the database."""
+
+    revision_id: int
+
+
+class SearchBackend(abc.ABC):
+    """A place to index documents and search them.
+
+    Write methods are called only by app.search.indexer while it holds `writer_lock()`, so
+    exactly one writer exists at a time across every process. Read methods may be called from
+    any thread.
+    """
+
+    name: str = "?"
+
+    # --- writing (indexer only) ---------------------------------------------------------------
+
+    @abc.abstractmethod
+    def writer_lock(self, timeout: float) -> AbstractContextManager[None]:
+        """Hold the one writer lock, or raise LockTimeout after `timeout` seconds."""
+
+    @abc.abstractmethod
+    def write(self, upserts: list[dict[str, Any]], deletes: list[int]) -> None:
+        """Replace these documents (by id) and remove those ids, committed as one change."""
+
+    @abc.abstractmethod
+    def rebuild(
+        self,
+        documents: Iterable[dict[str, Any]],
+        *,
+        procs: int = 1,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Build a fresh index from `documents` and swap it in atomically; returns the count.
+
+        Searches keep being answered from the old index until the swap.
+        """
+
+    def compact(self) -> None:  # noqa: B027  (optional: nothing to do for most backends)
+        """Tidy the index after many small writes (called by `flask search sync`)."""
+
+    @abc.abstractmethod
+    def exists(self) -> bool:
+        """Whether an index has been built (a missing one needs a rebuild, not a sync)."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Remove every document (tests, and a rebuild from nothing)."""
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Run one search: hits for the page, total, facet counts, suggestion."""
+
+    @abc.abstractmethod
+    def indexed_versions(self) -> dict[int, IndexedVersion]:
+        """Every indexed measure id and the revision it was indexed from."""
+
+    @abc.abstractmethod
+    def doc_count(self) -> int:
+        """How many documents the index holds."""
+
+    def close(self) -> None:  # noqa: B027  (optional hook)
+        """Release open files or connections."""

@@ -1,0 +1,212 @@
+"""The embedded default backend: Whoosh, one index folder per build, one searcher per process."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from whoosh.index import FileIndex
+from whoosh.searching import Searcher
+
+from app.search.backends.base import (
+    IndexedVersion,
+    SearchBackend,
+    SearchQuery,
+    SearchResults,
+)
+from app.search.backends.whoosh_schema import document_fields
+from app.search.backends.whoosh_search import WhooshSearch
+from app.search.backends.whoosh_snapshot import SegmentCache, Snapshot
+from app.search.backends.whoosh_store import (
+    COMPACT_MERGE_DOCS,
+    REQUEST_MERGE_DOCS,
+    IndexStore,
+    open_searcher,
+    open_writer,
+    tiered_merge_policy,
+)
+from app.search.documents import FACET_KEYS
+from app.search.query import parse_text
+
+
+class WhooshBackend(SearchBackend):
+    """Readers share one searcher per process, refreshed when the index changed.
+
+    Searches run one at a time per process (a Whoosh searcher is not meant for concurrent use,
+    and the GIL would serialise most of the work anyway); each takes milliseconds.
+    """
+
+    name = "whoosh"
+
+    def __init__(
+        self,
+        root: str,
+        *,
+        write_timeout: float = 10.0,
+        limitmb: int = 1024,
+        chunk_size: int = 10_000,
+    ) -> None:
+        self.store = IndexStore(root)
+        self.write_timeout = write_timeout
+        self.limitmb = limitmb
+        self.chunk_size = chunk_size
+        self._lock = threading.RLock()
+        self._pointer: tuple[int, int] | None = None
+        self._ix: FileIndex | None = None
+        self._searcher: Searcher | None = None
+        self._snapshot: Snapshot | None = None
+        self._segments = SegmentCache()
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def writer_lock(self, timeout: float) -> AbstractContextManager[None]:
+        return self.store.writer_lock(timeout)
+
+    def exists(self) -> bool:
+        return self.store.exists()
+
+    def write(self, upserts: list[dict[str, Any]], deletes: list[int]) -> None:
+        ix = self.store.ensure_current()
+        writer = open_writer(ix, self.write_timeout)
+        try:
+            for doc in upserts:
+                writer.update_document(**document_fields(doc))
+            for measure_id in deletes:
+                writer.delete_by_term("id", str(measure_id))
+            writer.commit(mergetype=tiered_merge_policy(REQUEST_MERGE_DOCS))
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def rebuild(
+        self,
+        documents: Iterable[dict[str, Any]],
+        *,
+        procs: int = 1,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Build in chunks, each committed as new segments without merging.
+
+        Whoosh sorts each indexing process's postings in memory up to `limitmb` and spills
+        to disk beyond it, which halves throughput (measured: 367 against 218 documents/s
+        at 10,000 documents). Chunks of `chunk_size` documents keep every process under its
+        limit; the price is a few more segments, which the query engine handles cheaply.
+        """
+        name, ix = self.store.new_index()
+        count = 0
+        writer = None
+        try:
+            for doc in documents:
+                if writer is None:
+                    writer = self._chunk_writer(ix, procs)
+                # Documents stream from the database into the writer (with several processes
+                # this blocks while their job queue is full, so reading overlaps indexing and
+                # the progress shown follows the indexing).
+                writer.add_document(**document_fields(doc))
+                count += 1
+                if progress:
+                    progress(1)
+                if count % self.chunk_size == 0:
+                    writer.commit(merge=False)
+                    writer = None
+            if writer is not None or count == 0:
+                (writer or self._chunk_writer(ix, 1)).commit(merge=False)
+                writer = None
+        except BaseException:
+            if writer is not None:
+                writer.cancel()
+            ix.close()
+            shutil.rmtree(self.store.root / name, ignore_errors=True)
+            raise
+        ix.close()
+        self.store.swap(name)
+        return count
+
+    def _chunk_writer(self, ix: FileIndex, procs: int) -> Any:
+        options: dict[str, Any] = {"limitmb": self.limitmb}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        return open_writer(ix, self.write_timeout, **options)
+
+    def compact(self) -> None:
+        """Merge the small segments that publishing left behind (not inside a request)."""
+        ix = self.store.open_current()
+        if ix is None:
+            return
+        writer = open_writer(ix, self.write_timeout)
+        try:
+            writer.commit(mergetype=tiered_merge_policy(COMPACT_MERGE_DOCS))
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def clear(self) -> None:
+        self.store.clear()
+        with self._lock:
+            self._close_reader()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _close_reader(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = self._ix = self._snapshot = None
+
+    def _acquire(self) -> tuple[Searcher, Snapshot] | None:
+        """The process's searcher, reopened on a swap and refreshed after a commit."""
+        key = self.store.pointer_key()
+        if key != self._pointer or self._searcher is None:
+            self._close_reader()
+            self._pointer = key
+            if key is None:
+                return None
+            ix = self.store.open_current()
+            if ix is None:
+                return None
+            self._ix, self._searcher = ix, open_searcher(ix)
+        elif not self._searcher.up_to_date():
+            self._searcher = open_searcher(self._ix, self._searcher)  # type: ignore[arg-type]
+            self._snapshot = None
+        if self._snapshot is None:
+            self._snapshot = self._segments.snapshot(self._searcher.reader())
+        return self._searcher, self._snapshot
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        parsed = parse_text(query.q, expand=query.expand, no_expand=query.no_expand)
+        with self._lock:
+            acquired = self._acquire()
+            if acquired is None:
+                return SearchResults(
+                    query=query,
+                    total=0,
+                    hits=[],
+                    facets={k: {} for k in FACET_KEYS},
+                    expansions=list(parsed.expansions),
+                )
+            searcher, snapshot = acquired
+            return WhooshSearch(searcher, snapshot, query, parsed).run()
+
+    def indexed_versions(self) -> dict[int, IndexedVersion]:
+        with self._lock:
+            acquired = self._acquire()
+            if acquired is None:
+                return {}
+            searcher, _snapshot = acquired
+            return {
+                int(fields["id"]): IndexedVersion(
+                    revision_id=int((fields.get("meta") or {}).get("revision_id") or 0)
+                )
+                for fields in searcher.reader().all_stored_fields()
+            }
+
+    def doc_count(self) -> int:
+        with self._lock:
+            acquired = self._acquire()
+            return acquired[0].doc_count() if acquired else 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_reader()

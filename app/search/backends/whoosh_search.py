@@ -1,0 +1,308 @@
+"""One search against a Whoosh snapshot, evaluated with numpy instead of Whoosh's matchers.
+
+Each word of the query becomes the terms it can match (the folded word in the neutral fields,
+its stem in every language's field; a phrase becomes its word pairs). A term's postings come
+from the snapshot as (document numbers, BM25 scores) arrays, so a word is one `bincount`
+over its terms, and the query tree is a few vectorised mask and score operations. That gives
+the exact match set (hence the exact total and facet counts) and every score in one pass;
+the page is then cut with argpartition, and only its hits are read and highlighted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from app.search.analysis import STEMMED_LANGUAGES, analyze, pairs
+from app.search.backends.base import SearchHit, SearchQuery, SearchResults
+from app.search.backends.whoosh_schema import (
+    NEUTRAL_FIELDS,
+    PAIRS_FIELD,
+    SPELLING_FIELDS,
+    STEM_FIELDS,
+    stem_field,
+)
+from app.search.backends.whoosh_snapshot import Snapshot
+from app.search.documents import FACET_KEYS
+from app.search.highlight import QueryTerms, highlight
+from app.search.query import Node, ParsedText, Phrase, Synonyms, Word, replace_words
+
+# Both tuned with bench/search_quality.py.
+SYNONYM_BOOST = 0.9  # an equivalent from the thesaurus counts a little less than the word typed
+COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
+SUMMARY_SNIPPET = 320
+
+# A part of a node: every term in `tokens` must occur in `field` ("all"), scores summed.
+Part = tuple[str, tuple[str, ...], float]  # field, tokens, boost
+
+
+class WhooshSearch:
+    def __init__(
+        self, searcher: Searcher, snap: Snapshot, query: SearchQuery, parsed: ParsedText
+    ) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.snap = snap
+        self.query = query
+        self.parsed = parsed
+        self._evaluated: dict[Node, tuple[np.ndarray, np.ndarray]] = {}
+
+    # --- the query tree as masks and scores ----------------------------------------------------
+
+    @staticmethod
+    def _phrase_parts(tokens: tuple[str, ...], boost: float) -> list[Part]:
+        if len(tokens) == 1:
+            return [(name, tokens, boost) for name in NEUTRAL_FIELDS]
+        return [(PAIRS_FIELD, tuple(pairs(tokens)), boost)]
+
+    def _word_parts(self, text: str, tokens: tuple[str, ...], boost: float) -> list[Part]:
+        parts = self._phrase_parts(tokens, boost)
+        for lang in STEMMED_LANGUAGES:
+            stems = tuple(analyze(text, lang))
+            if stems:
+                parts.append((stem_field(lang), stems, boost))
+        return parts
+
+    def _parts(self, node: Word | Phrase, boost: float = 1.0, stemmed: bool = True) -> list[Part]:
+        if isinstance(node, Word) and stemmed:
+            return self._word_parts(node.text, node.tokens, boost)
+        return self._phrase_parts(node.tokens, boost)
+
+    def _part_postings(self, part: Part) -> tuple[np.ndarray, np.ndarray]:
+        name, tokens, boost = part
+        ids, scores = self.snap.term(name, tokens[0])
+        for token in tokens[1:]:
+            other_ids, other_scores = self.snap.term(name, token)
+            common = np.intersect1d(ids, other_ids, assume_unique=True)
+            scores = (
+                scores[np.searchsorted(ids, common)]
+                + other_scores[np.searchsorted(other_ids, common)]
+            )
+            ids = common
+        return ids, scores * boost if boost != 1.0 else scores
+
+    def _union(self, parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
+        postings = [self._part_postings(p) for p in parts]
+        postings = [p for p in postings if p[0].size]
+        if not postings:
+            return np.zeros(self.snap.size, bool), np.zeros(self.snap.size, np.float64)
+        ids = np.concatenate([p[0] for p in postings])
+        weights = np.concatenate([p[1] for p in postings])
+        score = np.bincount(ids, weights=weights, minlength=self.snap.size)
+        return score > 0, score
+
+    def evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
+        """(matching documents, score per document) for one node of the query tree."""
+        if node not in self._evaluated:
+            self._evaluated[node] = self._evaluate(node)
+        return self._evaluated[node]
+
+    def _evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(node, Word | Phrase):
+            return self._union(self._parts(node))
+        if isinstance(node, Synonyms):
+            # A document gets the typed words' score plus that of its best-matching
+            # equivalent (not the sum of all: a long list of equivalents must not outweigh
+            # the words typed). One-word equivalents are stemmed like typed words
+            # ("Missbrauchsabbildung" finds "Missbrauchsabbildungen"); longer ones are
+            # matched as phrases.
+            mask, score = self.evaluate(node.original)
+            mask, best = mask.copy(), np.zeros(self.snap.size, dtype=np.float64)
+            for alt in node.alternatives:
+                parts = self._parts(alt, SYNONYM_BOOST, stemmed=len(alt.tokens) == 1)
+                alt_mask, alt_score = self._union(parts)
+                mask |= alt_mask
+                np.maximum(best, alt_score, out=best)
+            return mask, score + best
+        score = np.zeros(self.snap.size, dtype=np.float64)
+        if node.must:
+            mask = np.ones(self.snap.size, dtype=bool)
+            for child in node.must:
+                child_mask, child_score = self.evaluate(child)
+                mask &= child_mask
+                score += child_score
+        elif node.should:
+            mask = np.zeros(self.snap.size, dtype=bool)
+        else:
+            mask = self.snap.live.copy()  # only exclusions: everything else matches
+        for child in node.should:
+            child_mask, child_score = self.evaluate(child)
+            if not node.must:
+                mask |= child_mask
+            score += child_score
+        for child in node.must_not:
+            mask &= ~self.evaluate(child)[0]
+        return mask, np.where(mask, score, 0.0)
+
+    def _coordination(self) -> np.ndarray | float:
+        """Documents that match more of the query's parts rank higher."""
+        units = self.parsed.units
+        if len(units) < 2:
+            return 1.0
+        matched = np.zeros(self.snap.size, dtype=np.float64)
+        for unit in units:
+            matched += self.evaluate(unit)[0]
+        return (1.0 - COORD_WEIGHT) + COORD_WEIGHT * matched / len(units)
+
+    # --- the search -------------------------------------------------------------------------
+
+    def run(self) -> SearchResults:
+        query, snap, parsed = self.query, self.snap, self.parsed
+        scores: np.ndarray | None = None
+        if parsed.is_empty:
+            fixed = snap.live
+        else:
+            mask, scores = self.evaluate(parsed.root)
+            fixed = mask & snap.live
+            scores = scores * self._coordination()
+        evidence, year = snap.columns["n_evidence"], snap.columns["n_year"]
+        if query.evidence_min is not None:
+            fixed = fixed & (evidence >= query.evidence_min)
+        if query.year_from is not None:
+            fixed = fixed & (year >= query.year_from)
+        if query.year_to is not None:
+            fixed = fixed & (year > 0) & (year <= query.year_to)
+        selected = {k: snap.facets[k].any_of(v) for k, v in query.filters.items()}
+        final = fixed.copy()
+        for mask in selected.values():
+            final &= mask
+        total = int(final.sum())
+        page = self._page(final, scores)
+        return SearchResults(
+            query=query,
+            total=total,
+            hits=[self._hit(docnum, score) for docnum, score in page],
+            facets=self._facets(fixed, selected) if query.facets else {},
+            suggestion=self._suggestion(),
+            expansions=list(parsed.expansions),
+        )
+
+    def _facets(
+        self, fixed: np.ndarray, selected: dict[str, np.ndarray]
+    ) -> dict[str, dict[str, int]]:
+        """Counts per value; a facet's own selection is left out, so its values stay OR-able."""
+        everything = fixed.copy()
+        for mask in selected.values():
+            everything &= mask
+        out: dict[str, dict[str, int]] = {}
+        for key in FACET_KEYS:
+            base = everything
+            if key in selected:
+                base = fixed.copy()
+                for other, mask in selected.items():
+                    if other != key:
+                        base &= mask
+            counts = self.snap.facets[key].counts(base)
+            for value in self.query.filters.get(key, ()):
+                counts.setdefault(value, 0)
+            out[key] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+    def _page(self, final: np.ndarray, scores: np.ndarray | None) -> list[tuple[int, float]]:
+        query, cols = self.query, self.snap.columns
+        ids = np.flatnonzero(final)
+        if not ids.size:
+            return []
+        sort = query.sort
+        if sort == "relevance" and scores is None:
+            sort = "newest"  # browsing: nothing to be relevant to
+        doc_scores = scores[ids] if scores is not None else np.zeros(ids.size)
+        newest = -cols["n_published"][ids]
+        end = query.offset + query.per_page
+        if sort == "relevance" and end < ids.size:
+            # Only the best `end` need ordering: partition first (linear), then sort those.
+            best = np.argpartition(-doc_scores, end - 1)[:end]
+            ids, doc_scores, newest = ids[best], doc_scores[best], newest[best]
+        if sort == "relevance":
+            keys: tuple[np.ndarray, ...] = (-ids, newest, -doc_scores)
+        elif sort == "evidence":  # harm-flagged last, whatever their level
+            keys = (-ids, newest, -doc_scores, -cols["n_evidence"][ids], cols["n_harm"][ids])
+        elif sort == "rating":
+            keys = (-ids, newest, -doc_scores, -cols["n_evidence"][ids], -cols["n_rating"][ids])
+        else:
+            keys = (-ids, newest)
+        order = np.lexsort(keys)[query.offset : end]
+        return [(int(ids[i]), float(doc_scores[i])) for i in order]
+
+    def _hit(self, docnum: int, score: float) -> SearchHit:
+        stored: dict[str, Any] = self.searcher.stored_fields(docnum)
+        meta = stored.get("meta") or {}
+        title, summary = meta.get("title", ""), meta.get("summary", "")
+        highlights: dict[str, str] = {}
+        if self.query.highlight and not self.parsed.is_empty:
+            terms = self._query_terms()
+            lang = meta.get("text_language")
+            for name, text, size in (("title", title, None), ("summary", summary, SUMMARY_SNIPPET)):
+                marked = highlight(text, terms, lang, size)
+                if marked is not None:
+                    highlights[name] = str(marked)
+        published = meta.get("published_at")
+        return SearchHit(
+            id=int(stored["id"]),
+            external_id=meta.get("external_id"),
+            title=title,
+            summary=summary,
+            evidence_level=int(meta.get("evidence_level", 0)),
+            evidence_label=meta.get("evidence_label", ""),
+            harm_flag=bool(meta.get("harm_flag")),
+            countries=list(meta.get("countries") or []),
+            score=round(score, 4),
+            highlights=highlights,
+            published_at=datetime.fromisoformat(published) if published else None,
+            rating=float(meta.get("rating") or 0.0),
+            text_language=meta.get("text_language"),
+        )
+
+    def _query_terms(self) -> QueryTerms:
+        if not hasattr(self, "_terms"):
+            self._terms = QueryTerms(self.parsed.highlight_terms())
+        return self._terms
+
+    # --- did you mean -----------------------------------------------------------------------
+
+    def _known(self, word: Word) -> bool:
+        reader = self.reader
+        token = word.tokens[0]
+        if any(reader.doc_frequency(f, token) for f in NEUTRAL_FIELDS):
+            return True
+        for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
+            stems = analyze(word.text, lang)
+            if stems and reader.doc_frequency(name, stems[0]):
+                return True
+        return False
+
+    def _correction(self, token: str) -> str | None:
+        best: tuple[int, int, str] | None = None
+        for maxdist in (1, 2) if len(token) >= 5 else (1,):
+            for name in SPELLING_FIELDS:
+                for leaf, _offset in self.reader.leaf_readers():
+                    if leaf.segment() is None:
+                        continue
+                    for candidate in leaf.terms_within(name, token, maxdist, prefix=1):
+                        if candidate == token:
+                            continue
+                        freq = sum(self.reader.doc_frequency(f, candidate) for f in SPELLING_FIELDS)
+                        rank = (maxdist, -freq, candidate)
+                        if best is None or rank < best:
+                            best = rank
+            if best is not None:
+                return best[2]
+        return None
+
+    def _suggestion(self) -> str | None:
+        replacements: dict[str, str] = {}
+        for word in self.parsed.positive_words():
+            if len(word.tokens) != 1 or len(word.tokens[0]) < 3 or word.tokens[0].isdigit():
+                continue
+            if self._known(word):
+                continue
+            correction = self._correction(word.tokens[0])
+            if correction:
+                replacements[word.text] = correction
+        if not replacements:
+            return None
+        suggestion = replace_words(self.query.q, replacements)
+        return suggestion if suggestion != self.query.q else None

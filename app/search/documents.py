@@ -1,0 +1,112 @@
+"""The search document of a published measure: a pure function of the measure and its revision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.records import vocab
+
+# Facet keys, named as the record keys (DESIGN §6, §8). "status" is the programme status.
+FACET_KEYS = (
+    "countries",
+    "prevention_level",
+    "target_groups",
+    "settings",
+    "abuse_forms",
+    "delivery",
+    "evidence_level",
+    "languages",
+    "status",
+    "cost_level",
+)
+MULTI_VALUED = frozenset(
+    {"countries", "target_groups", "settings", "abuse_forms", "delivery", "languages"}
+)
+
+
+def _join(*parts: str | None) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
+def _labels(values: list[str]) -> str:
+    return " ".join(vocab.label(v) for v in values)
+
+
+def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dict[str, Any]:
+    """Everything the index needs about one published revision; reads no other rows.
+
+    `body` holds the long text (description, implementation, transferability, cost notes,
+    organisation, evaluation findings and citations, and the labels of the taxonomy values and
+    study designs, so that "trial" or "Germany" find what the tags say). `reports` holds the
+    text extracted from attached PDF reports. The short stored fields (title, summary, countries,
+    evidence) render a result list without a database query. `rating` is the measure's peer
+    rating sort score (the Bayesian average of app/reviews/aggregates.py; 0 without reviews),
+    which the caller reads in bulk.
+    """
+    evaluations = list(revision.evaluations)
+    findings = [e.findings for e in evaluations]
+    citations = [e.citation for e in evaluations if e.citation]
+    designs = [vocab.label(e.design) for e in evaluations]
+    outcomes = sorted({o for e in evaluations for o in (e.outcomes or [])})
+    countries = list(revision.countries)
+    tags = " ".join(
+        [
+            " ".join(vocab.country_name(c) for c in countries),
+            vocab.label(revision.prevention_level),
+            _labels(revision.target_groups),
+            _labels(revision.settings),
+            _labels(revision.abuse_forms),
+            _labels(revision.delivery),
+            " ".join(designs),
+            _labels(outcomes),
+        ]
+    )
+    body = _join(
+        revision.description,
+        revision.implementation,
+        revision.transferability,
+        revision.cost_notes,
+        revision.organisation,
+        *findings,
+        *citations,
+        tags,
+    )
+    reports = _join(*(a.text for e in evaluations for a in e.attachments))
+    published_at: datetime | None = measure.published_at
+    return {
+        "id": measure.id,
+        "external_id": measure.external_id,
+        "revision_id": revision.id,
+        "title": revision.title,
+        "summary": revision.summary,
+        "body": body,
+        "reports": reports,
+        "text_language": revision.text_language,
+        "countries": countries,
+        "prevention_level": revision.prevention_level,
+        "target_groups": list(revision.target_groups),
+        "settings": list(revision.settings),
+        "abuse_forms": list(revision.abuse_forms),
+        "delivery": list(revision.delivery),
+        "languages": list(revision.languages),
+        "status": revision.programme_status,
+        "cost_level": revision.cost_level,
+        "evidence_level": int(revision.evidence_level or 0),
+        "evidence_label": revision.evidence_label,
+        "harm_flag": bool(revision.harm_flag),
+        "start_year": revision.start_year,
+        "published_at": published_at,
+        "rating": float(rating or 0.0),
+        "organisation": revision.organisation,
+    }
+
+
+def facet_values(document: dict[str, Any], key: str) -> list[str]:
+    """A document's values for one facet key, as strings (empty when unset)."""
+    value = document.get(key)
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]

@@ -1,0 +1,83 @@
+"""Highlighted snippets for the shown hits only, from their short stored fields.
+
+A word is marked when its folded form is a query word, or when its stem in the document's own
+language equals the stem of a query word in that language, so "Präventionsprogramm" is marked
+for the query "Präventionsprogramme". Text is HTML-escaped; only <mark> is added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from app.search.analysis import STEMMED_LANGUAGES, analyze, fold
+
+_WORD_RE = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
+
+
+class QueryTerms:
+    """The folded query words and their stems per language, for marking."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.folded = {fold(w) for w in words if w}
+        self._stems: dict[str, set[str]] = {}
+
+    def stems(self, lang: str) -> set[str]:
+        if lang not in self._stems:
+            self._stems[lang] = {s for w in self.folded for s in analyze(w, lang)}
+        return self._stems[lang]
+
+    def matches(self, word: str, lang: str | None) -> bool:
+        folded = fold(word)
+        if folded in self.folded:
+            return True
+        if lang in STEMMED_LANGUAGES:
+            stems = _stem(word, lang)
+            return bool(stems) and stems[0] in self.stems(lang)
+        return False
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str, lang: str) -> tuple[str, ...]:
+    return tuple(analyze(word, lang))
+
+
+def highlight(
+    text: str, terms: QueryTerms, lang: str | None, max_chars: int | None = None
+) -> Markup | None:
+    """`text` with matching words in <mark>, cut to a window around the first match.
+
+    Returns None when nothing matches (the caller then shows the plain text).
+    """
+    spans = [
+        (m.start(), m.end()) for m in _WORD_RE.finditer(text) if terms.matches(m.group(), lang)
+    ]
+    if not spans:
+        return None
+    start, end = 0, len(text)
+    if max_chars and len(text) > max_chars:
+        first = spans[0][0]
+        start = max(0, first - max_chars // 4)
+        # Begin at a word boundary so the snippet does not open mid-word.
+        if start:
+            space = text.rfind(" ", 0, start)
+            start = space + 1 if space >= 0 else 0
+        end = min(len(text), start + max_chars)
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > start else end
+    out = [Markup("… ") if start else Markup("")]
+    pos = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        pos = e
+    out.append(escape(text[pos:end]))
+    if end < len(text):
+        out.append(Markup(" …"))
+    return Markup("").join(out)

@@ -1,0 +1,465 @@
+"""Query parsing: request parameters -> SearchQuery, and the query text -> a backend-neutral tree.
+
+Text syntax (forgiving: any input parses, stray operators are words and unbalanced quotes or
+brackets are closed at the end):
+
+- words side by side are *soft*: a document needs only one of them, and documents that match
+  more of them rank higher (so a long question never comes back empty for one missing word);
+- ``"exact phrase"``; ``a AND b`` (both required); ``a OR b``; ``NOT a`` and ``-a`` (excluded);
+  ``+a`` (required); brackets group. AND binds tighter than OR.
+- words of the thesaurus (app/search/thesaurus.py) also search for their equivalents, unless
+  the user removed that expansion; function words ("the", "der", "avec") are dropped from a
+  query that has other words, since they match nearly everything and rank nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Union
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from app.records import vocab
+from app.search import thesaurus
+from app.search.analysis import query_stopwords, tokenize
+from app.search.backends.base import SORTS, Expansion, SearchQuery
+from app.search.documents import FACET_KEYS
+
+MAX_QUERY_LENGTH = 500
+MAX_PAGE = 1000
+YEAR_MIN, YEAR_MAX = 1950, 2100
+
+
+class SearchParamError(ValueError):
+    """A bad request parameter; `param` names it for the 400 answer."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(f"{param}: {message}")
+        self.param = param
+        self.message = message
+
+
+# --- request parameters ---------------------------------------------------------------------
+
+_FILTER_VALUES: dict[str, Any] = {
+    "countries": vocab.COUNTRY_CODES,
+    "languages": vocab.LANGUAGE_CODES,
+    "prevention_level": vocab.PREVENTION_LEVELS,
+    "target_groups": vocab.TARGET_GROUPS,
+    "settings": vocab.SETTINGS,
+    "abuse_forms": vocab.ABUSE_FORMS,
+    "delivery": vocab.DELIVERY,
+    "status": vocab.PROGRAMME_STATUSES,
+    "cost_level": vocab.COST_LEVELS,
+    "evidence_level": tuple(str(n) for n in range(6)),
+}
+_SINGLE_PARAMS = ("q", "page", "per_page", "sort", "evidence_min", "year_from", "year_to", "expand")
+KNOWN_PARAMS = frozenset(_SINGLE_PARAMS) | frozenset(FACET_KEYS) | {"noexpand"}
+
+
+def _single(args: MultiDict, name: str) -> str | None:
+    values = [v for v in args.getlist(name) if v.strip() != ""]
+    if len(values) > 1:
+        raise SearchParamError(name, "must be given only once")
+    return values[0].strip() if values else None
+
+
+def _int(args: MultiDict, name: str, low: int, high: int, default: int | None) -> int | None:
+    raw = _single(args, name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+        raise SearchParamError(name, "must be a whole number")
+    value = int(raw)
+    if not low <= value <= high:
+        raise SearchParamError(name, f"must be between {low} and {high}")
+    return value
+
+
+def _filter_values(args: MultiDict, key: str) -> tuple[str, ...]:
+    allowed = _FILTER_VALUES[key]
+    out: list[str] = []
+    for raw in args.getlist(key):
+        value = raw.strip()
+        if not value:
+            continue
+        if key == "countries":
+            value = value.upper()
+        elif key == "languages":
+            value = value.lower()
+        if value not in allowed:
+            raise SearchParamError(key, f"{raw!r} is not a known value")
+        if value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def parse_search_args(
+    args: MultiDict, *, strict: bool, default_per_page: int = 20, max_per_page: int = 100
+) -> SearchQuery:
+    """Validate request arguments. `strict` (the API) refuses parameters it does not know."""
+    if strict:
+        for name in args:
+            if name not in KNOWN_PARAMS:
+                raise SearchParamError(name, "is not a search parameter")
+    q = _single(args, "q") or ""
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchParamError("q", f"must be at most {MAX_QUERY_LENGTH} characters long")
+    sort = _single(args, "sort") or "relevance"
+    if sort not in SORTS:
+        raise SearchParamError("sort", f"must be one of {', '.join(SORTS)}")
+    expand_raw = (_single(args, "expand") or "1").lower()
+    if expand_raw not in ("0", "1", "true", "false"):
+        raise SearchParamError("expand", "must be 0 or 1")
+    no_expand = frozenset(v for v in args.getlist("noexpand") if v)
+    unknown = no_expand - set(thesaurus.CONCEPTS_BY_ID)
+    if unknown:
+        raise SearchParamError("noexpand", f"{sorted(unknown)[0]!r} is not a thesaurus concept")
+    year_from = _int(args, "year_from", YEAR_MIN, YEAR_MAX, None)
+    year_to = _int(args, "year_to", YEAR_MIN, YEAR_MAX, None)
+    if year_from is not None and year_to is not None and year_to < year_from:
+        raise SearchParamError("year_to", "must not be before year_from")
+    filters = {key: values for key in FACET_KEYS if (values := _filter_values(args, key))}
+    return SearchQuery(
+        q=q,
+        filters=filters,
+        evidence_min=_int(args, "evidence_min", 0, 5, None),
+        year_from=year_from,
+        year_to=year_to,
+        sort=sort,
+        page=_int(args, "page", 1, MAX_PAGE, 1) or 1,
+        per_page=_int(args, "per_page", 1, max_per_page, default_per_page) or default_per_page,
+        expand=expand_raw in ("1", "true"),
+        no_expand=no_expand,
+    )
+
+
+# --- the query tree -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # as typed
+    tokens: tuple[str, ...]  # folded; several when the word has inner punctuation ("e-safety")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    must: tuple[Node, ...] = ()
+    should: tuple[Node, ...] = ()
+    must_not: tuple[Node, ...] = ()
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """The user's words, or one of a thesaurus concept's other terms (weighted lower)."""
+
+    original: Node
+    alternatives: tuple[Phrase, ...]
+    concepts: tuple[str, ...]
+
+
+Node = Union[Word, Phrase, Group, Synonyms]  # noqa: UP007  (forward references)
+
+
+@dataclass
+class ParsedText:
+    root: Group
+    expansions: list[Expansion] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.root.must or self.root.should or self.root.must_not)
+
+    @property
+    def units(self) -> tuple[Node, ...]:
+        """The positive top-level parts; matching more of them ranks higher."""
+        return self.root.must + self.root.should
+
+    def positive_words(self) -> list[Word]:
+        """Words the user typed that must or may match (for spelling suggestions)."""
+        out: list[Word] = []
+
+        def walk(node: Node) -> None:
+            if isinstance(node, Word):
+                out.append(node)
+            elif isinstance(node, Group):
+                for child in node.must + node.should:
+                    walk(child)
+            elif isinstance(node, Synonyms):
+                walk(node.original)
+
+        walk(self.root)
+        return out
+
+    def highlight_terms(self) -> list[str]:
+        """Every positive word, phrase word and thesaurus term, as typed, for highlighting."""
+        out: list[str] = []
+
+        def walk(node: Node) -> None:
+            if isinstance(node, Word | Phrase):
+                out.extend(node.tokens)
+            elif isinstance(node, Group):
+                for child in node.must + node.should:
+                    walk(child)
+            elif isinstance(node, Synonyms):
+                walk(node.original)
+                for alt in node.alternatives:
+                    walk(alt)
+
+        walk(self.root)
+        return out
+
+
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch == '"':
+            end = text.find('"', i + 1)
+            end = n if end < 0 else end
+            tokens.append(("PHRASE", text[i + 1 : end]))
+            i = end + 1
+        elif ch in "()":
+            tokens.append(("LP" if ch == "(" else "RP", ch))
+            i += 1
+        elif ch in "+-" and i + 1 < n and not text[i + 1].isspace():
+            tokens.append(("PLUS" if ch == "+" else "MINUS", ch))
+            i += 1
+        else:
+            match = re.match(r'[^\s()"]+', text[i:])
+            word = match.group() if match else ch
+            tokens.append((word if word in _OPERATORS else "WORD", word))
+            i += len(word)
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _lex(text)
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def sequence(self, nested: bool) -> Group:
+        items: list[tuple[str, Node]] = []
+        while self.peek() is not None:
+            if self.peek() == "RP":
+                self.take()
+                if nested:
+                    break
+                continue
+            items.extend(self.or_expr())
+        return _group(items, default="should")
+
+    def or_expr(self) -> list[tuple[str, Node]]:
+        parts = [self.and_expr()]
+        while self.peek() == "OR":
+            self.take()
+            if self.peek() in (None, "RP"):
+                break
+            parts.append(self.and_expr())
+        if len(parts) == 1:
+            return parts[0]
+        return [("should", _group([item for part in parts for item in part], default="should"))]
+
+    def and_expr(self) -> list[tuple[str, Node]]:
+        parts = [self.unary()]
+        while self.peek() == "AND":
+            self.take()
+            if self.peek() in (None, "RP"):
+                break
+            parts.append(self.unary())
+        if len(parts) == 1:
+            return parts[0]
+        items = [
+            ("must" if occur == "should" else occur, node) for part in parts for occur, node in part
+        ]
+        return [("should", _group(items, default="must"))]
+
+    def unary(self) -> list[tuple[str, Node]]:
+        kind = self.peek()
+        if kind in ("NOT", "MINUS"):
+            self.take()
+            if self.peek() in (None, "RP"):
+                return []
+            return [("must_not", node) for _occur, node in self.unary()]
+        if kind == "PLUS":
+            self.take()
+            return [("must", node) for _occur, node in self.unary()]
+        return self.atom()
+
+    def atom(self) -> list[tuple[str, Node]]:
+        kind, text = self.take()
+        if kind == "LP":
+            group = self.sequence(nested=True)
+            if group == Group():
+                return []
+            if not group.must and not group.must_not and len(group.should) == 1:
+                return [("should", group.should[0])]  # "(a OR b)" is just the OR
+            return [("should", group)]
+        if kind == "PHRASE":
+            tokens = tuple(tokenize(text))
+            node: Node = Phrase(text, tokens)  # quoted: exact words, not stemmed
+            return [("should", node)] if tokens else []
+        tokens = tuple(tokenize(text))  # a stray AND/OR is searched as a word
+        return [("should", Word(text, tokens))] if tokens else []
+
+
+def _group(items: list[tuple[str, Node]], default: str) -> Group:
+    must = tuple(n for o, n in items if o == "must")
+    should = tuple(n for o, n in items if o == "should")
+    must_not = tuple(n for o, n in items if o == "must_not")
+    if default == "must":
+        must, should = must + should, ()
+    return Group(must=must, should=should, must_not=must_not)
+
+
+def _expand(
+    nodes: tuple[Node, ...], removed: frozenset[str], found: list[Expansion]
+) -> tuple[Node, ...]:
+    """Replace runs of words (or a phrase) that name a thesaurus concept by Synonyms."""
+    out: list[Node] = []
+    i = 0
+    longest = thesaurus.max_term_length()
+    while i < len(nodes):
+        replaced = False
+        for n in range(min(longest, len(nodes) - i), 0, -1):
+            run = nodes[i : i + n]
+            if not all(isinstance(x, Word | Phrase) for x in run) or (
+                n > 1 and any(isinstance(x, Phrase) for x in run)
+            ):
+                continue
+            key = tuple(t for x in run for t in x.tokens)  # type: ignore[union-attr]
+            concepts = tuple(c for c in thesaurus.concepts_for(key) if c not in removed)
+            if not concepts:
+                continue
+            alternatives: list[Phrase] = []
+            for concept in concepts:
+                alts = thesaurus.alternatives(concept, key)
+                alternatives.extend(Phrase(text, key) for key, text in alts)
+                found.append(
+                    Expansion(
+                        concept=concept,
+                        label=thesaurus.CONCEPTS_BY_ID[concept].label,
+                        matched=" ".join(x.text for x in run),  # type: ignore[union-attr]
+                        added=tuple(text for _key, text in alts),
+                    )
+                )
+            original = run[0] if n == 1 else Group(should=run)
+            out.append(Synonyms(original, tuple(alternatives), concepts))
+            i += n
+            replaced = True
+            break
+        if not replaced:
+            out.append(nodes[i])
+            i += 1
+    return tuple(out)
+
+
+def _drop_function_words(root: Group) -> Group:
+    """Drop soft function words, as long as something else positive is left to search."""
+    stop = query_stopwords()
+
+    def is_stop(node: Node) -> bool:
+        return isinstance(node, Word) and all(t in stop for t in node.tokens)
+
+    kept = tuple(n for n in root.should if not is_stop(n))
+    if not kept and not root.must:
+        return root
+    return Group(must=root.must, should=kept, must_not=root.must_not)
+
+
+def parse_text(q: str, *, expand: bool = True, no_expand: Iterable[str] = ()) -> ParsedText:
+    """The query text as a tree; thesaurus expansions applied and listed."""
+    root = _Parser(q).sequence(nested=False)
+    # "a AND b" parses as one grouped clause: lift it so its parts become the top-level units.
+    if not root.must and not root.must_not and len(root.should) == 1:
+        only = root.should[0]
+        if isinstance(only, Group):
+            root = only
+    expansions: list[Expansion] = []
+    if expand:
+        removed = frozenset(no_expand)
+        root = Group(
+            must=_expand(root.must, removed, expansions),
+            should=_expand(root.should, removed, expansions),
+            must_not=root.must_not,
+        )
+    root = _drop_function_words(root)
+    return ParsedText(root=root, expansions=expansions)
+
+
+def replace_words(q: str, replacements: dict[str, str]) -> str:
+    """`q` with whole words replaced (case-insensitively), keeping everything else as typed."""
+    if not replacements:
+        return q
+    pattern = re.compile(
+        r"(?<![\w])("
+        + "|".join(re.escape(w) for w in sorted(replacements, key=len, reverse=True))
+        + r")(?![\w])",
+        re.IGNORECASE,
+    )
+    lowered = {k.lower(): v for k, v in replacements.items()}
+    return pattern.sub(lambda m: lowered.get(m.group(1).lower(), m.group(1)), q)
+
+
+def query_args(
+    query: SearchQuery,
+    *,
+    page: int = 1,
+    q: str | None = None,
+    remove: tuple[str, str | None] | None = None,
+    noexpand: str | None = None,
+    reset_expansions: bool = False,
+    default_per_page: int = 20,
+) -> str:
+    """The URL query string of `query`, changed as asked; any change goes back to page 1.
+
+    `remove` drops one filter value (key, value), or a single-valued parameter (key, None).
+    `noexpand` adds a thesaurus concept to the removed expansions; `reset_expansions` brings
+    them all back.
+    """
+    pairs: list[tuple[str, str]] = []
+    text = query.q if q is None else q
+    if text:
+        pairs.append(("q", text))
+    for key in FACET_KEYS:
+        pairs.extend((key, v) for v in query.filters.get(key, ()) if remove != (key, v))
+    for key in ("evidence_min", "year_from", "year_to"):
+        value = getattr(query, key)
+        if value is not None and remove != (key, None):
+            pairs.append((key, str(value)))
+    if query.sort != "relevance":
+        pairs.append(("sort", query.sort))
+    if not query.expand and not reset_expansions:
+        pairs.append(("expand", "0"))
+    removed = set() if reset_expansions else set(query.no_expand)
+    removed |= {noexpand} if noexpand else set()
+    pairs.extend(("noexpand", c) for c in sorted(removed))
+    if query.per_page != default_per_page:
+        pairs.append(("per_page", str(query.per_page)))
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return urlencode(pairs)

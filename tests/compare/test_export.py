@@ -1,0 +1,217 @@
+"""Exports: CSV for spreadsheets (BOM, flattened lists, formula-injection guard) and JSON Lines
+in the record format that re-imports cleanly; for a search, a shortlist and a comparison."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from app.compare import services
+from app.compare.export import BASE_COLUMNS, safe_cell
+from app.extensions import db
+from app.records.io import export_records, import_records
+from app.search.indexer import clear
+from tests.conftest import _empty_all_tables, make_measure
+
+
+def read_csv(response) -> list[dict[str, str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def ids(*measures) -> str:
+    return ",".join(str(m.id) for m in measures)
+
+
+# --- the CSV cell guard -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Safe text = fine", "Safe text = fine"),
+        ("", ""),
+        (None, ""),
+        (True, "yes"),
+        (12, 12),
+        (-1.5, -1.5),
+    ],
+)
+def test_cells_that_a_spreadsheet_would_run_get_a_leading_apostrophe(value, cell):
+    assert safe_cell(value) == cell
+
+
+def test_csv_has_a_bom_one_row_per_measure_lists_joined_and_evidence(client, published):
+    a, b, _c = published
+    response = client.get(f"/compare/export.csv?ids={ids(a, b)}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="prevent-hub-comparison-'
+    )
+    rows = read_csv(response)
+    assert list(rows[0]) == list(BASE_COLUMNS)
+    assert [r["title"] for r in rows] == ["Alpha school programme", "Beta helpline"]
+    first = rows[0]
+    assert first["countries"] == "DE; AT"
+    assert first["languages"] == "de; en"
+    assert first["evidence_level"] == "4" and first["evidence_label"] == "Supported"
+    assert first["harm_flag"] == "no"
+    assert first["url"] == f"http://localhost/measures/{a.id}"
+    assert first["studies"] == "1" and first["best_design"] == "rct"
+    assert first["longest_follow_up_months"] == "12"
+    assert first["reviews"] == "0" and first["rating_effectiveness"] == ""
+    assert rows[1]["cost_level"] == "low"
+
+
+def test_csv_quotes_commas_quotes_and_line_breaks_and_guards_formulas(client, owner):
+    tricky = make_measure(
+        owner,
+        publish=True,
+        title='=cmd|"/c calc"!A1',
+        summary='Summary with "quotes", commas, and\na line break; long enough to be valid.',
+        organisation="@Org, Ltd",
+        cost_notes="-5 EUR per child",
+    )
+    plain = make_measure(owner, publish=True, title="Plain programme")
+    response = client.get(f"/compare/export.csv?ids={ids(tricky, plain)}")
+    raw = response.get_data(as_text=True)
+    assert '"\'=cmd|""/c calc""!A1"' in raw  # quoted, quotes doubled, apostrophe first
+    assert "\r\n" in raw
+    row = read_csv(response)[0]
+    assert row["title"] == '\'=cmd|"/c calc"!A1'
+    assert row["summary"].startswith('Summary with "quotes", commas, and\na line break')
+    assert row["organisation"] == "'@Org, Ltd"
+    assert row["cost_notes"] == "'-5 EUR per child"
+
+
+def test_comparison_export_validates_ids_like_the_page(client, owner, published):
+    draft = make_measure(owner, title="Draft")
+    response = client.get(f"/compare/export.jsonl?ids={published[0].id},{draft.id}")
+    assert response.status_code == 404
+    assert f"No published measure with id {draft.id}." in response.get_data(as_text=True)
+    assert client.get(f"/compare/export.csv?ids={published[0].id}").status_code == 400
+    assert client.get("/compare/export.csv?ids=a,b").status_code == 400
+    assert client.get(f"/compare/export.xml?ids={ids(*published)}").status_code == 404
+
+
+# --- JSON Lines: the record format, re-importable ---------------------------------------------
+
+
+def test_json_lines_round_trip_into_an_empty_database_gives_the_same_records(client, published):
+    a, b, c = published
+    response = client.get(f"/compare/export.jsonl?ids={ids(c, a, b)}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/jsonl"
+    text = response.get_data(as_text=True)
+    exported = [json.loads(line) for line in text.splitlines()]
+    assert [r["title"] for r in exported] == [
+        "Gamma campaign",
+        "Alpha school programme",
+        "Beta helpline",
+    ]
+    assert "id" not in exported[0] and "evidence_level" not in exported[0]  # only record keys
+
+    db.session.remove()
+    _empty_all_tables()
+    report = import_records(text.splitlines(), publish=True)
+    assert report.ok and report.created == 3, report.errors
+    assert list(export_records()) == exported
+
+
+def test_the_published_revision_is_exported_not_a_pending_edit(client, owner, published):
+    from app.measures.services import update_measure
+    from app.records.mapping import revision_to_record
+
+    a, b, _c = published
+    record = revision_to_record(a.published_revision)
+    update_measure(owner, a, {**record, "title": "Pending title"})
+    db.session.commit()
+    text = client.get(f"/compare/export.jsonl?ids={ids(a, b)}").get_data(as_text=True)
+    assert "Pending title" not in text and "Alpha school programme" in text
+
+
+# --- shortlists -------------------------------------------------------------------------------
+
+
+def test_a_shortlist_exports_with_its_notes_and_only_published_measures(
+    client, auth, official, published
+):
+    a, b, c = published
+    shortlist = services.create_shortlist(official, "Mine", [a, b, c])
+    services.add_to_shortlist(official, shortlist, b, "=Ask the ministry")
+    from app.measures.models import MeasureStatus
+
+    c.status = MeasureStatus.ARCHIVED
+    db.session.commit()
+    auth.login(official)
+    rows = read_csv(client.get(f"/shortlists/{shortlist.id}/export.csv"))
+    assert [r["title"] for r in rows] == ["Alpha school programme", "Beta helpline"]
+    assert rows[1]["note"] == "'=Ask the ministry"
+    lines = client.get(f"/shortlists/{shortlist.id}/export.jsonl").get_data(as_text=True)
+    assert len(lines.splitlines()) == 2
+    token = services.share_shortlist(official, shortlist)
+    db.session.commit()
+    auth.logout()
+    shared = read_csv(client.get(f"/shortlists/shared/{token}/export.csv"))
+    assert [r["note"] for r in shared] == ["", "'=Ask the ministry"]
+
+
+# --- search results ---------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def indexed(app):
+    clear()  # the index is shared by the test session; start from an empty one
+    yield
+    clear()
+
+
+def test_search_export_takes_the_search_parameters_and_keeps_its_order(client, owner, indexed):
+    de = make_measure(owner, publish=True, title="Grooming prevention in German schools")
+    fr = make_measure(owner, publish=True, title="Grooming helpline", countries=["FR"])
+    make_measure(
+        owner,
+        publish=True,
+        title="Unrelated campaign",
+        summary="Posters in stations about something else entirely, long enough to be valid.",
+        description=None,
+    )
+    response = client.get("/export/search.csv?q=grooming&sort=newest")
+    assert response.status_code == 200
+    assert [r["id"] for r in read_csv(response)] == [str(fr.id), str(de.id)]
+    assert response.headers["X-Total-Count"] == "2"
+    response = client.get("/export/search.jsonl?q=grooming&countries=FR")
+    assert [json.loads(x)["title"] for x in response.get_data(as_text=True).splitlines()] == [
+        "Grooming helpline"
+    ]
+
+
+def test_search_export_refuses_bad_parameters_with_a_message(client, indexed):
+    response = client.get("/export/search.csv?countries=XX")
+    assert response.status_code == 400
+    assert "countries" in response.get_data(as_text=True)
+    assert client.get("/export/search.csv?evidence_min=9").status_code == 400
+    assert client.get("/export/search.pdf").status_code == 404
+
+
+def test_search_export_is_capped(client, owner, indexed, monkeypatch):
+    from app.compare import views
+
+    for i in range(3):
+        make_measure(owner, publish=True, title=f"Capped programme {i}")
+    monkeypatch.setattr(views, "SEARCH_EXPORT_LIMIT", 2)
+    response = client.get("/export/search.jsonl")
+    assert len(response.get_data(as_text=True).splitlines()) == 2
+    assert response.headers["X-Total-Count"] == "3"
+    assert response.headers["X-Export-Limit"] == "2"

@@ -1,0 +1,75 @@
+"""Search fixtures: the contract suite runs every test against each backend.
+
+Whoosh uses a real index in the session's temporary SEARCH_INDEX_DIR; the PostgreSQL backend
+(only when DATABASE_URL is PostgreSQL) uses the test database's search tables. Both are
+emptied before every test, with the after-commit sync turned on (as init_search does).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.search import get_backend, init_search
+from app.search.backends.base import SearchQuery, SearchResults
+from app.search.indexer import clear
+from app.search.models import IndexChange
+from app.search.services import search_measures
+
+# The browser fixtures of tests/browser (Chromium, live server, axe checker), for
+# tests/search/test_browser.py.
+from tests.browser.conftest import browser_type_launch_args, checker, live_server  # noqa: F401
+
+BACKENDS = ["whoosh"]
+if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+    BACKENDS.append("postgres")
+
+
+@pytest.fixture(autouse=True, params=BACKENDS)
+def search_backend(request, app, monkeypatch):
+    init_search(app)
+    if request.param == "postgres":
+        from app.search.backends.postgres_backend import PostgresBackend
+
+        monkeypatch.setitem(app.extensions, "search_backend", PostgresBackend())
+    clear()
+    return get_backend()
+
+
+def whoosh_only(backend) -> None:
+    """Skip a test about the Whoosh backend's own machinery."""
+    if backend.name != "whoosh":
+        pytest.skip("about the Whoosh backend only")
+
+
+def search(q: str = "", **kwargs: Any) -> SearchResults:
+    filters = kwargs.pop("filters", {})
+    return search_measures(
+        SearchQuery(q=q, filters={k: tuple(v) for k, v in filters.items()}, **kwargs)
+    )
+
+
+def found(q: str = "", **kwargs: Any) -> list[int]:
+    """Ids of the hits on the first page, in rank order."""
+    kwargs.setdefault("per_page", 100)
+    return [hit.id for hit in search(q, **kwargs).hits]
+
+
+def pending_rows() -> int:
+    return db.session.scalar(select(func.count(IndexChange.seq))) or 0
+
+
+def text_measure(owner: Any, title: str, summary: str, **overrides: Any):
+    """A published measure with this text and no description to match by accident."""
+    overrides.setdefault("description", None)
+    return _publish(owner, title=title, summary=summary, **overrides)
+
+
+def _publish(owner: Any, **overrides: Any):
+    from tests.conftest import make_measure
+
+    return make_measure(owner, publish=True, **overrides)

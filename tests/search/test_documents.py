@@ -1,0 +1,68 @@
+"""The search document of a published measure, and the text analysis it goes through."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.measures.models import Attachment
+from app.search.analysis import analyze, fold, light_stem
+from app.search.documents import facet_values, measure_to_document
+from tests.conftest import make_measure, make_user
+
+
+def test_measure_to_document_holds_text_facets_and_stored_fields(app):
+    measure = make_measure(
+        make_user(),
+        publish=True,
+        external_id="ext-1",
+        implementation="Two trainers needed.",
+        transferability="Adapted in Austria.",
+        cost_level="low",
+        abuse_forms=["grooming"],
+        delivery=["training"],
+    )
+    revision = measure.published_revision
+    revision.evaluations[0].attachments.append(
+        Attachment(sha256="0" * 64, filename="r.pdf", size_bytes=1, text="Report body text.")
+    )
+    db.session.commit()
+    doc = measure_to_document(measure, revision)
+    assert doc["id"] == measure.id and doc["external_id"] == "ext-1"
+    assert doc["revision_id"] == revision.id
+    assert doc["title"] == "Safe Together school programme"
+    for text in (
+        "Teachers deliver ten",
+        "Two trainers needed.",
+        "Adapted in Austria.",
+        "disclosed more",
+        "University of Example",
+        "Germany",
+        "Randomised controlled",
+    ):
+        assert text in doc["body"], text
+    assert doc["reports"] == "Report body text."
+    assert doc["countries"] == ["DE", "AT"] and doc["languages"] == ["de", "en"]
+    assert doc["status"] == "active" and doc["cost_level"] == "low"
+    assert doc["evidence_level"] == measure.evidence_level
+    assert doc["harm_flag"] is False and doc["rating"] == 0.0
+    assert doc["start_year"] == 2015 and doc["published_at"] == measure.published_at
+    assert facet_values(doc, "evidence_level") == [str(measure.evidence_level)]
+    assert facet_values(doc, "abuse_forms") == ["grooming"]
+    assert facet_values(doc, "cost_level") == ["low"]
+
+
+def test_folding_strips_accents_and_special_letters():
+    assert fold("Präventions-Maßnahme") == "praventions-massnahme"
+    assert fold("Łódź ØRESUND Æble Œuvre") == "lodz oresund aeble oeuvre"
+
+
+def test_language_analyzers_stem_then_fold():
+    assert analyze("Präventionsprogrammen", "de") == ["praventionsprogramm"]
+    assert analyze("the programmes", "en") == ["programm"]
+    assert analyze("préventions", "fr") == ["prevent"]
+    assert analyze("Präventionsprogrammen") == ["praventionsprogrammen"]  # neutral: folded only
+
+
+def test_light_stemmer_keeps_three_letters():
+    assert light_stem("dzieciom", "pl") == light_stem("dzieci", "pl") == "dziec"
+    assert light_stem("detmi", "cs") == light_stem("deti", "cs") == "det"
+    assert light_stem("ach", "cs") == "ach"
