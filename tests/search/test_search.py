@@ -204,7 +204,9 @@ def test_peer_ratings_reach_the_index_and_sort_by_bayesian_average(app):
     plain = make_measure(owner, publish=True)
     reviewed = make_measure(owner, publish=True, evaluations=[PRE_POST])
     reviewer = make_user("official", organisation="Org B")
-    create_review(reviewer, reviewed, ReviewData(5, 4, 4, 5, False, None, None, "Useful for our schools."))
+    create_review(
+        reviewer, reviewed, ReviewData(5, 4, 4, 5, False, None, None, "Useful for our schools.")
+    )
     db.session.commit()  # the review queues the measure for re-indexing
     hits = search(sort="rating").hits
     assert [h.id for h in hits] == [reviewed.id, plain.id]
