@@ -29,21 +29,23 @@ if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
     BACKENDS.append("postgres")
 
 
-@pytest.fixture(autouse=True, params=BACKENDS)
+def pytest_generate_tests(metafunc):
+    """Run each search test on every backend, except those marked `whoosh_only`."""
+    if "search_backend" in metafunc.fixturenames:
+        whoosh_only = metafunc.definition.get_closest_marker("whoosh_only") is not None
+        backends = ["whoosh"] if whoosh_only else BACKENDS
+        metafunc.parametrize("search_backend", backends, indirect=True)
+
+
+@pytest.fixture(autouse=True)
 def search_backend(request, app, monkeypatch):
     init_search(app)
-    if request.param == "postgres":
+    if getattr(request, "param", "whoosh") == "postgres":
         from app.search.backends.postgres_backend import PostgresBackend
 
         monkeypatch.setitem(app.extensions, "search_backend", PostgresBackend())
     clear()
     return get_backend()
-
-
-def whoosh_only(backend) -> None:
-    """Skip a test about the Whoosh backend's own machinery."""
-    if backend.name != "whoosh":
-        pytest.skip("about the Whoosh backend only")
 
 
 def search(q: str = "", **kwargs: Any) -> SearchResults:

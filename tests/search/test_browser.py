@@ -7,13 +7,12 @@ import pytest
 
 from tests.conftest import make_measure, make_user
 
-pytestmark = pytest.mark.browser
+# The page is the same whatever the backend.
+pytestmark = [pytest.mark.browser, pytest.mark.whoosh_only]
 
 
 @pytest.fixture()
 def measures(app, search_backend):
-    if search_backend.name != "whoosh":
-        pytest.skip("the page is the same whatever the backend")
     owner = make_user()
     make_measure(owner, publish=True, title="Grooming prevention in schools", countries=["DE"])
     make_measure(owner, publish=True, title="Grooming helpline for parents", countries=["FR"])

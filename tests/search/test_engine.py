@@ -14,12 +14,10 @@ from app.search.backends.whoosh_postings import column_array, field_lengths, pos
 from app.search.backends.whoosh_schema import COLUMN_TYPES, NEUTRAL_FIELDS
 from app.search.backends.whoosh_store import VERSION_FILE
 from tests.conftest import make_measure, make_user
-from tests.search.conftest import found, whoosh_only
+from tests.search.conftest import found
 
-
-@pytest.fixture(autouse=True)
-def _whoosh(search_backend):
-    whoosh_only(search_backend)
+# About the Whoosh backend's own machinery.
+pytestmark = pytest.mark.whoosh_only
 
 
 def _doc(i: int) -> dict:

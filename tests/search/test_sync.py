@@ -16,7 +16,7 @@ from app.search import indexer
 from app.search.backends.base import LockTimeout
 from app.search.outbox import enqueue_index_change
 from tests.conftest import make_measure, make_user, sample_record
-from tests.search.conftest import found, pending_rows, search, whoosh_only
+from tests.search.conftest import found, pending_rows, search
 
 
 def test_publishing_makes_a_measure_searchable_within_a_second_of_commit(app):
@@ -185,8 +185,8 @@ def test_the_indexer_indexes_the_current_state_whatever_the_row_says(app, monkey
     assert found("lighthouse") == []
 
 
+@pytest.mark.whoosh_only  # PostgreSQL's tables always exist
 def test_sync_builds_a_missing_index_from_the_database(app, monkeypatch, search_backend):
-    whoosh_only(search_backend)  # PostgreSQL's tables always exist
     monkeypatch.setitem(app.config, "SEARCH_SYNC_ON_COMMIT", False)
     owner = make_user()
     first = make_measure(owner, publish=True, title="Lighthouse mentoring scheme")
