@@ -357,6 +357,11 @@ CASES = [
         lambda w: f"/reviews/{_review(w, hidden=True).id}/unhide",
         MODERATORS,
     ),
+    # --- API core (issue 5): tokens page, measures, revisions, me ---
+    # --- API resources (issue 5): reviews, shortlists, compare, moderation, openapi ---
+    # --- deploy (issue 6): healthz ---
+    # --- security (issue 6): two-factor, recovery codes ---
+    # --- personal data (issue 6): export, delete, privacy page ---
 ]
 
 
