@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import socket
 import sqlite3
@@ -145,12 +146,22 @@ def prepare(workdir: Path, n: int) -> float:
     return time.monotonic() - started
 
 
-def index(workdir: Path, procs: int) -> tuple[int, float]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def index(workdir: Path, procs: int) -> tuple[int, float, float]:
+    """(documents, wall seconds, CPU seconds of the rebuild and its worker processes).
+
+    On a shared machine the wall time depends on the other load; the CPU time much less.
+    """
+    cpu = _children_cpu()
     started = time.monotonic()
     out = flask(workdir, "search", "rebuild", "--procs", str(procs))
     elapsed = time.monotonic() - started
     count = int(out.split("Indexed ", 1)[1].split(" ", 1)[0])
-    return count, elapsed
+    return count, elapsed, _children_cpu() - cpu
 
 
 def serve(workdir: Path) -> tuple[subprocess.Popen, str]:
@@ -382,10 +393,12 @@ def run_size(n: int, workdir: Path, procs: int) -> dict[str, Any]:
     print(f"\n== {n:,} published measures ({workdir})", flush=True)
     generated = prepare(workdir, n)
     print(f"generated in {generated:.0f} s", flush=True)
-    count, seconds = index(workdir, procs)
+    count, seconds, cpu = index(workdir, procs)
     print(
         f"bulk index: {count:,} documents in {seconds:.1f} s = {count / seconds:.0f}/s "
-        f"(flask search rebuild --procs {procs})",
+        f"(flask search rebuild --procs {procs}); CPU {cpu:.1f} s = "
+        f"{cpu / count * 1000:.1f} ms/document, so {procs} idle cores would do about "
+        f"{count * procs / cpu:.0f}/s",
         flush=True,
     )
     queries = query_mix()

@@ -107,4 +107,5 @@ def generate_command(count: int, seed: int, publish: bool) -> None:
     click.echo(
         f"generated {report.created} {state} measures, gen-{seed}-{report.first}"
         f" to gen-{seed}-{report.last}"
+        + ("; run `flask search sync` to index them" if publish else "")
     )

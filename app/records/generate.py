@@ -33,7 +33,7 @@ from app.measures.models import (
 from app.moderation.audit import record_event
 from app.records import vocab
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS
-from app.search.models import IndexChange
+from app.search.outbox import enqueue_index_changes
 
 # Phrase vocabularies: a sentence is subject + verb + object + tail, so a few dozen phrases
 # give hundreds of thousands of distinct sentences with a realistic, skewed word frequency.
@@ -286,7 +286,7 @@ def _evaluations(rng: random.Random, words: dict, country: str) -> list[dict[str
 
 def build_record(seed: int, n: int) -> dict[str, Any]:
     """The n-th synthetic record of `seed`: valid per the schema, the same on every call."""
-    rng = random.Random(f"prevent-hub-{seed}-{n}")
+    rng = random.Random(f"prevent-hub-{seed}-{n}")  # repeatable demo data, not secrets  # nosec B311
     language = rng.choices(list(_LANGUAGE_WEIGHTS), weights=list(_LANGUAGE_WEIGHTS.values()))[0]
     words = _VOCAB[language]
     countries = rng.sample(_COUNTRIES[language], rng.randint(1, min(2, len(_COUNTRIES[language]))))
@@ -424,9 +424,9 @@ def _insert_batch(batch: list[dict[str, Any]], publish: bool) -> None:
         db.session.execute(insert(Evaluation), evaluations)
     db.session.execute(update(Measure), links)
     if publish:
-        db.session.execute(
-            insert(IndexChange), [{"measure_id": m, "op": "upsert"} for m in measure_ids.values()]
-        )
+        # Queued, not indexed batch by batch: `flask search sync` (or a rebuild) indexes them
+        # in bulk, which is many times faster.
+        enqueue_index_changes(measure_ids.values(), apply_after_commit=False)
 
 
 def generate_measures(

@@ -24,7 +24,6 @@ def _create_backend(app: Flask) -> SearchBackend:
         return WhooshBackend(
             app.config["SEARCH_INDEX_DIR"],
             limitmb=int(app.config.get("SEARCH_REBUILD_LIMITMB", 1024)),
-            chunk_size=int(app.config.get("SEARCH_REBUILD_CHUNK", 10_000)),
         )
     if kind == "postgres":
         from app.search.backends.postgres_backend import PostgresBackend

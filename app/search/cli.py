@@ -1,4 +1,5 @@
-"""`flask search sync [--follow] | rebuild | check`: keep the index in step with the database.
+"""`flask search sync [--follow] | rebuild | check | consumers`: keep the index in step with the
+database.
 
 Shaped like ckan/ckan's `search-index` commands for Solr: the database is the truth and the
 index a cache that can always be rebuilt from it.
@@ -12,7 +13,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from app.search import indexer
+from app.search import indexer, outbox
 from app.search.backends.base import LockTimeout
 
 search_cli = AppGroup("search", help="Search index maintenance.")
@@ -36,7 +37,7 @@ def sync_command(follow: bool, interval: float) -> None:
             report = None
         if report is not None and (report.rows or report.rebuilt is not None or not follow):
             built = (
-                f"built a missing index with {report.rebuilt} documents; "
+                f"built the index from the database with {report.rebuilt} documents; "
                 if (report.rebuilt is not None)
                 else ""
             )
@@ -73,6 +74,12 @@ def rebuild_command(procs: int | None) -> None:
 def check_command() -> None:
     """Report drift between the published measures and the index; exit 1 on any."""
     report = indexer.check()
+    click.echo(f"Index consumer (this host): {report.consumer}.")
+    if not report.registered:
+        click.echo(
+            "Not registered: no change is queued for this index, so it falls behind. "
+            "Run `flask search sync` (registers it and builds the index from the database)."
+        )
     click.echo(f"Published in the database: {report.published}; in the index: {report.indexed}.")
     if report.pending:
         click.echo(f"Pending index changes (run `flask search sync`): {report.pending}.")
@@ -89,3 +96,34 @@ def check_command() -> None:
         return
     click.echo("Drift found: run `flask search sync`, or `flask search rebuild`.")
     raise SystemExit(1)
+
+
+def _when(value: object) -> str:
+    return f"{value:%Y-%m-%d %H:%M:%S} UTC" if value is not None else "-"
+
+
+@search_cli.command("consumers")
+@click.option("--remove", "remove", metavar="NAME", help="Forget this consumer and its queue.")
+def consumers_command(remove: str | None) -> None:
+    """List the indexes the outbox queues changes for (one per Whoosh host, or "postgres"),
+    or remove one whose host is gone (its queue would otherwise grow for ever)."""
+    if remove is not None:
+        rows = outbox.remove_consumer(remove)
+        if rows is None:
+            raise click.ClickException(f"No consumer named {remove!r}.")
+        click.echo(f"Removed consumer {remove!r} and its {rows} queued change(s).")
+        if remove == outbox.consumer_name():
+            click.echo("That is this host: its next `flask search sync` registers it again.")
+        return
+    consumers = outbox.list_consumers()
+    if not consumers:
+        click.echo("No consumers registered: changes are not queued until a host syncs.")
+        return
+    this = outbox.consumer_name()
+    for c in consumers:
+        marker = " (this host)" if c.name == this else ""
+        backend = c.backend or "not registered"
+        click.echo(
+            f"{c.name}{marker}: {backend}; {c.queued} queued (oldest {_when(c.oldest)}); "
+            f"last seen {_when(c.last_seen_at)}"
+        )

@@ -3,6 +3,7 @@
 A word is marked when its folded form is a query word, or when its stem in the document's own
 language equals the stem of a query word in that language, so "Präventionsprogramm" is marked
 for the query "Präventionsprogramme". Text is HTML-escaped; only <mark> is added.
+`render_marked` renders another highlighter's marked text (PostgreSQL's) the same way.
 """
 
 from __future__ import annotations
@@ -55,6 +56,30 @@ def highlight(
     spans = [
         (m.start(), m.end()) for m in _WORD_RE.finditer(text) if terms.matches(m.group(), lang)
     ]
+    return render(text, spans, max_chars)
+
+
+# Markers a backend's own highlighter (PostgreSQL's ts_headline) puts around matches: private
+# use characters, removed from the text before it is marked, so they cannot come from it.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def render_marked(marked: str, max_chars: int | None = None) -> Markup | None:
+    """Text with matches between MARK_START and MARK_END, rendered as highlight() does."""
+    spans: list[tuple[int, int]] = []
+    plain: list[str] = []
+    length = 0
+    for i, part in enumerate(marked.split(MARK_START)):
+        inside, _end, after = part.partition(MARK_END) if i else ("", "", part)
+        if inside:
+            spans.append((length, length + len(inside)))
+        plain.append(inside + after)
+        length += len(inside) + len(after)
+    return render("".join(plain), spans, max_chars)
+
+
+def render(text: str, spans: list[tuple[int, int]], max_chars: int | None) -> Markup | None:
+    """Escaped `text` with these spans in <mark>, cut to a window around the first one."""
     if not spans:
         return None
     start, end = 0, len(text)

@@ -1,12 +1,14 @@
 """The indexer: the only code that writes to the search index.
 
-Services write an IndexChange row in the same transaction as the change (app/search/outbox.py).
-After that transaction commits, the indexer takes the one writer lock, reads the pending rows
-in sequence order, reads each measure's *current* state from the database (the row says only
-"look again at this measure"), upserts the published ones and deletes the others, commits the
-index, and only then deletes the rows it applied. So applying twice does no harm, a crash at any
-point leaves the rows for the next sync, and because the database is read while the lock is
-held, the last writer always wrote the newest state.
+Services write IndexChange rows in the same transaction as the change (app/search/outbox.py),
+one for each index consumer (a Whoosh folder per host, or the shared PostgreSQL tables).
+After that transaction commits, the indexer takes the one writer lock, reads *this host's
+consumer's* pending rows in sequence order, reads each measure's *current* state from the
+database (the row says only "look again at this measure"), upserts the published ones and
+deletes the others, commits the index, and only then deletes the rows it applied. So applying
+twice does no harm, a crash at any point leaves the rows for the next sync, and because the
+database is read while the lock is held, the last writer always wrote the newest state. Each
+host deletes only its own consumer's rows: another host's index still needs its copy.
 """
 
 from __future__ import annotations
@@ -27,9 +29,16 @@ from app.extensions import db
 from app.measures.models import Evaluation, Measure, MeasureRevision, MeasureStatus
 from app.reviews.models import ReviewAggregate
 from app.search import get_backend
-from app.search.backends.base import LockTimeout, SearchBackend
+from app.search.backends.base import IndexMissing, LockTimeout, SearchBackend
 from app.search.documents import measure_to_document
 from app.search.models import IndexChange
+from app.search.outbox import (
+    OUTBOX_FLAG,
+    consumer_name,
+    is_registered,
+    pending_count,
+    register_consumer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +60,13 @@ class DriftReport:
     missing: list[int] = field(default_factory=list)  # published, not in the index
     extra: list[int] = field(default_factory=list)  # in the index, not published
     stale: list[int] = field(default_factory=list)  # indexed from another revision
-    pending: int = 0  # outbox rows not applied yet
+    pending: int = 0  # this consumer's outbox rows not applied yet
+    consumer: str = ""
+    registered: bool = True  # if not, no change is queued for this index: it falls behind
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.stale)
+        return self.registered and not (self.missing or self.extra or self.stale)
 
 
 def _with_content(stmt: Any) -> Any:
@@ -90,10 +101,12 @@ def _documents(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     return _to_documents(session, list(measures))
 
 
+def _is_published() -> Any:
+    return (Measure.status == MeasureStatus.PUBLISHED) & Measure.published_revision_id.is_not(None)
+
+
 def _published() -> Any:
-    return select(Measure).where(
-        Measure.status == MeasureStatus.PUBLISHED, Measure.published_revision_id.is_not(None)
-    )
+    return select(Measure).where(_is_published())
 
 
 def published_count() -> int:
@@ -115,13 +128,45 @@ def iter_published_documents(batch_size: int = BATCH_SIZE) -> Iterator[dict[str,
         yield from docs
 
 
-def _drain(backend: SearchBackend, batch_size: int) -> SyncReport:
-    """Apply every pending outbox row (caller holds the writer lock)."""
+class PublishedDocuments:
+    """Every published measure's document: iterate it, or split it for parallel builders.
+
+    A backend that builds in several processes takes `id_batches()` and lets each process
+    `load()` its own batches, so reading the database runs in parallel too.
+    """
+
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        self.batch_size = batch_size
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter_published_documents(self.batch_size)
+
+    def id_batches(self, size: int = 100) -> Iterator[list[int]]:
+        with Session(db.engine) as session:
+            stmt = select(Measure.id).where(_is_published()).order_by(Measure.id)
+            ids = list(session.scalars(stmt))
+        for start in range(0, len(ids), size):
+            yield ids[start : start + size]
+
+    @staticmethod
+    def load(ids: list[int]) -> list[dict[str, Any]]:
+        with Session(db.engine) as session:
+            return _documents(session, ids)
+
+    @staticmethod
+    def after_fork() -> None:
+        """In a forked process: drop the parent's database connections, open our own."""
+        db.engine.dispose(close=False)
+
+
+def _drain(backend: SearchBackend, consumer: str, batch_size: int) -> SyncReport:
+    """Apply every row pending for `consumer` (caller holds the writer lock)."""
     report = SyncReport()
     while True:
         with Session(db.engine) as session:
             rows = session.execute(
                 select(IndexChange.seq, IndexChange.measure_id)
+                .where(IndexChange.consumer == consumer)
                 .order_by(IndexChange.seq)
                 .limit(batch_size)
             ).all()
@@ -149,20 +194,28 @@ def sync(
     build_missing: bool = True,
     compact: bool = False,
 ) -> SyncReport:
-    """Apply the pending outbox rows; build the index first if there is none (build_missing);
-    then merge the small segments left by publishing (compact; not inside a request).
+    """Apply this consumer's pending outbox rows; then merge the small segments left by
+    publishing (compact; not inside a request).
+
+    With build_missing (the CLI, the follower), also register this consumer, and build the
+    index from the database first if there is none or the consumer was not registered (then
+    no change was queued for it and the index cannot know what it missed). The registration
+    is committed before the build reads the database, so nothing falls between the two.
 
     Raises LockTimeout when the writer lock stayed busy through every attempt (the rows stay
     pending; whoever holds the lock applies them before letting go, or the next sync does).
     """
     backend = get_backend()
+    consumer = consumer_name()
     for attempt in range(1, attempts + 1):
         try:
             with backend.writer_lock(timeout):
                 rebuilt = None
-                if build_missing and not backend.exists():
-                    rebuilt = backend.rebuild(iter_published_documents(), procs=procs)
-                report = _drain(backend, batch_size)
+                if build_missing:
+                    added = register_consumer(consumer, backend.name)
+                    if added or not backend.exists():
+                        rebuilt = backend.rebuild(PublishedDocuments(), procs=procs)
+                report = _drain(backend, consumer, batch_size)
                 report.rebuilt = rebuilt
                 if compact:
                     backend.compact()
@@ -184,24 +237,30 @@ def rebuild(
     Raises LockTimeout if another writer holds the lock for longer than `timeout`.
     """
     backend = get_backend()
+    consumer = consumer_name()
     with backend.writer_lock(timeout):
+        # Registered (and committed) first: from here on every change is queued for us.
+        register_consumer(consumer, backend.name)
         # Rows already committed now are covered by the build, which reads the database
         # after this point; rows committed later (whatever their number) are applied after.
         with Session(db.engine) as session:
-            covered = list(session.scalars(select(IndexChange.seq)))
-        count = backend.rebuild(iter_published_documents(), procs=procs, progress=progress)
+            covered = list(
+                session.scalars(select(IndexChange.seq).where(IndexChange.consumer == consumer))
+            )
+        count = backend.rebuild(PublishedDocuments(), procs=procs, progress=progress)
         with Session(db.engine) as session:
             for start in range(0, len(covered), 1000):
                 chunk = covered[start : start + 1000]
                 session.execute(delete(IndexChange).where(IndexChange.seq.in_(chunk)))
             session.commit()
-        _drain(backend, BATCH_SIZE)
+        _drain(backend, consumer, BATCH_SIZE)
     return count
 
 
 def check() -> DriftReport:
-    """Compare the published measures in the database with the documents in the index."""
+    """Compare the published measures in the database with the documents in this host's index."""
     backend = get_backend()
+    consumer = consumer_name()
     with Session(db.engine) as session:
         published = dict(
             session.execute(
@@ -211,7 +270,7 @@ def check() -> DriftReport:
                 )
             ).all()
         )
-        pending = session.scalar(select(func.count(IndexChange.seq))) or 0
+        pending = pending_count(session, consumer)
     indexed = backend.indexed_versions()
     return DriftReport(
         published=len(published),
@@ -222,19 +281,24 @@ def check() -> DriftReport:
             i for i in set(published) & set(indexed) if indexed[i].revision_id != published[i]
         ),
         pending=pending,
+        consumer=consumer,
+        registered=is_registered(consumer),
     )
 
 
 def clear() -> None:
-    """Empty the index (tests, and before rebuilding from nothing)."""
+    """Empty the index (tests, and before rebuilding from nothing).
+
+    Registers this consumer first, as a build does: the emptied index is the start of one.
+    """
     backend = get_backend()
     with backend.writer_lock(30.0):
+        register_consumer(consumer_name(), backend.name)
         backend.clear()
 
 
 # --- after-commit sync ----------------------------------------------------------------------
 
-_OUTBOX_FLAG = "search_outbox_written"
 _paused = threading.local()
 _hooks_installed = False
 
@@ -252,11 +316,11 @@ def sync_paused() -> Iterator[None]:
 def _note_outbox_row(_mapper: Any, _connection: Any, target: IndexChange) -> None:
     session = object_session(target)
     if session is not None:
-        session.info[_OUTBOX_FLAG] = True
+        session.info[OUTBOX_FLAG] = True
 
 
 def _after_commit(session: Session) -> None:
-    if not session.info.pop(_OUTBOX_FLAG, False) or getattr(_paused, "depth", 0):
+    if not session.info.pop(OUTBOX_FLAG, False) or getattr(_paused, "depth", 0):
         return
     if not has_app_context():
         return
@@ -278,12 +342,14 @@ def _after_commit(session: Session) -> None:
             "search: writer lock busy after commit; its holder or the next sync "
             "applies the pending rows"
         )
+    except IndexMissing:
+        log.warning("search: the index is missing; `flask search sync` rebuilds it")
     except Exception:
         log.exception("search: applying the outbox after commit failed; rows stay pending")
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_OUTBOX_FLAG, None)
+    session.info.pop(OUTBOX_FLAG, None)
 
 
 def install_session_hooks() -> None:

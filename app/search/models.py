@@ -1,5 +1,5 @@
-"""The search outbox (one row per change to apply, written with the change), and the tables of
-the PostgreSQL search backend."""
+"""The search outbox (one row per change and index consumer, written with the change), and the
+tables of the PostgreSQL search backend."""
 
 from __future__ import annotations
 
@@ -13,10 +13,27 @@ from app.dbtypes import utcnow
 from app.extensions import db
 
 
+class IndexConsumer(db.Model):
+    """One search index kept in step through the outbox: a Whoosh folder on one host, or the
+    PostgreSQL backend's tables (one for every host). Each gets its own copy of every change."""
+
+    __tablename__ = "index_consumers"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    backend: Mapped[str] = mapped_column(String(16))
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)  # its last `flask search sync`
+
+
 class IndexChange(db.Model):
+    """A change one consumer has still to apply; its consumer deletes it once applied."""
+
     __tablename__ = "index_changes"
+    __table_args__ = (Index("ix_index_changes_consumer_seq", "consumer", "seq"),)
 
     seq: Mapped[int] = mapped_column(primary_key=True)
+    # No FK: removing a consumer must never make a publishing transaction fail.
+    consumer: Mapped[str] = mapped_column(String(255))
     measure_id: Mapped[int] = mapped_column(index=True)  # no FK: deletions must be indexed too
     op: Mapped[str] = mapped_column(String(8))  # "upsert" | "delete"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -48,8 +65,11 @@ class SearchDocument(db.Model):
     rating: Mapped[float] = mapped_column(Float, default=0.0)
     start_year: Mapped[int | None]
     published_at: Mapped[datetime | None]
-    # Lexemes built in Python (app/search/backends/postgres_text.py): folded words with
-    # positions and weights A-D by field, plus "lang|stem" lexemes of the document's language.
+    # The PostgreSQL text search configuration of the document's language ("simple" when
+    # PostgreSQL has none), used for its half of `tsv` and for ts_headline.
+    ts_config: Mapped[str] = mapped_column(String(32), default="simple", server_default="simple")
+    # PostgreSQL's own lexemes (app/search/backends/postgres_text.py): the accent-folded text
+    # under `simple` plus the text under `ts_config`, weighted A-D by field.
     tsv: Mapped[str] = mapped_column(TSVECTOR_TYPE)
 
 

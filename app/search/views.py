@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from app.api.views import api_rate_limit
+from app.api.limits import api_limit
+from app.api.problems import BadParameter
 from app.evidence.rules import LEVEL_NAMES
-from app.extensions import limiter
 from app.records import vocab
 from app.search.backends.base import SORTS, SearchHit, SearchQuery
 from app.search.documents import FACET_KEYS
@@ -126,12 +126,12 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
 
 @bp.get("/api/v1/search")
 @public
-@limiter.limit(api_rate_limit)  # the API's shared limit (API_RATE_LIMIT)
+@api_limit  # the API's shared budget, per token or per address
 def api_search() -> tuple[Response, int]:
     try:
         query = parse_search_args(request.args, strict=True)
     except SearchParamError as exc:
-        return jsonify(error=str(exc), parameter=exc.param, status=400), 400
+        raise BadParameter(exc.param, exc.message, detail=str(exc)) from exc
     results = search_measures(query)
     return jsonify(
         total=results.total,

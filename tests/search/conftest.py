@@ -18,6 +18,7 @@ from app.search import get_backend, init_search
 from app.search.backends.base import SearchQuery, SearchResults
 from app.search.indexer import clear
 from app.search.models import IndexChange
+from app.search.outbox import consumer_name, remove_consumer
 from app.search.services import search_measures
 
 # The browser fixtures of tests/browser (Chromium, live server, axe checker), for
@@ -43,6 +44,8 @@ def search_backend(request, app, monkeypatch):
     if getattr(request, "param", "whoosh") == "postgres":
         from app.search.backends.postgres_backend import PostgresBackend
 
+        # The app fixture registered the Whoosh folder as a consumer: this test has one index.
+        remove_consumer(consumer_name())
         monkeypatch.setitem(app.extensions, "search_backend", PostgresBackend())
     clear()
     return get_backend()
@@ -62,7 +65,9 @@ def found(q: str = "", **kwargs: Any) -> list[int]:
 
 
 def pending_rows() -> int:
-    return db.session.scalar(select(func.count(IndexChange.seq))) or 0
+    """This host's consumer's rows not applied yet."""
+    stmt = select(func.count(IndexChange.seq)).where(IndexChange.consumer == consumer_name())
+    return db.session.scalar(stmt) or 0
 
 
 def text_measure(owner: Any, title: str, summary: str, **overrides: Any):

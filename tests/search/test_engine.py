@@ -7,11 +7,19 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
+from whoosh.index import create_in
+from whoosh.query import Term
 
 from app.search import indexer
 from app.search.backends.base import SearchQuery
+from app.search.backends.whoosh_bulk import commit_segments, write_segments
 from app.search.backends.whoosh_postings import column_array, field_lengths, postings
-from app.search.backends.whoosh_schema import COLUMN_TYPES, NEUTRAL_FIELDS
+from app.search.backends.whoosh_schema import (
+    COLUMN_TYPES,
+    NEUTRAL_FIELDS,
+    build_schema,
+    document_fields,
+)
 from app.search.backends.whoosh_store import VERSION_FILE
 from tests.conftest import make_measure, make_user
 from tests.search.conftest import found
@@ -120,3 +128,52 @@ def test_publishing_merges_small_segments_in_tiers_and_leaves_big_ones_alone(app
         assert big <= {s.segment_id() for s in search_backend.store.open_current()._segments()}
         search_backend.compact()
     assert search_backend.search(SearchQuery(q="grooming")).total == 60
+
+
+def _index_contents(ix) -> dict:
+    """Every term's postings, field lengths, stored fields and columns of a one-segment index."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        out: dict = {"docs": reader.doc_count_all(), "postings": {}, "lengths": {}}
+        for name, term in reader.all_terms():
+            matcher = reader.postings(name, term)
+            items = []
+            while matcher.is_active():
+                items.append((matcher.id(), round(matcher.weight(), 4), matcher.value()))
+                matcher.next()
+            out["postings"][(name, term)] = items
+        for name in [*NEUTRAL_FIELDS, "text_en", "pairs"]:
+            out["lengths"][name] = [reader.doc_field_length(i, name) for i in range(out["docs"])]
+        out["stored"] = list(reader.all_stored_fields())
+        out["columns"] = {
+            name: [reader.column_reader(name, column, translate=False)[i] for i in range(30)]
+            for name, column in COLUMN_TYPES.items()
+        }
+    return out
+
+
+def test_the_bulk_writer_writes_what_whooshs_own_writer_writes(tmp_path):
+    docs = [document_fields(_doc(i)) for i in range(1, 31)]
+    docs[3]["body"] = "école " * 300  # a frequency over 255 packs differently
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "bulk").mkdir()
+    whoosh_ix = create_in(str(tmp_path / "whoosh"), build_schema())
+    with whoosh_ix.writer() as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+    bulk_ix = create_in(str(tmp_path / "bulk"), build_schema())
+    segments, count = write_segments(bulk_ix, iter(docs), limitmb=64)
+    commit_segments(bulk_ix, segments)
+    assert count == 30 and len(segments) == 1
+    assert _index_contents(bulk_ix) == _index_contents(whoosh_ix)
+
+
+def test_the_bulk_writer_starts_a_new_segment_past_its_memory_limit(tmp_path):
+    (tmp_path / "ix").mkdir()
+    ix = create_in(str(tmp_path / "ix"), build_schema())
+    segments, count = write_segments(ix, (document_fields(_doc(i)) for i in range(1, 41)), 0)
+    commit_segments(ix, segments)
+    assert count == 40 and len(segments) == 40
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 40
+        assert len(searcher.search(Term("title", "grooming"), limit=None)) == 40

@@ -234,6 +234,8 @@ def test_api_filters_by_record_keys_and_pages(client, measures):
 def test_api_bad_parameters_answer_400_naming_the_parameter(client, app, query, param):
     response = client.get(f"/api/v1/search?{query}")
     assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
     data = response.get_json()
-    assert data["parameter"] == param
-    assert data["error"].startswith(f"{param}: ")
+    assert data["status"] == 400
+    assert data["errors"][0]["field"] == param
+    assert data["detail"].startswith(f"{param}: ")

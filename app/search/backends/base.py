@@ -12,6 +12,11 @@ from typing import Any
 SORTS = ("relevance", "evidence", "rating", "newest")
 
 
+class IndexMissing(RuntimeError):
+    """The index is gone (deleted, lost with a disk): changes wait in the outbox until
+    `flask search sync` or `rebuild` builds it again from the database."""
+
+
 class LockTimeout(RuntimeError):
     """Another process holds the index writer lock for longer than we were willing to wait."""
 
@@ -73,6 +78,8 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     expansions: list[Expansion] = field(default_factory=list)
+    # No index to search (lost, or not built yet): not the same as "nothing matched".
+    unavailable: bool = False
 
     @property
     def pages(self) -> int:

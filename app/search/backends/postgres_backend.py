@@ -1,15 +1,20 @@
 """The PostgreSQL full-text backend (SEARCH_BACKEND=postgres), for several web hosts.
 
-Documents live in `search_documents` (a tsvector with a GIN index, plus the stored fields of a
-result list) and `search_facets` (one row per facet value); every host reads the same
-database, so there is no index folder to share. Writes are serialised with an advisory lock;
-a rebuild replaces everything in one transaction, so searches see the old rows until it
-commits. Matching, highlighting and suggestions use the application's own analysis, so
-results agree with the Whoosh backend (tests/search run against both).
+Documents live in `search_documents` (a tsvector built by PostgreSQL's own text search: the
+accent-folded text under `simple` plus the text under its language's configuration, see
+app/search/backends/postgres_text.py; a GIN index; the stored fields of a result list) and
+`search_facets` (one row per facet value; facet counts are GROUP BYs). Every host reads the
+same database, so there is no index folder to share. Writes are serialised with an advisory
+lock; a rebuild replaces everything in one transaction, so searches see the old rows until it
+commits. Ranking is ts_rank with title and summary weighted up; snippets of the shown hits
+come from ts_headline in the document's own configuration. tests/search run the same
+contract against this backend and Whoosh.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,12 +24,15 @@ from sqlalchemy import (
     REAL,
     Float,
     Integer,
+    and_,
+    bindparam,
     cast,
     delete,
     false,
     func,
     insert,
     literal,
+    or_,
     select,
     text,
 )
@@ -32,7 +40,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.engine import Connection
 
 from app.extensions import db
-from app.search.analysis import fold
+from app.search.analysis import LIGHT_LANGUAGES, analyze
 from app.search.backends.base import (
     IndexedVersion,
     LockTimeout,
@@ -42,14 +50,20 @@ from app.search.backends.base import (
     SearchResults,
 )
 from app.search.backends.postgres_text import (
+    Lexicon,
     alternatives_tsquery,
-    document_tsvector,
+    available_configs,
+    document_texts,
+    document_tsvector_sql,
     group_tsquery,
+    headline_tsquery,
+    highlight_words,
     node_tsquery,
+    query_pairs,
     without_alternatives,
 )
 from app.search.documents import FACET_KEYS, facet_values
-from app.search.highlight import QueryTerms, highlight
+from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
 from app.search.query import ParsedText, Word, parse_text, replace_words
 
@@ -59,7 +73,7 @@ RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 COORD_WEIGHT = 0.8
 # ts_rank saturates less than BM25 across fields: equivalents weigh less than in Whoosh.
 SYNONYM_BOOST = 0.5
-SUMMARY_SNIPPET = 320
+SNIPPET = 320  # characters of the summary shown around its first match
 BATCH = 500
 # The stored fields a result list shows.
 LIST_COLUMNS = (
@@ -68,7 +82,9 @@ LIST_COLUMNS = (
 )  # fmt: skip
 
 
-def _rows(doc: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _rows(
+    doc: dict[str, Any], configs: dict[str, str]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     row = {
         "measure_id": doc["id"],
         "revision_id": doc.get("revision_id") or 0,
@@ -83,7 +99,7 @@ def _rows(doc: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "rating": float(doc.get("rating") or 0.0),
         "start_year": doc.get("start_year"),
         "published_at": doc.get("published_at"),
-        "tsv": document_tsvector(doc),
+        **document_texts(doc, configs),
     }
     facets = [
         {"measure_id": doc["id"], "key": key, "value": value}
@@ -93,6 +109,21 @@ def _rows(doc: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return row, facets
 
 
+_STORED_COLUMNS = (
+    "measure_id", "revision_id", "external_id", "title", "summary", "text_language",
+    "countries", "evidence_level", "evidence_label", "harm_flag", "rating", "start_year",
+    "published_at",
+)  # fmt: skip
+
+
+def _insert_statement() -> Any:
+    """INSERT of one document row; the tsvector is computed by PostgreSQL from the texts."""
+    values = {name: bindparam(name) for name in _STORED_COLUMNS}
+    values["ts_config"] = bindparam("ts_config")
+    values["tsv"] = document_tsvector_sql()
+    return insert(SearchDocument.__table__).values(values)
+
+
 class PostgresBackend(SearchBackend):
     name = "postgres"
 
@@ -100,6 +131,9 @@ class PostgresBackend(SearchBackend):
         if db.engine.dialect.name != "postgresql":
             raise RuntimeError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
         self._vocabulary: tuple[int, dict[str, int]] | None = None
+        with db.engine.connect() as conn:
+            self.configs = available_configs(conn)
+        self.lexicon = Lexicon(sorted(set(self.configs.values())))
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -120,17 +154,24 @@ class PostgresBackend(SearchBackend):
                 conn.commit()
 
     def exists(self) -> bool:
-        return True  # the tables come with the schema
+        """False when the tables are empty while measures are published (never built, or
+        emptied by a migration that changed the analysis): the next sync then rebuilds."""
+        from app.search.indexer import published_count
+
+        with db.engine.connect() as conn:
+            if conn.scalar(select(SearchDocument.measure_id).limit(1)) is not None:
+                return True
+        return published_count() == 0
 
     def _insert(self, conn: Connection, docs: list[dict[str, Any]]) -> None:
         if not docs:
             return
         rows, facets = [], []
         for doc in docs:
-            row, doc_facets = _rows(doc)
+            row, doc_facets = _rows(doc, self.configs)
             rows.append(row)
             facets.extend(doc_facets)
-        conn.execute(insert(SearchDocument.__table__), rows)
+        conn.execute(_insert_statement(), rows)
         if facets:
             conn.execute(insert(SearchFacet.__table__), facets)
 
@@ -193,21 +234,45 @@ class PostgresBackend(SearchBackend):
             return _PostgresSearch(conn, query, parsed, self).run()
 
     def vocabulary(self, conn: Connection) -> dict[str, int]:
-        """Folded words and their document counts, for "did you mean" (cached per change)."""
+        """Lexemes and their document counts, for "did you mean" and idf (cached per change)."""
         count = conn.scalar(select(func.count()).select_from(SearchDocument)) or 0
         if self._vocabulary is None or self._vocabulary[0] != count:
             rows = conn.execute(
                 text(
-                    "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_documents') "
-                    "WHERE position('|' in word) = 0"
+                    # Stems are in there too; the closest frequent word still wins.
+                    "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_documents')"
                 )
             )
             self._vocabulary = (count, dict(rows.all()))
         return self._vocabulary[1]
 
+    @property
+    def vocabulary_docs(self) -> int:
+        """The number of documents the cached vocabulary was counted over."""
+        return self._vocabulary[0] if self._vocabulary else 0
+
+
+_LEXEME_RE = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _lexemes(tsquery: str) -> list[str]:
+    return [m.replace("''", "'") for m in _LEXEME_RE.findall(tsquery)]
+
 
 def _matches(tsquery: str) -> Any:
     return SearchDocument.tsv.op("@@")(cast(tsquery, TSQUERY))
+
+
+HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
+_HEADLINES = text(
+    "SELECT d.measure_id, "
+    "ts_headline(h.cfg::regconfig, translate(d.title, :marks, ''), h.q::tsquery, :options), "
+    "ts_headline(h.cfg::regconfig, translate(d.summary, :marks, ''), h.q::tsquery, :options) "
+    "FROM search_documents d "
+    "JOIN unnest(CAST(:cfgs AS text[]), CAST(:queries AS text[])) AS h(cfg, q) "
+    "ON h.cfg = d.ts_config "
+    "WHERE d.measure_id = ANY(CAST(:ids AS integer[]))"
+)
 
 
 class _PostgresSearch:
@@ -215,7 +280,10 @@ class _PostgresSearch:
         self, conn: Connection, query: SearchQuery, parsed: ParsedText, backend: PostgresBackend
     ) -> None:
         self.conn, self.query, self.parsed, self.backend = conn, query, parsed, backend
-        self.tsquery = "" if parsed.is_empty else group_tsquery(parsed.root)
+        self.lexicon = backend.lexicon
+        if not parsed.is_empty:
+            self.lexicon.fetch(conn, query_pairs(parsed.root, self.lexicon))
+        self.tsquery = "" if parsed.is_empty else group_tsquery(parsed.root, self.lexicon)
 
     def _conditions(self, skip_facet: str | None = None) -> list[Any]:
         query, where = self.query, []
@@ -236,20 +304,39 @@ class _PostgresSearch:
         return where
 
     def _score(self) -> Any:
+        """ts_rank of each part of the query, weighted by how rare the part is.
+
+        ts_rank alone counts a common word ("support") as much as a rare one ("cosa"); BM25
+        weighs terms by inverse document frequency. Here each top-level part's rank is
+        multiplied by its BM25 idf (document frequencies from ts_stat, cached per change),
+        thesaurus equivalents count SYNONYM_BOOST as much as the words typed, and documents
+        matching more of the parts rank higher (COORD_WEIGHT).
+        """
         if not self.tsquery:
             return literal(0.0)
         weights = literal(RANK_WEIGHTS, ARRAY(REAL))
+        vocabulary = self.backend.vocabulary(self.conn)
+        total = max(self.backend.vocabulary_docs, 1)
+
+        def idf(tsquery: str) -> float:
+            df = max((vocabulary.get(lex, 0) for lex in _lexemes(tsquery)), default=0)
+            return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
         def rank_of(tsquery: str) -> Any:
             return func.ts_rank(weights, SearchDocument.tsv, cast(tsquery, TSQUERY), 1)
 
-        # The words typed, plus their thesaurus equivalents at a lower weight (as in Whoosh).
-        typed = group_tsquery(without_alternatives(self.parsed.root))  # type: ignore[arg-type]
-        rank = rank_of(typed) if typed else literal(0.0)
-        alternatives = alternatives_tsquery(self.parsed.root)
-        if alternatives:
-            rank = rank + SYNONYM_BOOST * rank_of(alternatives)
-        units = [u for u in (node_tsquery(n) for n in self.parsed.units) if u]
+        rank: Any = literal(0.0)
+        units = []
+        for node in self.parsed.units:
+            typed = node_tsquery(without_alternatives(node), self.lexicon)
+            if typed:
+                rank = rank + idf(typed) * rank_of(typed)
+            alternatives = alternatives_tsquery(node, self.lexicon)
+            if alternatives:
+                rank = rank + SYNONYM_BOOST * idf(alternatives) * rank_of(alternatives)
+            unit = node_tsquery(node, self.lexicon)
+            if unit:
+                units.append(unit)
         if len(units) < 2:
             return rank
         matched = sum(
@@ -273,14 +360,19 @@ class _PostgresSearch:
             "newest": newest,
         }[sort]
         columns = [getattr(doc, c) for c in LIST_COLUMNS]
-        rows = self.conn.execute(
-            select(*columns, score)
-            .where(*where)
-            .order_by(*order)
-            .limit(query.per_page)
-            .offset(query.offset)
-        ).mappings()
-        hits = [self._hit(row) for row in rows]
+        rows = (
+            self.conn.execute(
+                select(*columns, doc.ts_config, score)
+                .where(*where)
+                .order_by(*order)
+                .limit(query.per_page)
+                .offset(query.offset)
+            )
+            .mappings()
+            .all()
+        )
+        highlights = self._highlights(rows)
+        hits = [self._hit(row, highlights.get(row["measure_id"], {})) for row in rows]
         return SearchResults(
             query=query,
             total=total,
@@ -315,14 +407,44 @@ class _PostgresSearch:
             out[key] = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
 
-    def _hit(self, row: Any) -> SearchHit:
-        highlights: dict[str, str] = {}
-        if self.query.highlight and not self.parsed.is_empty:
-            terms = QueryTerms(self.parsed.highlight_terms())
-            for name, size in (("title", None), ("summary", SUMMARY_SNIPPET)):
-                marked = highlight(row[name], terms, row["text_language"], size)
-                if marked is not None:
-                    highlights[name] = str(marked)
+    def _highlights(self, rows: list[Any]) -> dict[int, dict[str, str]]:
+        """ts_headline of the shown hits' title and summary, in each one's configuration.
+
+        ts_headline does not escape HTML: it marks matches with characters removed from the
+        text beforehand, and render_marked() escapes the text and turns them into <mark>.
+        """
+        if not rows or not self.query.highlight or self.parsed.is_empty:
+            return {}
+        words = highlight_words(self.parsed.root)
+        configs = sorted({row["ts_config"] for row in rows})
+        self.lexicon.fetch(self.conn, [(c, w) for c in configs for w in words])
+        queries = {c: q for c in configs if (q := headline_tsquery(c, words, self.lexicon))}
+        if not queries:
+            return {}
+        marked = self.conn.execute(
+            _HEADLINES,
+            {
+                "marks": MARK_START + MARK_END,
+                "options": HEADLINE_OPTIONS,
+                "cfgs": list(queries),
+                "queries": list(queries.values()),
+                "ids": [row["measure_id"] for row in rows],
+            },
+        )
+        out: dict[int, dict[str, str]] = {}
+        for measure_id, title, summary in marked:
+            shown = {}
+            for name, value, size in (
+                ("title", title, None),
+                ("summary", summary, SNIPPET),
+            ):
+                snippet = render_marked(value or "", size)
+                if snippet is not None:
+                    shown[name] = str(snippet)
+            out[measure_id] = shown
+        return out
+
+    def _hit(self, row: Any, highlights: dict[str, str]) -> SearchHit:
         return SearchHit(
             id=row["measure_id"],
             external_id=row["external_id"],
@@ -351,7 +473,7 @@ class _PostgresSearch:
         replacements = {}
         for word in words:
             token = word.tokens[0]
-            if token in vocabulary or _stem_known(self.conn, word.text):
+            if token in vocabulary or self._word_known(word):
                 continue
             correction = _closest(token, vocabulary)
             if correction:
@@ -361,12 +483,30 @@ class _PostgresSearch:
         suggestion = replace_words(self.query.q, replacements)
         return suggestion if suggestion != self.query.q else None
 
+    def _word_known(self, word: Word) -> bool:
+        """Whether the word, or one of its stems, occurs in some document.
 
-def _stem_known(conn: Connection, word_text: str) -> bool:
-    """Whether the word or one of its stems occurs in some document."""
-    tsquery = node_tsquery(Word(word_text, (fold(word_text),)))
-    found = conn.execute(select(SearchDocument.measure_id).where(_matches(tsquery)).limit(1))
-    return found.first() is not None
+        A stem counts only in documents of its own language: all languages share one
+        tsvector, and a Finnish stem of a misspelt English word can equal an English stem.
+        """
+        lexicon, doc = self.lexicon, SearchDocument
+        options = []
+        neutral = lexicon.phrase(word.text)
+        if neutral:
+            options.append(_matches(neutral))
+        for cfg in lexicon.configs:
+            stem = lexicon.get(cfg, word.text)
+            if stem:
+                options.append(and_(doc.ts_config == cfg, _matches(stem)))
+        for lang in LIGHT_LANGUAGES:
+            stems = analyze(word.text, lang)
+            if stems:
+                light = " & ".join(lexicon.quote(s) for s in stems)
+                options.append(and_(doc.text_language == lang, _matches(light)))
+        if not options:
+            return False
+        stmt = select(doc.measure_id).where(or_(*options)).limit(1)
+        return self.conn.execute(stmt).first() is not None
 
 
 def _distance(a: str, b: str, limit: int) -> int:

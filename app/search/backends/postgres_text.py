@@ -1,97 +1,213 @@
-"""tsvector and tsquery literals built with the application's own text analysis.
+"""PostgreSQL's own text search, arranged like the Whoosh backend's fields.
 
-PostgreSQL's text search configurations stem one language each and need the `unaccent`
-extension to fold accents; here the lexemes come from app.search.analysis instead, so both
-backends match exactly the same words: every folded word with its position and a weight by
-field (A title, B summary, C body, D reports), plus "lang|stem" lexemes of the document's own
-language at the same positions. Phrases use positions (`<->`), and the GIN index serves all.
+A document's tsvector is built in SQL (`document_tsvector_sql`) from two parts:
+
+- the *neutral* part: the accent-folded text (folded here, in Python, since the `unaccent`
+  extension needs a superuser) under the `simple` configuration, so an accent-less query
+  finds accented text;
+- the *language* part: the original text under the text search configuration of the
+  document's language (`english`, `german`, …: Snowball stemmers). Polish, Czech and Slovak
+  have no configuration; they get the application's light stemmer's stems (computed in
+  Python) under `simple`. Other languages get only the neutral part.
+
+Both parts weigh the title A, the summary B, the body C and report text D. A query word
+matches when it matches in the neutral part or in any language's configuration, so
+inflected forms in any of those languages find each other; quoted phrases match the folded
+words in order (`<->`). Each word's tsquery per configuration comes from PostgreSQL itself
+(`phraseto_tsquery`), asked once per query for the words not seen before (`Lexicon`); the
+boolean structure around them is composed here from the parsed query tree.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections.abc import Iterable
 from typing import Any
 
-from app.search.analysis import STEMMED_LANGUAGES, analyze, word_forms
+from sqlalchemy import bindparam, func, literal_column, text
+from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.engine import Connection
+
+from app.search.analysis import LIGHT_LANGUAGES, analyze, fold_text, word_forms
 from app.search.query import Group, Node, Phrase, Synonyms, Word
 
-# PostgreSQL keeps positions up to 16,383 and at most 256 per lexeme.
-MAX_POSITION = 16_383
-MAX_POSITIONS_PER_LEXEME = 256
+NEUTRAL = "simple"
+# Language code -> PostgreSQL text search configuration (those PostgreSQL 15 ships for the
+# languages measures come in); only those that `pg_ts_config` lists are used.
+CONFIGS = {
+    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+    "nl": "dutch", "pt": "portuguese", "sv": "swedish", "fi": "finnish", "da": "danish",
+    "ro": "romanian", "hu": "hungarian", "no": "norwegian", "nb": "norwegian",
+    "nn": "norwegian", "el": "greek", "lt": "lithuanian", "ga": "irish", "ca": "catalan",
+    "eu": "basque",
+}  # fmt: skip
 FIELD_WEIGHTS = (("title", "A"), ("summary", "B"), ("body", "C"), ("reports", "D"))
-GAP = 100  # positions left between fields, so a phrase never spans two of them
+# PDF text can be very long (and a tsvector holds at most 1 MB): as in the Whoosh schema.
+MAX_REPORT_CHARS = 200_000
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def available_configs(conn: Connection) -> dict[str, str]:
+    """CONFIGS restricted to the configurations this server has."""
+    names = set(conn.scalars(text("SELECT cfgname FROM pg_ts_config")))
+    return {lang: cfg for lang, cfg in CONFIGS.items() if cfg in names}
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, str]:
+    """The bind parameters of document_tsvector_sql() for one search document."""
+    lang = doc.get("text_language")
+    fields = {name: doc.get(name) or "" for name, _w in FIELD_WEIGHTS}
+    fields["reports"] = fields["reports"][:MAX_REPORT_CHARS]
+    params = {f"n_{name}": fold_text(value) for name, value in fields.items()}
+    if lang in configs:
+        params["ts_config"] = configs[lang]
+        params.update({f"l_{name}": value for name, value in fields.items()})
+    else:
+        params["ts_config"] = NEUTRAL
+        for name, value in fields.items():
+            stems = [s for _w, s in word_forms(value, lang) if s] if lang in LIGHT_LANGUAGES else []
+            params[f"l_{name}"] = " ".join(stems)
+    return params
+
+
+def document_tsvector_sql() -> Any:
+    """The tsvector of a row from the bind parameters that document_texts() returns."""
+    neutral = literal_column(f"'{NEUTRAL}'::regconfig")
+    own = bindparam("ts_config", type_=REGCONFIG)
+    parts = [
+        func.setweight(
+            func.to_tsvector(config, bindparam(f"{prefix}_{name}")),
+            literal_column(f"'{weight}'"),
+        )
+        for prefix, config in (("n", neutral), ("l", own))
+        for name, weight in FIELD_WEIGHTS
+    ]
+    vector = parts[0]
+    for part in parts[1:]:
+        vector = vector.op("||")(part)
+    return vector
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+class Lexicon:
+    """The tsquery text of a word (or a phrase) in each configuration, from PostgreSQL.
+
+    Kept per process: the same words come back query after query.
+    """
+
+    MAX_ENTRIES = 50_000
+
+    def __init__(self, configs: Iterable[str]) -> None:
+        self.configs = tuple(dict.fromkeys(configs))
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def fetch(self, conn: Connection, pairs: Iterable[tuple[str, str]]) -> None:
+        """Ask PostgreSQL, in one round trip, for the (configuration, text) pairs not cached."""
+        missing = [p for p in dict.fromkeys(pairs) if p not in self._cache]
+        if not missing:
+            return
+        if len(self._cache) + len(missing) > self.MAX_ENTRIES:
+            self._cache.clear()
+        rows = conn.execute(
+            text(
+                "SELECT t.cfg, t.txt, phraseto_tsquery(t.cfg::regconfig, t.txt)::text "
+                "FROM unnest(CAST(:cfgs AS text[]), CAST(:txts AS text[])) AS t(cfg, txt)"
+            ),
+            {"cfgs": [c for c, _t in missing], "txts": [t for _c, t in missing]},
+        )
+        for cfg, txt, tsquery in rows:
+            self._cache[(cfg, txt)] = tsquery or ""
+
+    def get(self, cfg: str, txt: str) -> str:
+        return self._cache.get((cfg, txt), "")
+
+    # What a word or a phrase needs: fetch these pairs before composing.
+
+    def word_pairs(self, text_: str) -> list[tuple[str, str]]:
+        return [(NEUTRAL, fold_text(text_)), *((c, text_) for c in self.configs)]
+
+    @staticmethod
+    def phrase_pairs(text_: str) -> list[tuple[str, str]]:
+        return [(NEUTRAL, fold_text(text_))]
+
+    def word(self, text_: str) -> str:
+        options = [self.get(NEUTRAL, fold_text(text_))]
+        options += [self.get(c, text_) for c in self.configs]
+        for lang in LIGHT_LANGUAGES:
+            stems = analyze(text_, lang)
+            if stems:
+                options.append(_and([_quote(s) for s in stems]))
+        return _or(list(dict.fromkeys(o for o in options if o)))
+
+    def phrase(self, text_: str) -> str:
+        return _wrap(self.get(NEUTRAL, fold_text(text_)))
+
+    @staticmethod
+    def quote(lexeme: str) -> str:
+        return _quote(lexeme)
 
 
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def stem_lexeme(lang: str, stem: str) -> str:
-    return f"{lang}|{stem}"
-
-
-def document_tsvector(doc: dict[str, Any]) -> str:
-    """The tsvector literal of one search document."""
-    positions: defaultdict[str, list[str]] = defaultdict(list)
-    lang = doc.get("text_language")
-    stem_language = lang if lang in STEMMED_LANGUAGES else None
-    position = 1
-    for name, weight in FIELD_WEIGHTS:
-        text = doc.get(name) or ""
-        for word, stem in word_forms(text, stem_language):
-            if position > MAX_POSITION:
-                break
-            mark = f"{position}{weight if weight != 'D' else ''}"
-            for lexeme in (word, stem_lexeme(stem_language, stem) if stem else None):
-                if lexeme and len(positions[lexeme]) < MAX_POSITIONS_PER_LEXEME:
-                    positions[lexeme].append(mark)
-            position += 1
-        position += GAP
-    return " ".join(f"{_quote(lex)}:{','.join(marks)}" for lex, marks in positions.items())
+def _wrap(tsquery: str) -> str:
+    return f"({tsquery})" if tsquery and " " in tsquery else tsquery
 
 
 def _or(parts: list[str]) -> str:
     parts = [p for p in parts if p]
     if not parts:
         return ""
-    return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+    return _wrap(parts[0]) if len(parts) == 1 else "(" + " | ".join(map(_wrap, parts)) + ")"
 
 
 def _and(parts: list[str]) -> str:
     parts = [p for p in parts if p]
     if not parts:
         return ""
-    return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+    return _wrap(parts[0]) if len(parts) == 1 else "(" + " & ".join(map(_wrap, parts)) + ")"
 
 
-def _phrase(tokens: tuple[str, ...]) -> str:
-    if len(tokens) == 1:
-        return _quote(tokens[0])
-    return "(" + " <-> ".join(_quote(t) for t in tokens) + ")"
-
-
-def _word(text: str, tokens: tuple[str, ...], stemmed: bool) -> str:
-    options = [_phrase(tokens)]
-    if stemmed:
-        for lang in STEMMED_LANGUAGES:
-            stems = analyze(text, lang)
-            if stems:
-                options.append(_and([_quote(stem_lexeme(lang, s)) for s in stems]))
-    return _or(list(dict.fromkeys(options)))
-
-
-def node_tsquery(node: Node) -> str:
-    """The tsquery literal of a positive node ("" when it cannot match anything)."""
+def query_pairs(node: Node, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """Every (configuration, text) that node_tsquery() will look up."""
     if isinstance(node, Word):
-        return _word(node.text, node.tokens, stemmed=True)
+        return lexicon.word_pairs(node.text)
     if isinstance(node, Phrase):
-        return _phrase(node.tokens)
+        return lexicon.phrase_pairs(node.text)
     if isinstance(node, Synonyms):
-        alternatives = [
-            _word(a.text, a.tokens, stemmed=len(a.tokens) == 1) for a in node.alternatives
-        ]
-        return _or([node_tsquery(node.original), *alternatives])
-    return group_tsquery(node)
+        out = query_pairs(node.original, lexicon)
+        for alt in node.alternatives:
+            out += (
+                lexicon.word_pairs(alt.text)
+                if len(alt.tokens) == 1
+                else lexicon.phrase_pairs(alt.text)
+            )
+        return out
+    return [
+        p for child in node.must + node.should + node.must_not for p in query_pairs(child, lexicon)
+    ]
+
+
+def _alternative(alt: Phrase, lexicon: Lexicon) -> str:
+    return lexicon.word(alt.text) if len(alt.tokens) == 1 else lexicon.phrase(alt.text)
+
+
+def node_tsquery(node: Node, lexicon: Lexicon) -> str:
+    """The tsquery text of a positive node ("" when it cannot match anything)."""
+    if isinstance(node, Word):
+        return lexicon.word(node.text)
+    if isinstance(node, Phrase):
+        return lexicon.phrase(node.text)
+    if isinstance(node, Synonyms):
+        alternatives = [_alternative(a, lexicon) for a in node.alternatives]
+        return _or([node_tsquery(node.original, lexicon), *alternatives])
+    return group_tsquery(node, lexicon)
 
 
 def without_alternatives(node: Node) -> Node:
@@ -107,25 +223,55 @@ def without_alternatives(node: Node) -> Node:
     return node
 
 
-def alternatives_tsquery(node: Node) -> str:
+def alternatives_tsquery(node: Node, lexicon: Lexicon) -> str:
     """Every thesaurus equivalent in the tree, OR-ed ("" when there is none)."""
     if isinstance(node, Synonyms):
-        own = [_word(a.text, a.tokens, stemmed=len(a.tokens) == 1) for a in node.alternatives]
-        return _or([*own, alternatives_tsquery(node.original)])
+        own = [_alternative(a, lexicon) for a in node.alternatives]
+        return _or([*own, alternatives_tsquery(node.original, lexicon)])
     if isinstance(node, Group):
-        return _or([alternatives_tsquery(n) for n in node.must + node.should])
+        return _or([alternatives_tsquery(n, lexicon) for n in node.must + node.should])
     return ""
 
 
-def group_tsquery(group: Group) -> str:
+def group_tsquery(group: Group, lexicon: Lexicon) -> str:
     positive = (
-        _and([node_tsquery(n) for n in group.must])
+        _and([node_tsquery(n, lexicon) for n in group.must])
         if group.must
-        else _or([node_tsquery(n) for n in group.should])
+        else _or([node_tsquery(n, lexicon) for n in group.should])
     )
-    excluded = [node_tsquery(n) for n in group.must_not]
-    excluded = [e for e in excluded if e]
+    excluded = [e for e in (node_tsquery(n, lexicon) for n in group.must_not) if e]
     if not excluded:
         return positive
-    negations = " & ".join(f"!{e}" for e in excluded)
+    negations = " & ".join(f"!{_wrap(e)}" for e in excluded)
     return f"({positive} & {negations})" if positive else f"({negations})"
+
+
+# --- highlighting -----------------------------------------------------------------------------
+
+
+def highlight_words(node: Node) -> list[str]:
+    """The positive words of the query, as typed and folded, one by one (for ts_headline)."""
+    out: list[str] = []
+
+    def add(text_: str) -> None:
+        for word in _WORD_RE.findall(text_.lower()):
+            out.extend((word, fold_text(word)))
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Word | Phrase):
+            add(n.text)
+        elif isinstance(n, Synonyms):
+            walk(n.original)
+            for alt in n.alternatives:
+                add(alt.text)
+        elif isinstance(n, Group):
+            for child in n.must + n.should:
+                walk(child)
+
+    walk(node)
+    return list(dict.fromkeys(out))
+
+
+def headline_tsquery(cfg: str, words: list[str], lexicon: Lexicon) -> str:
+    """Any of the words, as `cfg` parses them: what ts_headline marks in a `cfg` document."""
+    return _or(list(dict.fromkeys(_wrap(lexicon.get(cfg, w)) for w in words)))

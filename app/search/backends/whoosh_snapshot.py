@@ -220,7 +220,7 @@ class SegmentCache:
         for reader, leaf_offset in top_reader.leaf_readers():
             if reader.segment() is None:
                 continue  # an EmptyReader: the index has no segments
-            assert leaf_offset == offset, "segments are numbered one after the other"
+            assert leaf_offset == offset, "segments are numbered one after the other"  # nosec B101
             segid = reader.segment().segment_id()
             seen.add(segid)
             seg = self._segments.get(segid)
