@@ -1,16 +1,103 @@
-"""Error pages for people and JSON errors for the API."""
+"""Error pages for people; RFC 9457 problem details (application/problem+json) for the API.
+
+Under /api/ every error answers problem+json, whatever raised it: an HTTP error from Flask or
+Werkzeug (404, 405, 413, 429, …), an ApiProblem from a view, or a domain error from a service
+(PermissionDenied 403, InvalidTransition 409, RecordInvalid 422, ReportRejected 422).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+import logging
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, NotFound
+
+from app.api.problems import ApiProblem, field_error, problem
+from app.exceptions import InvalidTransition, PermissionDenied
+from app.extensions import db
+from app.measures.uploads import ReportRejected
+from app.records.schema import RecordInvalid
+
+log = logging.getLogger(__name__)
+
+# Headers of an HTTP error worth keeping in the problem response (405 Allow, 429 Retry-After…).
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+# Werkzeug's descriptions speak to a browser user; the API says what to do instead.
+_API_DETAILS = {
+    401: "This endpoint needs an API token (Authorization: Bearer).",
+    404: "There is nothing at this address, or you may not see it.",
+    413: "The request body is too large.",
+    429: "Too many requests: wait a little, then try again (see Retry-After).",
+    500: "Something went wrong on our side. The error has been logged.",
+}
+
+
+def _is_api() -> bool:
+    """On /api/ every error also undoes the request's unfinished work (one unit per request)."""
+    if request.path.startswith("/api/"):
+        db.session.rollback()
+        return True
+    return False
+
+
+def http_problem(error: HTTPException):
+    status = error.code or 500
+    headers = {name: value for name, value in error.get_headers() if name in _KEPT_HEADERS}
+    detail = _API_DETAILS.get(status) or error.description or ""
+    if status == 429 and error.description:  # Flask-Limiter says which limit was hit
+        detail = f"Too many requests ({error.description}). Wait, then try again."
+    return problem(status, detail, headers=headers)
+
+
+# The largest id any table holds (PostgreSQL's integer); a larger one in a URL would overflow
+# the database driver (a 500) instead of simply naming nothing.
+MAX_ID = 2**31 - 1
 
 
 def init_errors(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def ids_in_range(endpoint: str | None, values: dict | None) -> None:
+        if values and any(
+            isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in values.values()
+        ):
+            raise NotFound()
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if request.path.startswith("/api/"):
-            response = jsonify(error=error.description, status=error.code)
-            response.status_code = error.code or 500
-            return response
+        if _is_api():
+            return http_problem(error)
         return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(ApiProblem)
+    def api_problem(error: ApiProblem):
+        db.session.rollback()  # the request's unfinished work goes with its error
+        return error.to_response()
+
+    # Domain errors reach here only when a view lets them through: in the API that is by
+    # design (one mapping for every endpoint); a page that forgets one still gets a 500.
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied):
+        if not _is_api():
+            raise error
+        return problem(403, str(error) or "You may not do this.")
+
+    @app.errorhandler(InvalidTransition)
+    def invalid_transition(error: InvalidTransition):
+        if not _is_api():
+            raise error
+        return problem(409, str(error) or "Not possible in the current state.")
+
+    @app.errorhandler(RecordInvalid)
+    def record_invalid(error: RecordInvalid):
+        if not _is_api():
+            raise error
+        errors = [field_error(e.key, e.message) for e in error.errors]
+        return problem(422, "The record has errors; see `errors` for each field.", errors=errors)
+
+    @app.errorhandler(ReportRejected)
+    def report_rejected(error: ReportRejected):
+        if not _is_api():
+            raise error
+        message = str(error)
+        return problem(422, f"The report {message}.", errors=[field_error("file", message)])

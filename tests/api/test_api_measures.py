@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask import g
 
 from app.accounts.models import Role
 from app.dbtypes import utcnow
@@ -13,6 +12,7 @@ from app.extensions import db
 from app.measures.services import update_measure
 from app.records.mapping import revision_to_record
 from app.records.schema import RECORD_KEYS
+from tests.api.conftest import assert_problem, bearer, make_token
 from tests.conftest import make_measure, make_user
 
 EXTRA_KEYS = [
@@ -26,11 +26,9 @@ EXTRA_KEYS = [
 ]
 
 
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    g.pop("_login_user", None)  # the test's app context outlives each request
+def as_user(user) -> dict[str, str]:
+    """Headers of a read token of `user`: the API knows people by their tokens."""
+    return bearer(make_token(user, "read"))
 
 
 @pytest.fixture()
@@ -105,33 +103,29 @@ def test_the_public_sees_the_published_revision_while_an_edit_waits(client, owne
 def test_an_unpublished_measure_is_404_json_for_anonymous_visitors(client, owner):
     draft = make_measure(owner)
     response = client.get(f"/api/v1/measures/{draft.id}")
-    assert response.status_code == 404
-    assert response.get_json()["error"] == "No measure with this id."
+    assert assert_problem(response, 404)["detail"] == "No measure with this id."
 
 
 def test_a_missing_measure_is_404_json(client):
-    response = client.get("/api/v1/measures/999999")
-    assert response.status_code == 404
-    assert response.get_json()["status"] == 404
+    assert_problem(client.get("/api/v1/measures/999999"), 404)
 
 
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN])
 def test_moderators_see_an_unpublished_measure(client, owner, role):
     draft = make_measure(owner)
-    sign_in(client, make_user(role))
-    body = client.get(f"/api/v1/measures/{draft.id}").get_json()
+    headers = as_user(make_user(role))
+    body = client.get(f"/api/v1/measures/{draft.id}", headers=headers).get_json()
     assert body["status"] == "draft"
     assert body["title"] == "Safe Together school programme"
 
 
 def test_the_owner_sees_their_draft_and_others_do_not(client, owner):
     draft = make_measure(owner)
-    sign_in(client, owner)
-    assert client.get(f"/api/v1/measures/{draft.id}").status_code == 200
-    sign_in(client, make_user(Role.PRACTITIONER, organisation="Org B"))
-    assert client.get(f"/api/v1/measures/{draft.id}").status_code == 404
-    sign_in(client, make_user(Role.OFFICIAL))
-    assert client.get(f"/api/v1/measures/{draft.id}").status_code == 404
+    url = f"/api/v1/measures/{draft.id}"
+    assert client.get(url, headers=as_user(owner)).status_code == 200
+    other = make_user(Role.PRACTITIONER, organisation="Org B")
+    assert client.get(url, headers=as_user(other)).status_code == 404
+    assert client.get(url, headers=as_user(make_user(Role.OFFICIAL))).status_code == 404
 
 
 # --- the collection ------------------------------------------------------------------------------
@@ -143,7 +137,7 @@ def test_external_id_lookup_answers_a_list_with_the_same_object(client, owner):
     response = client.get("/api/v1/measures?external_id=find-me")
     assert response.status_code == 200
     body = response.get_json()
-    assert list(body) == ["total", "page", "results"]
+    assert list(body) == ["total", "page", "per_page", "results"]
     assert body["total"] == 1 and body["page"] == 1
     assert body["results"] == [client.get(f"/api/v1/measures/{measure.id}").get_json()]
 
@@ -151,14 +145,14 @@ def test_external_id_lookup_answers_a_list_with_the_same_object(client, owner):
 def test_an_unknown_external_id_answers_an_empty_list(client, owner):
     _published(owner, external_id="known")
     body = client.get("/api/v1/measures?external_id=unknown").get_json()
-    assert body == {"total": 0, "page": 1, "results": []}
+    assert body == {"total": 0, "page": 1, "per_page": 20, "results": []}
 
 
 def test_external_id_lookup_hides_unpublished_measures_from_the_public(client, owner):
     make_measure(owner, external_id="hidden")
     assert client.get("/api/v1/measures?external_id=hidden").get_json()["total"] == 0
-    sign_in(client, owner)
-    assert client.get("/api/v1/measures?external_id=hidden").get_json()["total"] == 1
+    response = client.get("/api/v1/measures?external_id=hidden", headers=as_user(owner))
+    assert response.get_json()["total"] == 1
 
 
 def test_the_list_holds_published_measures_newest_first_paginated(client, owner):
@@ -198,11 +192,9 @@ def test_the_list_holds_published_measures_newest_first_paginated(client, owner)
     ],
 )
 def test_bad_paging_parameters_are_400_naming_the_parameter(client, query, parameter):
-    response = client.get(f"/api/v1/measures?{query}")
-    assert response.status_code == 400
-    body = response.get_json()
-    assert body["parameter"] == parameter
-    assert body["error"].startswith(f"{parameter} must be a whole number")
+    body = assert_problem(client.get(f"/api/v1/measures?{query}"), 400)
+    assert body["detail"].startswith(f"{parameter} must be a whole number")
+    assert body["errors"] == [{"field": parameter, "message": body["detail"]}]
 
 
 def test_per_page_100_is_allowed(client, owner):
@@ -213,17 +205,17 @@ def test_per_page_100_is_allowed(client, owner):
 # --- errors and access -------------------------------------------------------------------------
 
 
-def test_unknown_api_paths_and_methods_answer_json(client):
-    missing = client.get("/api/v1/nothing-here")
-    assert missing.status_code == 404 and missing.is_json
-    wrong_method = client.post("/api/v1/measures")
-    assert wrong_method.status_code == 405 and wrong_method.is_json
+def test_unknown_api_paths_and_methods_answer_problem_json(client, owner):
+    assert_problem(client.get("/api/v1/nothing-here"), 404)
+    measure = _published(owner)
+    wrong_method = client.delete(f"/api/v1/measures/{measure.id}")
+    assert_problem(wrong_method, 405)
+    assert "GET" in wrong_method.headers["Allow"]
 
 
 @pytest.mark.parametrize("role", [None, *Role])
 def test_every_role_and_anonymous_can_read_published_measures(client, owner, role):
     measure = _published(owner)
-    if role is not None:
-        sign_in(client, make_user(role))
-    assert client.get(f"/api/v1/measures/{measure.id}").status_code == 200
-    assert client.get("/api/v1/measures").get_json()["total"] == 1
+    headers = as_user(make_user(role)) if role is not None else {}
+    assert client.get(f"/api/v1/measures/{measure.id}", headers=headers).status_code == 200
+    assert client.get("/api/v1/measures", headers=headers).get_json()["total"] == 1

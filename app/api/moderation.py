@@ -1,0 +1,229 @@
+"""Moderation in the API, for moderate-scope tokens of moderators and admins: the queue, a
+measure's moderation state, the workflow decisions, and hiding or showing a review.
+
+One route takes every decision the review page offers (`{"action", "comment"}`), since they
+share one shape and one service table (app.moderation.services.TRANSITIONS): each checks the
+actor (403), the measure's state (409) and the comment (422), and writes its audit event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from app.api.auth import require_scope
+from app.api.bodies import json_body
+from app.api.limits import api_limit
+from app.api.measures import iso, measure_response, revision_summary, working_or_shown
+from app.api.pagination import int_arg, page_args, paginate, with_link_header
+from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
+from app.api.reviews import review_to_json
+from app.api.views import bp, json_response
+from app.extensions import db
+from app.measures.models import Measure, MeasureRevision
+from app.moderation import policies, services
+from app.moderation.models import AuditEvent
+from app.records import vocab
+from app.reviews import policies as review_policies
+from app.reviews import services as review_services
+from app.reviews.models import Review
+from app.security import public
+
+OLDER_THAN_MAX = 36_500  # days: a hundred years is "any time"
+MSG_COMMENT = "Write a comment: the owner and the audit log read it."
+
+
+def _moderators_only() -> None:
+    # Checked before any lookup: someone who may not moderate learns nothing about measures.
+    if not policies.can_moderate(current_user):
+        raise ApiProblem(403, "Only moderators and admins can moderate.")
+
+
+def _queue_filters() -> services.QueueFilters:
+    state = (request.args.get("state") or "submitted").strip()
+    if state not in services.QUEUE_STATES:
+        raise BadParameter("state", f"state must be one of {', '.join(services.QUEUE_STATES)}")
+    country = (request.args.get("country") or "").strip().upper() or None
+    if country is not None and country not in vocab.COUNTRY_CODES:
+        raise BadParameter("country", "country must be an ISO 3166-1 alpha-2 country code")
+    older = int_arg("older_than", 0, OLDER_THAN_MAX) if "older_than" in request.args else None
+    return services.QueueFilters(state=state, country=country, older_than_days=older)
+
+
+def queue_entry(revision: MeasureRevision) -> dict[str, Any]:
+    measure = revision.measure
+    owner = measure.owner
+    return {
+        "measure_id": measure.id,
+        "title": revision.title,
+        "status": measure.status.value,
+        "revision": revision_summary(revision),
+        "is_edit": policies.is_edit_of_published(measure, revision),
+        "harm_flag": revision.harm_flag,
+        "evidence_review": measure.evidence_review.value if measure.evidence_review else None,
+        "owner": None
+        if owner is None
+        else {"id": owner.id, "name": owner.name, "organisation": owner.organisation},
+        "allowed_actions": policies.allowed_actions(measure),
+    }
+
+
+@bp.get("/moderation/queue")
+@public
+@api_limit
+@require_scope("moderate")
+def moderation_queue() -> Response:
+    """The moderators' queue: by default the submissions waiting for a decision, oldest
+    first; `state`, `country` and `older_than` (days since submission) filter it."""
+    _moderators_only()
+    filters = _queue_filters()
+    page, per_page = page_args()
+    revisions, total = paginate(services.queue_select(current_user, filters), page, per_page)
+    response = json_response(
+        {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "results": [queue_entry(r) for r in revisions],
+        }
+    )
+    return with_link_header(response, page, per_page, total)
+
+
+def _measure_or_404(measure_id: int, *, lock: bool = False) -> Measure:
+    # Locked for a decision, so that two moderators deciding at once are serialised.
+    measure = db.session.get(Measure, measure_id, with_for_update=lock)
+    if measure is None:
+        raise ApiProblem(404, "No measure with this id.")
+    return measure
+
+
+def event_json(event: AuditEvent) -> dict[str, Any]:
+    actor = event.actor
+    return {
+        "id": event.id,
+        "action": event.action,
+        "at": iso(event.created_at),
+        "actor": None if actor is None else {"id": actor.id, "name": actor.name},
+        "details": event.details or {},
+    }
+
+
+@bp.get("/measures/<int:measure_id>/moderation")
+@public
+@api_limit
+@require_scope("moderate")
+def get_moderation(measure_id: int) -> Response:
+    """What the review page shows a moderator: the revision under review, the decisions its
+    state allows now, and the measure's audit history (newest first)."""
+    _moderators_only()
+    review = services.prepare_review(current_user, _measure_or_404(measure_id))
+    revision = review.revision
+    return json_response(
+        {
+            "measure_id": review.measure.id,
+            "status": review.measure.status.value,
+            "revision": revision_summary(revision) if revision is not None else None,
+            "is_edit": review.is_edit,
+            "allowed_actions": review.actions,
+            "history": [event_json(e) for e in review.history],
+        }
+    )
+
+
+@bp.post("/measures/<int:measure_id>/moderation")
+@public
+@api_limit
+@require_scope("moderate")
+def moderate_measure(measure_id: int) -> Response:
+    """Decide: `action` is publish, request_changes, reject, archive, confirm_evidence or
+    flag_evidence; `comment` goes to the owner and the audit log. Answers the measure."""
+    body = json_body()
+    _moderators_only()
+    if not isinstance(body, dict):
+        raise ValidationProblem([field_error("decision", "must be a JSON object")])
+    errors = [field_error(k, "is not a known key") for k in body if k not in ("action", "comment")]
+    action = body.get("action")
+    if action not in policies.ACTIONS:
+        errors.append(field_error("action", f"must be one of {', '.join(policies.ACTIONS)}"))
+    comment = body.get("comment")
+    if not isinstance(comment, str) or not comment.strip():
+        errors.append(field_error("comment", MSG_COMMENT))
+    if errors:
+        raise ValidationProblem(errors)
+    measure = _measure_or_404(measure_id, lock=True)
+    try:
+        services.TRANSITIONS[action](current_user, measure, comment)
+    except services.CommentRequired as required:
+        raise ValidationProblem([field_error("comment", str(required))]) from required
+    db.session.commit()  # InvalidTransition (409) and PermissionDenied (403): app/errors.py
+    return measure_response(measure, working_or_shown(measure))
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+
+def _review_or_404(review_id: int) -> Review:
+    review = db.session.scalar(
+        select(Review).where(Review.id == review_id).options(selectinload(Review.user))
+    )
+    if review is None:
+        raise ApiProblem(404, "No review with this id.")
+    return review
+
+
+def _optional_text(body: Any, key: str) -> str | None:
+    if not isinstance(body, dict):
+        raise ValidationProblem([field_error("body", "must be a JSON object")])
+    unknown = [field_error(k, "is not a known key") for k in body if k != key]
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        unknown.append(field_error(key, "must be text"))
+    if unknown:
+        raise ValidationProblem(unknown)
+    return value
+
+
+@bp.post("/reviews/<int:review_id>/hide")
+@public
+@api_limit
+@require_scope("moderate")
+def hide_review(review_id: int) -> Response:
+    """Hide a review from the public and the ratings; `reason` is required (the author reads
+    it). 409 when it is already hidden."""
+    body = json_body()
+    if not review_policies.can_moderate_reviews(current_user):
+        raise ApiProblem(403, "Only moderators and admins can hide reviews.")
+    reason = _optional_text(body, "reason")
+    review = _review_or_404(review_id)
+    try:
+        review_services.hide_review(current_user, review, reason)
+    except review_services.ReviewInvalid as invalid:
+        raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
+    db.session.commit()
+    return json_response(review_to_json(review))
+
+
+@bp.post("/reviews/<int:review_id>/unhide")
+@public
+@api_limit
+@require_scope("moderate")
+def unhide_review(review_id: int) -> Response:
+    """Show a hidden review again, with an optional `note` for the audit log. 409 when it is
+    not hidden."""
+    body = json_body()
+    if not review_policies.can_moderate_reviews(current_user):
+        raise ApiProblem(403, "Only moderators and admins can show hidden reviews.")
+    note = _optional_text(body, "note")
+    review = _review_or_404(review_id)
+    try:
+        review_services.unhide_review(current_user, review, note)
+    except review_services.ReviewInvalid as invalid:
+        raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
+    db.session.commit()
+    return json_response(review_to_json(review))

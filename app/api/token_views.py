@@ -1,0 +1,64 @@
+"""The account page's "API tokens": list, create (the secret is shown once), revoke."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.api import tokens
+from app.api.models import ApiToken
+from app.api.token_forms import CreateTokenForm
+from app.exceptions import InvalidTransition
+from app.extensions import db
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
+
+
+def _render_list(form: CreateTokenForm | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "api/tokens.html",
+        tokens=tokens.tokens_of(current_user),
+        form=form or CreateTokenForm(current_user, formdata=None),
+    ), status
+
+
+@bp.get("/")
+def index() -> tuple[str, int]:
+    return _render_list()
+
+
+@bp.post("/")
+def create() -> Response | tuple[str, int]:
+    form = CreateTokenForm(current_user)
+    if not form.validate_on_submit():
+        return _render_list(form, 400)
+    try:
+        token, secret = tokens.create_token(current_user, form.name.data, form.scope.data)
+    except tokens.TokenInvalid as invalid:
+        db.session.rollback()
+        for name, message in invalid.errors:
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        return _render_list(form, 400)
+    db.session.commit()
+    # Shown in this answer only, never stored or redirected with: no-store keeps it out of the
+    # browser's cache and history.
+    response = make_response(render_template("api/token_created.html", token=token, secret=secret))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<int:token_id>/revoke")
+def revoke(token_id: int) -> Response:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)  # another person's token: its existence is not ours to confirm
+    try:
+        tokens.revoke_token(current_user, token)
+    except InvalidTransition:
+        db.session.rollback()
+        flash(f"The token “{token.name}” was already revoked.", "info")
+        return redirect(url_for("api_tokens.index"))
+    db.session.commit()
+    flash(f"The token “{token.name}” is revoked. It stops working at once.", "success")
+    return redirect(url_for("api_tokens.index"))

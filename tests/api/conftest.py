@@ -1,0 +1,41 @@
+"""Fixtures of the API tests: personal tokens made through the real service."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.api.tokens import create_token
+from app.extensions import db
+
+
+def make_token(user, scope: str = "write", name: str = "Test tool") -> str:
+    """A new token of `user` with `scope`; returns the secret."""
+    _, secret = create_token(user, name, scope)
+    db.session.commit()
+    return secret
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture()
+def token_headers():
+    """token_headers(user, scope="write") -> the Authorization header of a fresh token."""
+
+    def make(user, scope: str = "write") -> dict[str, str]:
+        return bearer(make_token(user, scope))
+
+    return make
+
+
+def assert_problem(response, status: int) -> dict:
+    """The response is RFC 9457 problem details with `status`; returns the body."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    return body
