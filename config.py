@@ -23,8 +23,29 @@ class Config:
     MAIL_DIR = _env("MAIL_DIR", str(INSTANCE_DIR / "mail"))
     SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+    # This host's name in the search outbox (every registered index gets its own copy of each
+    # change). Unset: "<hostname>:<absolute SEARCH_INDEX_DIR>" for Whoosh, "postgres" for the
+    # PostgreSQL backend (one index shared by every host).
+    SEARCH_CONSUMER = _env("SEARCH_CONSUMER")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # Deploying (README): with several workers or hosts the limits must live in one shared
+    # store (redis://127.0.0.1:6379/0), or each process counts alone and a limit of 10 becomes
+    # 10 per process. The prefix keeps apps sharing one Redis apart.
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "prevent-hub")
+    # How many reverse proxies stand in front (their X-Forwarded-For/-Proto are trusted); 0
+    # when clients connect directly. Rate limits count per client address, so behind a proxy
+    # this must be right or every client shares the proxy's address.
+    PROXY_FIX_X_FOR = int(_env("PROXY_FIX_X_FOR", "0") or 0)
+    # /healthz fails when the oldest committed change has waited longer than this for the index.
+    HEALTH_MAX_INDEX_LAG_SECONDS = float(_env("HEALTH_MAX_INDEX_LAG_SECONDS", "300") or 300)
     RATELIMIT_HEADERS_ENABLED = True
+    # API (issue 5): the IETF httpapi draft's header names; app/api/limits.py turns Reset into
+    # seconds from now. The API has one budget per token, or per client address without one.
+    RATELIMIT_HEADER_LIMIT = "RateLimit-Limit"
+    RATELIMIT_HEADER_REMAINING = "RateLimit-Remaining"
+    RATELIMIT_HEADER_RESET = "RateLimit-Reset"
+    API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")
+    API_MAX_JSON_BYTES = 1024 * 1024  # a record is a few KB; reports come as multipart
     MAIL_SERVER = _env("MAIL_SERVER")
     MAIL_PORT = int(_env("MAIL_PORT", "25") or 25)
     MAIL_USERNAME = _env("MAIL_USERNAME")
@@ -39,7 +60,16 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # like the session cookie (Flask-Login's default is None)
+    # Sent only by ProductionConfig: over plain http (development) it would be meaningless, and
+    # a browser that once saw it for localhost would refuse http there for a year.
+    STRICT_TRANSPORT_SECURITY: str | None = None
     TOKEN_MAX_AGE_SECONDS = 24 * 3600
+    # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 40 ms a check
+    # here, where argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes) took ten times that and
+    # let a few sign-ins starve a 2-core host. Hashes keep their own parameters, so old ones
+    # still verify.
+    ARGON2_PARAMS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
     # Apply the search outbox right after each commit; tests may turn it off.
     SEARCH_SYNC_ON_COMMIT = True
     TESTING = False
@@ -55,13 +85,15 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
-    # Cheap hashing: the suite creates hundreds of users; production keeps argon2's defaults.
+    # Cheap hashing: the suite creates hundreds of users.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ProductionConfig(Config):
+    # Cookies only over https (DESIGN §9); HttpOnly and SameSite come from Config.
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

@@ -1,4 +1,5 @@
-"""`flask users create|list`: accounts from the command line, with the operator's authority."""
+"""`flask users create|list|reset-2fa`: accounts from the command line, with the operator's
+authority."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.accounts import services
+from app.accounts import services, two_factor
 from app.accounts.models import Role, User, UserStatus
 from app.extensions import db
 
@@ -72,3 +73,20 @@ def list_command(role: str | None, status: str | None) -> None:
         count += 1
         click.echo(f"{user.id}\t{user.role.value}\t{user.status.value}\t{user.email}\t{user.name}")
     click.echo(f"{count} account{'' if count == 1 else 's'}.", err=True)
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Turn off two-factor sign-in for EMAIL (lost phone and recovery codes); ends their
+    sessions. For when no other admin can do it on the Users page."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the address {email}.")
+    try:
+        two_factor.reset_two_factor(None, user)
+    except two_factor.InvalidTransition as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Two-factor sign-in is off for {user.email}; they sign in with the password.")

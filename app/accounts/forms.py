@@ -6,7 +6,14 @@ import unicodedata
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -215,3 +222,59 @@ class RoleForm(FlaskForm):
         validate_choice=False,
         validators=[OneOf({role.value for role in Role}, s.MSG_ROLE)],
     )
+
+
+# --- two-factor sign-in ----------------------------------------------------------------------
+
+MSG_CODE_REQUIRED = "Enter the code."
+
+
+def _code_field(label: str, description: str, numeric: bool = False) -> StringField:
+    render_kw = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
+    if numeric:
+        render_kw["inputmode"] = "numeric"
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[DataRequired(MSG_CODE_REQUIRED), _max_length(40)],
+        description=description,
+        render_kw=render_kw,
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    code = _code_field(
+        "Sign-in code",
+        "The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+    )
+    submit = SubmitField("Continue")
+
+
+class ConfirmTwoFactorForm(FlaskForm):
+    code = _code_field(
+        "Code from your app", "The 6-digit code your app shows for Prevent-Hub.", numeric=True
+    )
+    submit = SubmitField("Turn on two-factor sign-in")
+
+
+class PasswordAndCodeForm(FlaskForm):
+    """Used twice on one page, so each use gets its own prefix (unique field ids)."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[
+            DataRequired("Enter your current password."),
+            Length(max=s.MAX_PASSWORD_LENGTH),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = _code_field("Code", "The code your app shows now, or an unused recovery code.")
+
+
+class StaffPolicyForm(FlaskForm):
+    require_for_staff = BooleanField(
+        "Require two-factor sign-in for moderators and admins",
+        description="Moderators and admins without it are sent to set it up when they next "
+        "open a page, and can do nothing else until they have.",
+    )
+    submit = SubmitField("Save")

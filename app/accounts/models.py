@@ -1,4 +1,4 @@
-"""Accounts: users, their roles and their state."""
+"""Accounts: users, their roles and state, and what secures their sign-in (issue 6)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import str_enum, utcnow
@@ -41,7 +41,13 @@ class User(UserMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2))
     organisation: Mapped[str] = mapped_column(String(200))
     email_verified_at: Mapped[datetime | None]
+    # The base32 TOTP key. Set while enrolment is under way; two-factor sign-in is on only once
+    # totp_enabled_at is set (the person proved their app shows the right codes). Stored as is
+    # (see README "Security"): never logged, shown or exported.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    # The last 30-second TOTP step accepted: a code from that step or earlier is refused (replay).
+    totp_last_step: Mapped[int | None]
     # Bumped on sign-out and password change: a replayed old session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -57,6 +63,10 @@ class User(UserMixin, db.Model):
         return self.status == UserStatus.ACTIVE
 
     @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
+    @property
     def is_moderator(self) -> bool:
         return self.role in (Role.MODERATOR, Role.ADMIN)
 
@@ -66,3 +76,45 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the TOTP app; only its SHA-256 is kept.
+
+    The codes are 80 random bits, so a plain digest is enough (nothing to guess offline) and it
+    lets the database find a code by value in one indexed, atomic UPDATE.
+    """
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins for one email address, known or not (see app.accounts.lockout).
+
+    Keyed by a keyed digest of the address, so attempts on addresses that have no account
+    neither reveal that nor store the address itself.
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class SecuritySetting(db.Model):
+    """Site-wide account-security settings an admin changes (name -> value)."""
+
+    __tablename__ = "security_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

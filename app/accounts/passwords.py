@@ -17,7 +17,7 @@ def _hasher(params: tuple[tuple[str, int], ...]) -> PasswordHasher:
 
 
 def _current_hasher() -> PasswordHasher:
-    """argon2's defaults, unless the config lowers the cost (the test suite does)."""
+    """The cost set by ARGON2_PARAMS (see config.py); argon2's defaults outside an app."""
     params = current_app.config.get("ARGON2_PARAMS", {}) if has_app_context() else {}
     return _hasher(tuple(sorted(params.items())))
 

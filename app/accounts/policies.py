@@ -48,3 +48,20 @@ def can_reactivate_user(actor: User | None, target: User) -> bool:
 def can_create_user(actor: User | None) -> bool:
     """`actor` None is the command line, which runs with the operator's authority."""
     return actor is None or can_manage_users(actor)
+
+
+def needs_two_factor(user: User | None) -> bool:
+    """Roles the staff two-factor policy covers, once an admin turns it on."""
+    return is_signed_in(user) and user.is_moderator  # type: ignore[union-attr]
+
+
+def can_manage_security_settings(actor: User | None) -> bool:
+    return can_manage_users(actor)
+
+
+def can_reset_two_factor(actor: User | None, target: User) -> bool:
+    """Admins turn off someone else's two-factor (lost phone); their own needs their codes.
+    `actor` None is the command line (the last admin's lost phone)."""
+    if actor is None:
+        return True
+    return can_manage_users(actor) and actor.id != target.id

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 from email_validator import EmailNotValidError, validate_email
 from flask import url_for
 from sqlalchemy import func, select, update
 
-from app.accounts import policies
+from app.accounts import lockout, policies
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.accounts.tokens import (
@@ -46,7 +46,7 @@ MAX_PASSWORD_LENGTH = 128
 REGISTRATION_ROLES = (Role.PRACTITIONER, Role.OFFICIAL, Role.MODERATOR)
 FIELD_LIMITS = {"name": 120, "email": 254, "organisation": 200}
 
-MSG_REQUIRED = {
+MSG_REQUIRED = {  # messages, not passwords  # nosec B105
     "name": "Enter your name.",
     "email": "Enter your email address.",
     "password": "Enter a password.",
@@ -63,7 +63,7 @@ MSG_PASSWORDS_DIFFER = "The two passwords do not match."
 MSG_COUNTRY = "Choose your country from the list."
 MSG_REGISTRATION_ROLE = "Choose practitioner, official or moderator."
 MSG_ROLE = "Choose one of: " + ", ".join(role.value for role in Role) + "."
-MSG_WRONG_CURRENT_PASSWORD = "Your current password is not correct."  # noqa: S105
+MSG_WRONG_CURRENT_PASSWORD = "Your current password is not correct."  # noqa: S105  # nosec B105
 MSG_SIGN_IN_FAILED = "Email or password is incorrect."
 MSG_PENDING = (
     "Your account is waiting for approval. You will get an email when it has been approved."
@@ -295,27 +295,44 @@ def was_rejected(user: User) -> bool:
 
 
 def authenticate(email: str, password: str) -> User:
-    """The active user with this email and password; records the sign-in.
+    """The active user with this email and password. Records nothing of a success: the caller
+    calls record_sign_in() once every factor is checked.
 
     Raises SignInRefused: one message for an unknown address or a wrong password (so nobody
-    learns which addresses have accounts), and after a correct password the reason an account
-    may not sign in (pending, suspended, rejected).
+    learns which addresses have accounts), the lock message while the address is locked (for
+    known and unknown addresses alike, see app.accounts.lockout), and after a correct password
+    the reason an account may not sign in (pending, suspended, rejected). The caller commits
+    after a refusal too: the failure counts toward the lock.
     """
+    until = lockout.locked_until(email)
+    if until is not None:
+        raise SignInRefused(lockout.locked_message(until))
     user = find_user_by_email(email)
     if user is None:
         verify_password(_dummy_hash(), password)  # same time as a real check
-        raise SignInRefused(MSG_SIGN_IN_FAILED)
+        _refuse_failed_sign_in(email, None)
     if not verify_password(user.password_hash, password) or user.status == UserStatus.DELETED:
         log.info("sign-in failed for user %s", user.id)
-        raise SignInRefused(MSG_SIGN_IN_FAILED)
+        _refuse_failed_sign_in(email, user)
     if user.status == UserStatus.PENDING:
         raise SignInRefused(MSG_PENDING)
     if user.status == UserStatus.SUSPENDED:
         raise SignInRefused(MSG_REJECTED if was_rejected(user) else MSG_SUSPENDED)
-    user.last_login_at = utcnow()
-    record_event(user, "user.login", "user", user.id)
-    db.session.flush()
     return user
+
+
+def _refuse_failed_sign_in(email: str, user: User | None) -> NoReturn:
+    until = lockout.record_failure(email, user)
+    raise SignInRefused(lockout.locked_message(until) if until else MSG_SIGN_IN_FAILED)
+
+
+def record_sign_in(user: User, method: str = "password") -> None:
+    """Note a completed sign-in (`method`: password, totp, recovery_code) and reset the count
+    of failures."""
+    lockout.clear_failures(user.email)
+    user.last_login_at = utcnow()
+    record_event(user, "user.login", "user", user.id, method=method)
+    db.session.flush()
 
 
 def end_sessions(user: User) -> None:
@@ -388,6 +405,7 @@ def reset_password(token: str, new_password: str) -> User:
     record_event(user, "user.password_reset", "user", user.id)
     db.session.flush()
     end_sessions(user)
+    lockout.unlock(user, "password_reset")
     return user
 
 

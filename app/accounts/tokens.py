@@ -16,7 +16,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 VERIFY_EMAIL_SALT = "prevent-hub.accounts.verify-email"
-RESET_PASSWORD_SALT = "prevent-hub.accounts.reset-password"  # noqa: S105  (a salt, not a secret)
+RESET_PASSWORD_SALT = "prevent-hub.accounts.reset-password"  # noqa: S105  # nosec B105 (a salt)
 
 
 class TokenInvalid(Exception):

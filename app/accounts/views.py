@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import Conflict, Forbidden
 from werkzeug.wrappers import Response
 
-from app.accounts import forms, services
+from app.accounts import forms, services, sign_in_state
 from app.accounts.models import User, UserStatus
 from app.accounts.tokens import TokenInvalid
 from app.exceptions import InvalidTransition, PermissionDenied
@@ -151,12 +151,16 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.SignInRefused as error:
-            db.session.rollback()
+            db.session.commit()  # the failure counts toward the lock
             refusal = str(error)
         else:
+            if user.has_two_factor:  # half-way: the code is asked for next
+                db.session.commit()
+                sign_in_state.begin(user, next_url)
+                return redirect(url_for("accounts.login_code"))
+            services.record_sign_in(user)
             db.session.commit()
-            session.clear()  # a fresh session for the signed-in person
-            login_user(user)
+            sign_in_state.complete(user)  # a fresh session for the signed-in person
             flash(f"Welcome, {user.name}.", "success")
             return redirect(next_url or url_for("main.home"))
     return render_template("accounts/login.html", form=form, refusal=refusal, next=next_url)
@@ -333,3 +337,7 @@ def reactivate(user_id: int):
     db.session.commit()
     flash(f"{target.name} is active again.", "success")
     return _back_to_users()
+
+
+# The two-factor and account-security routes live on this blueprint too.
+from app.accounts import two_factor_views  # noqa: E402, F401

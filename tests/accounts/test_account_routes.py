@@ -60,6 +60,27 @@ ROUTES = [
     ("POST", "/account/users/{active}/suspend", "accounts.suspend", _redirected(ADMINS)),
     ("POST", "/account/users/{suspended}/reactivate", "accounts.reactivate", _redirected(ADMINS)),
     ("POST", "/account/logout", "accounts.logout", _redirected(SIGNED_IN)),
+    # two-factor (issue 6): with no password step under way the code step sends to sign in
+    ("GET", "/account/login/code", "accounts.login_code", dict.fromkeys(ROLES, 302)),
+    ("POST", "/account/login/code", "accounts.login_code", dict.fromkeys(ROLES, 302)),
+    ("GET", "/account/two-factor", "accounts.two_factor", SIGNED_IN),
+    ("POST", "/account/two-factor/setup", "accounts.two_factor_setup", _redirected(SIGNED_IN)),
+    ("POST", "/account/two-factor/confirm", "accounts.two_factor_confirm", SIGNED_IN),
+    (
+        "POST",
+        "/account/two-factor/recovery-codes",
+        "accounts.regenerate_recovery_codes",
+        SIGNED_IN,
+    ),
+    ("POST", "/account/two-factor/disable", "accounts.two_factor_disable", SIGNED_IN),
+    ("GET", "/account/security", "accounts.security_settings", ADMINS),
+    ("POST", "/account/security", "accounts.security_settings", _redirected(ADMINS)),
+    (
+        "POST",
+        "/account/users/{active}/two-factor/reset",
+        "accounts.reset_two_factor",
+        _redirected(ADMINS),
+    ),
 ]
 
 
