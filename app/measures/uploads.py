@@ -9,6 +9,7 @@ anything the user sent.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import logging
@@ -22,6 +23,9 @@ from typing import IO
 
 from flask import current_app
 from pypdf import PdfReader
+from werkzeug.exceptions import HTTPException
+
+from app.measures.pdf_safety import active_content_problem
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,21 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 class ReportRejected(ValueError):
     """The upload is not an acceptable report; the message says why, in the schema's style."""
+
+
+class StorageFull(HTTPException):
+    """The upload folder's disk or quota is full. An HTTP error (507 Insufficient Storage), so
+    a page and the API both answer it with this message; nothing of the request is kept (the
+    request's transaction is not committed, and the partial file is deleted)."""
+
+    code = 507
+    description = (
+        "The report could not be stored because the file storage is full, so nothing was "
+        "saved. Please try again later; if this keeps happening, tell the site's administrators."
+    )
+
+
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,9 @@ def check_report(
         raise ReportRejected("is password-protected: upload a copy without a password")
     if page_count < 1:
         raise ReportRejected("could not be read as a PDF: it has no pages")
+    active = active_content_problem(reader)
+    if active:
+        raise ReportRejected(active)
     return CheckedReport(
         filename=clean_filename(filename),
         data=data,
@@ -131,22 +153,29 @@ def report_path(sha256: str, upload_dir: str | None = None) -> Path:
 def store_report(report: CheckedReport, upload_dir: str | None = None) -> Path:
     """Write the file once (skipped when the same content is already there); return its path.
 
-    The bytes go to a temporary file in the same folder first and are then renamed into
-    place, so a crash never leaves a half-written report under its final name.
+    The bytes go to a temporary file in the same folder first, are synced to disk and then
+    renamed into place, so a crash never leaves a half-written report under its final name;
+    on any error the temporary file is deleted. Raises StorageFull when the disk or the
+    folder's quota is full.
     """
     path = report_path(report.sha256, upload_dir)
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
+    tmp_name: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(report.data)
             tmp.flush()
             os.fsync(tmp.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+    except BaseException as error:
+        if tmp_name is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+        if isinstance(error, OSError) and error.errno in _DISK_FULL:
+            log.error("upload storage full: %s (%s bytes not stored)", error, report.size_bytes)
+            raise StorageFull() from error
         raise
     return path
