@@ -72,7 +72,7 @@ def _describe(filters: FeedFilters) -> str:
 
 def _entry(measure: Measure) -> atom.Entry:
     revision = measure.published_revision
-    assert revision is not None  # newest_measures() joins the published revision
+    assert revision is not None  # newest_measures() joins the published revision  # nosec B101
     published = measure.published_at
     # The entry changes when a new revision is published: that is its "updated".
     updated = revision.decided_at or published or revision.updated_at

@@ -245,7 +245,7 @@ def save_measure(
         # them: no flush may happen before that.
         with db.session.no_autoflush:
             update_measure(actor, measure, record)
-    assert revision is not None
+    assert revision is not None  # type narrowing for mypy  # nosec B101
     for evaluation, row in zip(revision.evaluations, rows, strict=True):
         for sha256 in row.remove_reports:
             remove_report(actor, evaluation, sha256)
@@ -271,7 +271,7 @@ def _working_revision_in_row_order(
     if revision is None:
         shown = measure.published_revision
         revision = start_revision(actor, measure)
-        assert shown is not None
+        assert shown is not None  # type narrowing for mypy  # nosec B101
         # The form showed the published revision: its evaluation ids map to the copies.
         by_id = {
             old.id: new for old, new in zip(shown.evaluations, revision.evaluations, strict=True)
