@@ -76,7 +76,7 @@ def evidence_of(revision: MeasureRevision) -> dict[str, Any]:
 
 def compared_measure(measure: Measure, ratings: RatingSummary | None) -> ComparedMeasure:
     revision = measure.published_revision
-    assert revision is not None  # published_measures() only returns published ones
+    assert revision is not None  # published_measures() only returns published ones  # nosec B101
     return ComparedMeasure(
         id=measure.id,
         title=revision.title,
@@ -163,7 +163,9 @@ def create_shortlist(actor: Any, name: str, measures: Iterable[Measure] = ()) ->
 def rename_shortlist(actor: Any, shortlist: Shortlist, name: str) -> None:
     """Raises PermissionDenied, ShortlistInvalid."""
     _check_edit(actor, shortlist)
-    shortlist.name = _clean_name(name)
+    old, shortlist.name = shortlist.name, _clean_name(name)
+    if shortlist.name != old:
+        record_event(actor, "shortlist.renamed", "shortlist", shortlist.id, name=shortlist.name)
     db.session.flush()
 
 
@@ -233,6 +235,8 @@ def add_to_shortlist(
     else:
         item.note = note
     shortlist.updated_at = utcnow()  # the list changed even if only an item did
+    action = "shortlist.item_added" if created else "shortlist.note_changed"
+    record_event(actor, action, "shortlist", shortlist.id, measure_id=measure.id)
     db.session.flush()
     return item, created
 
@@ -245,6 +249,7 @@ def remove_from_shortlist(actor: Any, shortlist: Shortlist, measure_id: int) -> 
         return False
     shortlist.items.remove(item)
     shortlist.updated_at = utcnow()
+    record_event(actor, "shortlist.item_removed", "shortlist", shortlist.id, measure_id=measure_id)
     db.session.flush()
     return True
 

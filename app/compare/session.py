@@ -95,6 +95,9 @@ def clear_session_shortlist() -> None:
     session.pop(SHORTLIST_KEY, None)
 
 
+SIGN_IN_ENDPOINTS = ("accounts.login", "accounts.login_code")
+
+
 def keep_lists_across_sign_in(app: Flask) -> None:
     """Carry the comparison list and the visitor's shortlist into the signed-in session.
 
@@ -105,8 +108,15 @@ def keep_lists_across_sign_in(app: Flask) -> None:
 
     @app.before_request
     def _put_lists_aside() -> None:
-        if request.method == "POST" and request.endpoint == "accounts.login":
+        if request.method == "POST" and request.endpoint in SIGN_IN_ENDPOINTS:
             g.compare_carried_lists = {k: session[k] for k in _CARRIED if session.get(k)}
+
+    @app.after_request
+    def _keep_lists_half_way(response: Any) -> Any:
+        # With two-factor sign-in the password step clears the session but signs in only at
+        # the code step: keep the lists in the half-way session so that step can carry them.
+        _restore(None, None)
+        return response
 
     def _restore(sender: Any, user: Any, **extra: Any) -> None:
         for key, value in (g.pop("compare_carried_lists", None) or {}).items():

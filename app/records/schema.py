@@ -37,6 +37,8 @@ def _string(min_len: int = 0, max_len: int | None = None) -> Callable[[Any], str
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise _Bad("must be text")
+        if "\x00" in value:  # PostgreSQL refuses it in text; no real document has one
+            raise _Bad("must not contain a NUL character")
         value = value.strip()
         if len(value) < min_len:
             raise _Bad(f"must be at least {min_len} characters long")

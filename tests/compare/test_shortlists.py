@@ -427,3 +427,20 @@ def test_control_characters_are_dropped_and_a_name_of_only_those_is_refused(
     db.session.expire_all()
     assert next(i for i in shortlist.items if i.measure_id == a.id).note == "Lineone\ntwo"
     assert count(Shortlist) == 1
+
+
+def test_the_comparison_list_survives_a_two_factor_sign_in(client, official, published):
+    from app.compare.session import COMPARE_KEY
+    from tests.accounts.two_factor_helpers import enable_two_factor, sign_in_with_two_factor
+
+    enable_two_factor(official)
+    ids = [published[0].id, published[1].id]
+    with client.session_transaction() as session:
+        session[COMPARE_KEY] = ids
+
+    response = sign_in_with_two_factor(client, official)
+
+    assert response.status_code in (302, 303)
+    with client.session_transaction() as session:
+        assert session["_user_id"].startswith(f"{official.id}:")
+        assert session[COMPARE_KEY] == ids

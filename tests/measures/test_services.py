@@ -75,3 +75,12 @@ def test_external_id_must_be_unique(app):
 def test_new_revision_needs_a_published_measure(app):
     with pytest.raises(InvalidTransition):
         start_revision(None, make_measure(make_user()))
+
+
+def test_a_nul_character_in_record_text_is_a_field_error():
+    """Imported files can hold \\u0000; PostgreSQL would refuse it with a database error."""
+    with pytest.raises(RecordInvalid) as info:
+        validate_record(sample_record(summary="A summary long enough \x00 to pass the minimum"))
+    assert [(e.key, e.message) for e in info.value.errors] == [
+        ("summary", "must not contain a NUL character")
+    ]
