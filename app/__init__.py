@@ -35,6 +35,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
     from app import templating
+    from app.deploy import init_deploy
     from app.errors import init_errors
     from app.search import init_search
     from app.security import init_security
@@ -42,6 +43,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_security(app)
     init_errors(app)
     init_search(app)
+    init_deploy(app)  # /healthz, reverse-proxy headers
     templating.init_templating(app)
     return app
 
@@ -69,32 +71,42 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accounts.cli import users_cli
     from app.accounts.views import bp as accounts_bp
+    from app.api.docs import bp as api_docs_bp
+    from app.api.token_views import bp as api_tokens_bp
     from app.api.views import bp as api_bp
-    from app.main.views import bp as main_bp
-    from app.measures.views import bp as measures_bp
-    from app.moderation.views import bp as moderation_bp
-    from app.search.views import bp as search_bp
-
-    for bp in (main_bp, accounts_bp, measures_bp, moderation_bp, search_bp, api_bp):
-        app.register_blueprint(bp)
+    from app.backup.cli import backup_cli
     from app.compare.shortlist_views import bp as shortlists_bp
     from app.compare.views import bp as compare_bp
     from app.dashboard.views import bp as dashboard_bp
-    from app.feeds.views import bp as feeds_bp
-
-    app.register_blueprint(compare_bp)
-    app.register_blueprint(shortlists_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(feeds_bp)
-    from app.reviews.views import bp as reviews_bp
-
-    app.register_blueprint(reviews_bp)
-
-    from app.accounts.cli import users_cli
     from app.demo.cli import demo_cli
+    from app.feeds.views import bp as feeds_bp
+    from app.main.views import bp as main_bp
+    from app.measures.views import bp as measures_bp
+    from app.moderation.views import bp as moderation_bp
+    from app.privacy.views import bp as privacy_bp
     from app.records.cli import measures_cli
+    from app.reviews.views import bp as reviews_bp
     from app.search.cli import search_cli
+    from app.search.views import bp as search_bp
 
-    for group in (users_cli, measures_cli, demo_cli, search_cli):
+    for bp in (
+        main_bp,
+        accounts_bp,
+        measures_bp,
+        moderation_bp,
+        search_bp,
+        api_bp,
+        compare_bp,
+        shortlists_bp,
+        dashboard_bp,
+        feeds_bp,
+        reviews_bp,
+        privacy_bp,
+        api_tokens_bp,
+        api_docs_bp,
+    ):
+        app.register_blueprint(bp)
+    for group in (users_cli, measures_cli, demo_cli, search_cli, backup_cli):
         app.cli.add_command(group)

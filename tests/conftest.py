@@ -26,9 +26,11 @@ from app.extensions import db, limiter
 TEST_PASSWORD = "correct horse battery staple"
 
 
-def _postgres_test_database(url: str) -> Iterator[str]:
+def postgres_test_database(url: str, prefix: str = "prevent_hub_test") -> Iterator[str]:
+    """A new database on the server of `url`, dropped afterwards (a generator: use with
+    `yield from` in a fixture)."""
     base = make_url(url)
-    name = f"prevent_hub_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -51,7 +53,7 @@ def _postgres_test_database(url: str) -> Iterator[str]:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgresql"):
-        yield from _postgres_test_database(url)
+        yield from postgres_test_database(url)
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 

@@ -7,6 +7,7 @@ cannot ship without saying who may use it.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,10 +79,14 @@ class Case:
     allowed: frozenset[str]
     data: Any = None  # a dict, or World -> dict for data that names objects of the world
     hidden: bool = False  # refused roles get 404, so the object's existence does not leak
+    # A JSON API route: the user is known by a Bearer token (the session is ignored on /api/),
+    # of the widest scope the role may have; data goes as JSON (multipart if it holds a file);
+    # anonymous callers get 401 instead of the sign-in page.
+    api: bool = False
 
 
-def case(endpoint, method, url, allowed, data=None, hidden=False) -> Case:
-    return Case(endpoint, method, url, frozenset(allowed), data, hidden)
+def case(endpoint, method, url, allowed, data=None, hidden=False, api=False) -> Case:
+    return Case(endpoint, method, url, frozenset(allowed), data, hidden, api)
 
 
 # --- compare area: shortlists belong to the "owner" user; made on first use in a test ------
@@ -120,6 +125,9 @@ REVIEW_FORM = {
 }
 
 
+API_REVIEW = {k: int(v) if v.isdigit() else v for k, v in REVIEW_FORM.items()}
+
+
 def _review(w: World, *, hidden: bool = False):
     """The "practitioner" user's review of the published measure (hidden by a moderator if
     asked), so only that user is its author."""
@@ -132,6 +140,34 @@ def _review(w: World, *, hidden: bool = False):
             hide_review(w.users["moderator"], w.review, "Checking the figures.")
         db.session.commit()
     return w.review
+
+
+# --- API core area: a token of the "owner" user; a record body; a small real PDF --------------
+
+
+def _api_token(w: World):
+    if getattr(w, "api_token", None) is None:
+        from app.api.tokens import create_token
+
+        w.api_token = create_token(w.users["owner"], "Owner's tool", "read")[0]
+        db.session.commit()
+    return w.api_token
+
+
+def _api_record(w: World) -> dict:
+    from tests.conftest import sample_record
+
+    return sample_record(title="Sent through the API")
+
+
+def _pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Evaluation report")
+    return bytes(pdf.output())
 
 
 CASES = [
@@ -358,10 +394,268 @@ CASES = [
         MODERATORS,
     ),
     # --- API core (issue 5): tokens page, measures, revisions, me ---
+    case("api_tokens.index", "GET", lambda w: "/account/tokens/", SIGNED_IN),
+    case(
+        "api_tokens.create",
+        "POST",
+        lambda w: "/account/tokens/",
+        SIGNED_IN,
+        {"name": "Portal", "scope": "read"},
+    ),
+    case(
+        "api_tokens.revoke",
+        "POST",
+        lambda w: f"/account/tokens/{_api_token(w).id}/revoke",
+        OWNER,
+        hidden=True,
+    ),
+    case("api.me", "GET", lambda w: "/api/v1/me", SIGNED_IN, api=True),
+    case(
+        "api.create_measure", "POST", lambda w: "/api/v1/measures", SIGNED_IN, _api_record, api=True
+    ),
+    case(
+        "api.get_measure",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.draft.id}",
+        OWNER_OR_MODERATOR,
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.list_revisions",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.published.id}/revisions",
+        PUBLIC,
+        api=True,
+    ),
+    case(
+        "api.list_revisions",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.draft.id}/revisions",
+        OWNER_OR_MODERATOR,
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.get_revision",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.published.id}/revisions/1",
+        PUBLIC,
+        api=True,
+    ),
+    case(
+        "api.replace_measure",
+        "PUT",
+        lambda w: f"/api/v1/measures/{w.draft.id}",
+        OWNER_OR_MODERATOR,
+        _api_record,
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.replace_measure",
+        "PUT",
+        lambda w: f"/api/v1/measures/{w.published.id}",
+        OWNER_OR_MODERATOR,
+        _api_record,
+        api=True,
+    ),
+    case(
+        "api.patch_measure",
+        "PATCH",
+        lambda w: f"/api/v1/measures/{w.draft.id}",
+        OWNER_OR_MODERATOR,
+        {"title": "Patched title"},
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.submit_measure",
+        "POST",
+        lambda w: f"/api/v1/measures/{w.draft.id}/submit",
+        OWNER_OR_MODERATOR,
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.attach_report",
+        "POST",
+        lambda w: f"/api/v1/measures/{w.draft.id}/evaluations/0/reports",
+        OWNER_OR_MODERATOR,
+        lambda w: {"file": (io.BytesIO(_pdf()), "study.pdf")},
+        hidden=True,
+        api=True,
+    ),
     # --- API resources (issue 5): reviews, shortlists, compare, moderation, openapi ---
+    case(
+        "api.list_reviews",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.published.id}/reviews",
+        PUBLIC,
+        api=True,
+    ),
+    case(
+        "api.create_review",
+        "POST",
+        lambda w: f"/api/v1/measures/{w.published.id}/reviews",
+        REVIEWERS,
+        API_REVIEW,
+        api=True,
+    ),
+    case("api.get_review", "GET", lambda w: f"/api/v1/reviews/{_review(w).id}", PUBLIC, api=True),
+    case(
+        "api.get_review",
+        "GET",
+        lambda w: f"/api/v1/reviews/{_review(w, hidden=True).id}",
+        {"practitioner", *MODERATORS},
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.update_review",
+        "PATCH",
+        lambda w: f"/api/v1/reviews/{_review(w).id}",
+        {"practitioner"},
+        {"ease": 5},
+        api=True,
+    ),
+    case(
+        "api.hide_review",
+        "POST",
+        lambda w: f"/api/v1/reviews/{_review(w).id}/hide",
+        MODERATORS,
+        {"reason": "Names a child."},
+        api=True,
+    ),
+    case(
+        "api.unhide_review",
+        "POST",
+        lambda w: f"/api/v1/reviews/{_review(w, hidden=True).id}/unhide",
+        MODERATORS,
+        {},
+        api=True,
+    ),
+    case("api.list_shortlists", "GET", lambda w: "/api/v1/shortlists", SIGNED_IN, api=True),
+    case(
+        "api.create_shortlist",
+        "POST",
+        lambda w: "/api/v1/shortlists",
+        SIGNED_IN,
+        lambda w: {"name": "Portal list", "measures": [w.published.id]},
+        api=True,
+    ),
+    case(
+        "api.get_shortlist",
+        "GET",
+        lambda w: f"/api/v1/shortlists/{_shortlist(w).id}",
+        OWNER,
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.update_shortlist",
+        "PATCH",
+        lambda w: f"/api/v1/shortlists/{_shortlist(w).id}",
+        OWNER,
+        {"name": "Renamed", "shared": False},
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.delete_shortlist",
+        "DELETE",
+        lambda w: f"/api/v1/shortlists/{_shortlist(w).id}",
+        OWNER,
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.add_shortlist_item",
+        "POST",
+        lambda w: f"/api/v1/shortlists/{_shortlist(w).id}/items",
+        OWNER,
+        lambda w: {"measure_id": w.published.id, "note": "Ask the ministry."},
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.remove_shortlist_item",
+        "DELETE",
+        lambda w: f"/api/v1/shortlists/{_shortlist(w).id}/items/{w.published.id}",
+        OWNER,
+        hidden=True,
+        api=True,
+    ),
+    case(
+        "api.get_shared_shortlist",
+        "GET",
+        lambda w: f"/api/v1/shortlists/shared/{_shortlist(w).share_token}",
+        PUBLIC,
+        api=True,
+    ),
+    case(
+        "api.compare", "GET", lambda w: f"/api/v1/compare?ids={_two_published(w)}", PUBLIC, api=True
+    ),
+    case("api.moderation_queue", "GET", lambda w: "/api/v1/moderation/queue", MODERATORS, api=True),
+    case(
+        "api.get_moderation",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.submitted.id}/moderation",
+        MODERATORS,
+        api=True,
+    ),
+    case(
+        "api.moderate_measure",
+        "POST",
+        lambda w: f"/api/v1/measures/{w.submitted.id}/moderation",
+        MODERATORS,
+        {"action": "request_changes", "comment": "Add the study's sample size."},
+        api=True,
+    ),
+    case("api.openapi", "GET", lambda w: "/api/v1/openapi.json", PUBLIC, api=True),
+    case("api_docs.api_docs", "GET", lambda w: "/docs/api", PUBLIC),
     # --- deploy (issue 6): healthz ---
+    case("health.healthz", "GET", lambda w: "/healthz", PUBLIC),
     # --- security (issue 6): two-factor, recovery codes ---
+    # The code step is public, but with no password step under way it sends to sign in.
+    case("accounts.login_code", "GET", lambda w: "/account/login/code", SIGNED_IN),
+    case("accounts.login_code", "POST", lambda w: "/account/login/code", SIGNED_IN),
+    case("accounts.two_factor", "GET", lambda w: "/account/two-factor", SIGNED_IN),
+    case("accounts.two_factor_setup", "POST", lambda w: "/account/two-factor/setup", SIGNED_IN),
+    case(
+        "accounts.two_factor_confirm",
+        "POST",
+        lambda w: "/account/two-factor/confirm",
+        SIGNED_IN,
+        {"code": "000000"},
+    ),
+    case(
+        "accounts.regenerate_recovery_codes",
+        "POST",
+        lambda w: "/account/two-factor/recovery-codes",
+        SIGNED_IN,
+    ),
+    case("accounts.two_factor_disable", "POST", lambda w: "/account/two-factor/disable", SIGNED_IN),
+    case("accounts.security_settings", "GET", lambda w: "/account/security", ADMINS),
+    case("accounts.security_settings", "POST", lambda w: "/account/security", ADMINS),
+    case(
+        "accounts.reset_two_factor",
+        "POST",
+        lambda w: f"/account/users/{w.target.id}/two-factor/reset",
+        ADMINS,
+    ),
     # --- personal data (issue 6): export, delete, privacy page ---
+    case("privacy.notice", "GET", lambda w: "/privacy", PUBLIC),
+    case("privacy.export_data", "GET", lambda w: "/account/data.json", SIGNED_IN),
+    case("privacy.delete_account", "GET", lambda w: "/account/delete", SIGNED_IN),
+    # A wrong password: everyone signed in reaches the form (400), nobody is deleted.
+    case(
+        "privacy.delete_account",
+        "POST",
+        lambda w: "/account/delete",
+        SIGNED_IN,
+        {"password": "not the password"},
+    ),
 ]
 
 
@@ -369,7 +663,26 @@ def _is_login_redirect(response) -> bool:
     return response.status_code in (302, 303) and "/account/login" in response.location
 
 
+def _api_request(client, world: World, role: str, c: Case):
+    from app.api.tokens import create_token
+
+    headers = {}
+    if role != "anonymous":
+        user = world.users[role]
+        scope = "moderate" if user.is_moderator else "write"
+        headers["Authorization"] = f"Bearer {create_token(user, 'matrix', scope)[1]}"
+        db.session.commit()
+    data = c.data(world) if callable(c.data) else c.data
+    has_file = isinstance(data, dict) and any(isinstance(v, tuple) for v in data.values())
+    body = {"data": data, "content_type": "multipart/form-data"} if has_file else {"json": data}
+    if c.method == "GET":
+        body = {}
+    return client.open(c.url(world), method=c.method, headers=headers, **body)
+
+
 def _request(client, auth, world: World, role: str, c: Case):
+    if c.api:
+        return _api_request(client, world, role, c)
     if role != "anonymous":
         auth.login(world.users[role])
     url = c.url(world)
@@ -388,7 +701,8 @@ def test_route_lets_in_exactly_the_roles_it_should(client, auth, world, role, c)
         assert not _is_login_redirect(response), f"{role} sent to sign in"
         assert status not in (401, 403, 404, 405, 500), f"{role} refused with {status}"
     elif role == "anonymous":
-        assert _is_login_redirect(response) or (c.hidden and status == 404), status
+        refused = (c.api and status == 401) or _is_login_redirect(response)
+        assert refused or (c.hidden and status == 404), status
     else:
         assert status == (404 if c.hidden else 403), f"{role} got {status}"
 

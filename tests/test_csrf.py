@@ -12,7 +12,17 @@ def csrf_client(make_app, app):
 
 @pytest.mark.parametrize(
     "path",
-    ["/account/login", "/account/register", "/account/logout", "/measures/new"],
+    [
+        "/account/login",
+        "/account/register",
+        "/account/logout",
+        "/measures/new",
+        "/account/login/code",
+        "/account/two-factor/setup",
+        "/account/two-factor/confirm",
+        "/account/two-factor/disable",
+        "/account/security",
+    ],
 )
 def test_post_without_csrf_token_is_refused_with_400(csrf_client, path):
     response = csrf_client.post(path, data={"email": "a@example.org", "password": "x"})
