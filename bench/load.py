@@ -202,6 +202,8 @@ def free_port() -> int:
 def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     env = {**env, "APP_CONFIG": "production", "GUNICORN_BIND": f"{HOST}:{port}"}
     env["GUNICORN_WORKERS"] = "2"
+    if os.environ.get("GUNICORN_THREADS"):  # to compare thread counts; the config's default else
+        env["GUNICORN_THREADS"] = os.environ["GUNICORN_THREADS"]
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
