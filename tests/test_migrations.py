@@ -11,14 +11,14 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app.extensions import db
-from tests.conftest import _postgres_test_database
+from tests.conftest import postgres_test_database
 
 
 @pytest.fixture()
 def fresh_database_url(tmp_path):
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgresql"):
-        yield from _postgres_test_database(url)
+        yield from postgres_test_database(url)
     else:
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
 
