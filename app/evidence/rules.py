@@ -6,36 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from app.evidence.scale import EU27, LEVEL_NAMES, NO_EFFECT_LABEL, TIERS, country_code
+
 RULESET_VERSION = "2026.1"
-
-# ISO 3166-1 uses "GR" for Greece; EU documents use "EL", which _country() maps to "GR".
-EU27: frozenset[str] = frozenset(
-    {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE"}
-    | {"IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
-)
-# Indexed by level.
-LEVEL_NAMES = (
-    "Not evaluated",
-    "Emerging",
-    "Preliminary",
-    "Promising",
-    "Supported",
-    "Well supported",
-)
-NO_EFFECT_LABEL = "No effect found"
-
-_TIER_OUTCOMES: dict[int, tuple[str, ...]] = {
-    1: ("sexual_offending", "recidivism", "victimisation"),
-    2: (
-        "risk_factors",
-        "help_seeking",
-        "disclosure",
-        "protective_behaviour",
-        "professional_practice",
-    ),
-    3: ("knowledge", "attitudes", "skills", "wellbeing"),
-}
-_TIERS = {outcome: tier for tier, outcomes in _TIER_OUTCOMES.items() for outcome in outcomes}
+# EU27, LEVEL_NAMES and NO_EFFECT_LABEL live in scale.py (shared with ruleset 2027.1) and stay
+# importable from here.
 # Other designs read well from their enum value ("case_study" -> "Case study").
 _DESIGNS = {"rct": "RCT", "cluster_rct": "Cluster RCT", "pre_post": "Pre-post"}
 _UNFAVOURABLE = frozenset({"no_effect", "mixed", "negative"})
@@ -92,13 +67,8 @@ def study_class(ev: Mapping) -> str:
 
 def outcome_tier(ev: Mapping) -> int | None:
     """Return the best tier (1 is best) among the outcomes, or None for reach/fidelity only."""
-    tiers = [_TIERS[o] for o in ev.get("outcomes") or () if o in _TIERS]
+    tiers = [TIERS[o] for o in ev.get("outcomes") or () if o in TIERS]
     return min(tiers) if tiers else None
-
-
-def _country(ev: Mapping) -> str | None:
-    code = str(ev.get("country") or "").strip().upper()
-    return "GR" if code == "EL" else code or None
 
 
 @dataclass(frozen=True)
@@ -124,7 +94,7 @@ class _Study:
         code = str(self.ev.get("design") or "unknown design")
         design = _DESIGNS.get(code, code.replace("_", " ").capitalize())
         year = self.ev.get("year") or "year unknown"
-        where = f" ({_country(self.ev)})" if _country(self.ev) else ""
+        where = f" ({country_code(self.ev)})" if country_code(self.ev) else ""
         tier = f"T{self.tier}" if self.tier else "no outcome tier"
         effect = "favourable" if self.favourable else self.effect.replace("_", " ")
         return f"{design}, {year}{where}: {self.cls}, {effect}, {tier}"
@@ -234,7 +204,7 @@ def compute_evidence(
             f" ({'; '.join(s.describe() for s in harmful)}); flagged for expert review."
         )
 
-    countries = {c for c in (_country(s.ev) for s in studies) if c}
+    countries = {c for c in (country_code(s.ev) for s in studies) if c}
     badge_rules = (
         ("EU-tested", bool(countries & EU27)),
         ("Tested in several countries", len(countries) >= 2),
