@@ -6,15 +6,28 @@ PORT ?= 5000
 # The PostgreSQL server the test suite runs against a second time (it creates its own database).
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres lint format
+# Both locks are made with the same pip-compile flags (each .txt repeats the command in its
+# header). Add LOCK_ARGS="--upgrade-package NAME" to upgrade one package on purpose.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+LOCK_ARGS ?=
+
+.PHONY: install lock run test test-sqlite test-postgres lint format
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# What production runs (requirements.txt) and the development and test tools
+# (requirements-dev.txt), every package pinned with its hashes (docs/security.md).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	# Every package, pip itself included, is pinned with its hashes (see README "Security").
-	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
+
+# Regenerate both locks from requirements.in and requirements-dev.in, keeping every pin that
+# still fits; the development lock is constrained to the production one, so both agree.
+lock: install
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file=requirements-dev.txt requirements-dev.in
 
 run: install
 	$(BIN)/flask --app app db upgrade

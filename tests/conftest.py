@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import g
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -71,16 +71,36 @@ def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> d
     }
 
 
-class FreshUserClient(FlaskClient):
-    """A test client whose every request finds its user from its own cookie.
+def start_with_an_empty_g() -> None:
+    """Empty `g` before a request, as in production, where each request pushes an app context
+    (and so a `g`) of its own.
 
-    The `app` fixture keeps one app context pushed for the whole test and Flask reuses it for
-    each request, so Flask-Login's cached `g._login_user` would otherwise carry one client's
-    sign-in over to the next request (even another client's, or a replayed cookie's).
+    The `app` fixture keeps one app context pushed for the whole test (the test and the requests
+    share its database session) and Flask reuses it for each request, so what one request left
+    in `g` (Flask-Login's user, for one) would carry over to the next, even another client's or
+    a replayed cookie's.
     """
+    if has_app_context():  # none: Flask pushes a fresh one for the request
+        for name in list(g):
+            g.pop(name)
+
+
+def give_each_request_an_empty_g(app: Flask) -> None:
+    """For every caller of the WSGI app: test clients, Schemathesis (werkzeug's own client)."""
+    wsgi_app = app.wsgi_app
+
+    def call(environ: dict[str, Any], start_response: Any) -> Any:
+        start_with_an_empty_g()
+        return wsgi_app(environ, start_response)
+
+    app.wsgi_app = call  # type: ignore[method-assign]
+
+
+class FreshUserClient(FlaskClient):
+    """A test client for apps not built by make_app: each request starts with an empty `g`."""
 
     def open(self, *args: Any, **kwargs: Any):
-        g.pop("_login_user", None)
+        start_with_an_empty_g()
         return super().open(*args, **kwargs)
 
 
@@ -88,7 +108,7 @@ class FreshUserClient(FlaskClient):
 def make_app(app_config: dict[str, Any]):
     def make(**overrides: Any):
         app = create_app("testing", {**app_config, **overrides})
-        app.test_client_class = FreshUserClient
+        give_each_request_an_empty_g(app)
         return app
 
     return make

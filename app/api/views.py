@@ -12,19 +12,17 @@ from typing import Any
 from flask import Blueprint, current_app
 from werkzeug.wrappers import Response
 
-from app.api.auth import authenticate_api_request
+from app.api.auth import init_api_auth
 from app.api.limits import api_rate_limit, reset_as_seconds
 from app.extensions import csrf
 
 __all__ = ["api_rate_limit", "bp", "json_response"]
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Tokens, not cookies, authenticate the API (auth.py ignores the session on /api/): there is no
+# Tokens, not cookies, authenticate the API (auth.py drops cookies on /api/): there is no
 # ambient credential for a cross-site request to ride on, so CSRF tokens are not needed.
 csrf.exempt(bp)
-# An app-wide hook, registered with the blueprint and so before the deny-by-default check of
-# app/security.py, which must already see the token's user.
-bp.before_app_request(authenticate_api_request)
+bp.record_once(lambda state: init_api_auth(state.app))
 
 
 @bp.record_once
