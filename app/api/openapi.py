@@ -1,6 +1,6 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of the whole API, as plain data.
 
-The record's JSON Schema is derived from app/records/schema.py (the one validation path), and
+The record's JSON Schema is the record model's (app/records/model.py, the one validation path), and
 the search filters from app/search/query.py, so neither can drift from what the API accepts.
 A test checks that every /api/v1 route is described here with its scope (tests/api).
 """
@@ -8,8 +8,7 @@ A test checks that every /api/v1 route is described here with its scope (tests/a
 from __future__ import annotations
 
 import functools
-import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -23,8 +22,8 @@ from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
 from app.measures.models import EvidenceReview, MeasureStatus, RevisionState
 from app.moderation.policies import ACTIONS
 from app.moderation.services import COMMENT_MAX_LENGTH, QUEUE_STATES
-from app.records import schema as record_schema
-from app.records import vocab
+from app.records.fields import Country
+from app.records.model import MeasureRecord, api_name, json_schema
 from app.reviews.models import DIMENSIONS, SCORE_MAX, SCORE_MIN
 from app.reviews.services import COMMENT_MAX_LENGTH as REVIEW_COMMENT_MAX
 from app.reviews.services import COMMENT_MIN_LENGTH as REVIEW_COMMENT_MIN
@@ -63,77 +62,30 @@ answer is not problem+json): keep query strings short.
 """
 
 
-# --- the record's JSON Schema, from app/records/schema.py ------------------------------------
-
-
-def checker_schema(check: Callable[[Any], Any]) -> dict[str, Any]:
-    """JSON Schema of one field checker of app.records.schema (the checkers are small
-    closures: their parameters are read with inspect, so limits and choices stay there)."""
-    named = {
-        record_schema._boolean: {"type": "boolean"},
-        record_schema._country: {"type": "string", "enum": sorted(vocab.COUNTRY_CODES)},
-        record_schema._language: {"type": "string", "enum": sorted(vocab.LANGUAGE_CODES)},
-        record_schema._url: {"type": "string", "format": "uri", "maxLength": 500},
-    }
-    if check in named:
-        return dict(named[check])
-    kind = check.__qualname__.split(".")[0]
-    params = inspect.getclosurevars(check).nonlocals
-    if kind == "_choice":
-        return {"type": "string", "enum": list(params["allowed"])}
-    if kind == "_string":
-        out: dict[str, Any] = {"type": "string", "minLength": params["min_len"]}
-        if params["max_len"] is not None:
-            out["maxLength"] = params["max_len"]
-        return out
-    if kind in ("_integer", "_number"):
-        out = {"type": "integer" if kind == "_integer" else "number"}
-        if params["low"] is not None:
-            out["minimum"] = params["low"]
-        if params["high"] is not None:
-            out["maximum"] = params["high"]
-        return out
-    raise ValueError(f"No JSON Schema for the record checker {check.__qualname__}")
-
-
-def spec_schema(spec: record_schema.Spec, *, required: bool = True) -> dict[str, Any]:
-    properties: dict[str, Any] = {}
-    for key, (_required, check, is_list) in spec.items():
-        if key == "evaluations":
-            properties[key] = {
-                "type": "array",
-                "maxItems": record_schema.MAX_EVALUATIONS,
-                "items": ref("Evaluation"),
-            }
-        elif is_list:
-            properties[key] = {"type": "array", "items": checker_schema(check), "uniqueItems": True}
-        else:
-            properties[key] = checker_schema(check)
-    out: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        out["required"] = [key for key, (needed, _c, _l) in spec.items() if needed]
-    return out
+# --- the record's JSON Schema, from the record model (app/records/model.py) ------------------
 
 
 def record_schemas() -> dict[str, Any]:
-    record = spec_schema(record_schema.RECORD_SPEC)
-    record["description"] = (
-        "A measure record (spec/measure-record.md). `status` is the programme's status; it may "
-        "also be sent as `programme_status` (as GET answers it). Unknown keys are refused (422); "
-        "the computed keys a GET answers (id, evidence_*, ratings, …) are ignored."
-    )
-    record["additionalProperties"] = False
-    patch = spec_schema(record_schema.RECORD_SPEC, required=False)
-    patch["description"] = "An RFC 7396 merge patch of the record: null removes a key."
-    patch["properties"] = {
-        k: {"oneOf": [v, {"type": "null"}]} for k, v in patch["properties"].items()
+    schemas = json_schema(MeasureRecord, ref_template="#/components/schemas/{model}")
+    evaluation = schemas.pop("$defs")["Evaluation"]
+    evaluation.pop("description", None)
+    record = {
+        **schemas,
+        "description": "A measure record (spec/measure-record.md). `status` is the programme's "
+        "status; it may also be sent as `programme_status` (as GET answers it). Unknown keys "
+        "are refused (422); the computed keys a GET answers (id, evidence_*, ratings, …) are "
+        "ignored.",
     }
-    patch["additionalProperties"] = False
-    evaluation = spec_schema(record_schema.EVALUATION_SPEC)
-    evaluation["additionalProperties"] = False
+    patch = {
+        "type": "object",
+        "description": "An RFC 7396 merge patch of the record: null removes a key.",
+        "properties": {
+            k: {"oneOf": [v, {"type": "null"}]} for k, v in record["properties"].items()
+        },
+        "additionalProperties": False,
+    }
     # Answers: the record's keys with "status" renamed, plus the computed ones.
-    shown = spec_schema(record_schema.RECORD_SPEC, required=False)["properties"]
-    shown["programme_status"] = shown.pop("status")
+    shown = {api_name(k): v for k, v in record["properties"].items()}
     measure = obj(
         {
             "id": INT,
@@ -221,7 +173,7 @@ def _schemas() -> dict[str, Any]:
             for name in DIMENSIONS
         },
         "implemented": BOOL,
-        "implemented_country": nullable(checker_schema(record_schema._country)),
+        "implemented_country": nullable(Country().json_schema()),
         "implemented_year": nullable({"type": "integer", "minimum": 1950}),
         "comment": {
             "type": "string",

@@ -6,11 +6,13 @@ from typing import Any
 
 from app.measures.models import Measure, MeasureRevision
 from app.records.mapping import revision_to_record
+from app.records.model import api_name
 from app.reviews.aggregates import ratings_for
 
 # The record's own "status" key is the programme's status (planned … ended). DESIGN §8 adds
-# the measure's workflow status under "status", so the programme's moves to this key.
-PROGRAMME_STATUS_KEY = "programme_status"
+# the measure's workflow status under "status", so the programme's moves to this key (the
+# record model names it: app/records/model.py).
+PROGRAMME_STATUS_KEY = api_name("status")
 
 
 def evidence_explanation(revision: MeasureRevision) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def measure_to_json(measure: Measure, revision: MeasureRevision) -> dict[str, An
     """
     body: dict[str, Any] = {"id": measure.id}
     for key, value in revision_to_record(revision, measure).items():
-        body[PROGRAMME_STATUS_KEY if key == "status" else key] = value
+        body[api_name(key)] = value
     body.update(
         status=measure.status.value,
         evidence_level=revision.evidence_level,

@@ -16,7 +16,8 @@ from typing import Any
 
 from app.compare.ratings import DIMENSIONS, RatingSummary
 from app.evidence.rules import study_class
-from app.records import vocab
+from app.records import labels, vocab
+from app.records.labels import short_label
 
 MIN_MEASURES, MAX_MEASURES = 2, 4
 # Best first: the order of DESIGN §5a's study classes, then the order designs are listed in.
@@ -136,12 +137,13 @@ def _outcomes(m: ComparedMeasure) -> Cell:
     return Cell(text="", items=tuple(vocab.label(o) for o in ordered), key=frozenset(ordered))
 
 
-def _listed(key: str, name: Callable[[str], str] = vocab.label) -> Callable[..., Cell]:
+def _listed(key: str) -> Callable[..., Cell]:
     def cell(m: ComparedMeasure) -> Cell:
         values = list(m.record.get(key) or ())
         if not values:
             return Cell(text="Not stated", key=frozenset())
-        return Cell(text="", items=tuple(name(v) for v in values), key=frozenset(values))
+        names = tuple(labels.value_label(key, v) for v in values)
+        return Cell(text="", items=names, key=frozenset(values))
 
     return cell
 
@@ -196,17 +198,12 @@ _ASPECTS: tuple[tuple[str, str, str, Callable[[ComparedMeasure], Cell]], ...] = 
     ("follow_up", "Longest follow-up", "Evidence", _follow_up),
     ("effects", "Effects found", "Evidence", _effects),
     ("outcomes", "Outcomes measured", "Evidence", _outcomes),
-    ("prevention_level", "Prevention level", "Who and where", _prevention_level),
-    ("target_groups", "Target groups", "Who and where", _listed("target_groups")),
-    ("settings", "Settings", "Who and where", _listed("settings")),
+    ("prevention_level", short_label("prevention_level"), "Who and where", _prevention_level),
+    ("target_groups", short_label("target_groups"), "Who and where", _listed("target_groups")),
+    ("settings", short_label("settings"), "Who and where", _listed("settings")),
     ("ages", "Ages of children", "Who and where", _ages),
-    ("countries", "Countries", "Who and where", _listed("countries", vocab.country_name)),
-    (
-        "languages",
-        "Languages of materials",
-        "Who and where",
-        _listed("languages", vocab.language_name),
-    ),
+    ("countries", short_label("countries"), "Who and where", _listed("countries")),
+    ("languages", short_label("languages"), "Who and where", _listed("languages")),
     ("cost", "Cost", "Practicalities", _cost),
     ("manual", "Manual or protocol", "Practicalities", _manual),
     *((f"rating_{key}", label, "Peer ratings", _rating(key)) for key, label in DIMENSIONS),

@@ -16,15 +16,19 @@ from typing import Any
 from app.compare.comparison import best_design
 from app.compare.ratings import DIMENSIONS, RatingSummary
 from app.measures.models import Measure
+from app.records.fields import ListOf
 from app.records.io import record_to_line
 from app.records.mapping import revision_to_record
+from app.records.model import MeasureRecord, api_name, kind_of
+from app.records.schema import RECORD_KEYS
 
 BOM = "\ufeff"
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); tab and carriage return are on OWASP's list too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
-_LISTS = ("countries", "languages", "target_groups", "settings", "abuse_forms", "delivery")
+# The record's lists of codes, in the model's order.
+_LISTS = tuple(k for k in RECORD_KEYS if isinstance(kind_of(MeasureRecord, k), ListOf))
 _SCALARS = (
     "age_min",
     "age_max",
@@ -48,7 +52,7 @@ BASE_COLUMNS: tuple[str, ...] = (
     "summary",
     "prevention_level",
     *_LISTS,
-    *(("programme_status" if k == "status" else k) for k in _SCALARS),
+    *(api_name(k) for k in _SCALARS),  # the programme's status as the API names it
     "manual_available",
     "studies",
     "best_design",
@@ -104,7 +108,7 @@ def measure_row(
         "summary": revision.summary,
         "prevention_level": revision.prevention_level,
         **{k: LIST_SEPARATOR.join(record.get(k) or []) for k in _LISTS},
-        **{("programme_status" if k == "status" else k): record.get(k) for k in _SCALARS},
+        **{api_name(k): record.get(k) for k in _SCALARS},
         "manual_available": _yes_no(revision.manual_available),
         "studies": len(evaluations),
         "best_design": best[0] if best else None,

@@ -3,7 +3,7 @@
 The fields only parse types (a number field says when it gets letters). Every content rule comes
 from app.records.schema.validate_record: `to_record()` builds the record from the form and
 `show_errors()` puts the schema's FieldErrors back on the fields, so the form, the API and the
-import speak with the same words.
+import speak with the same words. Labels and help texts are the record model's (`_text`).
 """
 
 from __future__ import annotations
@@ -32,8 +32,11 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.measures.models import Evaluation, MeasureRevision
 from app.records import vocab
+from app.records.labels import form_text as _text
 from app.records.mapping import evaluation_to_record, revision_to_record
-from app.records.schema import EVALUATION_SPEC, RECORD_SPEC, FieldError
+from app.records.model import Evaluation as EvaluationRecord
+from app.records.model import MeasureRecord, RecordObject, required_keys
+from app.records.schema import EVALUATION_KEYS, RECORD_KEYS, FieldError
 
 # The 24 official EU languages come first in language lists.
 EU_LANGUAGES = (
@@ -150,37 +153,26 @@ class EvaluationForm(Form):
     """One evaluation row; `source` is the id of the evaluation it was filled from."""
 
     source = HiddenField()
-    design = EnumSelectField("Study design", choices=_select(vocab.DESIGNS, "Choose a design"))
-    year = WholeNumberField("Year of the report", description="For example 2019.")
+    design = EnumSelectField(**_text("design"), choices=_select(vocab.DESIGNS, "Choose a design"))
+    year = WholeNumberField(**_text("year"))
     country = EnumSelectField(
-        "Country where the study ran",
+        **_text("country"),
         choices=_grouped(
             "Not stated", EU_COUNTRY_CHOICES, OTHER_COUNTRY_CHOICES, "EU Member States"
         ),
     )
-    sample_size = WholeNumberField("Sample size", description="Participants analysed.")
-    comparison_group = TriStateField("A control or comparison group was used")
-    follow_up_months = WholeNumberField(
-        "Follow-up in months", description="Longest follow-up after the intervention."
-    )
-    attrition_pct = NumberField(
-        "Attrition in per cent",
-        description="Share of participants lost before the analysis, 0–100.",
-    )
-    independent = TriStateField("Evaluators independent of the developers")
-    peer_reviewed = TriStateField("Published in a peer-reviewed journal")
-    outcomes = MultiCheckboxField("Outcomes measured", choices=_enum(vocab.OUTCOMES))
-    effect = EnumSelectField("Effect found", choices=_select(vocab.EFFECTS, "Choose an effect"))
-    effect_size = NumberField(
-        "Effect size", description="Standardised (Cohen's d or Hedges' g), where reported."
-    )
-    findings = TextAreaField("Findings", description="What the study found, in words.")
-    citation = TextAreaField("Citation", render_kw={"rows": 2})
-    url = StringField(
-        "Link to the study",
-        description="A DOI link or the report's web address.",
-        render_kw={"inputmode": "url"},
-    )
+    sample_size = WholeNumberField(**_text("sample_size"))
+    comparison_group = TriStateField(**_text("comparison_group"))
+    follow_up_months = WholeNumberField(**_text("follow_up_months"))
+    attrition_pct = NumberField(**_text("attrition_pct"))
+    independent = TriStateField(**_text("independent"))
+    peer_reviewed = TriStateField(**_text("peer_reviewed"))
+    outcomes = MultiCheckboxField(**_text("outcomes"), choices=_enum(vocab.OUTCOMES))
+    effect = EnumSelectField(**_text("effect"), choices=_select(vocab.EFFECTS, "Choose an effect"))
+    effect_size = NumberField(**_text("effect_size"))
+    findings = TextAreaField(**_text("findings"))
+    citation = TextAreaField(**_text("citation"), render_kw={"rows": 2})
+    url = StringField(**_text("url"), render_kw={"inputmode": "url"})
     report = FileField(
         "Report (PDF)",
         description="A PDF of the evaluation report, at most 20 MB.",
@@ -196,64 +188,48 @@ class EvaluationForm(Form):
 class MeasureForm(FlaskForm):
     """Every key of the record format (spec/measure-record.md)."""
 
-    title = StringField("Title")
-    summary = TextAreaField("Summary", description="A plain-text abstract, 20 to 1,000 characters.")
-    description = TextAreaField(
-        "Description",
-        description="Optional. Markdown: ## headings, *emphasis*, lists and links.",
-        render_kw={"rows": 10},
-    )
-    external_id = StringField(
-        "Your reference", description="Optional. A stable id from your own records."
-    )
-    countries = MultiCheckboxField(
-        "Countries where it is implemented", choices=_choices(COUNTRY_CHOICES)
-    )
+    title = StringField(**_text("title"))
+    summary = TextAreaField(**_text("summary"))
+    description = TextAreaField(**_text("description"), render_kw={"rows": 10})
+    external_id = StringField(**_text("external_id"))
+    countries = MultiCheckboxField(**_text("countries"), choices=_choices(COUNTRY_CHOICES))
     text_language = EnumSelectField(
-        "Language of this description",
+        **_text("text_language"),
         choices=_grouped(
             "Detect automatically", EU_LANGUAGE_CHOICES, OTHER_LANGUAGE_CHOICES, "EU languages"
         ),
     )
-    languages = MultiCheckboxField(
-        "Languages its materials exist in", choices=_choices(LANGUAGE_CHOICES)
-    )
+    languages = MultiCheckboxField(**_text("languages"), choices=_choices(LANGUAGE_CHOICES))
     prevention_level = EnumSelectField(
-        "Prevention level", choices=_select(vocab.PREVENTION_LEVELS, "Choose a level")
+        **_text("prevention_level"), choices=_select(vocab.PREVENTION_LEVELS, "Choose a level")
     )
-    target_groups = MultiCheckboxField("Target groups", choices=_enum(vocab.TARGET_GROUPS))
-    settings = MultiCheckboxField("Settings", choices=_enum(vocab.SETTINGS))
-    abuse_forms = MultiCheckboxField("Forms of abuse addressed", choices=_enum(vocab.ABUSE_FORMS))
-    delivery = MultiCheckboxField("Delivery", choices=_enum(vocab.DELIVERY))
-    age_min = WholeNumberField("Youngest age", description="Age of the children concerned, 0–99.")
-    age_max = WholeNumberField("Oldest age", description="Age of the children concerned, 0–99.")
-    organisation = StringField("Implementing organisation")
-    website = StringField(
-        "Website", description="Starting with https:// or http://.", render_kw={"inputmode": "url"}
-    )
-    start_year = WholeNumberField("First year")
-    end_year = WholeNumberField("Last year", description="Leave empty if it is still running.")
+    target_groups = MultiCheckboxField(**_text("target_groups"), choices=_enum(vocab.TARGET_GROUPS))
+    settings = MultiCheckboxField(**_text("settings"), choices=_enum(vocab.SETTINGS))
+    abuse_forms = MultiCheckboxField(**_text("abuse_forms"), choices=_enum(vocab.ABUSE_FORMS))
+    delivery = MultiCheckboxField(**_text("delivery"), choices=_enum(vocab.DELIVERY))
+    age_min = WholeNumberField(**_text("age_min"))
+    age_max = WholeNumberField(**_text("age_max"))
+    organisation = StringField(**_text("organisation"))
+    website = StringField(**_text("website"), render_kw={"inputmode": "url"})
+    start_year = WholeNumberField(**_text("start_year"))
+    end_year = WholeNumberField(**_text("end_year"))
     status = EnumSelectField(
-        "Programme status", choices=_select(vocab.PROGRAMME_STATUSES, "Not stated")
+        **_text("status"), choices=_select(vocab.PROGRAMME_STATUSES, "Not stated")
     )
-    cost_level = EnumSelectField("Cost level", choices=_select(vocab.COST_LEVELS, "Not stated"))
-    cost_notes = TextAreaField("Notes on cost", render_kw={"rows": 3})
-    implementation = TextAreaField(
-        "Implementation", description="Staff, training, materials and licensing needed."
+    cost_level = EnumSelectField(
+        **_text("cost_level"), choices=_select(vocab.COST_LEVELS, "Not stated")
     )
-    manual_available = TriStateField(
-        "A manual or protocol exists", description="So that others can deliver it faithfully."
-    )
-    transferability = TextAreaField(
-        "Transferability", description="Adaptations, and other countries where it was taken up."
-    )
+    cost_notes = TextAreaField(**_text("cost_notes"), render_kw={"rows": 3})
+    implementation = TextAreaField(**_text("implementation"))
+    manual_available = TriStateField(**_text("manual_available"))
+    transferability = TextAreaField(**_text("transferability"))
     evaluations = FieldList(FormField(EvaluationForm), min_entries=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _mark_required(self, RECORD_SPEC)
+        _mark_required(self, MeasureRecord)
         for entry in self.evaluations:
-            _mark_required(entry.form, EVALUATION_SPEC)
+            _mark_required(entry.form, EvaluationRecord)
 
     # --- filling -------------------------------------------------------------------------
 
@@ -268,7 +244,7 @@ class MeasureForm(FlaskForm):
 
     def add_evaluation(self) -> None:
         entry = self.evaluations.append_entry()
-        _mark_required(entry.form, EVALUATION_SPEC)
+        _mark_required(entry.form, EvaluationRecord)
 
     def remove_evaluation(self, position: int) -> bool:
         """Drop one row (nothing is saved); False when there is no such row."""
@@ -294,7 +270,7 @@ class MeasureForm(FlaskForm):
     def to_record(self) -> tuple[dict[str, Any], list[int]]:
         """The record the form describes, blanks left out, and which row each evaluation is."""
         record: dict[str, Any] = {}
-        for key in RECORD_SPEC:
+        for key in RECORD_KEYS:
             if key == "evaluations":
                 continue
             value = _field_value(self[key])
@@ -305,7 +281,7 @@ class MeasureForm(FlaskForm):
             if row_is_blank(entry.form):
                 continue
             evaluation = {}
-            for key in EVALUATION_SPEC:
+            for key in EVALUATION_KEYS:
                 value = _field_value(entry.form[key])
                 if not _blank(value):
                     evaluation[key] = value
@@ -345,11 +321,11 @@ class MeasureForm(FlaskForm):
         match = _EVALUATION_KEY.match(key)
         if match:
             index, name = int(match["index"]), match["name"]
-            if index >= len(positions) or name not in EVALUATION_SPEC:
+            if index >= len(positions) or name not in EVALUATION_KEYS:
                 return None
             return self.evaluations.entries[positions[index]].form[name]
         name = _LIST_ITEM.sub("", key)
-        if name in RECORD_SPEC and name != "evaluations":
+        if name in RECORD_KEYS and name != "evaluations":
             return self[name]
         return None
 
@@ -358,10 +334,10 @@ _EVALUATION_KEY = re.compile(r"^evaluations\[(?P<index>\d+)\]\.(?P<name>\w+)(?:\
 _LIST_ITEM = re.compile(r"\[\d+\]$")
 
 
-def _mark_required(form: Form, spec: dict) -> None:
+def _mark_required(form: Form, model: type[RecordObject]) -> None:
     # Only for display ("required" beside the label); the schema does the checking.
-    for key, (required, _check, _is_list) in spec.items():
-        if required and key in form:
+    for key in required_keys(model):
+        if key in form:
             form[key].flags.required = True
 
 
@@ -374,7 +350,7 @@ def row_is_blank(row: Form) -> bool:
     """A row the user added and left empty is ignored rather than reported as incomplete."""
     if row_source(row) is not None or row.report.data:
         return False
-    return all(_blank(_field_value(row[key])) for key in EVALUATION_SPEC)
+    return all(_blank(_field_value(row[key])) for key in EVALUATION_KEYS)
 
 
 def _field_value(field: Field) -> Any:

@@ -6,67 +6,21 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from app.records import vocab
+from app.records.labels import display_value, field_label
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS
 
-Kind = Literal["added", "removed", "changed"]
+# display_value and field_label live with the labels; the review templates get them here.
+__all__ = [
+    "EvaluationChange",
+    "FieldChange",
+    "RecordDiff",
+    "diff_records",
+    "display_value",
+    "evaluation_title",
+    "field_label",
+]
 
-FIELD_LABELS: dict[str, str] = {
-    "external_id": "External id",
-    "title": "Title",
-    "summary": "Summary",
-    "description": "Description",
-    "countries": "Countries",
-    "text_language": "Language of the text",
-    "languages": "Languages of the materials",
-    "prevention_level": "Prevention level",
-    "target_groups": "Target groups",
-    "settings": "Settings",
-    "abuse_forms": "Forms of abuse",
-    "delivery": "Delivery",
-    "age_min": "Minimum age",
-    "age_max": "Maximum age",
-    "organisation": "Organisation",
-    "website": "Website",
-    "start_year": "Start year",
-    "end_year": "End year",
-    "status": "Programme status",
-    "cost_level": "Cost level",
-    "cost_notes": "Cost notes",
-    "implementation": "Implementation",
-    "manual_available": "Manual available",
-    "transferability": "Transferability",
-    "design": "Design",
-    "year": "Year",
-    "country": "Country",
-    "sample_size": "Sample size",
-    "comparison_group": "Comparison group",
-    "follow_up_months": "Follow-up (months)",
-    "attrition_pct": "Attrition (%)",
-    "independent": "Independent evaluators",
-    "peer_reviewed": "Peer reviewed",
-    "outcomes": "Outcomes",
-    "effect": "Effect",
-    "effect_size": "Effect size",
-    "findings": "Findings",
-    "citation": "Citation",
-    "url": "Link",
-}
-_ENUM_KEYS = frozenset(
-    {
-        "prevention_level",
-        "target_groups",
-        "settings",
-        "abuse_forms",
-        "delivery",
-        "status",
-        "cost_level",
-        "design",
-        "outcomes",
-        "effect",
-    }
-)
-_COUNTRY_KEYS = frozenset({"countries", "country"})
-_LANGUAGE_KEYS = frozenset({"languages", "text_language"})
+Kind = Literal["added", "removed", "changed"]
 
 
 @dataclass(frozen=True)
@@ -110,29 +64,6 @@ class RecordDiff:
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.evaluations)
-
-
-def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
-
-
-def display_value(key: str, value: Any) -> str:
-    """A value as people read it: labels for codes, country and language names, Yes/No."""
-    if value is None or value == "" or value == []:
-        return "(not set)"
-    if isinstance(value, list):
-        return ", ".join(display_value(key, v) for v in value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if key in _COUNTRY_KEYS:
-        return vocab.country_name(value)
-    if key in _LANGUAGE_KEYS:
-        return vocab.language_name(value)
-    if key in _ENUM_KEYS:
-        return vocab.label(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def evaluation_title(evaluation: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from app.api.limits import api_limit
 from app.api.problems import BadParameter
 from app.evidence.rules import LEVEL_NAMES
-from app.records import vocab
+from app.records import labels
 from app.search.backends.base import SORTS, SearchHit, SearchQuery
 from app.search.documents import FACET_KEYS
 from app.search.query import SearchParamError, parse_search_args, query_args
@@ -18,17 +18,10 @@ from app.security import public
 
 bp = Blueprint("search", __name__)
 
+# Record keys are named by the record model; the evidence level is computed, not a key.
 FACET_LEGENDS = {
-    "countries": "Country",
-    "prevention_level": "Prevention level",
-    "target_groups": "Target group",
-    "settings": "Setting",
-    "abuse_forms": "Form of abuse",
-    "delivery": "Delivery",
-    "evidence_level": "Evidence level",
-    "languages": "Language of materials",
-    "status": "Programme status",
-    "cost_level": "Cost level",
+    key: "Evidence level" if key == "evidence_level" else labels.facet_legend(key)
+    for key in FACET_KEYS
 }
 SORT_LABELS = {
     "relevance": "Relevance",
@@ -62,13 +55,9 @@ OPEN_FACET_VALUES = 8
 
 
 def facet_value_label(key: str, value: str) -> str:
-    if key == "countries":
-        return vocab.country_name(value)
-    if key == "languages":
-        return vocab.language_name(value)
     if key == "evidence_level":
         return f"{value}: {LEVEL_NAMES[int(value)]}"
-    return vocab.label(value)
+    return labels.value_label(key, value)
 
 
 def search_url(query: SearchQuery, **changes: Any) -> str:
