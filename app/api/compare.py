@@ -8,7 +8,9 @@ from typing import Any
 from flask import request
 from werkzeug.wrappers import Response
 
+from app.api import openapi_schemas as schemas
 from app.api.limits import api_limit
+from app.api.openapi_operations import BASE, operation, query_param
 from app.api.problems import BadParameter, problem
 from app.api.views import bp, json_response
 from app.compare import services
@@ -27,6 +29,21 @@ def cell_json(cell: Cell) -> dict[str, Any]:
 @bp.get("/compare")
 @public
 @api_limit
+@operation(
+    "Compare 2 to 4 published measures",
+    "Compare",
+    params=[
+        query_param(
+            "ids",
+            {"type": "string", "pattern": r"^[0-9]+(,[0-9]+)*$"},
+            f"{MIN_MEASURES} to {MAX_MEASURES} measure ids, comma-separated.",
+            required=True,
+        )
+    ],
+    ok=(200, schemas.Comparison, "One row per aspect; `differs` marks real differences."),
+    errors=[404],
+    example=f"curl '{BASE}/compare?ids=42,43,44'",
+)
 def compare() -> Response:
     """Every aspect of the comparison page as a row, one cell per measure in the order asked;
     `differs` marks the rows where the measures really differ."""

@@ -65,8 +65,9 @@ def type_text(schema: dict[str, Any]) -> str:
     """A schema in a few words: "integer (1–100)", "list of: rct, cohort, …"."""
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
-    if "oneOf" in schema:
-        return " or ".join(type_text(s) for s in schema["oneOf"])
+    for either in ("oneOf", "anyOf"):  # pydantic writes optional values as anyOf [x, null]
+        if either in schema:
+            return " or ".join(type_text(s) for s in schema[either])
     kind = schema.get("type", "any")
     if isinstance(kind, list):
         kind = " or ".join(kind)

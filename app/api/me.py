@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.api import openapi_schemas as schemas
 from app.api.auth import current_token, require_scope
 from app.api.limits import api_limit
 from app.api.measures import iso
+from app.api.openapi_operations import BASE, CURL, operation
 from app.api.problems import ApiProblem
 from app.api.views import bp, json_response
 from app.security import public
@@ -17,6 +19,12 @@ from app.security import public
 @public
 @api_limit
 @require_scope("read")
+@operation(
+    "Who the token belongs to",
+    "Account",
+    ok=(200, schemas.Me, "The token's user and the token."),
+    example=CURL + f"{BASE}/me",
+)
 def me() -> Response:
     """The token's user (without secrets) and the token's name, scope and dates."""
     token = current_token()

@@ -17,9 +17,22 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from app.api import openapi_schemas as schemas
 from app.api.auth import require_scope
 from app.api.bodies import json_body, record_from_body
 from app.api.limits import api_limit
+from app.api.openapi_operations import (
+    BASE,
+    CURL,
+    JSON,
+    MERGE_PATCH,
+    MULTIPART,
+    PAGE_PARAMS,
+    STR,
+    operation,
+    query_param,
+    search_params,
+)
 from app.api.pagination import MAX_PER_PAGE, page_args, paginate, with_link_header
 from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.serializers import measure_to_json
@@ -99,6 +112,18 @@ NOT_EDITABLE = (
 @bp.get("/measures")
 @public
 @api_limit
+@operation(
+    "List published measures",
+    "Measures",
+    params=[
+        query_param("external_id", STR, "Find a measure by its external id (no other filters)."),
+        *search_params(),
+        *PAGE_PARAMS,
+    ],
+    ok=(200, schemas.MeasureList, "One page of measures, newest first."),
+    headers=["Link"],
+    example=f"curl '{BASE}/measures?external_id=safe-together'",
+)
 def list_measures() -> Response:
     """Published measures, newest first. The filters of /api/v1/search narrow them (same
     parameters, same validation); `external_id=…` finds one by its external id.
@@ -165,6 +190,17 @@ def _search(args: MultiDict, page: int, per_page: int) -> tuple[list[Measure], i
 @bp.get("/measures/<int:measure_id>")
 @public
 @api_limit
+@operation(
+    "Read a measure",
+    "Measures",
+    ok=(200, schemas.Measure, "The measure: its record plus state, evidence and ratings."),
+    headers=["ETag"],
+    errors=[404],
+    conditional=True,
+    description="Published measures for everyone; an unpublished one for its owner and "
+    "the moderators only (404 for others).",
+    example=f"curl {BASE}/measures/42",
+)
 def get_measure(measure_id: int) -> Response:
     """One measure: its record plus id, status, evidence and ratings. 404 unless visible."""
     measure = visible_measure_or_404(measure_id)
@@ -194,6 +230,18 @@ def _visible_revisions(measure: Measure) -> list[MeasureRevision]:
 @bp.get("/measures/<int:measure_id>/revisions")
 @public
 @api_limit
+@operation(
+    "List a measure's revisions",
+    "Measures",
+    params=PAGE_PARAMS,
+    ok=(
+        200,
+        schemas.RevisionList,
+        "Revisions, oldest first (the published ones, unless you own or moderate it).",
+    ),
+    headers=["Link"],
+    errors=[404],
+)
 def list_revisions(measure_id: int) -> Response:
     """The measure's revisions, oldest first, without their content."""
     measure = visible_measure_or_404(measure_id)
@@ -213,6 +261,14 @@ def list_revisions(measure_id: int) -> Response:
 @bp.get("/measures/<int:measure_id>/revisions/<int:number>")
 @public
 @api_limit
+@operation(
+    "Read one revision of a measure",
+    "Measures",
+    ok=(200, schemas.Revision, "The revision's content, and its number, state and dates."),
+    headers=["ETag"],
+    errors=[404],
+    conditional=True,
+)
 def get_revision(measure_id: int, number: int) -> Response:
     """One revision in the measure's body, plus "revision": its number, state and dates."""
     measure = visible_measure_or_404(measure_id)
@@ -234,6 +290,14 @@ def get_revision(measure_id: int, number: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Create a draft measure",
+    "Measures",
+    body="MeasureRecord",
+    ok=(201, schemas.Measure, "The new draft."),
+    headers=["Location", "ETag"],
+    example=CURL + f"-H 'Content-Type: application/json' -d @record.json {BASE}/measures",
+)
 def create_measure() -> Response:
     """A new draft from a record body (422 with field errors, like the form and the import)."""
     record = record_from_body(json_body())
@@ -254,10 +318,23 @@ def _update(measure_id: int, record_of: Any) -> Response:
     return measure_response(measure, working_or_shown(measure))
 
 
+UPDATED = (200, schemas.Measure, "The measure with its draft.")
+
+
 @bp.put("/measures/<int:measure_id>")
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Replace a measure's content",
+    "Measures",
+    body="MeasureRecord",
+    ok=UPDATED,
+    headers=["ETag"],
+    errors=[404, 409],
+    description="A published measure gets a new draft revision; the published one stays "
+    "until a moderator publishes the draft.",
+)
 def replace_measure(measure_id: int) -> Response:
     """Replace the content with a whole record. A published measure gets a new draft revision
     (the published one stays until a moderator publishes the new one), as on the pages."""
@@ -269,6 +346,15 @@ def replace_measure(measure_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Change some keys of a measure",
+    "Measures",
+    body="MeasurePatch",
+    body_types=[JSON, MERGE_PATCH],
+    ok=UPDATED,
+    headers=["ETag"],
+    errors=[404, 409],
+)
 def patch_measure(measure_id: int) -> Response:
     """Change some keys (RFC 7396 merge patch of the record: null removes a key)."""
     patch = json_body(extra_types=("application/merge-patch+json",))
@@ -293,6 +379,14 @@ def patch_measure(measure_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Submit the draft to the moderators",
+    "Measures",
+    ok=(200, schemas.Measure, "The measure, now submitted."),
+    headers=["ETag"],
+    errors=[404, 409],
+    example=CURL + f"-X POST {BASE}/measures/42/submit",
+)
 def submit_measure(measure_id: int) -> Response:
     """Send the draft to the moderators (409 when there is no draft to send)."""
     measure = visible_measure_or_404(measure_id)
@@ -305,10 +399,28 @@ def submit_measure(measure_id: int) -> Response:
     return measure_response(measure, working_or_shown(measure))
 
 
+REPORT_FORM = {
+    "type": "object",
+    "properties": {
+        "file": {"type": "string", "format": "binary", "contentMediaType": "application/pdf"}
+    },
+    "required": ["file"],
+}
+
+
 @bp.post("/measures/<int:measure_id>/evaluations/<int:index>/reports")
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Attach a PDF report to an evaluation of the draft",
+    "Measures",
+    body=REPORT_FORM,
+    body_types=[MULTIPART],
+    ok=(201, schemas.Attachment, "The report (200 when the same file was already attached)."),
+    errors=[404, 409],
+    example=CURL + f"-F file=@report.pdf {BASE}/measures/42/evaluations/0/reports",
+)
 def attach_report(measure_id: int, index: int) -> Response:
     """Attach a PDF (multipart field "file") to the draft's evaluation at `index` (0-based,
     as in the record's evaluations list). 201, or 200 when that file is already attached."""

@@ -16,10 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from app.api import openapi_schemas as schemas
 from app.api.auth import require_scope
 from app.api.bodies import json_body
 from app.api.limits import api_limit
 from app.api.measures import iso, measure_response, revision_summary, working_or_shown
+from app.api.openapi_operations import (
+    BASE,
+    CURL,
+    PAGE_PARAMS,
+    STR,
+    enum_schema,
+    operation,
+    query_param,
+)
 from app.api.pagination import int_arg, page_args, paginate, with_link_header
 from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.reviews import review_to_json
@@ -77,6 +87,25 @@ def queue_entry(revision: MeasureRevision) -> dict[str, Any]:
 @public
 @api_limit
 @require_scope("moderate")
+@operation(
+    "The moderation queue",
+    "Moderation",
+    params=[
+        query_param(
+            "state", enum_schema(services.QUEUE_STATES), "Which measures (default submitted)."
+        ),
+        query_param("country", STR, "Only measures in this country (ISO code)."),
+        query_param(
+            "older_than",
+            {"type": "integer", "minimum": 1},
+            "Submitted more than this many days ago.",
+        ),
+        *PAGE_PARAMS,
+    ],
+    ok=(200, schemas.Queue, "Measures waiting, oldest submission first."),
+    headers=["Link"],
+    example=CURL + f"{BASE}/moderation/queue",
+)
 def moderation_queue() -> Response:
     """The moderators' queue: by default the submissions waiting for a decision, oldest
     first; `state`, `country` and `older_than` (days since submission) filter it."""
@@ -118,6 +147,16 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
 @public
 @api_limit
 @require_scope("moderate")
+@operation(
+    "A measure's moderation state and history",
+    "Moderation",
+    ok=(
+        200,
+        schemas.ModerationState,
+        "The revision under review, the decisions allowed now, the audit history.",
+    ),
+    errors=[404],
+)
 def get_moderation(measure_id: int) -> Response:
     """What the review page shows a moderator: the revision under review, the decisions its
     state allows now, and the measure's audit history (newest first)."""
@@ -140,6 +179,19 @@ def get_moderation(measure_id: int) -> Response:
 @public
 @api_limit
 @require_scope("moderate")
+@operation(
+    "Decide on a measure",
+    "Moderation",
+    body=schemas.Decision,
+    ok=(200, schemas.Measure, "The measure after the decision."),
+    headers=["ETag"],
+    errors=[404, 409],
+    description="publish, request_changes or reject the submitted revision; archive a "
+    "published measure; confirm_evidence or flag_evidence. The comment goes to the owner and "
+    "the audit log. 409 when the measure's state does not allow it.",
+    example=CURL + "-H 'Content-Type: application/json' -d '{\"action\": "
+    f'"publish", "comment": "Checked the studies."}}\' {BASE}/measures/42/moderation',
+)
 def moderate_measure(measure_id: int) -> Response:
     """Decide: `action` is publish, request_changes, reject, archive, confirm_evidence or
     flag_evidence; `comment` goes to the owner and the audit log. Answers the measure."""
@@ -193,6 +245,13 @@ def _optional_text(body: Any, key: str) -> str | None:
 @public
 @api_limit
 @require_scope("moderate")
+@operation(
+    "Hide a review (moderators)",
+    "Moderation",
+    body=schemas.HideReview,
+    ok=(200, schemas.Review, "The review, hidden; its author is told why."),
+    errors=[404, 409],
+)
 def hide_review(review_id: int) -> Response:
     """Hide a review from the public and the ratings; `reason` is required (the author reads
     it). 409 when it is already hidden."""
@@ -213,6 +272,13 @@ def hide_review(review_id: int) -> Response:
 @public
 @api_limit
 @require_scope("moderate")
+@operation(
+    "Show a hidden review again (moderators)",
+    "Moderation",
+    body=schemas.UnhideReview,
+    ok=(200, schemas.Review, "The review, visible again."),
+    errors=[404, 409],
+)
 def unhide_review(review_id: int) -> Response:
     """Show a hidden review again, with an optional `note` for the audit log. 409 when it is
     not hidden."""

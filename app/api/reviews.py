@@ -15,10 +15,21 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from app.api import openapi_schemas as schemas
 from app.api.auth import require_scope
 from app.api.bodies import json_body
 from app.api.limits import api_limit
 from app.api.measures import iso, visible_measure_or_404
+from app.api.openapi_operations import (
+    BASE,
+    CURL,
+    JSON,
+    MERGE_PATCH,
+    PAGE_PARAMS,
+    enum_schema,
+    operation,
+    query_param,
+)
 from app.api.pagination import page_args, paginate, with_link_header
 from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.views import bp, json_response
@@ -146,6 +157,20 @@ def _flag(name: str) -> bool:
 @bp.get("/measures/<int:measure_id>/reviews")
 @public
 @api_limit
+@operation(
+    "List a measure's peer reviews",
+    "Reviews",
+    params=[
+        query_param(
+            "implemented", enum_schema(("true", "false", "1", "0")), "Only reviews by implementers."
+        ),
+        *PAGE_PARAMS,
+    ],
+    ok=(200, schemas.ReviewList, "Reviews, newest first."),
+    headers=["Link"],
+    errors=[404],
+    example=f"curl {BASE}/measures/42/reviews?implemented=true",
+)
 def list_reviews(measure_id: int) -> Response:
     """The reviews of a measure the caller may see, newest first; `implemented=true` keeps
     those by people who have implemented the measure."""
@@ -169,6 +194,20 @@ def list_reviews(measure_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Review a published measure",
+    "Reviews",
+    body=schemas.ReviewInput,
+    ok=(201, schemas.Review, "The review, published."),
+    headers=["Location"],
+    errors=[404, 409],
+    description="Practitioners and officials review published measures from other "
+    "organisations (403 says why not otherwise); one review per person and measure "
+    "(409 points at yours: change it with PATCH).",
+    example=CURL + "-H 'Content-Type: application/json' -d '{\"effectiveness\": 4, "
+    '"ease": 3, "transferability": 4, "value": 5, "comment": "Worked well in our '
+    f"schools.\"}}' {BASE}/measures/42/reviews",
+)
 def create_review(measure_id: int) -> Response:
     """Review a published measure: 403 with the reason when the caller may not (own
     organisation, role, …), 409 for a second review, 422 with the form's messages."""
@@ -197,6 +236,7 @@ def create_review(measure_id: int) -> Response:
 @bp.get("/reviews/<int:review_id>")
 @public
 @api_limit
+@operation("Read a review", "Reviews", ok=(200, schemas.Review, "The review."), errors=[404])
 def get_review(review_id: int) -> Response:
     """One review; a hidden one only for its author and the moderators (404 otherwise)."""
     return json_response(review_to_json(visible_review_or_404(review_id)))
@@ -206,6 +246,14 @@ def get_review(review_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Change your review",
+    "Reviews",
+    body=schemas.ReviewPatch,
+    body_types=[JSON, MERGE_PATCH],
+    ok=(200, schemas.Review, "The review as saved."),
+    errors=[404],
+)
 def update_review(review_id: int) -> Response:
     """Change some fields of your own review (the others keep their values; null clears an
     optional one). The previous content goes into the review's edit history."""

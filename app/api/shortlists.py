@@ -14,10 +14,12 @@ from flask import url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.api import openapi_schemas as schemas
 from app.api.auth import require_scope
 from app.api.bodies import json_body
 from app.api.limits import api_limit
 from app.api.measures import iso
+from app.api.openapi_operations import BASE, CURL, JSON, MERGE_PATCH, PAGE_PARAMS, operation
 from app.api.pagination import page_args, paginate, with_link_header
 from app.api.problems import ApiProblem, ValidationProblem, field_error
 from app.api.views import bp, json_response
@@ -113,6 +115,14 @@ def _created(shortlist: Shortlist) -> Response:
 @public
 @api_limit
 @require_scope("read")
+@operation(
+    "List your shortlists",
+    "Shortlists",
+    params=PAGE_PARAMS,
+    ok=(200, schemas.ShortlistList, "Your shortlists, most recently changed first."),
+    headers=["Link"],
+    example=CURL + f"{BASE}/shortlists",
+)
 def list_shortlists() -> Response:
     """The caller's shortlists, most recently changed first."""
     page, per_page = page_args()
@@ -132,6 +142,15 @@ def list_shortlists() -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Create a shortlist",
+    "Shortlists",
+    body=schemas.ShortlistCreate,
+    ok=(201, schemas.Shortlist, "The new shortlist."),
+    headers=["Location"],
+    example=CURL + "-H 'Content-Type: application/json' "
+    f'-d \'{{"name": "For the ministry", "measures": [42, 43]}}\' {BASE}/shortlists',
+)
 def create_shortlist() -> Response:
     """A new shortlist named `name`, holding the published measures `measures` (ids)."""
     body = _object(json_body(), CREATE_KEYS, "shortlist")
@@ -160,6 +179,12 @@ def create_shortlist() -> Response:
 @public
 @api_limit
 @require_scope("read")
+@operation(
+    "Read your shortlist",
+    "Shortlists",
+    ok=(200, schemas.Shortlist, "The shortlist."),
+    errors=[404],
+)
 def get_shortlist(shortlist_id: int) -> Response:
     return json_response(shortlist_to_json(own_shortlist_or_404(shortlist_id)))
 
@@ -168,6 +193,16 @@ def get_shortlist(shortlist_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Rename or share your shortlist",
+    "Shortlists",
+    body=schemas.ShortlistPatch,
+    body_types=[JSON, MERGE_PATCH],
+    ok=(200, schemas.Shortlist, "The shortlist as saved."),
+    errors=[404],
+    description="`shared: true` gives the list a read-only share link (kept if it has one); "
+    "`shared: false` stops the link working.",
+)
 def update_shortlist(shortlist_id: int) -> Response:
     """Rename (`name`) and/or share (`shared`: true gives the list a share link if it has
     none; false stops the link working). Regenerate a link by unsharing, then sharing."""
@@ -195,6 +230,7 @@ def update_shortlist(shortlist_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation("Delete your shortlist", "Shortlists", ok=(204, None, "Deleted."), errors=[404])
 def delete_shortlist(shortlist_id: int) -> Response:
     """Delete the shortlist; its share link stops working. 204."""
     services.delete_shortlist(current_user, own_shortlist_or_404(shortlist_id))
@@ -206,6 +242,13 @@ def delete_shortlist(shortlist_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Put a measure on your shortlist, or change its note",
+    "Shortlists",
+    body=schemas.ShortlistItemInput,
+    ok=(201, schemas.Shortlist, "Added (200 when only the note changed)."),
+    errors=[404],
+)
 def add_shortlist_item(shortlist_id: int) -> Response:
     """Put a published measure on the list with an optional note (201), or change the note of
     one already on it (200). Answers the whole shortlist."""
@@ -230,6 +273,9 @@ def add_shortlist_item(shortlist_id: int) -> Response:
 @public
 @api_limit
 @require_scope("write")
+@operation(
+    "Take a measure off your shortlist", "Shortlists", ok=(204, None, "Removed."), errors=[404]
+)
 def remove_shortlist_item(shortlist_id: int, measure_id: int) -> Response:
     """Take a measure off the list: 204, or 404 when it was not on it."""
     shortlist = own_shortlist_or_404(shortlist_id)
@@ -242,6 +288,12 @@ def remove_shortlist_item(shortlist_id: int, measure_id: int) -> Response:
 @bp.get("/shortlists/shared/<token>")
 @public
 @api_limit
+@operation(
+    "Read a shared shortlist",
+    "Shortlists",
+    ok=(200, schemas.SharedShortlist, "The list's name and its published measures."),
+    errors=[404],
+)
 def get_shared_shortlist(token: str) -> Response:
     """A shared shortlist, read-only, for anyone with its share token: its name and its
     published measures with their notes (as the shared page shows it)."""

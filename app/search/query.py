@@ -44,7 +44,7 @@ class SearchParamError(ValueError):
 
 # --- request parameters ---------------------------------------------------------------------
 
-_FILTER_VALUES: dict[str, Any] = {
+FILTER_VALUES: dict[str, Any] = {
     "countries": vocab.COUNTRY_CODES,
     "languages": vocab.LANGUAGE_CODES,
     "prevention_level": vocab.PREVENTION_LEVELS,
@@ -80,7 +80,7 @@ def _int(args: MultiDict, name: str, low: int, high: int, default: int | None) -
 
 
 def _filter_values(args: MultiDict, key: str) -> tuple[str, ...]:
-    allowed = _FILTER_VALUES[key]
+    allowed = FILTER_VALUES[key]
     out: list[str] = []
     for raw in args.getlist(key):
         value = raw.strip()

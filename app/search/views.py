@@ -7,12 +7,14 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from app.api.limits import api_limit
+from app.api.openapi_operations import BASE, operation, query_param, search_params
+from app.api.openapi_schemas import SearchResults
 from app.api.problems import BadParameter
 from app.evidence.rules import LEVEL_NAMES
 from app.records import labels
 from app.search.backends.base import SORTS, SearchHit, SearchQuery
 from app.search.documents import FACET_KEYS
-from app.search.query import SearchParamError, parse_search_args, query_args
+from app.search.query import MAX_PAGE, SearchParamError, parse_search_args, query_args
 from app.search.services import search_measures
 from app.security import public
 
@@ -116,6 +118,19 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
 @bp.get("/api/v1/search")
 @public
 @api_limit  # the API's shared budget, per token or per address
+@operation(
+    "Search published measures",
+    "Search",
+    params=[
+        *search_params(),
+        query_param(
+            "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number, from 1."
+        ),
+        "per_page",
+    ],
+    ok=(200, SearchResults, "Hits, facet counts and a spelling suggestion."),
+    example=f"curl '{BASE}/search?q=school&countries=DE&evidence_min=3'",
+)
 def api_search() -> tuple[Response, int]:
     try:
         query = parse_search_args(request.args, strict=True)
