@@ -33,10 +33,10 @@ from app.api.openapi_operations import (
     query_param,
     search_params,
 )
-from app.api.pagination import MAX_PER_PAGE, page_args, paginate, with_link_header
+from app.api.pagination import MAX_PER_PAGE, page_args, paginate
 from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.serializers import measure_to_json
-from app.api.views import bp, json_response
+from app.api.views import bp, collection_response, json_response
 from app.exceptions import PermissionDenied
 from app.extensions import db
 from app.measures import policies, services
@@ -158,15 +158,9 @@ def list_measures() -> Response:
             .options(*options)
         )
         measures, total = paginate(stmt, page, per_page)
-    response = json_response(
-        {
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-            "results": [measure_to_json(m, shown_revision(m)) for m in measures],
-        }
+    return collection_response(
+        [measure_to_json(m, shown_revision(m)) for m in measures], total, page, per_page
     )
-    return with_link_header(response, page, per_page, total)
 
 
 def _search(args: MultiDict, page: int, per_page: int) -> tuple[list[Measure], int]:
@@ -247,15 +241,7 @@ def list_revisions(measure_id: int) -> Response:
     measure = visible_measure_or_404(measure_id)
     page, per_page = page_args()
     revisions, total = paginate(_visible_revisions(measure), page, per_page)
-    response = json_response(
-        {
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-            "results": [revision_summary(r) for r in revisions],
-        }
-    )
-    return with_link_header(response, page, per_page, total)
+    return collection_response([revision_summary(r) for r in revisions], total, page, per_page)
 
 
 @bp.get("/measures/<int:measure_id>/revisions/<int:number>")

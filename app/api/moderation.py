@@ -30,10 +30,10 @@ from app.api.openapi_operations import (
     operation,
     query_param,
 )
-from app.api.pagination import int_arg, page_args, paginate, with_link_header
+from app.api.pagination import int_arg, page_args, paginate
 from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.reviews import review_to_json
-from app.api.views import bp, json_response
+from app.api.views import bp, collection_response, json_response
 from app.extensions import db
 from app.measures.models import Measure, MeasureRevision
 from app.moderation import policies, services
@@ -113,15 +113,7 @@ def moderation_queue() -> Response:
     filters = _queue_filters()
     page, per_page = page_args()
     revisions, total = paginate(services.queue_select(current_user, filters), page, per_page)
-    response = json_response(
-        {
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-            "results": [queue_entry(r) for r in revisions],
-        }
-    )
-    return with_link_header(response, page, per_page, total)
+    return collection_response([queue_entry(r) for r in revisions], total, page, per_page)
 
 
 def _measure_or_404(measure_id: int, *, lock: bool = False) -> Measure:

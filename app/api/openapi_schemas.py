@@ -48,7 +48,7 @@ class Closed(BaseModel):
 
 
 def collection(name: str, item: Any) -> type[BaseModel]:
-    """A page of a collection, as app/api/pagination.collection_response answers it."""
+    """A page of a collection, as app/api/views.collection_response answers it."""
     return create_model(name, total=int, page=int, per_page=int, results=list[item])
 
 

@@ -30,9 +30,9 @@ from app.api.openapi_operations import (
     operation,
     query_param,
 )
-from app.api.pagination import page_args, paginate, with_link_header
+from app.api.pagination import page_args, paginate
 from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
-from app.api.views import bp, json_response
+from app.api.views import bp, collection_response, json_response
 from app.extensions import db
 from app.measures.policies import can_view_measure
 from app.reviews import policies, services
@@ -179,15 +179,7 @@ def list_reviews(measure_id: int) -> Response:
     implemented_only = _flag("implemented")
     reviews = services.reviews_for(current_user, measure, implemented_only=implemented_only)
     shown, total = paginate(reviews, page, per_page)
-    response = json_response(
-        {
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-            "results": [review_to_json(r) for r in shown],
-        }
-    )
-    return with_link_header(response, page, per_page, total)
+    return collection_response([review_to_json(r) for r in shown], total, page, per_page)
 
 
 @bp.post("/measures/<int:measure_id>/reviews")

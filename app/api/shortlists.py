@@ -20,9 +20,9 @@ from app.api.bodies import json_body
 from app.api.limits import api_limit
 from app.api.measures import iso
 from app.api.openapi_operations import BASE, CURL, JSON, MERGE_PATCH, PAGE_PARAMS, operation
-from app.api.pagination import page_args, paginate, with_link_header
+from app.api.pagination import page_args, paginate
 from app.api.problems import ApiProblem, ValidationProblem, field_error
-from app.api.views import bp, json_response
+from app.api.views import bp, collection_response, json_response
 from app.compare import policies, services
 from app.compare.forms import MEASURE_ID_MAX
 from app.compare.models import Shortlist
@@ -127,15 +127,7 @@ def list_shortlists() -> Response:
     """The caller's shortlists, most recently changed first."""
     page, per_page = page_args()
     shortlists, total = paginate(services.shortlists_of(current_user), page, per_page)
-    response = json_response(
-        {
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-            "results": [shortlist_to_json(s) for s in shortlists],
-        }
-    )
-    return with_link_header(response, page, per_page, total)
+    return collection_response([shortlist_to_json(s) for s in shortlists], total, page, per_page)
 
 
 @bp.post("/shortlists")

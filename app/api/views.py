@@ -14,9 +14,10 @@ from werkzeug.wrappers import Response
 
 from app.api.auth import init_api_auth
 from app.api.limits import api_rate_limit, reset_as_seconds
+from app.api.pagination import with_link_header
 from app.extensions import csrf
 
-__all__ = ["api_rate_limit", "bp", "json_response"]
+__all__ = ["api_rate_limit", "bp", "collection_response", "json_response"]
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Tokens, not cookies, authenticate the API (auth.py drops cookies on /api/): there is no
@@ -37,6 +38,13 @@ def json_response(data: Any, status: int = 200) -> Response:
     return current_app.response_class(
         json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json"
     )
+
+
+def collection_response(results: list[Any], total: int, page: int, per_page: int) -> Response:
+    """One page of a collection, as every API collection answers it:
+    {"total", "page", "per_page", "results"} with its RFC 8288 Link header."""
+    body = {"total": total, "page": page, "per_page": per_page, "results": results}
+    return with_link_header(json_response(body), page, per_page, total)
 
 
 from app.api import compare, me, measures, moderation, openapi, reviews, shortlists  # noqa: E402, F401  (their routes attach to bp)  # noqa: E402, F401, I001
