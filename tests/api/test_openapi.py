@@ -147,3 +147,93 @@ def test_the_docs_page_is_plain_accessible_html(docs_page):
     assert len(ids) == len(set(ids))  # anchors are unique
     for target in re.findall(r'href="#([^"]+)"', docs_page):
         assert target in ids, target
+
+
+# --- generated, not written ----------------------------------------------------------------------
+
+
+def test_the_record_schemas_in_the_document_are_the_record_models():
+    from app.records.model import json_schema
+
+    schemas = openapi_document()["components"]["schemas"]
+    model = json_schema(MeasureRecord, ref_template="#/components/schemas/{model}")
+    evaluation = model.pop("$defs")["Evaluation"]
+    assert {**schemas["MeasureRecord"], "description": None} == {**model, "description": None}
+    assert schemas["Evaluation"] == evaluation
+    assert schemas["MeasureRecord"]["properties"]["evaluations"]["items"] == {
+        "$ref": "#/components/schemas/Evaluation"
+    }
+    measure = schemas["Measure"]["properties"]
+    assert measure["programme_status"] == model["properties"]["status"]  # the API's name
+
+
+def test_every_served_route_appears_in_the_document_exactly_once(app):
+    document = openapi_document()
+    operations = [op for item in document["paths"].values() for op in item.values()]
+    served = list(_api_rules(app))
+    assert len(operations) == len(served)
+    ids = [op["operationId"] for op in operations]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_route_describes_itself_and_an_undescribed_one_stops_the_document():
+    """What the document says of a route comes from the route: a new one needs no list."""
+    from flask import Blueprint, Flask
+
+    from app.api.auth import require_scope
+    from app.api.openapi import build_document
+    from app.api.openapi_operations import PAGE_PARAMS, operation
+    from app.api.openapi_schemas import Review
+
+    bp = Blueprint("extra", __name__, url_prefix=API_PREFIX)
+
+    @bp.get("/widgets/<int:review_id>")
+    @require_scope("write")
+    @operation("Read a widget", "Reviews", params=PAGE_PARAMS, ok=(200, Review, "The widget."))
+    def get_widget(review_id):  # pragma: no cover - never called
+        return ""
+
+    app = Flask(__name__)
+    app.register_blueprint(bp)
+    operation_ = build_document(app)["paths"]["/widgets/{review_id}"]["get"]
+    assert operation_["operationId"] == "get_widget"
+    assert operation_["x-required-scope"] == "write"
+    assert operation_["security"] == [{"bearerAuth": ["write"]}]
+    assert [p.get("name", p.get("$ref")) for p in operation_["parameters"]] == [
+        "review_id",
+        "#/components/parameters/page",
+        "#/components/parameters/per_page",
+    ]
+    assert operation_["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Review"
+    }
+    assert set(operation_["responses"]) == {"200", "400", "401", "403", "429"}
+
+    app = Flask(__name__)
+    app.register_blueprint(bp)
+
+    @app.get(f"{API_PREFIX}/undescribed")
+    def undescribed():  # pragma: no cover - never called
+        return ""
+
+    with pytest.raises(LookupError, match="undescribed"):
+        build_document(app)
+
+
+def test_no_path_is_written_in_the_document_builder():
+    import ast
+    from pathlib import Path
+
+    import app.api.openapi as builder
+    import app.api.openapi_operations as operations
+
+    for module in (builder, operations):
+        tree = ast.parse(Path(module.__file__).read_text())
+        paths = {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.fullmatch(r"/[\w/{}<>:.-]+", node.value)
+        }
+        assert paths <= {API_PREFIX, "/openapi.json"}, module.__name__
