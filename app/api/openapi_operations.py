@@ -10,7 +10,7 @@ same constants.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -49,7 +49,6 @@ class Operation:
     conditional: bool = False
     description: str = ""
     example: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def operation(summary: str, tag: str, **details: Any) -> Callable[[F], F]:

@@ -100,7 +100,8 @@ class RecordObject(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-# Vocabularies and codes read better in a column than one keyword per line.
+# One attribute per key, its kind and label beside it; the formatter would spread each over
+# five lines and bury the keys.
 # fmt: off
 class Evaluation(RecordObject):
     """One evaluation study of the measure."""
