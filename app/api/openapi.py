@@ -101,7 +101,7 @@ PATH_PARAMETERS = {
     "shortlist_id": "The shortlist's id.",
     "number": "The revision's number, from 1.",
     "index": "The evaluation's position in the record, from 0.",
-    "token": "The share token of the list's share link.",
+    "token": "The share token of the list's share link.",  # nosec B105  (a description)
 }
 IF_NONE_MATCH = {
     "name": "If-None-Match",
