@@ -35,10 +35,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
     from app import templating
+    from app.core.errors import init_errors
+    from app.core.security import init_security
     from app.deploy import init_deploy
-    from app.errors import init_errors
     from app.search import init_search
-    from app.security import init_security
 
     init_security(app)
     init_errors(app)
@@ -50,7 +50,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before migrations look)
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.core.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -64,7 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_session_user)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from app.dbsqlite import enable_sqlite_pragmas
+        from app.core.dbsqlite import enable_sqlite_pragmas
 
         with app.app_context():
             enable_sqlite_pragmas(db.engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.extensions import db
+from app.core.extensions import db
 from app.search import _EXTENSION as SEARCH_BACKEND_EXTENSION
 
 

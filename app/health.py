@@ -16,12 +16,12 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
+from app.core.security import public
 from app.search import get_backend
 from app.search.models import IndexChange
 from app.search.outbox import consumer_name
-from app.security import public
 
 bp = Blueprint("health", __name__)
 

@@ -117,7 +117,7 @@ def create_accounts(env: dict[str, str]) -> dict[str, list[int]]:
     from app import create_app
     from app.accounts.models import Role, User, UserStatus
     from app.accounts.passwords import hash_password
-    from app.extensions import db
+    from app.core.extensions import db
     from app.measures.services import create_measure
     from app.records.generate import build_record
     from app.records.schema import validate_record

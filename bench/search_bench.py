@@ -136,7 +136,7 @@ def flask(workdir: Path, *args: str) -> str:
 def prepare(workdir: Path, n: int) -> float:
     """Database with n published measures; returns seconds taken by `measures generate`."""
     from app import create_app
-    from app.extensions import db
+    from app.core.extensions import db
 
     app = create_app("development", config(workdir))
     with app.app_context():
@@ -219,7 +219,7 @@ def api_latencies(
 
 def publish_latency(workdir: Path, base: str, repeats: int = 5) -> dict[str, float]:
     from app import create_app
-    from app.extensions import db
+    from app.core.extensions import db
     from app.measures.services import create_measure, make_revision_public, submit_measure
     from app.records.schema import validate_record
     from app.search import init_search

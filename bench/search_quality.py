@@ -210,7 +210,7 @@ def evaluate(ranked: list[str], judged: dict[str, int], k: int = 10) -> tuple[fl
 
 
 def _load(app) -> None:
-    from app.extensions import db
+    from app.core.extensions import db
     from app.records.io import import_records
     from app.search import indexer
 
@@ -227,7 +227,7 @@ def _load(app) -> None:
 
 def run(backend: str, thesaurus: bool, verbose: bool) -> float:
     from app import create_app
-    from app.extensions import db
+    from app.core.extensions import db
     from app.search.backends.base import SearchQuery
     from app.search.services import search_measures
 

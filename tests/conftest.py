@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.accounts.models import Role, User, UserStatus
-from app.extensions import db, limiter
+from app.core.extensions import db, limiter
 
 TEST_PASSWORD = "correct horse battery staple"
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from app.accounts.models import Role, UserStatus
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Attachment
 from app.measures.uploads import report_path
 from tests.conftest import make_measure, make_user

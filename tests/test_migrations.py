@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import postgres_test_database
 
 

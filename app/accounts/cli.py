@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts import services, two_factor
 from app.accounts.models import Role, User, UserStatus
-from app.extensions import db
+from app.core.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 

@@ -22,8 +22,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import SignInThrottle, User
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.moderation.audit import record_event
 
 log = logging.getLogger(__name__)

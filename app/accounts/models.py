@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.dbtypes import str_enum, utcnow
-from app.extensions import db
+from app.core.dbtypes import str_enum, utcnow
+from app.core.extensions import db
 
 
 class Role(enum.StrEnum):

@@ -2,7 +2,7 @@
 
 Errors: AccountInvalid (bad or clashing data, with a message per field), SignInRefused (with
 the message to show), TokenInvalid (app.accounts.tokens), PermissionDenied and
-InvalidTransition (app.exceptions).
+InvalidTransition (app.core.exceptions).
 
 A rejected registration becomes a SUSPENDED account (the audit log says "user.rejected"): the
 address stays reserved so one person cannot fill the queue again and again, the person is told
@@ -31,10 +31,10 @@ from app.accounts.tokens import (
     read_email_token,
     read_reset_token,
 )
-from app.dbtypes import utcnow
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
-from app.mail import send_mail
+from app.core.dbtypes import utcnow
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
+from app.core.mail import send_mail
 from app.moderation.audit import notify, record_event
 from app.moderation.models import AuditEvent, Notification
 from app.records.vocab import COUNTRY_CODES

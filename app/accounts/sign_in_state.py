@@ -14,7 +14,7 @@ from flask import session
 from flask_login import login_user
 
 from app.accounts.models import User
-from app.extensions import db
+from app.core.extensions import db
 
 PENDING_KEY = "two_factor_pending"
 MAX_AGE_SECONDS = 5 * 60

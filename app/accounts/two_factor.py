@@ -13,9 +13,9 @@ from app.accounts import policies, totp
 from app.accounts.models import RecoveryCode, SecuritySetting, User
 from app.accounts.passwords import verify_password
 from app.accounts.services import MSG_WRONG_CURRENT_PASSWORD, AccountInvalid, end_sessions
-from app.dbtypes import utcnow
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.moderation.audit import record_event
 
 STAFF_POLICY = "require_2fa_for_staff"

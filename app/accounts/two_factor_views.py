@@ -16,9 +16,9 @@ from app.accounts.views import (
     _target_user,
     bp,
 )
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db, limiter
-from app.security import public
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db, limiter
+from app.core.security import public
 
 MSG_SIGN_IN_EXPIRED = "Signing in took too long. Enter your email address and password again."
 # What someone the staff policy holds back may still open.

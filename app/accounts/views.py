@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 from app.accounts import forms, services, sign_in_state
 from app.accounts.models import User, UserStatus
 from app.accounts.tokens import TokenInvalid
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db, limiter
-from app.security import public
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db, limiter
+from app.core.security import public
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

@@ -25,8 +25,8 @@ from werkzeug.utils import cached_property
 from app.accounts.models import User
 from app.api import tokens
 from app.api.models import ApiToken, TokenScope
-from app.api.problems import BEARER_CHALLENGE, ApiProblem
-from app.extensions import db, login_manager
+from app.core.extensions import db, login_manager
+from app.core.problems import BEARER_CHALLENGE, ApiProblem
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import current_app, request
 
-from app.api.problems import ApiProblem, ValidationProblem, field_error
 from app.api.serializers import PROGRAMME_STATUS_KEY
+from app.core.problems import ApiProblem, ValidationProblem, field_error
 from app.measures.models import MeasureStatus
 from app.records.schema import RecordInvalid, validate_record
 
@@ -39,7 +39,7 @@ def _is_json_type(mimetype: str, extra: tuple[str, ...] = ()) -> bool:
 
 def without_nul(value: Any) -> Any:
     """The JSON value with NUL characters dropped from its strings: PostgreSQL refuses NUL in
-    text, and forms drop it too (app/security.py), so a JSON body gets the same treatment."""
+    text, and forms drop it too (app/core/security.py), so a JSON body gets the same treatment."""
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, list):

@@ -11,13 +11,13 @@ from werkzeug.wrappers import Response
 from app.api import openapi_schemas as schemas
 from app.api.limits import api_limit
 from app.api.openapi_operations import BASE, operation, query_param
-from app.api.problems import BadParameter, problem
 from app.api.views import bp, json_response
 from app.compare import services
 from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, SECTIONS, Cell, comparison_rows
 from app.compare.ratings import ratings_for
 from app.compare.views import BadIds, parse_ids
-from app.security import public
+from app.core.problems import BadParameter, problem
+from app.core.security import public
 
 MSG_COUNT = f"A comparison has {MIN_MEASURES} to {MAX_MEASURES} measures: ids=1,2,3."
 

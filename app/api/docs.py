@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from app.api.openapi import API_PREFIX, openapi_document
-from app.security import public
+from app.core.security import public
 
 bp = Blueprint("api_docs", __name__)
 

@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from app.api.auth import current_token
-from app.extensions import limiter
+from app.core.extensions import limiter
 
 
 def api_rate_limit() -> str:

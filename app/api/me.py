@@ -10,9 +10,9 @@ from app.api.auth import current_token, require_scope
 from app.api.limits import api_limit
 from app.api.measures import iso
 from app.api.openapi_operations import BASE, CURL, operation
-from app.api.problems import ApiProblem
 from app.api.views import bp, json_response
-from app.security import public
+from app.core.problems import ApiProblem
+from app.core.security import public
 
 
 @bp.get("/me")

@@ -1,6 +1,6 @@
 """Measures in the API: list (with the search filters), read, create, update, submit, attach a
 report, revisions. Writes call the same services as the pages (app/measures/services.py), so
-the same policies hold; app/errors.py maps their errors (403, 409, 422).
+the same policies hold; app/core/errors.py maps their errors (403, 409, 422).
 """
 
 from __future__ import annotations
@@ -34,18 +34,18 @@ from app.api.openapi_operations import (
     search_params,
 )
 from app.api.pagination import MAX_PER_PAGE, page_args, paginate
-from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.serializers import measure_to_json
 from app.api.views import bp, collection_response, json_response
-from app.exceptions import PermissionDenied
-from app.extensions import db
+from app.core.exceptions import PermissionDenied
+from app.core.extensions import db
+from app.core.problems import ApiProblem, BadParameter, ValidationProblem, field_error
+from app.core.security import public
 from app.measures import policies, services
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionState
 from app.measures.uploads import check_report, describe_size
 from app.records.mapping import revision_to_record
 from app.search.query import SearchParamError, parse_search_args
 from app.search.services import search_measures
-from app.security import public
 
 PAGING_PARAMS = ("page", "per_page")
 # States in which a revision has been public: anyone who may see the measure may see them.
@@ -53,7 +53,7 @@ PUBLIC_STATES = (RevisionState.PUBLISHED, RevisionState.SUPERSEDED)
 
 
 def iso(moment: datetime | None) -> str | None:
-    """Stored timestamps are naive UTC (app.dbtypes.utcnow)."""
+    """Stored timestamps are naive UTC (app.core.dbtypes.utcnow)."""
     return moment.isoformat(timespec="seconds") + "Z" if moment is not None else None
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.dbtypes import str_enum, utcnow
-from app.extensions import db
+from app.core.dbtypes import str_enum, utcnow
+from app.core.extensions import db
 
 
 class TokenScope(enum.StrEnum):

@@ -31,10 +31,11 @@ from app.api.openapi_operations import (
     query_param,
 )
 from app.api.pagination import int_arg, page_args, paginate
-from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.reviews import review_to_json
 from app.api.views import bp, collection_response, json_response
-from app.extensions import db
+from app.core.extensions import db
+from app.core.problems import ApiProblem, BadParameter, ValidationProblem, field_error
+from app.core.security import public
 from app.measures.models import Measure, MeasureRevision
 from app.moderation import policies, services
 from app.moderation.models import AuditEvent
@@ -42,7 +43,6 @@ from app.records import vocab
 from app.reviews import policies as review_policies
 from app.reviews import services as review_services
 from app.reviews.models import Review
-from app.security import public
 
 OLDER_THAN_MAX = 36_500  # days: a hundred years is "any time"
 MSG_COMMENT = "Write a comment: the owner and the audit log read it."
@@ -205,7 +205,7 @@ def moderate_measure(measure_id: int) -> Response:
         services.TRANSITIONS[action](current_user, measure, comment)
     except services.CommentRequired as required:
         raise ValidationProblem([field_error("comment", str(required))]) from required
-    db.session.commit()  # InvalidTransition (409) and PermissionDenied (403): app/errors.py
+    db.session.commit()  # InvalidTransition (409) and PermissionDenied (403): app/core/errors.py
     return measure_response(measure, working_or_shown(measure))
 
 

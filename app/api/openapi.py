@@ -25,10 +25,10 @@ from werkzeug.wrappers import Response
 from app.api import openapi_schemas as schemas
 from app.api.openapi_operations import JSON, Operation, operation, page_parameters
 from app.api.pagination import MAX_PER_PAGE
-from app.api.problems import PROBLEM_MIMETYPE
 from app.api.views import bp, json_response
+from app.core.problems import PROBLEM_MIMETYPE
+from app.core.security import public
 from app.records.model import MeasureRecord, json_schema
-from app.security import public
 
 API_PREFIX = "/api/v1"
 SECURITY_SCHEME = "bearerAuth"

@@ -11,8 +11,8 @@ from flask import request
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from app.api.problems import BadParameter
-from app.extensions import db
+from app.core.extensions import db
+from app.core.problems import BadParameter
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20

@@ -31,14 +31,14 @@ from app.api.openapi_operations import (
     query_param,
 )
 from app.api.pagination import page_args, paginate
-from app.api.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.api.views import bp, collection_response, json_response
-from app.extensions import db
+from app.core.extensions import db
+from app.core.problems import ApiProblem, BadParameter, ValidationProblem, field_error
+from app.core.security import public
 from app.measures.policies import can_view_measure
 from app.reviews import policies, services
 from app.reviews.forms import MSG_YEAR_NOT_NUMBER
 from app.reviews.models import DIMENSIONS, Review
-from app.security import public
 
 REVIEW_FIELDS = tuple(f.name for f in fields(services.ReviewData))
 MSG_UNKNOWN_KEY = "is not a known key"  # the record format's words for the same mistake

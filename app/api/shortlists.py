@@ -21,13 +21,13 @@ from app.api.limits import api_limit
 from app.api.measures import iso
 from app.api.openapi_operations import BASE, CURL, JSON, MERGE_PATCH, PAGE_PARAMS, operation
 from app.api.pagination import page_args, paginate
-from app.api.problems import ApiProblem, ValidationProblem, field_error
 from app.api.views import bp, collection_response, json_response
 from app.compare import policies, services
 from app.compare.forms import MEASURE_ID_MAX
 from app.compare.models import Shortlist
-from app.extensions import db
-from app.security import public
+from app.core.extensions import db
+from app.core.problems import ApiProblem, ValidationProblem, field_error
+from app.core.security import public
 
 MSG_NOT_PUBLISHED = "There is no published measure with this number."
 MSG_MEASURE_NUMBER = "must be a measure number (a whole number from 1)"

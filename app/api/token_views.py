@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from app.api import tokens
 from app.api.models import ApiToken
 from app.api.token_forms import CreateTokenForm
-from app.exceptions import InvalidTransition
-from app.extensions import db
+from app.core.exceptions import InvalidTransition
+from app.core.extensions import db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 

@@ -1,7 +1,8 @@
 """The JSON API blueprint (/api/v1) and what every API response shares.
 
 The endpoints live in their own modules (measures.py, me.py, …) and attach to `bp`; this module
-wires authentication (auth.py), errors (app/errors.py, problems.py) and rate limits (limits.py).
+wires authentication (auth.py), errors (app/core/errors.py, app/core/problems.py) and rate
+limits (limits.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from werkzeug.wrappers import Response
 from app.api.auth import init_api_auth
 from app.api.limits import api_rate_limit, reset_as_seconds
 from app.api.pagination import with_link_header
-from app.extensions import csrf
+from app.core.extensions import csrf
 
 __all__ = ["api_rate_limit", "bp", "collection_response", "json_response"]
 

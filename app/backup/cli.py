@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from app.backup import services
 from app.backup.archive import BackupError
-from app.extensions import db
+from app.core.extensions import db
 
 backup_cli = AppGroup("backup", help="Back up and restore the database and uploaded reports.")
 

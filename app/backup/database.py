@@ -54,7 +54,7 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, echo: E
     size = source.execute("PRAGMA page_size").fetchone()[0]
     echo(f"  copying {pages} pages ({pages * size / 1e6:.1f} MB)")
     # All pages in one step, inside one read transaction: a consistent copy, and with WAL
-    # (app/dbsqlite.py) the app's writers carry on meanwhile. Copying in several steps would
+    # (app/core/dbsqlite.py) the app's writers carry on meanwhile. Copying in several steps would
     # start over after every write from another process and might never finish under load.
     try:
         source.backup(target, pages=-1)
@@ -103,7 +103,7 @@ def restore_sqlite(engine: Engine, folder: Path, echo: Echo) -> None:
         closing(sqlite3.connect(target_path, timeout=30)) as target,
     ):
         _sqlite_copy(source, target, echo)
-        target.execute("PRAGMA journal_mode=WAL")  # as app/dbsqlite.py runs it
+        target.execute("PRAGMA journal_mode=WAL")  # as app/core/dbsqlite.py runs it
     engine.dispose()
 
 

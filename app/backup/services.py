@@ -28,7 +28,7 @@ from app.backup.archive import (
     write_manifest,
 )
 from app.backup.database import VERSION_TABLE, Echo
-from app.extensions import db
+from app.core.extensions import db
 from app.moderation.audit import record_event
 
 PROGRESS_EVERY = 500  # uploads copied between progress lines

@@ -20,9 +20,9 @@ from app.compare import policies
 from app.compare.comparison import ComparedMeasure
 from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist, ShortlistItem
 from app.compare.ratings import RatingSummary
-from app.dbtypes import utcnow
-from app.exceptions import PermissionDenied
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.exceptions import PermissionDenied
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus
 from app.moderation.audit import record_event
 from app.records.mapping import revision_to_record

@@ -21,10 +21,10 @@ from app.compare.forms import (
 )
 from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist
 from app.compare.views import FORMATS, download
-from app.exceptions import PermissionDenied
-from app.extensions import db
+from app.core.exceptions import PermissionDenied
+from app.core.extensions import db
+from app.core.security import public
 from app.measures.models import Measure
-from app.security import public
 
 bp = Blueprint("shortlists", __name__, url_prefix="/shortlists")
 

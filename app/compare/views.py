@@ -28,11 +28,11 @@ from app.compare import session as lists
 from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, SECTIONS, comparison_rows
 from app.compare.forms import MeasureActionForm
 from app.compare.ratings import ratings_for
-from app.extensions import limiter
+from app.core.extensions import limiter
+from app.core.security import public
 from app.measures.models import Measure
 from app.search.query import SearchParamError, parse_search_args
 from app.search.services import search_measures
-from app.security import public
 
 bp = Blueprint("compare", __name__)
 

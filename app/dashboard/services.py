@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionTerm
 from app.records import vocab
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
+from app.core.security import public
 from app.dashboard import charts, services
 from app.evidence.rules import LEVEL_NAMES
 from app.records import vocab
-from app.security import public
 
 bp = Blueprint("dashboard", __name__)
 

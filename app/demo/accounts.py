@@ -13,8 +13,8 @@ from sqlalchemy import select
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.passwords import hash_password
 from app.accounts.services import create_user, find_user_by_email
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 
 
 @dataclass(frozen=True)

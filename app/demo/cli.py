@@ -12,14 +12,14 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.accounts.services import AccountInvalid
-from app.dbtypes import utcnow
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.demo.accounts import (
     DEMO_ACCOUNTS,
     DemoAccount,
     create_demo_accounts,
     existing_demo_accounts,
 )
-from app.extensions import db
 from app.measures.models import Measure
 from app.measures.services import create_measure, submit_measure
 from app.moderation.audit import record_event

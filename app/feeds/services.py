@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionTerm
 from app.records import vocab
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from app.dbtypes import utcnow
+from app.core.dbtypes import utcnow
+from app.core.security import public
 from app.feeds import atom
 from app.feeds.services import (
     FEED_SIZE,
@@ -15,7 +16,6 @@ from app.feeds.services import (
 )
 from app.measures.models import Measure
 from app.records import vocab
-from app.security import public
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 

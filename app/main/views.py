@@ -6,9 +6,9 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.security import public
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionTerm
-from app.security import public
 
 bp = Blueprint("main", __name__)
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.dbtypes import str_enum, utcnow
-from app.extensions import db
+from app.core.dbtypes import str_enum, utcnow
+from app.core.extensions import db
 
 # Multi-valued taxonomy keys of the record format. They live in revision_terms, one row per
 # value, so the moderation queue and dashboards can filter them in SQL on SQLite and PostgreSQL.

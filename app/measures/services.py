@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.dbtypes import utcnow
+from app.core.dbtypes import utcnow
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.evidence.rules import compute_evidence
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
 from app.measures import policies
 from app.measures.models import (
     Attachment,

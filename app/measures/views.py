@@ -19,9 +19,10 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
+from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
 from app.measures import policies, services
 from app.measures.forms import (
     EU_COUNTRY_CHOICES,
@@ -33,7 +34,6 @@ from app.measures.forms import (
 from app.measures.models import Measure, MeasureRevision
 from app.measures.uploads import ReportRejected, check_report, describe_size, report_path
 from app.records.schema import MAX_EVALUATIONS, FieldError, RecordInvalid, validate_record
-from app.security import public
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 

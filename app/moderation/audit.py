@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import has_request_context, request
 
-from app.extensions import db
-from app.mail import send_mail
+from app.core.extensions import db
+from app.core.mail import send_mail
 from app.moderation.models import AuditEvent, Notification
 
 

@@ -16,9 +16,9 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from app.accounts.models import User
-from app.dbtypes import utcnow
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.measures.models import (
     EvidenceReview,
     Measure,

@@ -1,7 +1,7 @@
 """Moderation pages: the queue, the expert-review list, the review page, the audit log.
 
 Every page is for moderators and admins only (403 for other signed-in users; the deny-by-default
-rule of app.security sends anonymous visitors to sign in).
+rule of app.core.security sends anonymous visitors to sign in).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.dbtypes import utcnow
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.measures.models import Measure
 from app.moderation import diff, policies, services
 from app.moderation.forms import AuditFilterForm, QueueFilterForm, TransitionForm

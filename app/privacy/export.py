@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import RecoveryCode, User
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.measures.models import Attachment, Evaluation, Measure, MeasureRevision
 from app.moderation.models import AuditEvent, Notification
 from app.privacy.linked import api_tokens_of

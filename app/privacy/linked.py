@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.api.models import ApiToken
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 
 
 def api_tokens_of(user: User) -> list[ApiToken]:

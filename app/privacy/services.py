@@ -25,9 +25,9 @@ from sqlalchemy import func, select, update
 from app.accounts.models import RecoveryCode, Role, User, UserStatus
 from app.accounts.passwords import verify_password
 from app.accounts.services import end_sessions
-from app.exceptions import PermissionDenied
-from app.extensions import db
-from app.mail import send_mail
+from app.core.exceptions import PermissionDenied
+from app.core.extensions import db
+from app.core.mail import send_mail
 from app.measures.models import Attachment, Measure, MeasureRevision
 from app.measures.uploads import report_path
 from app.moderation.audit import record_event

@@ -8,12 +8,12 @@ from flask import Blueprint, Response, flash, redirect, render_template, session
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import Forbidden
 
-from app.exceptions import PermissionDenied
-from app.extensions import db, limiter
+from app.core.exceptions import PermissionDenied
+from app.core.extensions import db, limiter
+from app.core.security import public
 from app.privacy import services
 from app.privacy.export import personal_data
 from app.privacy.forms import DeleteAccountForm
-from app.security import public
 
 bp = Blueprint("privacy", __name__)
 

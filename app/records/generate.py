@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from app.dbtypes import utcnow
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.evidence.rules import compute_evidence
-from app.extensions import db
 from app.measures.models import (
     LIST_KEYS,
     Evaluation,

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import (
     create_measure,

@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Float, cast, func, select, update
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus
 from app.reviews.models import (
     DIMENSION_LABELS,

@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 
 # The four rated dimensions, in the order every page, chart and API body shows them.
 DIMENSIONS = ("effectiveness", "ease", "transferability", "value")

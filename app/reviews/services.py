@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.dbtypes import utcnow
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.measures.models import Measure
 from app.moderation.audit import notify, record_event
 from app.records import vocab

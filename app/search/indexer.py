@@ -25,7 +25,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Evaluation, Measure, MeasureRevision, MeasureStatus
 from app.reviews.models import ReviewAggregate
 from app.search import get_backend

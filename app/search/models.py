@@ -9,8 +9,8 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 
 
 class IndexConsumer(db.Model):

@@ -24,8 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer, String
 
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.search.models import IndexChange, IndexConsumer
 
 # Set in a session's info when it wrote outbox rows: its commit triggers the after-commit sync.

@@ -9,14 +9,14 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from app.api.limits import api_limit
 from app.api.openapi_operations import BASE, operation, query_param, search_params
 from app.api.openapi_schemas import SearchResults
-from app.api.problems import BadParameter
+from app.core.problems import BadParameter
+from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
 from app.records import labels
 from app.search.backends.base import SORTS, SearchHit, SearchQuery
 from app.search.documents import FACET_KEYS
 from app.search.query import MAX_PAGE, SearchParamError, parse_search_args, query_args
 from app.search.services import search_measures
-from app.security import public
 
 bp = Blueprint("search", __name__)
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
-from app.extensions import db
+from app.core.extensions import db
 from app.moderation.models import AuditEvent
 from tests.conftest import TEST_PASSWORD, make_user
 

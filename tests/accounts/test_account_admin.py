@@ -34,7 +34,7 @@ def test_an_unknown_status_filter_is_a_clear_400(client, admin):
 
 def test_the_list_pages_fifty_users_at_a_time(client, admin):
     from app.accounts.models import User
-    from app.extensions import db
+    from app.core.extensions import db
 
     for number in range(55):
         db.session.add(

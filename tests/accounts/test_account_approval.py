@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.accounts.models import Role, UserStatus
 from app.accounts.policies import can_approve_user, can_list_pending_users
 from app.accounts.services import approve_user
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.moderation.models import Notification
 from tests.accounts.conftest import audit_actions, fresh, pending_user
 from tests.conftest import make_user
@@ -56,7 +56,7 @@ def test_only_moderators_and_admins_list_pending_accounts(app):
 
 
 def test_the_pending_page_shows_each_account_with_its_verification_state(client, auth):
-    from app.dbtypes import utcnow
+    from app.core.dbtypes import utcnow
 
     verified = pending_user(email="verified@example.org")
     verified.email_verified_at = utcnow()

@@ -8,7 +8,7 @@ import pytest
 
 from app.accounts.models import UserStatus
 from app.accounts.views import safe_next_url
-from app.extensions import db
+from app.core.extensions import db
 from app.moderation.audit import record_event
 from tests.accounts.conftest import audit_actions, fresh, new_client
 from tests.conftest import TEST_PASSWORD, make_user

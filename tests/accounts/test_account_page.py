@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.passwords import verify_password
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.moderation.models import Notification
 from tests.accounts.conftest import NEW_PASSWORD, audit_actions, fresh, new_client
 from tests.conftest import TEST_PASSWORD, make_user

@@ -8,7 +8,7 @@ from itsdangerous import TimestampSigner
 
 from app.accounts.models import UserStatus
 from app.accounts.tokens import make_email_token
-from app.extensions import db
+from app.core.extensions import db
 from tests.accounts.conftest import audit_actions, fresh, registration
 from tests.conftest import make_user
 
@@ -83,7 +83,7 @@ def test_an_unverified_user_can_ask_for_a_new_link_from_the_account_page(client,
 
 
 def test_a_verified_user_is_told_there_is_nothing_to_resend(client, auth, mailbox):
-    from app.dbtypes import utcnow
+    from app.core.dbtypes import utcnow
 
     user = make_user(email="pat@example.org")
     user.email_verified_at = utcnow()

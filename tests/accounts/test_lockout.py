@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from app.accounts import lockout
 from app.accounts.models import SignInThrottle
-from app.dbtypes import utcnow
-from app.extensions import db, limiter
+from app.core.dbtypes import utcnow
+from app.core.extensions import db, limiter
 from tests.accounts.conftest import NEW_PASSWORD, audit_actions, fresh, new_client
 from tests.conftest import TEST_PASSWORD, make_user
 

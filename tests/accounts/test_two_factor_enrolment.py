@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.accounts import totp
 from app.accounts.models import RecoveryCode, Role
-from app.extensions import db
+from app.core.extensions import db
 from tests.accounts.conftest import audit_actions, fresh, new_client
 from tests.accounts.two_factor_helpers import (
     code_for_step,

@@ -6,8 +6,8 @@ import pytest
 
 from app.accounts import two_factor
 from app.accounts.models import Role
-from app.exceptions import PermissionDenied
-from app.extensions import db
+from app.core.exceptions import PermissionDenied
+from app.core.extensions import db
 from tests.accounts.conftest import audit_actions, fresh, new_client
 from tests.accounts.two_factor_helpers import (
     code_for_step,

@@ -123,7 +123,7 @@ def test_the_code_step_without_a_password_step_sends_to_sign_in(client):
 
 def test_a_password_change_elsewhere_voids_the_half_signed_in_state(client):
     from app.accounts.services import end_sessions
-    from app.extensions import db
+    from app.core.extensions import db
 
     user = make_user()
     enable_two_factor(user)

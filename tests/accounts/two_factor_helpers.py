@@ -8,7 +8,7 @@ import pyotp
 
 from app.accounts import totp, two_factor
 from app.accounts.models import User
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import TEST_PASSWORD
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.api.tokens import create_token
-from app.extensions import db
+from app.core.extensions import db
 
 
 def make_token(user, scope: str = "write", name: str = "Test tool") -> str:

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from app.accounts.models import Role
-from app.security import public
+from app.core.security import public
 from tests.api.conftest import assert_problem, bearer, make_token
 from tests.conftest import make_measure, make_user, sample_record
 

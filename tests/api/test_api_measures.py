@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.models import Role
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.measures.services import update_measure
 from app.records.mapping import revision_to_record
 from app.records.schema import RECORD_KEYS

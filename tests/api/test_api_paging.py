@@ -7,7 +7,7 @@ import re
 import pytest
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.search.indexer import sync
 from tests.api.conftest import assert_problem, bearer, make_token
 from tests.conftest import make_measure, make_user

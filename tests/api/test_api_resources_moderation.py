@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import MeasureStatus
 from app.measures.services import submit_measure
 from app.moderation.models import AuditEvent, Notification

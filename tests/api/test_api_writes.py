@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import submit_measure
 from app.measures.uploads import report_path

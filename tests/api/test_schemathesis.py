@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 from app.accounts.models import Role
 from app.api.openapi import openapi_document
 from app.compare.services import create_shortlist, share_shortlist
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import submit_measure
 from app.reviews.services import ReviewData, create_review
 from tests.api.conftest import bearer, make_token

@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, select
 
 from app.accounts.models import Role
 from app.api.tokens import create_token
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import (
     attach_report,
     refresh_evidence,

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from app.accounts import totp, two_factor
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from tests.accounts.conftest import fresh
 from tests.conftest import TEST_PASSWORD, make_user
 

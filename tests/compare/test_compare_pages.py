@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.compare.session import COMPARE_KEY
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import submit_measure
 from tests.conftest import make_measure
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.compare import services
 from app.compare.export import BASE_COLUMNS, safe_cell
-from app.extensions import db
+from app.core.extensions import db
 from app.records.io import export_records, import_records
 from app.search.indexer import clear
 from tests.conftest import _empty_all_tables, make_measure

@@ -12,8 +12,8 @@ from app.accounts.models import Role
 from app.compare import policies, services
 from app.compare.models import Shortlist, ShortlistItem
 from app.compare.session import SHORTLIST_KEY
-from app.exceptions import PermissionDenied
-from app.extensions import db
+from app.core.exceptions import PermissionDenied
+from app.core.extensions import db
 from app.moderation.models import AuditEvent
 from tests.conftest import make_measure, make_user
 

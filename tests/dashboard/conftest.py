@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests.browser.conftest import (  # noqa: F401  (the browser harness, for our browser test)
     browser_type_launch_args,
     checker,

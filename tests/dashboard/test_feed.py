@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.feeds import services as feeds
 from app.measures.models import MeasureStatus
 from tests.conftest import make_measure, make_user

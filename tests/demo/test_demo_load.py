@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.passwords import verify_password
+from app.core.extensions import db
 from app.demo.accounts import DEMO_ACCOUNTS, DEMO_APPLICANT
 from app.demo.cli import DEMO_FILE, DRAFT_RECORD, SUBMITTED_RECORD
-from app.extensions import db
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.records.schema import validate_record
 from app.search.models import IndexChange

@@ -23,7 +23,7 @@ import requests
 
 from app.accounts.models import Role
 from app.api.tokens import create_token
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import TEST_PASSWORD, make_user, postgres_test_database
 
 ROOT = Path(__file__).resolve().parents[2]

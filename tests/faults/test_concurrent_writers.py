@@ -20,7 +20,7 @@ import requests
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision
 from app.reviews.models import Review
 from tests.conftest import make_measure, make_user, sample_record

@@ -19,7 +19,7 @@ import pytest
 from fpdf import FPDF
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Attachment, Measure
 from tests.conftest import sample_record
 from tests.faults.conftest import seed_people, text_of

@@ -9,7 +9,7 @@ import signal
 import requests
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import submit_measure
 from tests.conftest import make_measure, make_user
 from tests.faults.conftest import kill_group, seed_people, text_of, wait_until

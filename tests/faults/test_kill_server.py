@@ -18,7 +18,7 @@ import requests
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus
 from app.measures.services import submit_measure
 from tests.conftest import make_measure, make_user, sample_record

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import submit_measure
 from tests.conftest import make_measure, make_user
 from tests.faults.conftest import seed_people, text_of

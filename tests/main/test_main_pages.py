@@ -10,8 +10,8 @@ import pytest
 from flask import g
 
 from app.accounts.models import Role
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.records.generate import generate_measures
 from tests.conftest import make_measure, make_user
 

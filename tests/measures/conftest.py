@@ -13,7 +13,7 @@ from flask import g
 from fpdf import FPDF
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 
 
 def sign_in(client, user) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus
 from app.measures.services import update_measure
 from app.records.schema import validate_record

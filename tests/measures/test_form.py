@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Evaluation, Measure, MeasureStatus, RevisionState
 from app.moderation.models import AuditEvent
 from app.records.schema import RecordInvalid, validate_record

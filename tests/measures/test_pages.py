@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.uploads import report_path
 from tests.conftest import make_measure, make_user
 from tests.measures.conftest import measure_with_report, sign_in

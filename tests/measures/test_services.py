@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.measures.models import MeasureStatus, RevisionState
 from app.measures.services import start_revision, submit_measure, update_measure
 from app.moderation.models import AuditEvent

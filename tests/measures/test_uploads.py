@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfWriter
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Attachment, Measure
 from app.measures.uploads import (
     ReportRejected,

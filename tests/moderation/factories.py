@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.measures.services import submit_measure, update_measure
 from app.records.schema import validate_record
 from tests.conftest import make_measure, sample_record

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.moderation import views
 from app.moderation.audit import record_event
 from app.moderation.models import AuditEvent

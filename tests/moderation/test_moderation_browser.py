@@ -35,7 +35,7 @@ def test_a_moderator_reviews_and_publishes_an_edit(
     submitted_measure(owner, title="A brand new helpline", countries=["FR"], days_ago=2)
     flagged = make_measure(owner, publish=True, title="Flagged measure")
     flag_evidence(moderator, flagged, "Check the attrition figures.")
-    from app.extensions import db
+    from app.core.extensions import db
 
     db.session.commit()
     _sign_in(page, app, live_server, moderator)

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.moderation import views
 from app.moderation.services import (
     QueueFilters,

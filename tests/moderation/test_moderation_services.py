@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.measures.models import EvidenceReview, MeasureStatus, RevisionState
 from app.measures.policies import can_edit_measure
 from app.measures.services import submit_measure, update_measure

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import EvidenceReview, MeasureStatus, RevisionState
 from app.moderation.models import AuditEvent, Notification
 from tests.conftest import make_measure, make_user

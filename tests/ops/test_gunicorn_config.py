@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from app.core.extensions import db
 from app.deploy import after_fork
-from app.extensions import db
 from app.search import get_backend
 from tests.ops.conftest import run_flask, server_env, stop
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.search.indexer import sync, sync_paused
 from app.search.models import IndexChange
 from app.search.outbox import consumer_name

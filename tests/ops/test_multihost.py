@@ -18,7 +18,7 @@ import string
 import pytest
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import submit_measure
 from tests.conftest import make_measure, make_user
 from tests.ops.conftest import REDIS_URL, server_env, start_flask, text_of, wait_until

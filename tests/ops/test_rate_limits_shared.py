@@ -25,7 +25,7 @@ def _hosts(servers, tmp_path, workers: int, **settings: str):
 
 
 def _create_schema(make_app, tmp_path) -> None:
-    from app.extensions import db
+    from app.core.extensions import db
 
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'shared.db'}")
     with app.app_context():

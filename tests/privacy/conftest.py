@@ -11,8 +11,8 @@ from flask import g
 from fpdf import FPDF
 
 from app.accounts.models import RecoveryCode, Role
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.moderation.audit import notify, record_event
 from tests.conftest import make_measure, make_user, sample_record
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.accounts.models import RecoveryCode, Role, User, UserStatus
 from app.api.models import ApiToken
 from app.compare.models import Shortlist
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus
 from app.measures.uploads import report_path
 from app.moderation.models import AuditEvent, Notification

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from app.accounts.models import User, UserStatus
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.privacy.conftest import sign_in
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision
 
 SAMPLE_LINES = 20

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import update_measure
 from app.records.io import export_records, import_records
 from app.records.schema import RECORD_KEYS, validate_record

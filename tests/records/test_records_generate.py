@@ -7,8 +7,8 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from app.core.extensions import db
 from app.evidence.rules import compute_evidence
-from app.extensions import db
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import refresh_evidence
 from app.records.generate import build_record, generate_measures

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionState
 from app.moderation.models import AuditEvent
 from app.records.io import import_records

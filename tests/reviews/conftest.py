@@ -9,7 +9,7 @@ import pytest
 from flask import g
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.reviews.services import ReviewData, create_review
 from tests.browser.conftest import (  # noqa: F401  (the browser harness, for our browser test)
     browser_type_launch_args,

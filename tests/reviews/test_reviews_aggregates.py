@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import MeasureStatus
 from app.reviews.aggregates import (
     PRIOR_TOLERANCE,

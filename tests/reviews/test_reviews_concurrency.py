@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure
 from app.reviews.aggregates import PRIOR_TOLERANCE
 from app.reviews.models import ReviewAggregate

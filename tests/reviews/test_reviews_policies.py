@@ -6,7 +6,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from app.accounts.models import Role, UserStatus
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import MeasureStatus
 from app.reviews import policies
 from app.reviews.policies import (

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
 from app.moderation.models import AuditEvent, Notification
 from app.reviews import policies, services
 from app.reviews.aggregates import ratings_for

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
-from app.extensions import db
+from app.core.extensions import db
 from app.reviews import services
 from app.reviews.models import Review, ReviewVersion
 from app.reviews.services import hide_review

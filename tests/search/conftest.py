@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.search import get_backend, init_search
 from app.search.backends.base import SearchQuery, SearchResults
 from app.search.indexer import clear

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import submit_measure, update_measure
 from app.moderation.services import archive_measure, publish_measure
 from app.records.schema import validate_record

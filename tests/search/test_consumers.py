@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from app.dbtypes import utcnow
-from app.extensions import db
+from app.core.dbtypes import utcnow
+from app.core.extensions import db
 from app.health import check_outbox
 from app.moderation.models import AuditEvent
 from app.search import get_backend, indexer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Attachment
 from app.search.analysis import analyze, fold, light_stem
 from app.search.documents import facet_values, measure_to_document

@@ -3,7 +3,7 @@ languages, spelling suggestions and thesaurus expansions, on a real Whoosh index
 
 from __future__ import annotations
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Attachment
 from app.measures.services import make_revision_public, submit_measure
 from tests.conftest import make_measure, make_user

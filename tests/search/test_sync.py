@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.services import make_revision_public, submit_measure, update_measure
 from app.moderation.services import archive_measure, publish_measure
 from app.records.schema import validate_record

@@ -6,7 +6,7 @@ import pytest
 from flask import abort
 
 from app import create_app
-from app.security import public
+from app.core.security import public
 from config import ProductionConfig
 from tests.conftest import FreshUserClient
 

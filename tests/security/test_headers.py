@@ -129,7 +129,7 @@ def test_production_session_cookie_is_secure_httponly_and_samesite(prod_client):
 def test_production_remember_cookie_is_secure_httponly_and_samesite(prod_app, prod_client):
     from flask_login import login_user
 
-    from app.security import public
+    from app.core.security import public
 
     user = make_user()
 

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
-from app.extensions import db
+from app.core.extensions import db
 from app.measures.models import Measure
 from tests.conftest import TEST_PASSWORD, make_measure, make_user, sample_record
 from tests.measures.conftest import evaluation_data, form_data
@@ -752,7 +752,7 @@ NUL = "a\x00b"
 
 
 def test_nul_bytes_in_forms_never_reach_the_database(client, app):
-    """A NUL byte in any form value is dropped (app/security.py): never a 500, never stored."""
+    """A NUL byte in any form value is dropped (app/core/security.py): never a 500, never stored."""
     user = make_user()
     measure = make_measure(make_user(organisation="Org N"), publish=True)
     posts = [

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.engine import Connection
 
-from app.extensions import db
+from app.core.extensions import db
 from app.search.analysis import LIGHT_LANGUAGES, analyze
 from app.search.backends.base import (
     IndexedVersion,

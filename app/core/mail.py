@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.dbtypes import utcnow
+from app.core.dbtypes import utcnow
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

@@ -67,7 +67,7 @@ def init_security(app: Flask) -> None:
         if is_public_endpoint(request.endpoint) or current_user.is_authenticated:
             return None
         if request.path.startswith("/api/"):
-            from app.api.problems import problem  # the API's error format (RFC 9457)
+            from app.core.problems import problem  # the API's error format (RFC 9457)
 
             return problem(401, "This endpoint needs an API token (Authorization: Bearer).")
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

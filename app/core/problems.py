@@ -3,7 +3,7 @@
 Every error under /api/ has this shape: {"type", "title", "status", "detail"} and, for
 validation failures, "errors": [{"field", "message"}] with the same messages as the web form
 and the import. Raise ApiProblem (or one of its subclasses) anywhere in an API view; the app's
-error handlers (app/errors.py) answer it.
+error handlers (app/core/errors.py) answer it.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def problem(
 
 
 class ApiProblem(Exception):
-    """Raise to answer a problem; app/errors.py turns it into the response."""
+    """Raise to answer a problem; app/core/errors.py turns it into the response."""
 
     def __init__(
         self,

@@ -12,9 +12,9 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
-from app.api.problems import ApiProblem, field_error, problem
-from app.exceptions import InvalidTransition, PermissionDenied
-from app.extensions import db
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
+from app.core.problems import ApiProblem, field_error, problem
 from app.measures.uploads import ReportRejected
 from app.records.schema import RecordInvalid
 
