@@ -2,8 +2,8 @@
 
 from app.accounts.models import User  # noqa: F401
 from app.api.models import ApiToken  # noqa: F401
+from app.audit.models import AuditEvent, Notification  # noqa: F401
 from app.compare.models import Shortlist, ShortlistItem  # noqa: F401
 from app.measures.models import Attachment, Evaluation, Measure, MeasureRevision  # noqa: F401
-from app.moderation.models import AuditEvent, Notification  # noqa: F401
 from app.reviews.models import Review, ReviewAggregate, ReviewVersion  # noqa: F401
 from app.search.models import IndexChange  # noqa: F401

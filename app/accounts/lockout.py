@@ -22,9 +22,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import SignInThrottle, User
+from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
-from app.moderation.audit import record_event
 
 log = logging.getLogger(__name__)
 

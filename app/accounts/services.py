@@ -31,12 +31,12 @@ from app.accounts.tokens import (
     read_email_token,
     read_reset_token,
 )
+from app.audit.models import AuditEvent, Notification
+from app.audit.services import notify, record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
-from app.moderation.audit import notify, record_event
-from app.moderation.models import AuditEvent, Notification
 from app.records.vocab import COUNTRY_CODES
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from app.accounts import policies, totp
 from app.accounts.models import RecoveryCode, SecuritySetting, User
 from app.accounts.passwords import verify_password
 from app.accounts.services import MSG_WRONG_CURRENT_PASSWORD, AccountInvalid, end_sessions
+from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.moderation.audit import record_event
 
 STAFF_POLICY = "require_2fa_for_staff"
 MSG_CODE_WRONG = "That code is not right, or was already used. Enter the code your app shows now."

@@ -33,12 +33,12 @@ from app.api.openapi_operations import (
 from app.api.pagination import int_arg, page_args, paginate
 from app.api.reviews import review_to_json
 from app.api.views import bp, collection_response, json_response
+from app.audit.models import AuditEvent
 from app.core.extensions import db
 from app.core.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.core.security import public
 from app.measures.models import Measure, MeasureRevision
 from app.moderation import policies, services
-from app.moderation.models import AuditEvent
 from app.records import vocab
 from app.reviews import policies as review_policies
 from app.reviews import services as review_services

@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.api.models import ApiToken, TokenScope
+from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.moderation.audit import record_event
 
 TOKEN_PREFIX = "ph_"  # noqa: S105  # nosec B105  (a prefix, not a secret: recognisable in logs)
 MAX_NAME_LENGTH = 100

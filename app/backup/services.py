@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import current_app
 
+from app.audit.services import record_event
 from app.backup import database
 from app.backup.archive import (
     FORMAT,
@@ -29,7 +30,6 @@ from app.backup.archive import (
 )
 from app.backup.database import VERSION_TABLE, Echo
 from app.core.extensions import db
-from app.moderation.audit import record_event
 
 PROGRESS_EVERY = 500  # uploads copied between progress lines
 # Rows that may exist in an instance nobody has used yet.

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.audit.services import record_event
 from app.compare import policies
 from app.compare.comparison import ComparedMeasure
 from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist, ShortlistItem
@@ -24,7 +25,6 @@ from app.core.dbtypes import utcnow
 from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus
-from app.moderation.audit import record_event
 from app.records.mapping import revision_to_record
 
 MAX_ITEMS = 500

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.accounts.services import AccountInvalid
+from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.demo.accounts import (
@@ -22,7 +23,6 @@ from app.demo.accounts import (
 )
 from app.measures.models import Measure
 from app.measures.services import create_measure, submit_measure
-from app.moderation.audit import record_event
 from app.records.io import ImportReport, import_records
 from app.records.schema import validate_record
 

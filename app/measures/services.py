@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
@@ -25,7 +26,6 @@ from app.measures.models import (
     RevisionState,
 )
 from app.measures.uploads import CheckedReport, store_report
-from app.moderation.audit import record_event
 from app.records.language import detect_language
 from app.records.mapping import apply_record, evidence_inputs
 from app.records.schema import FieldError, RecordInvalid

@@ -16,6 +16,8 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from app.accounts.models import User
+from app.audit.models import AuditEvent
+from app.audit.services import notify, record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
@@ -29,9 +31,7 @@ from app.measures.models import (
 )
 from app.measures.services import make_revision_public
 from app.moderation import policies
-from app.moderation.audit import notify, record_event
 from app.moderation.diff import RecordDiff, diff_records
-from app.moderation.models import AuditEvent
 from app.records.mapping import revision_to_record
 from app.search.outbox import enqueue_index_change
 

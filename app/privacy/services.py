@@ -25,13 +25,13 @@ from sqlalchemy import func, select, update
 from app.accounts.models import RecoveryCode, Role, User, UserStatus
 from app.accounts.passwords import verify_password
 from app.accounts.services import end_sessions
+from app.audit.models import Notification
+from app.audit.services import record_event
 from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
 from app.measures.models import Attachment, Measure, MeasureRevision
 from app.measures.uploads import report_path
-from app.moderation.audit import record_event
-from app.moderation.models import Notification
 from app.privacy import policies
 from app.privacy.linked import revoke_api_tokens
 from app.reviews.models import Review, ReviewVersion

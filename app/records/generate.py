@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.evidence.rules import compute_evidence
@@ -30,7 +31,6 @@ from app.measures.models import (
     RevisionState,
     RevisionTerm,
 )
-from app.moderation.audit import record_event
 from app.records import vocab
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS
 from app.search.outbox import enqueue_index_changes

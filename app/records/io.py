@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.audit.services import record_event
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus, RevisionState
@@ -19,7 +20,6 @@ from app.measures.services import (
     submit_measure,
     update_measure,
 )
-from app.moderation.audit import record_event
 from app.records.mapping import revision_to_record
 from app.records.schema import RecordInvalid, validate_record
 

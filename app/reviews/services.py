@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.audit.services import notify, record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.measures.models import Measure
-from app.moderation.audit import notify, record_event
 from app.records import vocab
 from app.reviews import policies
 from app.reviews.aggregates import refresh_aggregates

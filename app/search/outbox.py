@@ -165,7 +165,7 @@ def remove_consumer(name: str) -> int | None:
     If that host still runs, its next `flask search sync` registers it again and rebuilds its
     index from the database (it cannot know what it missed meanwhile).
     """
-    from app.moderation.audit import record_event
+    from app.audit.services import record_event
 
     known = db.session.get(IndexConsumer, name) is not None
     rows = db.session.execute(delete(IndexChange).where(IndexChange.consumer == name)).rowcount

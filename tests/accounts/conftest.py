@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
+from app.audit.models import AuditEvent
 from app.core.extensions import db
-from app.moderation.models import AuditEvent
 from tests.conftest import TEST_PASSWORD, make_user
 
 NEW_PASSWORD = "a new and rather long passphrase"

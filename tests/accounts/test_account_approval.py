@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app.accounts.models import Role, UserStatus
 from app.accounts.policies import can_approve_user, can_list_pending_users
 from app.accounts.services import approve_user
+from app.audit.models import Notification
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.moderation.models import Notification
 from tests.accounts.conftest import audit_actions, fresh, pending_user
 from tests.conftest import make_user
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.passwords import verify_password
+from app.audit.models import Notification
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
-from app.moderation.models import Notification
 from tests.accounts.conftest import NEW_PASSWORD, audit_actions, fresh, new_client
 from tests.conftest import TEST_PASSWORD, make_user
 

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent
 from app.compare.models import Shortlist
 from app.compare.services import create_shortlist, share_shortlist
 from app.core.extensions import db
-from app.moderation.models import AuditEvent
 from tests.api.conftest import assert_problem
 from tests.conftest import make_measure, make_user
 

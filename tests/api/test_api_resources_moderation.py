@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent, Notification
 from app.core.extensions import db
 from app.measures.models import MeasureStatus
 from app.measures.services import submit_measure
-from app.moderation.models import AuditEvent, Notification
 from tests.api.conftest import assert_problem
 from tests.conftest import make_measure, make_user
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent
 from app.core.extensions import db
-from app.moderation.models import AuditEvent
 from app.reviews.models import Review
 from app.reviews.services import MSG_COMMENT_SHORT, MSG_SCORE, ReviewData, create_review
 from tests.api.conftest import assert_problem

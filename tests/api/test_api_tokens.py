@@ -13,8 +13,8 @@ from sqlalchemy import select
 from app.accounts.models import Role, UserStatus
 from app.api import tokens
 from app.api.models import ApiToken
+from app.audit.models import AuditEvent
 from app.core.extensions import db
-from app.moderation.models import AuditEvent
 from tests.api.conftest import assert_problem, bearer, make_token
 from tests.conftest import make_measure, make_user, sample_record
 from tests.measures.conftest import sign_in

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent
 from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import submit_measure
 from app.measures.uploads import report_path
-from app.moderation.models import AuditEvent
 from app.records.schema import RecordInvalid, validate_record
 from tests.api.conftest import assert_problem, bearer, make_token
 from tests.conftest import make_measure, make_user, sample_record

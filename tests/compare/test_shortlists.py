@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent
 from app.compare import policies, services
 from app.compare.models import Shortlist, ShortlistItem
 from app.compare.session import SHORTLIST_KEY
 from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
-from app.moderation.models import AuditEvent
 from tests.conftest import make_measure, make_user
 
 

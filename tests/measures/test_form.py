@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from app.audit.models import AuditEvent
 from app.core.extensions import db
 from app.measures.models import Evaluation, Measure, MeasureStatus, RevisionState
-from app.moderation.models import AuditEvent
 from app.records.schema import RecordInvalid, validate_record
 from tests.conftest import make_measure, make_user, sample_record
 from tests.measures.conftest import (

@@ -2,11 +2,11 @@
 
 import pytest
 
+from app.audit.models import AuditEvent
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.measures.models import MeasureStatus, RevisionState
 from app.measures.services import start_revision, submit_measure, update_measure
-from app.moderation.models import AuditEvent
 from app.records.schema import RecordInvalid, validate_record
 from tests.conftest import make_measure, make_user, sample_record
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent
+from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.moderation import views
-from app.moderation.audit import record_event
-from app.moderation.models import AuditEvent
 from app.moderation.services import publish_measure
 from tests.conftest import make_user
 from tests.moderation.factories import submitted_measure

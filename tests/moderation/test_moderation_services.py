@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent, Notification
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.measures.models import EvidenceReview, MeasureStatus, RevisionState
 from app.measures.policies import can_edit_measure
 from app.measures.services import submit_measure, update_measure
 from app.moderation import services
-from app.moderation.models import AuditEvent, Notification
 from app.moderation.services import (
     CommentRequired,
     archive_measure,

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent, Notification
 from app.core.extensions import db
 from app.measures.models import EvidenceReview, MeasureStatus, RevisionState
-from app.moderation.models import AuditEvent, Notification
 from tests.conftest import make_measure, make_user
 from tests.moderation.factories import submitted_edit, submitted_measure
 

@@ -11,9 +11,9 @@ from flask import g
 from fpdf import FPDF
 
 from app.accounts.models import RecoveryCode, Role
+from app.audit.services import notify, record_event
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
-from app.moderation.audit import notify, record_event
 from tests.conftest import make_measure, make_user, sample_record
 
 

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from app.accounts.models import RecoveryCode, Role, User, UserStatus
 from app.api.models import ApiToken
+from app.audit.models import AuditEvent, Notification
 from app.compare.models import Shortlist
 from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus
 from app.measures.uploads import report_path
-from app.moderation.models import AuditEvent, Notification
 from app.reviews.aggregates import ratings_for
 from app.reviews.models import Review
 from tests.conftest import TEST_PASSWORD, make_user

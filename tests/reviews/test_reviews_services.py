@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role
+from app.audit.models import AuditEvent, Notification
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.moderation.models import AuditEvent, Notification
 from app.reviews import policies, services
 from app.reviews.aggregates import ratings_for
 from app.reviews.models import Review, ReviewVersion

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from app.audit.models import AuditEvent
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.health import check_outbox
-from app.moderation.models import AuditEvent
 from app.search import get_backend, indexer
 from app.search.models import IndexChange, IndexConsumer
 from app.search.outbox import (

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import has_request_context, request
 
+from app.audit.models import AuditEvent, Notification
 from app.core.extensions import db
 from app.core.mail import send_mail
-from app.moderation.models import AuditEvent, Notification
 
 
 def record_event(
