@@ -19,8 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.core.security import public
+from app.outbox.models import IndexChange
 from app.search import get_backend
-from app.search.models import IndexChange
 from app.search.outbox import consumer_name
 
 bp = Blueprint("health", __name__)

@@ -26,10 +26,10 @@ from app.measures.models import (
     RevisionState,
 )
 from app.measures.uploads import CheckedReport, store_report
+from app.outbox.services import enqueue_index_change
 from app.records.language import detect_language
 from app.records.mapping import apply_record, evidence_inputs
 from app.records.schema import FieldError, RecordInvalid
-from app.search.outbox import enqueue_index_change
 
 
 def check_external_id_free(external_id: str | None, measure: Measure | None = None) -> None:

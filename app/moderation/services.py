@@ -32,8 +32,8 @@ from app.measures.models import (
 from app.measures.services import make_revision_public
 from app.moderation import policies
 from app.moderation.diff import RecordDiff, diff_records
+from app.outbox.services import enqueue_index_change
 from app.records.mapping import revision_to_record
-from app.search.outbox import enqueue_index_change
 
 COMMENT_MAX_LENGTH = 5000
 

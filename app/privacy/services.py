@@ -32,10 +32,10 @@ from app.core.extensions import db
 from app.core.mail import send_mail
 from app.measures.models import Attachment, Measure, MeasureRevision
 from app.measures.uploads import report_path
+from app.outbox.services import enqueue_index_change
 from app.privacy import policies
 from app.privacy.linked import revoke_api_tokens
 from app.reviews.models import Review, ReviewVersion
-from app.search.outbox import enqueue_index_change
 
 DELETED_NAME = "Deleted user"
 # Never a password hash: argon2 cannot parse it, so no password ever matches.

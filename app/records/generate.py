@@ -31,9 +31,9 @@ from app.measures.models import (
     RevisionState,
     RevisionTerm,
 )
+from app.outbox.services import enqueue_index_changes
 from app.records import vocab
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS
-from app.search.outbox import enqueue_index_changes
 
 # Phrase vocabularies: a sentence is subject + verb + object + tail, so a few dozen phrases
 # give hundreds of thousands of distinct sentences with a realistic, skewed word frequency.

@@ -21,11 +21,11 @@ from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.measures.models import Measure
+from app.outbox.services import enqueue_index_change
 from app.records import vocab
 from app.reviews import policies
 from app.reviews.aggregates import refresh_aggregates
 from app.reviews.models import DIMENSIONS, SCORE_MAX, SCORE_MIN, Review, ReviewVersion
-from app.search.outbox import enqueue_index_change
 
 COMMENT_MIN_LENGTH = 10
 COMMENT_MAX_LENGTH = 5000

@@ -1,6 +1,6 @@
 """The indexer: the only code that writes to the search index.
 
-Services write IndexChange rows in the same transaction as the change (app/search/outbox.py),
+Services write IndexChange rows in the same transaction as the change (app/outbox/),
 one for each index consumer (a Whoosh folder per host, or the shared PostgreSQL tables).
 After that transaction commits, the indexer takes the one writer lock, reads *this host's
 consumer's* pending rows in sequence order, reads each measure's *current* state from the
@@ -27,18 +27,13 @@ from sqlalchemy.orm import Session, object_session, selectinload
 
 from app.core.extensions import db
 from app.measures.models import Evaluation, Measure, MeasureRevision, MeasureStatus
+from app.outbox.models import IndexChange
+from app.outbox.services import OUTBOX_FLAG
 from app.reviews.models import ReviewAggregate
 from app.search import get_backend
 from app.search.backends.base import IndexMissing, LockTimeout, SearchBackend
 from app.search.documents import measure_to_document
-from app.search.models import IndexChange
-from app.search.outbox import (
-    OUTBOX_FLAG,
-    consumer_name,
-    is_registered,
-    pending_count,
-    register_consumer,
-)
+from app.search.outbox import consumer_name, is_registered, pending_count, register_consumer
 
 log = logging.getLogger(__name__)
 

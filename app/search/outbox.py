@@ -1,4 +1,5 @@
-"""The search outbox: rows written in the same transaction as the change they describe.
+"""The consumers of the search outbox, whose rows app/outbox/ writes in the same transaction as
+the change they describe.
 
 Every index that must follow the database is a *consumer* (`index_consumers`): a Whoosh folder
 on one host, or the PostgreSQL backend's tables, which all hosts share. Each change gets one
@@ -14,24 +15,18 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import bindparam, cast, delete, func, insert, literal, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Integer, String
 
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
-from app.search.models import IndexChange, IndexConsumer
+from app.outbox.models import IndexChange, IndexConsumer
 
-# Set in a session's info when it wrote outbox rows: its commit triggers the after-commit sync.
-OUTBOX_FLAG = "search_outbox_written"
-
-OPS = ("upsert", "delete")
 # last_seen_at is written at most this often (a follower syncs every second or so).
 SEEN_EVERY = timedelta(seconds=30)
 
@@ -48,39 +43,6 @@ def consumer_name(app: Flask | None = None) -> str:
         return "postgres"  # one index in the shared database, whichever host applies a change
     folder = os.path.abspath(app.config["SEARCH_INDEX_DIR"])
     return f"{socket.gethostname()}:{folder}"
-
-
-def _queue(op: str) -> object:
-    """INSERT ... SELECT: one row per registered consumer, read in the inserting statement
-    itself so that no consumer registering meanwhile falls between a read and a write."""
-    if op not in OPS:
-        raise ValueError(op)
-    rows = select(
-        IndexConsumer.name,
-        cast(bindparam("measure_id"), Integer),
-        cast(literal(op), String(8)),
-    )
-    # include_defaults fills created_at from the model.
-    return insert(IndexChange.__table__).from_select(["consumer", "measure_id", "op"], rows)
-
-
-def enqueue_index_change(measure_id: int, op: str = "upsert") -> None:
-    """Queue "look again at this measure" for every consumer, in the caller's transaction."""
-    result = db.session.execute(_queue(op), {"measure_id": measure_id})
-    if result.rowcount != 0:  # -1 (unknown) counts as written
-        db.session.info[OUTBOX_FLAG] = True
-
-
-def enqueue_index_changes(
-    measure_ids: Iterable[int], op: str = "upsert", *, apply_after_commit: bool = True
-) -> None:
-    """The same for many measures at once (batch jobs). Without apply_after_commit the rows
-    wait for `flask search sync` (or a rebuild) instead of being indexed after each commit."""
-    params = [{"measure_id": i} for i in dict.fromkeys(measure_ids)]
-    if params:
-        db.session.connection().execute(_queue(op), params)
-        if apply_after_commit:
-            db.session.info[OUTBOX_FLAG] = True
 
 
 def register_consumer(name: str, backend: str) -> bool:

@@ -10,8 +10,8 @@ from app.core.extensions import db
 from app.demo.accounts import DEMO_ACCOUNTS, DEMO_APPLICANT
 from app.demo.cli import DEMO_FILE, DRAFT_RECORD, SUBMITTED_RECORD
 from app.measures.models import Measure, MeasureStatus, RevisionState
+from app.outbox.models import IndexChange
 from app.records.schema import validate_record
-from app.search.models import IndexChange
 from tests.conftest import make_measure, make_user
 
 

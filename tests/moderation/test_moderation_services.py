@@ -24,8 +24,8 @@ from app.moderation.services import (
     reject_measure,
     request_changes,
 )
+from app.outbox.models import IndexChange
 from app.records.schema import validate_record
-from app.search.models import IndexChange
 from tests.conftest import make_measure, make_user, sample_record
 from tests.moderation.factories import submitted_edit, submitted_measure
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
+from app.outbox.models import IndexChange
 from app.search.indexer import sync, sync_paused
-from app.search.models import IndexChange
 from app.search.outbox import consumer_name
 from tests.conftest import make_measure
 

@@ -10,8 +10,8 @@ from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionState
+from app.outbox.models import IndexChange
 from app.records.io import import_records
-from app.search.models import IndexChange
 from tests.conftest import SHARED_DATA, make_measure, make_user, sample_record
 from tests.records.helpers import (
     SAMPLE_LINES,

@@ -7,6 +7,7 @@ import pytest
 from app.accounts.models import Role
 from app.core.extensions import db
 from app.measures.models import MeasureStatus
+from app.outbox.models import IndexChange
 from app.reviews.aggregates import (
     PRIOR_TOLERANCE,
     PRIOR_WEIGHT,
@@ -19,7 +20,6 @@ from app.reviews.aggregates import (
 )
 from app.reviews.models import ReviewAggregate
 from app.reviews.services import create_review, hide_review
-from app.search.models import IndexChange
 from tests.conftest import make_measure, make_user
 from tests.reviews.conftest import add_review, review_data, reviewer, scores
 

@@ -11,6 +11,7 @@ from app.accounts.models import Role
 from app.audit.models import AuditEvent, Notification
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
+from app.outbox.models import IndexChange
 from app.reviews import policies, services
 from app.reviews.aggregates import ratings_for
 from app.reviews.models import Review, ReviewVersion
@@ -22,7 +23,6 @@ from app.reviews.services import (
     unhide_review,
     update_review,
 )
-from app.search.models import IndexChange
 from tests.conftest import make_measure
 from tests.reviews.conftest import add_review, review_data, reviewer
 

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.extensions import db
+from app.outbox.models import IndexChange
 from app.search import get_backend, init_search
 from app.search.backends.base import SearchQuery, SearchResults
 from app.search.indexer import clear
-from app.search.models import IndexChange
 from app.search.outbox import consumer_name, remove_consumer
 from app.search.services import search_measures
 

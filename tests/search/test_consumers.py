@@ -19,14 +19,10 @@ from app.audit.models import AuditEvent
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.health import check_outbox
+from app.outbox.models import IndexChange, IndexConsumer
+from app.outbox.services import enqueue_index_changes
 from app.search import get_backend, indexer
-from app.search.models import IndexChange, IndexConsumer
-from app.search.outbox import (
-    consumer_name,
-    enqueue_index_changes,
-    register_consumer,
-    remove_consumer,
-)
+from app.search.outbox import consumer_name, register_consumer, remove_consumer
 from tests.conftest import make_measure, make_user
 from tests.search.conftest import found, pending_rows
 

@@ -12,10 +12,10 @@ import pytest
 from app.core.extensions import db
 from app.measures.services import make_revision_public, submit_measure, update_measure
 from app.moderation.services import archive_measure, publish_measure
+from app.outbox.services import enqueue_index_change
 from app.records.schema import validate_record
 from app.search import indexer
 from app.search.backends.base import LockTimeout
-from app.search.outbox import enqueue_index_change
 from tests.conftest import make_measure, make_user, sample_record
 from tests.search.conftest import found, pending_rows, search
 
