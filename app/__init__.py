@@ -83,10 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.feeds.views import bp as feeds_bp
     from app.main.views import bp as main_bp
+    from app.measures.cli import measures_cli
     from app.measures.views import bp as measures_bp
     from app.moderation.views import bp as moderation_bp
     from app.privacy.views import bp as privacy_bp
-    from app.records.cli import measures_cli
     from app.reviews.views import bp as reviews_bp
     from app.search.cli import search_cli
     from app.search.views import bp as search_bp

@@ -118,8 +118,8 @@ def create_accounts(env: dict[str, str]) -> dict[str, list[int]]:
     from app.accounts.models import Role, User, UserStatus
     from app.accounts.passwords import hash_password
     from app.core.extensions import db
+    from app.measures.generate import build_record
     from app.measures.services import create_measure
-    from app.records.generate import build_record
     from app.records.schema import validate_record
 
     app = create_app("development")

@@ -211,7 +211,7 @@ def evaluate(ranked: list[str], judged: dict[str, int], k: int = 10) -> tuple[fl
 
 def _load(app) -> None:
     from app.core.extensions import db
-    from app.records.io import import_records
+    from app.measures.io import import_records
     from app.search import indexer
 
     with app.app_context():

@@ -41,9 +41,9 @@ from app.core.extensions import db
 from app.core.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.core.security import public
 from app.measures import policies, services
+from app.measures.mapping import revision_to_record
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionState
 from app.measures.uploads import check_report, describe_size
-from app.records.mapping import revision_to_record
 from app.search.query import SearchParamError, parse_search_args
 from app.search.services import search_measures
 

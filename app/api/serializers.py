@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.measures.mapping import revision_to_record
 from app.measures.models import Measure, MeasureRevision
-from app.records.mapping import revision_to_record
 from app.records.model import api_name
 from app.reviews.aggregates import ratings_for
 

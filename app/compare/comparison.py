@@ -38,7 +38,7 @@ class ComparedMeasure:
 
     id: int
     title: str
-    record: Mapping[str, Any]  # the record format (app.records.mapping.revision_to_record)
+    record: Mapping[str, Any]  # the record format (app.measures.mapping.revision_to_record)
     evidence: Mapping[str, Any]  # level, label, harm_flag, reasons (revision.evidence + columns)
     ratings: RatingSummary | None = None
 

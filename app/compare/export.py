@@ -15,10 +15,10 @@ from typing import Any
 
 from app.compare.comparison import best_design
 from app.compare.ratings import DIMENSIONS, RatingSummary
+from app.measures.io import record_to_line
+from app.measures.mapping import revision_to_record
 from app.measures.models import Measure
 from app.records.fields import ListOf
-from app.records.io import record_to_line
-from app.records.mapping import revision_to_record
 from app.records.model import MeasureRecord, api_name, kind_of
 from app.records.schema import RECORD_KEYS
 

@@ -24,8 +24,8 @@ from app.compare.ratings import RatingSummary
 from app.core.dbtypes import utcnow
 from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
+from app.measures.mapping import revision_to_record
 from app.measures.models import Measure, MeasureRevision, MeasureStatus
-from app.records.mapping import revision_to_record
 
 MAX_ITEMS = 500
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")

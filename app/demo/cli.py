@@ -21,9 +21,9 @@ from app.demo.accounts import (
     create_demo_accounts,
     existing_demo_accounts,
 )
+from app.measures.io import ImportReport, import_records
 from app.measures.models import Measure
 from app.measures.services import create_measure, submit_measure
-from app.records.io import ImportReport, import_records
 from app.records.schema import validate_record
 
 demo_cli = AppGroup("demo", help="Demo data.")

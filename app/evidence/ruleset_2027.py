@@ -1,7 +1,7 @@
 """Evidence ruleset 2027.1 (EVIDENCE-2027 §2–§6): a pure function of a record's evaluations.
 
 It is called as ruleset 2026.1's compute_evidence is (app/measures/services.py,
-app/records/generate.py): the evaluations as mappings with `has_report` added, and
+app/measures/generate.py): the evaluations as mappings with `has_report` added, and
 `manual_available`; switching is a change of import. It adds the optional expert review of
 harm (§7). Choices where the spec is silent are commented at the spot and listed in
 app/evidence/decisions.py.

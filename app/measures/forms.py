@@ -30,10 +30,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from app.measures.mapping import evaluation_to_record, revision_to_record
 from app.measures.models import Evaluation, MeasureRevision
 from app.records import vocab
 from app.records.labels import form_text as _text
-from app.records.mapping import evaluation_to_record, revision_to_record
 from app.records.model import Evaluation as EvaluationRecord
 from app.records.model import MeasureRecord, RecordObject, required_keys
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS, FieldError

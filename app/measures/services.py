@@ -17,6 +17,7 @@ from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.evidence.rules import compute_evidence
 from app.measures import policies
+from app.measures.mapping import apply_record, evidence_inputs
 from app.measures.models import (
     Attachment,
     Evaluation,
@@ -28,7 +29,6 @@ from app.measures.models import (
 from app.measures.uploads import CheckedReport, store_report
 from app.outbox.services import enqueue_index_change
 from app.records.language import detect_language
-from app.records.mapping import apply_record, evidence_inputs
 from app.records.schema import FieldError, RecordInvalid
 
 
@@ -106,7 +106,7 @@ def start_revision(actor: Any, measure: Measure) -> MeasureRevision:
     number = max(r.number for r in measure.revisions) + 1
     revision = MeasureRevision(number=number, author_id=getattr(actor, "id", None))
     measure.revisions.append(revision)
-    from app.records.mapping import revision_to_record
+    from app.measures.mapping import revision_to_record
 
     apply_record(revision, revision_to_record(published, measure))
     revision.text_language = published.text_language

@@ -138,7 +138,7 @@ def _pair_evaluations(
 def diff_records(old: dict[str, Any] | None, new: dict[str, Any]) -> RecordDiff:
     """What changed from `old` (the published record, or None) to `new` (the submitted one).
 
-    Both are record-format dicts (app.records.mapping.revision_to_record). Without an old
+    Both are record-format dicts (app.measures.mapping.revision_to_record). Without an old
     record there is nothing to compare, so the diff is empty.
     """
     if old is None:

@@ -21,6 +21,7 @@ from app.audit.services import notify, record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
+from app.measures.mapping import revision_to_record
 from app.measures.models import (
     EvidenceReview,
     Measure,
@@ -33,7 +34,6 @@ from app.measures.services import make_revision_public
 from app.moderation import policies
 from app.moderation.diff import RecordDiff, diff_records
 from app.outbox.services import enqueue_index_change
-from app.records.mapping import revision_to_record
 
 COMMENT_MAX_LENGTH = 5000
 

@@ -15,9 +15,9 @@ from app.accounts.models import RecoveryCode, User
 from app.audit.models import AuditEvent, Notification
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
+from app.measures.mapping import revision_to_record
 from app.measures.models import Attachment, Evaluation, Measure, MeasureRevision
 from app.privacy.linked import api_tokens_of
-from app.records.mapping import revision_to_record
 from app.reviews.models import DIMENSIONS, Review
 
 FORMAT = "prevent-hub-personal-data/1"

@@ -9,8 +9,8 @@ import pytest
 from app.accounts.models import Role
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
+from app.measures.mapping import revision_to_record
 from app.measures.services import update_measure
-from app.records.mapping import revision_to_record
 from app.records.schema import RECORD_KEYS
 from tests.api.conftest import assert_problem, bearer, make_token
 from tests.conftest import make_measure, make_user

@@ -14,6 +14,7 @@ from sqlalchemy import MetaData, select
 from app.accounts.models import Role
 from app.api.tokens import create_token
 from app.core.extensions import db
+from app.measures.mapping import revision_to_record
 from app.measures.services import (
     attach_report,
     refresh_evidence,
@@ -22,7 +23,6 @@ from app.measures.services import (
 )
 from app.measures.uploads import check_report
 from app.moderation.services import publish_measure
-from app.records.mapping import revision_to_record
 from app.reviews.services import ReviewData, create_review
 from tests.conftest import make_measure, make_user
 from tests.measures.conftest import make_pdf

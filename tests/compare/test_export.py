@@ -12,7 +12,7 @@ import pytest
 from app.compare import services
 from app.compare.export import BASE_COLUMNS, safe_cell
 from app.core.extensions import db
-from app.records.io import export_records, import_records
+from app.measures.io import export_records, import_records
 from app.search.indexer import clear
 from tests.conftest import _empty_all_tables, make_measure
 
@@ -130,8 +130,8 @@ def test_json_lines_round_trip_into_an_empty_database_gives_the_same_records(cli
 
 
 def test_the_published_revision_is_exported_not_a_pending_edit(client, owner, published):
+    from app.measures.mapping import revision_to_record
     from app.measures.services import update_measure
-    from app.records.mapping import revision_to_record
 
     a, b, _c = published
     record = revision_to_record(a.published_revision)

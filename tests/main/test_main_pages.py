@@ -12,7 +12,7 @@ from flask import g
 from app.accounts.models import Role
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
-from app.records.generate import generate_measures
+from app.measures.generate import generate_measures
 from tests.conftest import make_measure, make_user
 
 HARMFUL = {

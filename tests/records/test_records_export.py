@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from app.core.extensions import db
+from app.measures.io import export_records, import_records
 from app.measures.services import update_measure
-from app.records.io import export_records, import_records
 from app.records.schema import RECORD_KEYS, validate_record
 from tests.conftest import SHARED_DATA, _empty_all_tables, make_measure, make_user
 from tests.records.helpers import count, jsonl
@@ -63,7 +63,7 @@ def test_each_line_is_a_valid_record_with_keys_in_spec_order_and_utf8_text(runne
 def test_a_published_measure_exports_its_published_revision_not_the_pending_edit(app):
     owner = make_user()
     measure = make_measure(owner, publish=True, external_id="edited")
-    from app.records.mapping import revision_to_record
+    from app.measures.mapping import revision_to_record
 
     record = revision_to_record(measure.published_revision)
     update_measure(owner, measure, {**record, "title": "Pending new title"})

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from app.evidence.rules import compute_evidence
+from app.measures.generate import build_record, generate_measures
+from app.measures.io import export_records, import_records
+from app.measures.mapping import revision_to_record
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import refresh_evidence
 from app.outbox.models import IndexChange
-from app.records.generate import build_record, generate_measures
-from app.records.io import export_records, import_records
-from app.records.mapping import revision_to_record
 from app.records.schema import validate_record
 from tests.conftest import _empty_all_tables
 from tests.records.helpers import count, jsonl

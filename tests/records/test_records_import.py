@@ -9,9 +9,9 @@ from sqlalchemy import select
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.core.extensions import db
+from app.measures.io import import_records
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionState
 from app.outbox.models import IndexChange
-from app.records.io import import_records
 from tests.conftest import SHARED_DATA, make_measure, make_user, sample_record
 from tests.records.helpers import (
     SAMPLE_LINES,

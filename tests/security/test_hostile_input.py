@@ -157,8 +157,8 @@ def test_compare_page_is_inert(client, hostile):
 
 
 def test_moderation_diff_is_inert(client, hostile):
+    from app.measures.mapping import revision_to_record
     from app.measures.services import submit_measure, update_measure
-    from app.records.mapping import revision_to_record
     from app.records.schema import validate_record
 
     measure = hostile["measure"]

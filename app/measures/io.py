@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import record_event
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
+from app.measures.mapping import revision_to_record
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import (
     create_measure,
@@ -20,7 +21,6 @@ from app.measures.services import (
     submit_measure,
     update_measure,
 )
-from app.records.mapping import revision_to_record
 from app.records.schema import RecordInvalid, validate_record
 
 EXPORT_STATUSES = (*(s.value for s in MeasureStatus), "all")

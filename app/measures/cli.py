@@ -8,15 +8,15 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts.services import find_user_by_email
-from app.measures.models import MeasureStatus
-from app.records.generate import generate_measures
-from app.records.io import (
+from app.measures.generate import generate_measures
+from app.measures.io import (
     EXPORT_STATUSES,
     count_for_export,
     export_records,
     import_records,
     record_to_line,
 )
+from app.measures.models import MeasureStatus
 
 measures_cli = AppGroup("measures", help="Import, export and generate measure records.")
 
