@@ -74,8 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.accounts.views import bp as accounts_bp
     from app.api.docs import bp as api_docs_bp
-    from app.api.token_views import bp as api_tokens_bp
     from app.api.views import bp as api_bp
+    from app.api_tokens.views import bp as api_tokens_bp
     from app.backup.cli import backup_cli
     from app.compare.shortlist_views import bp as shortlists_bp
     from app.compare.views import bp as compare_bp

@@ -1,7 +1,7 @@
 """Imports every model module so SQLAlchemy and Alembic see the whole schema."""
 
 from app.accounts.models import User  # noqa: F401
-from app.api.models import ApiToken  # noqa: F401
+from app.api_tokens.models import ApiToken  # noqa: F401
 from app.audit.models import AuditEvent, Notification  # noqa: F401
 from app.compare.models import Shortlist, ShortlistItem  # noqa: F401
 from app.measures.models import Attachment, Evaluation, Measure, MeasureRevision  # noqa: F401

@@ -147,7 +147,7 @@ def _review(w: World, *, hidden: bool = False):
 
 def _api_token(w: World):
     if getattr(w, "api_token", None) is None:
-        from app.api.tokens import create_token
+        from app.api_tokens.services import create_token
 
         w.api_token = create_token(w.users["owner"], "Owner's tool", "read")[0]
         db.session.commit()
@@ -664,7 +664,7 @@ def _is_login_redirect(response) -> bool:
 
 
 def _api_request(client, world: World, role: str, c: Case):
-    from app.api.tokens import create_token
+    from app.api_tokens.services import create_token
 
     headers = {}
     if role != "anonymous":

@@ -23,8 +23,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
 from app.accounts.models import User
-from app.api import tokens
-from app.api.models import ApiToken, TokenScope
+from app.api_tokens import services as tokens
+from app.api_tokens.models import ApiToken, TokenScope
 from app.core.extensions import db, login_manager
 from app.core.problems import BEARER_CHALLENGE, ApiProblem
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, create_model
 
-from app.api.models import TokenScope
+from app.api_tokens.models import TokenScope
 from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
 from app.measures.models import EvidenceReview
 from app.measures.models import MeasureStatus as MeasureStatusEnum

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.api.models import ApiToken
+from app.api_tokens.models import ApiToken
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 

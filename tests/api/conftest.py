@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.api.tokens import create_token
+from app.api_tokens.services import create_token
 from app.core.extensions import db
 
 

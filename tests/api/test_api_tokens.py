@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role, UserStatus
-from app.api import tokens
-from app.api.models import ApiToken
+from app.api_tokens import services as tokens
+from app.api_tokens.models import ApiToken
 from app.audit.models import AuditEvent
 from app.core.extensions import db
 from tests.api.conftest import assert_problem, bearer, make_token

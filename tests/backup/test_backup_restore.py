@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from app.accounts.models import Role
-from app.api.tokens import create_token
+from app.api_tokens.services import create_token
 from app.core.extensions import db
 from app.measures.mapping import revision_to_record
 from app.measures.services import (

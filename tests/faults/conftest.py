@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from app.accounts.models import Role
-from app.api.tokens import create_token
+from app.api_tokens.services import create_token
 from app.core.extensions import db
 from tests.conftest import TEST_PASSWORD, make_user, postgres_test_database
 

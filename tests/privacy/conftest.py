@@ -115,7 +115,7 @@ def people(app) -> People:
     person.totp_secret = "JBSWY3DPEHPK3PXP"
     person.totp_enabled_at = utcnow()
     db.session.add(RecoveryCode(user_id=person.id, code_hash="a" * 64))
-    from app.api.tokens import create_token
+    from app.api_tokens.services import create_token
 
     token, secret = create_token(person, "Person's script", "write")
     db.session.commit()

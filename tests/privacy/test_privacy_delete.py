@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import RecoveryCode, Role, User, UserStatus
-from app.api.models import ApiToken
+from app.api_tokens.models import ApiToken
 from app.audit.models import AuditEvent, Notification
 from app.compare.models import Shortlist
 from app.core.extensions import db

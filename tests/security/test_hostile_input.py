@@ -449,7 +449,7 @@ def test_an_oversized_upload_form_says_so_in_words(client, app):
 
 @pytest.fixture()
 def api_writer(app):
-    from app.api.tokens import create_token
+    from app.api_tokens.services import create_token
 
     user = make_user()
     _token, secret = create_token(user, "hostile tests", "write")

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.api.models import ApiToken, TokenScope
+from app.api_tokens.models import ApiToken, TokenScope
 from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied

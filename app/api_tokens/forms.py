@@ -1,4 +1,4 @@
-"""The form that creates a personal API token. It validates; app/api/tokens.py checks again."""
+"""The form that creates a personal API token. It validates; services.py checks again."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from app.api import tokens
+from app.api_tokens import services as tokens
 
 SCOPE_LABELS = {
     "read": "Read: look up measures and your own drafts (GET only)",

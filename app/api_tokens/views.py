@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.api import tokens
-from app.api.models import ApiToken
-from app.api.token_forms import CreateTokenForm
+from app.api_tokens import services as tokens
+from app.api_tokens.forms import CreateTokenForm
+from app.api_tokens.models import ApiToken
 from app.core.exceptions import InvalidTransition
 from app.core.extensions import db
 
@@ -17,7 +17,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
 def _render_list(form: CreateTokenForm | None = None, status: int = 200) -> tuple[str, int]:
     return render_template(
-        "api/tokens.html",
+        "api_tokens/tokens.html",
         tokens=tokens.tokens_of(current_user),
         form=form or CreateTokenForm(current_user, formdata=None),
     ), status
@@ -43,7 +43,9 @@ def create() -> Response | tuple[str, int]:
     db.session.commit()
     # Shown in this answer only, never stored or redirected with: no-store keeps it out of the
     # browser's cache and history.
-    response = make_response(render_template("api/token_created.html", token=token, secret=secret))
+    response = make_response(
+        render_template("api_tokens/token_created.html", token=token, secret=secret)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
