@@ -174,7 +174,7 @@ CASES = [
     case("main.home", "GET", lambda w: "/", PUBLIC),
     case("main.browse", "GET", lambda w: "/measures/", PUBLIC),
     case("search.search_page", "GET", lambda w: "/search?q=school", PUBLIC),
-    case("search.api_search", "GET", lambda w: "/api/v1/search?q=school", PUBLIC),
+    case("api.api_search", "GET", lambda w: "/api/v1/search?q=school", PUBLIC),
     case("api.list_measures", "GET", lambda w: "/api/v1/measures", PUBLIC),
     case("api.get_measure", "GET", lambda w: f"/api/v1/measures/{w.published.id}", PUBLIC),
     case("measures.show", "GET", lambda w: f"/measures/{w.published.id}", PUBLIC),

@@ -116,10 +116,8 @@ _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 
 
 def api_blueprints() -> tuple[Blueprint, ...]:
-    """The blueprints that serve /api/v1 (the search blueprint serves /api/v1/search)."""
-    from app.search.views import bp as search_bp
-
-    return (bp, search_bp)
+    """The blueprints that serve /api/v1."""
+    return (bp,)
 
 
 @functools.cache

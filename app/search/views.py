@@ -1,21 +1,17 @@
-"""Search pages: /search (HTML) and /api/v1/search (JSON), both thin over search_measures."""
+"""The search page, /search, thin over search_measures (/api/v1/search is in app/api/search.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
-from app.api.limits import api_limit
-from app.api.openapi_operations import BASE, operation, query_param, search_params
-from app.api.openapi_schemas import SearchResults
-from app.core.problems import BadParameter
 from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
 from app.records import labels
-from app.search.backends.base import SORTS, SearchHit, SearchQuery
+from app.search.backends.base import SORTS, SearchQuery
 from app.search.documents import FACET_KEYS
-from app.search.query import MAX_PAGE, SearchParamError, parse_search_args, query_args
+from app.search.query import SearchParamError, parse_search_args, query_args
 from app.search.services import search_measures
 
 bp = Blueprint("search", __name__)
@@ -100,47 +96,3 @@ def _page_context() -> dict[str, Any]:
         "search_url": search_url,
         "open_facet_values": OPEN_FACET_VALUES,
     }
-
-
-def _hit_json(hit: SearchHit) -> dict[str, Any]:
-    return {
-        "id": hit.id,
-        "external_id": hit.external_id,
-        "title": hit.title,
-        "summary": hit.summary,
-        "evidence_level": hit.evidence_level,
-        "countries": hit.countries,
-        "score": hit.score,
-        "highlights": hit.highlights,
-    }
-
-
-@bp.get("/api/v1/search")
-@public
-@api_limit  # the API's shared budget, per token or per address
-@operation(
-    "Search published measures",
-    "Search",
-    params=[
-        *search_params(),
-        query_param(
-            "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number, from 1."
-        ),
-        "per_page",
-    ],
-    ok=(200, SearchResults, "Hits, facet counts and a spelling suggestion."),
-    example=f"curl '{BASE}/search?q=school&countries=DE&evidence_min=3'",
-)
-def api_search() -> tuple[Response, int]:
-    try:
-        query = parse_search_args(request.args, strict=True)
-    except SearchParamError as exc:
-        raise BadParameter(exc.param, exc.message, detail=str(exc)) from exc
-    results = search_measures(query)
-    return jsonify(
-        total=results.total,
-        page=query.page,
-        results=[_hit_json(h) for h in results.hits],
-        facets=results.facets,
-        suggestion=results.suggestion,
-    ), 200
