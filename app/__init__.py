@@ -43,7 +43,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_security(app)
     init_errors(app)
     init_search(app)
-    init_deploy(app)  # /healthz, reverse-proxy headers
+    init_deploy(app)  # reverse-proxy headers
     templating.init_templating(app)
     return app
 
@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.dashboard.views import bp as dashboard_bp
     from app.demo.cli import demo_cli
     from app.feeds.views import bp as feeds_bp
+    from app.health import bp as health_bp
     from app.main.views import bp as main_bp
     from app.measures.cli import measures_cli
     from app.measures.views import bp as measures_bp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         privacy_bp,
         api_tokens_bp,
         api_docs_bp,
+        health_bp,
     ):
         app.register_blueprint(bp)
     for group in (users_cli, measures_cli, demo_cli, search_cli, backup_cli):

@@ -10,10 +10,7 @@ from app.search import _EXTENSION as SEARCH_BACKEND_EXTENSION
 
 
 def init_deploy(app: Flask) -> None:
-    """Register /healthz; trust PROXY_FIX_X_FOR proxies for the client address and scheme."""
-    from app.health import bp as health_bp
-
-    app.register_blueprint(health_bp)
+    """Trust PROXY_FIX_X_FOR proxies for the client address and scheme."""
     proxies = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if proxies:
         # Only as many hops as there are proxies of ours: a client cannot forge its address

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import Conflict, Forbidden
@@ -14,6 +12,7 @@ from app.accounts.models import User, UserStatus
 from app.accounts.tokens import TokenInvalid
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db, limiter
+from app.core.redirects import safe_next_url
 from app.core.security import public
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -42,22 +41,6 @@ def _forbidden(error: PermissionDenied):
 def _conflict(error: InvalidTransition):
     db.session.rollback()
     return render_template("errors/error.html", error=Conflict(str(error))), 409
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None: no open redirects.
-
-    Refuses absolute URLs, scheme-relative ones (//host), backslashes (browsers read /\\host
-    as //host) and control characters.
-    """
-    if not target or len(target) > 2000 or not target.startswith("/"):
-        return None
-    if target.startswith("//") or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _apply_errors(form: forms.FlaskForm, error: services.AccountInvalid) -> None:

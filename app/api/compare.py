@@ -14,8 +14,8 @@ from app.api.openapi_operations import BASE, operation, query_param
 from app.api.views import bp, json_response
 from app.compare import services
 from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, SECTIONS, Cell, comparison_rows
+from app.compare.ids import BadIds, parse_ids
 from app.compare.ratings import ratings_for
-from app.compare.views import BadIds, parse_ids
 from app.core.problems import BadParameter, problem
 from app.core.security import public
 

@@ -8,7 +8,6 @@ from typing import Any, NoReturn
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.accounts.views import safe_next_url
 from app.compare import policies, services
 from app.compare import session as lists
 from app.compare.forms import (
@@ -23,6 +22,7 @@ from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist
 from app.compare.views import FORMATS, download
 from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
+from app.core.redirects import safe_next_url
 from app.core.security import public
 from app.measures.models import Measure
 

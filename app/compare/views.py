@@ -4,7 +4,6 @@ exports. Everything here is public: it shows published measures only."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -20,15 +19,15 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from werkzeug.datastructures import MultiDict
 
-from app.accounts.views import safe_next_url
 from app.compare import export, services
 from app.compare import session as lists
 from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, SECTIONS, comparison_rows
 from app.compare.forms import MeasureActionForm
+from app.compare.ids import BadIds, parse_ids
 from app.compare.ratings import ratings_for
 from app.core.extensions import limiter
+from app.core.redirects import safe_next_url
 from app.core.security import public
 from app.measures.models import Measure
 from app.search.query import SearchParamError, parse_search_args
@@ -65,25 +64,6 @@ def _compare_count() -> dict[str, Any]:
 
 
 # --- which measures ----------------------------------------------------------------------------
-
-
-class BadIds(ValueError):
-    """The ids parameter is not a list of measure numbers."""
-
-
-def parse_ids(args: MultiDict) -> list[int]:
-    """Measure ids from `ids=1,2,3` and/or repeated `ids=`; duplicates dropped, order kept."""
-    parts = [p.strip() for value in args.getlist("ids") for p in value.split(",")]
-    parts = [p for p in parts if p]
-    if len(parts) > 20:  # far beyond MAX_MEASURES: refuse before doing any work
-        raise BadIds(f"Too many ids: you can compare at most {MAX_MEASURES} measures.")
-    ids: list[int] = []
-    for part in parts:
-        if not re.fullmatch(r"[0-9]{1,9}", part):
-            raise BadIds(f"“{part[:20]}” is not a measure number. Use ids=1,2,3.")
-        if int(part) not in ids:
-            ids.append(int(part))
-    return ids
 
 
 def _chosen(ids: list[int]) -> tuple[list[Measure], str | None, int]:

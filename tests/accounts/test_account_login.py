@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from app.accounts.models import UserStatus
-from app.accounts.views import safe_next_url
 from app.audit.services import record_event
 from app.core.extensions import db
+from app.core.redirects import safe_next_url
 from tests.accounts.conftest import audit_actions, fresh, new_client
 from tests.conftest import TEST_PASSWORD, make_user
 
