@@ -48,4 +48,4 @@ def collection_response(results: list[Any], total: int, page: int, per_page: int
     return with_link_header(json_response(body), page, per_page, total)
 
 
-from app.api import compare, me, measures, moderation, openapi, reviews, search, shortlists  # noqa: E402, F401  (their routes attach to bp)  # noqa: E402, F401, I001
+from app.api import compare, errors, me, measures, moderation, openapi, reviews, search, shortlists  # noqa: E402, F401  (their routes and handlers attach to bp)  # noqa: E402, F401, I001

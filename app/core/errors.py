@@ -2,7 +2,8 @@
 
 Under /api/ every error answers problem+json, whatever raised it: an HTTP error from Flask or
 Werkzeug (404, 405, 413, 429, …), an ApiProblem from a view, or a domain error from a service
-(PermissionDenied 403, InvalidTransition 409, RecordInvalid 422, ReportRejected 422).
+(PermissionDenied 403, InvalidTransition 409; the features' validation errors, RecordInvalid and
+ReportRejected 422, are mapped by the API in app/api/errors.py).
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.core.problems import ApiProblem, field_error, problem
-from app.measures.uploads import ReportRejected
-from app.records.schema import RecordInvalid
+from app.core.problems import ApiProblem, problem
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +32,14 @@ _API_DETAILS = {
 }
 
 
+def is_api_request() -> bool:
+    """Under /api/ errors answer problem+json; elsewhere a page."""
+    return request.path.startswith("/api/")
+
+
 def _is_api() -> bool:
     """On /api/ every error also undoes the request's unfinished work (one unit per request)."""
-    if request.path.startswith("/api/"):
+    if is_api_request():
         db.session.rollback()
         return True
     return False
@@ -87,17 +91,3 @@ def init_errors(app: Flask) -> None:
         if not _is_api():
             raise error
         return problem(409, str(error) or "Not possible in the current state.")
-
-    @app.errorhandler(RecordInvalid)
-    def record_invalid(error: RecordInvalid):
-        if not _is_api():
-            raise error
-        errors = [field_error(e.key, e.message) for e in error.errors]
-        return problem(422, "The record has errors; see `errors` for each field.", errors=errors)
-
-    @app.errorhandler(ReportRejected)
-    def report_rejected(error: ReportRejected):
-        if not _is_api():
-            raise error
-        message = str(error)
-        return problem(422, f"The report {message}.", errors=[field_error("file", message)])
