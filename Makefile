@@ -39,6 +39,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -r app -q
+	$(BIN)/lint-imports --no-cache  # the layers of README "How the code is laid out"
 
 format: install
 	$(BIN)/ruff format .
