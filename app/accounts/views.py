@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import Conflict, Forbidden
 from werkzeug.wrappers import Response
 
 from app.accounts import forms, services, sign_in_state
 from app.accounts.models import User, UserStatus
 from app.accounts.tokens import TokenInvalid
-from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.exceptions import InvalidTransition
 from app.core.extensions import db, limiter
 from app.core.redirects import safe_next_url
 from app.core.security import public
@@ -29,18 +28,6 @@ TOO_MANY = "Too many attempts from your network. Please wait a little and try ag
 
 def _created(response: Response) -> bool:
     return response.status_code in (302, 303)
-
-
-@bp.errorhandler(PermissionDenied)
-def _forbidden(error: PermissionDenied):
-    db.session.rollback()
-    return render_template("errors/error.html", error=Forbidden(str(error))), 403
-
-
-@bp.errorhandler(InvalidTransition)
-def _conflict(error: InvalidTransition):
-    db.session.rollback()
-    return render_template("errors/error.html", error=Conflict(str(error))), 409
 
 
 def _apply_errors(form: forms.FlaskForm, error: services.AccountInvalid) -> None:

@@ -3,7 +3,7 @@ one shortlist a visitor keeps in the session. Exports of a shortlist live here t
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,7 +20,6 @@ from app.compare.forms import (
 )
 from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist
 from app.compare.views import FORMATS, download
-from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
 from app.core.redirects import safe_next_url
 from app.core.security import public
@@ -62,11 +61,6 @@ def _done(message: str, target: str, category: str = "success") -> Response:
     return redirect(target, code=303)
 
 
-def _refused(error: Exception, status: int) -> NoReturn:
-    db.session.rollback()
-    abort(status, str(error))
-
-
 # --- the user's shortlists ---------------------------------------------------------------------
 
 
@@ -94,8 +88,6 @@ def create() -> Any:
     measures = [_published_or_404(form.measure_id.data)] if form.measure_id.data else []
     try:
         shortlist = services.create_shortlist(current_user, form.name.data, measures)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
     except services.ShortlistInvalid as invalid:
         db.session.rollback()
         form.name.errors = [str(invalid)]
@@ -116,10 +108,9 @@ def add_to_chosen() -> Any:
     measure = _published_or_404(form.measure_id.data)
     try:
         _item, created = services.add_to_shortlist(current_user, shortlist, measure, form.note.data)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
     except services.ShortlistInvalid as invalid:
-        _refused(invalid, 400)
+        db.session.rollback()
+        abort(400, str(invalid))
     title = measure.published_revision.title  # type: ignore[union-attr]
     verb = "added to" if created else "updated on"
     target = safe_next_url(form.next.data) or url_for("measures.show", measure_id=measure.id)
@@ -167,8 +158,6 @@ def add_item(shortlist_id: int) -> Any:
     measure = _published_or_404(form.measure_id.data)
     try:
         _item, created = services.add_to_shortlist(current_user, shortlist, measure, form.note.data)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
     except services.ShortlistInvalid as invalid:
         db.session.rollback()
         form.note.errors = [str(invalid)]
@@ -182,10 +171,7 @@ def add_item(shortlist_id: int) -> Any:
 @bp.post("/<int:shortlist_id>/items/<int:measure_id>/remove")
 def remove_item(shortlist_id: int, measure_id: int) -> Any:
     shortlist = _own_or_404(shortlist_id)
-    try:
-        removed = services.remove_from_shortlist(current_user, shortlist, measure_id)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
+    removed = services.remove_from_shortlist(current_user, shortlist, measure_id)
     target = url_for("shortlists.show", shortlist_id=shortlist.id)
     if not removed:
         return _done("That measure was not on this shortlist.", target, "info")
@@ -200,8 +186,6 @@ def rename(shortlist_id: int) -> Any:
         return _show(shortlist, rename_form=form, status=400)
     try:
         services.rename_shortlist(current_user, shortlist, form.name.data)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
     except services.ShortlistInvalid as invalid:
         db.session.rollback()
         form.name.errors = [str(invalid)]
@@ -216,10 +200,7 @@ def delete(shortlist_id: int) -> Any:
     if not ConfirmForm().validate():
         abort(400)
     name = shortlist.name
-    try:
-        services.delete_shortlist(current_user, shortlist)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
+    services.delete_shortlist(current_user, shortlist)
     return _done(f"The shortlist “{name}” was deleted.", url_for("shortlists.index"))
 
 
@@ -231,15 +212,12 @@ def share(shortlist_id: int) -> Any:
     if not form.validate():
         abort(400, "; ".join(form.action.errors))
     target = url_for("shortlists.show", shortlist_id=shortlist.id) + "#sharing"
-    try:
-        if form.action.data == "revoke":
-            if services.unshare_shortlist(current_user, shortlist):
-                return _done("The share link no longer works.", target)
-            return _done("This shortlist was not shared.", target, "info")
-        was_shared = shortlist.share_token is not None
-        services.share_shortlist(current_user, shortlist)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
+    if form.action.data == "revoke":
+        if services.unshare_shortlist(current_user, shortlist):
+            return _done("The share link no longer works.", target)
+        return _done("This shortlist was not shared.", target, "info")
+    was_shared = shortlist.share_token is not None
+    services.share_shortlist(current_user, shortlist)
     if was_shared:
         return _done("A new share link was made; the old one no longer works.", target)
     return _done("Anyone with the link below can now see this shortlist.", target)
@@ -369,8 +347,6 @@ def session_save() -> Any:
         return _session_page(form, 400)
     try:
         shortlist = services.save_session_shortlist(current_user, form.name.data, ids)
-    except PermissionDenied as denied:
-        _refused(denied, 403)
     except services.ShortlistInvalid as invalid:
         db.session.rollback()
         form.name.errors = [str(invalid)]

@@ -2,8 +2,13 @@
 
 Under /api/ every error answers problem+json, whatever raised it: an HTTP error from Flask or
 Werkzeug (404, 405, 413, 429, …), an ApiProblem from a view, or a domain error from a service
-(PermissionDenied 403, InvalidTransition 409; the features' validation errors, RecordInvalid and
-ReportRejected 422, are mapped by the API in app/api/errors.py).
+(the features' validation errors, RecordInvalid and ReportRejected 422, are mapped by the API in
+app/api/errors.py). Elsewhere an error answers the error page with the same status.
+
+Domain errors (PermissionDenied 403, InvalidTransition 409) are mapped here once, for pages and
+API alike: a view lets them through unless it answers something else (a message on the form, a
+flash and a redirect). Every error handler rolls the session back: the request's unfinished work
+goes with its error.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import Conflict, Forbidden, HTTPException, NotFound
 
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
@@ -35,14 +40,6 @@ _API_DETAILS = {
 def is_api_request() -> bool:
     """Under /api/ errors answer problem+json; elsewhere a page."""
     return request.path.startswith("/api/")
-
-
-def _is_api() -> bool:
-    """On /api/ every error also undoes the request's unfinished work (one unit per request)."""
-    if is_api_request():
-        db.session.rollback()
-        return True
-    return False
 
 
 def http_problem(error: HTTPException):
@@ -69,25 +66,33 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if _is_api():
+        db.session.rollback()
+        if is_api_request():
             return http_problem(error)
         return render_template("errors/error.html", error=error), error.code
 
     @app.errorhandler(ApiProblem)
     def api_problem(error: ApiProblem):
-        db.session.rollback()  # the request's unfinished work goes with its error
+        db.session.rollback()
         return error.to_response()
 
-    # Domain errors reach here only when a view lets them through: in the API that is by
-    # design (one mapping for every endpoint); a page that forgets one still gets a 500.
+    # The domain errors of app/core/exceptions.py. (No service raises a "not found": views
+    # answer that with abort(404) or db.get_or_404, whose NotFound is an HTTP error above.)
     @app.errorhandler(PermissionDenied)
     def permission_denied(error: PermissionDenied):
-        if not _is_api():
-            raise error
-        return problem(403, str(error) or "You may not do this.")
+        return domain_error(error, Forbidden, "You may not do this.")
 
     @app.errorhandler(InvalidTransition)
     def invalid_transition(error: InvalidTransition):
-        if not _is_api():
-            raise error
-        return problem(409, str(error) or "Not possible in the current state.")
+        return domain_error(error, Conflict, "Not possible in the current state.")
+
+
+def domain_error(error: Exception, http_error: type[HTTPException], api_detail: str):
+    """A domain error a view let through: the error page with the error's message, or
+    problem+json under /api/ (`api_detail` when the error has no message)."""
+    db.session.rollback()
+    status = http_error.code or 500
+    message = str(error)
+    if is_api_request():
+        return problem(status, message or api_detail)
+    return render_template("errors/error.html", error=http_error(message or None)), status

@@ -1,8 +1,9 @@
-"""Domain errors raised by services; views turn them into 403/404/409 or form messages."""
+"""Domain errors raised by services; app/core/errors.py answers them (403, 409) for pages and
+API alike, unless a view catches one to answer otherwise (a form message, a flash)."""
 
 
 class PermissionDenied(Exception):
-    """The acting user may not do this."""
+    """The acting user may not do this (HTTP 403)."""
 
 
 class InvalidTransition(Exception):

@@ -19,7 +19,6 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
@@ -145,12 +144,6 @@ def _validate_and_save(
         left = form.show_errors(invalid.errors, positions)
         _ask_for_files_again(form)
         return left
-    except PermissionDenied as denied:
-        db.session.rollback()
-        abort(403, str(denied))
-    except InvalidTransition as invalid:
-        db.session.rollback()
-        abort(409, str(invalid))
     return saved
 
 
@@ -212,15 +205,8 @@ def mine() -> str:
 @bp.post("/<int:measure_id>/submit")
 def submit(measure_id: int) -> Response:
     measure = _visible_measure_or_404(measure_id)
-    try:
-        services.submit_measure(current_user, measure)
-        db.session.commit()
-    except PermissionDenied as denied:
-        db.session.rollback()
-        abort(403, str(denied))
-    except InvalidTransition as invalid:
-        db.session.rollback()
-        abort(409, str(invalid))
+    services.submit_measure(current_user, measure)
+    db.session.commit()
     flash("Submitted for review. The moderators will look at it.", "success")
     return redirect(_measure_url(measure))
 

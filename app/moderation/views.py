@@ -15,7 +15,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.core.dbtypes import utcnow
-from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.exceptions import InvalidTransition
 from app.core.extensions import db
 from app.measures.models import Measure
 from app.moderation import diff, policies, services
@@ -210,9 +210,6 @@ def transition(measure_id: int, action: str):
         return _render_review(measure, {name: form}), 422
     try:
         services.TRANSITIONS[name](current_user, measure, form.comment.data)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
     except InvalidTransition as exc:
         db.session.rollback()
         return _render_review(measure, error=str(exc)), 409

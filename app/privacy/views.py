@@ -6,9 +6,7 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
-from werkzeug.exceptions import Forbidden
 
-from app.core.exceptions import PermissionDenied
 from app.core.extensions import db, limiter
 from app.core.security import public
 from app.privacy import services
@@ -19,12 +17,6 @@ bp = Blueprint("privacy", __name__)
 
 # Each attempt costs a password hash; the password is also a guess to throttle.
 DELETE_LIMIT = "10 per hour"
-
-
-@bp.errorhandler(PermissionDenied)
-def _forbidden(error: PermissionDenied):
-    db.session.rollback()
-    return render_template("errors/error.html", error=Forbidden(str(error))), 403
 
 
 @bp.get("/privacy")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.exceptions import InvalidTransition
 from app.core.extensions import db
 from app.measures.models import Measure, MeasureStatus
 from app.measures.policies import can_view_measure
@@ -97,9 +97,6 @@ def create(measure_id: int) -> Any:
     except IntegrityError:  # a second post that raced the first past the check
         db.session.rollback()
         return _already_reviewed(services.find_review(current_user, measure))
-    except PermissionDenied as denied:
-        db.session.rollback()
-        abort(403, str(denied))
     flash("Thank you. Your review is published.", "success")
     return redirect(_review_url(review))
 
@@ -128,9 +125,6 @@ def edit(review_id: int) -> Any:
         db.session.rollback()
         add_errors(form, invalid.errors)
         return _form_page(form, review.measure, review)
-    except PermissionDenied as denied:
-        db.session.rollback()
-        abort(403, str(denied))
     message = "Your review is saved."
     if review.is_hidden:
         message += " It stays hidden until a moderator shows it again."
