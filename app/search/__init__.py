@@ -44,8 +44,17 @@ def get_backend(app: Flask | None = None) -> SearchBackend:
 
 
 def init_search(app: Flask) -> None:
-    """Apply search-outbox rows after each commit that wrote them (SEARCH_SYNC_ON_COMMIT)."""
+    """Apply search-outbox rows after each commit that wrote them (SEARCH_SYNC_ON_COMMIT).
+
+    With the Whoosh backend, refuse to start on a Whoosh other than the one its internals
+    were checked against (WhooshVersionMismatch says what to do).
+    """
     from app.search.indexer import install_session_hooks
+
+    if (app.config.get("SEARCH_BACKEND") or "whoosh").lower() == "whoosh":
+        from app.search.backends.whoosh_internals import check_whoosh_version
+
+        check_whoosh_version()
 
     app.config.setdefault("SEARCH_SYNC_ON_COMMIT", True)
     app.config.setdefault("SEARCH_COMMIT_LOCK_TIMEOUT", 1.0)

@@ -18,7 +18,8 @@ from app.search.backends.base import (
     SearchQuery,
     SearchResults,
 )
-from app.search.backends.whoosh_bulk import build_segments, commit_segments, write_segments
+from app.search.backends.whoosh_bulk import build_segments, write_segments
+from app.search.backends.whoosh_internals import check_whoosh_version, commit_new_segments
 from app.search.backends.whoosh_schema import document_fields
 from app.search.backends.whoosh_search import WhooshSearch
 from app.search.backends.whoosh_snapshot import SegmentCache, Snapshot
@@ -50,6 +51,7 @@ class WhooshBackend(SearchBackend):
         write_timeout: float = 10.0,
         limitmb: int = 1024,
     ) -> None:
+        check_whoosh_version()
         self.store = IndexStore(root)
         self.write_timeout = write_timeout
         self.limitmb = limitmb
@@ -120,7 +122,7 @@ class WhooshBackend(SearchBackend):
                             progress(1)
 
                 segments, count = write_segments(ix, fields(), self.limitmb)
-                commit_segments(ix, segments)
+                commit_new_segments(ix, segments)
         except BaseException:
             ix.close()
             shutil.rmtree(self.store.root / name, ignore_errors=True)

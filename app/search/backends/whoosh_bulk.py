@@ -4,11 +4,11 @@ Whoosh spends most of a bulk build in per-posting Python calls: `PostingPool.add
 posting, `Field.index` re-encodes each term through a generator, the pool sorts millions of
 (field, term, doc) tuples, and `FieldWriter.add_postings` looks up each posting's field length
 through four layers of column readers. `BulkSegmentWriter` writes the same segment files
-(tests/search/test_engine.py compares them with Whoosh's own writer) with those costs batched:
-postings are kept per field and sorted by term alone (the sort is stable and documents arrive
-in order), and field lengths are kept in memory as they are written. A writer holds its
-postings in memory and is finished as a segment once they pass `limitmb`, instead of spilling
-sorted runs to disk.
+(tests/search/test_whoosh_internals.py compares them with Whoosh's own writer) with those
+costs batched: postings are kept per field and sorted by term alone (the sort is stable and
+documents arrive in order), and field lengths are kept in memory as they are written. A writer
+holds its postings in memory and is finished as a segment once they pass `limitmb`, instead of
+spilling sorted runs to disk. The Whoosh internals it builds on are in whoosh_internals.py.
 
 `build_segments` runs one such writer per process. Each worker takes batches of measure ids
 from a queue, reads and prepares those measures itself (database reads and text analysis both
@@ -23,15 +23,15 @@ import os
 import queue as queue_module
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
 
 from whoosh.index import FileIndex
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
 
+from app.search.backends.whoosh_internals import LeanSegmentWriter, commit_new_segments
 from app.search.backends.whoosh_schema import FastFrequency, document_fields
 
 _BYTE_LENGTHS = [byte_to_length(i) if i else 0 for i in range(256)]
@@ -54,28 +54,27 @@ class _MemoryLengths:
         return _BYTE_LENGTHS[column[docnum]]
 
 
-class BulkSegmentWriter(SegmentWriter):
-    """A SegmentWriter for new documents only (no deletes, groups, vectors or boosts).
+class BulkSegmentWriter(LeanSegmentWriter):
+    """A segment writer for new documents only (no deletes, groups, vectors or boosts).
 
     Call `finish()` to write the segment; the caller adds it to the index's table of contents.
     """
 
     def __init__(self, ix: FileIndex, **kwargs: Any) -> None:
-        super().__init__(ix, _lk=False, **kwargs)
+        super().__init__(ix, **kwargs)
         self.postings: dict[str, list[tuple[bytes, int, float, bytes]]] = {}
         self.memory = 0
-        self._lengths: dict[str, bytearray] = {}
-        self._fast_fields = {
+        self.kept_lengths: dict[str, bytearray] = {}
+        self.fast_fields = {
             name
             for name, field in self.schema.items()
             if isinstance(field.format, FastFrequency) and hasattr(field.analyzer, "words")
         }
 
     def add_document(self, **fields: Any) -> None:
-        self._check_state()
         perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
         names = sorted(fields)
-        self._check_fields(schema, names)
+        self.begin_document(names)
         perdocwriter.start_doc(docnum)
         try:
             for name in names:
@@ -85,7 +84,7 @@ class BulkSegmentWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    if name in self._fast_fields:
+                    if name in self.fast_fields:
                         boost = field.format.field_boost
                         counts = Counter(field.analyzer.words(value))
                         items = [
@@ -107,7 +106,7 @@ class BulkSegmentWriter(SegmentWriter):
                         self.memory += len(items) * _POSTING_BYTES
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 if length:
-                    column = self._lengths.setdefault(name, bytearray())
+                    column = self.kept_lengths.setdefault(name, bytearray())
                     column.extend(bytes(docnum - len(column)))
                     column.append(length_to_byte(length))
                 if field.column_type:
@@ -118,8 +117,7 @@ class BulkSegmentWriter(SegmentWriter):
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
+        self.document_added()
 
     def _sorted_postings(self) -> Iterable[tuple[str, bytes, int, float, bytes]]:
         for name in sorted(self.postings):
@@ -128,15 +126,11 @@ class BulkSegmentWriter(SegmentWriter):
             for term, docnum, weight, value in items:
                 yield name, term, docnum, weight, value
 
-    def _flush_segment(self) -> None:
+    def write_postings(self) -> None:
         self.perdocwriter.close()
-        lengths = _MemoryLengths(self._lengths) if self.codec.length_stats else None
+        lengths = _MemoryLengths(self.kept_lengths) if self.codec.length_stats else None
         self.fieldwriter.add_postings(self.schema, lengths, self._sorted_postings())
         self.fieldwriter.close()
-
-    def finish(self) -> Any:
-        """Write the segment and return it (not yet listed in the index)."""
-        return self._finalize_segment()
 
 
 def write_segments(
@@ -155,16 +149,6 @@ def write_segments(
     if writer is not None and writer.docnum:
         segments.append(writer.finish())
     return segments, count
-
-
-def commit_segments(ix: FileIndex, segments: Sequence[Any]) -> None:
-    """List the new segments in the index's table of contents, as one new generation."""
-    writer = SegmentWriter(ix)  # holds Whoosh's lock on this index while it commits
-    try:
-        writer._close_segment()  # its own (empty) segment is not used
-        writer._commit_toc(list(writer.segments) + list(segments))
-    finally:
-        writer._finish()
 
 
 # --- one worker per core --------------------------------------------------------------------
@@ -286,5 +270,5 @@ def build_segments(
             if worker.is_alive():
                 worker.kill()
         raise
-    commit_segments(ix, segments)
+    commit_new_segments(ix, segments)
     return count

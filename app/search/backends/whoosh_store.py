@@ -30,6 +30,7 @@ from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from app.search.backends.base import LockTimeout
+from app.search.backends.whoosh_internals import read_toc
 from app.search.backends.whoosh_schema import SCHEMA_VERSION, build_schema
 
 POINTER = "CURRENT"
@@ -189,7 +190,7 @@ def open_searcher(ix: FileIndex, previous: Searcher | None = None) -> Searcher:
     """
     for attempt in range(10):
         try:
-            toc = ix._read_toc()
+            toc = read_toc(ix)
             break
         except OSError:
             # A writer replaced the TOC as we read it: try again, as FileIndex.reader does.
