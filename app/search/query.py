@@ -28,7 +28,13 @@ from app.search.analysis import query_stopwords, tokenize
 from app.search.backends.base import SORTS, Expansion, SearchQuery
 from app.search.documents import FACET_KEYS
 
+# Bounds of the query text, so that no query costs more than a search should: nesting is
+# parsed by recursion, and every word is looked up in each language's field.
 MAX_QUERY_LENGTH = 500
+MAX_QUERY_DEPTH = 8  # brackets inside brackets
+MAX_QUERY_TERMS = 50  # words and quoted phrases
+TOO_DEEP = "A search can nest brackets at most {limit} levels deep."
+TOO_MANY_TERMS = "A search can have at most {limit} words and phrases."
 MAX_PAGE = 1000
 YEAR_MIN, YEAR_MAX = 1950, 2100
 
@@ -40,6 +46,13 @@ class SearchParamError(ValueError):
         super().__init__(f"{param}: {message}")
         self.param = param
         self.message = message
+
+
+class QueryTooComplex(SearchParamError):
+    """The query text goes past one of the parser's bounds (400, naming the limit)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("q", message)
 
 
 # --- request parameters ---------------------------------------------------------------------
@@ -108,6 +121,7 @@ def parse_search_args(
     q = _single(args, "q") or ""
     if len(q) > MAX_QUERY_LENGTH:
         raise SearchParamError("q", f"must be at most {MAX_QUERY_LENGTH} characters long")
+    check_query_text(q)
     sort = _single(args, "sort") or "relevance"
     if sort not in SORTS:
         raise SearchParamError("sort", f"must be one of {', '.join(SORTS)}")
@@ -250,9 +264,16 @@ def _lex(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
+    """Recursive descent over the tokens, bounded by MAX_QUERY_DEPTH and MAX_QUERY_TERMS.
+
+    Only brackets recurse; runs of prefix operators are read in a loop.
+    """
+
     def __init__(self, text: str) -> None:
         self.tokens = _lex(text)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.i][0] if self.i < len(self.tokens) else None
@@ -300,31 +321,46 @@ class _Parser:
 
     def unary(self) -> list[tuple[str, Node]]:
         kind = self.peek()
-        if kind in ("NOT", "MINUS"):
+        if kind not in _PREFIXES:
+            return self.atom()
+        # The outermost operator decides: "-+a" and "NOT NOT a" exclude a, "+-a" requires it.
+        while self.peek() in _PREFIXES:
             self.take()
-            if self.peek() in (None, "RP"):
-                return []
-            return [("must_not", node) for _occur, node in self.unary()]
-        if kind == "PLUS":
-            self.take()
-            return [("must", node) for _occur, node in self.unary()]
-        return self.atom()
+        if self.peek() in (None, "RP"):
+            return []
+        occur = "must" if kind == "PLUS" else "must_not"
+        return [(occur, node) for _occur, node in self.atom()]
 
     def atom(self) -> list[tuple[str, Node]]:
         kind, text = self.take()
         if kind == "LP":
+            self.depth += 1
+            if self.depth > MAX_QUERY_DEPTH:
+                raise QueryTooComplex(TOO_DEEP.format(limit=MAX_QUERY_DEPTH))
             group = self.sequence(nested=True)
+            self.depth -= 1
             if group == Group():
                 return []
             if not group.must and not group.must_not and len(group.should) == 1:
                 return [("should", group.should[0])]  # "(a OR b)" is just the OR
             return [("should", group)]
+        tokens = tuple(tokenize(text))
+        if not tokens:
+            return []
+        self.terms += 1
+        if self.terms > MAX_QUERY_TERMS:
+            raise QueryTooComplex(TOO_MANY_TERMS.format(limit=MAX_QUERY_TERMS))
         if kind == "PHRASE":
-            tokens = tuple(tokenize(text))
-            node: Node = Phrase(text, tokens)  # quoted: exact words, not stemmed
-            return [("should", node)] if tokens else []
-        tokens = tuple(tokenize(text))  # a stray AND/OR is searched as a word
-        return [("should", Word(text, tokens))] if tokens else []
+            return [("should", Phrase(text, tokens))]  # quoted: exact words, not stemmed
+        return [("should", Word(text, tokens))]  # a stray AND/OR is searched as a word
+
+
+_PREFIXES = ("NOT", "MINUS", "PLUS")
+
+
+def check_query_text(q: str) -> None:
+    """Raise QueryTooComplex when `q` goes past the parser's bounds."""
+    _Parser(q).sequence(nested=False)
 
 
 def _group(items: list[tuple[str, Node]], default: str) -> Group:
@@ -392,7 +428,10 @@ def _drop_function_words(root: Group) -> Group:
 
 
 def parse_text(q: str, *, expand: bool = True, no_expand: Iterable[str] = ()) -> ParsedText:
-    """The query text as a tree; thesaurus expansions applied and listed."""
+    """The query text as a tree; thesaurus expansions applied and listed.
+
+    Raises QueryTooComplex past the parser's bounds (parse_search_args checks them first).
+    """
     root = _Parser(q).sequence(nested=False)
     # "a AND b" parses as one grouped clause: lift it so its parts become the top-level units.
     if not root.must and not root.must_not and len(root.should) == 1:

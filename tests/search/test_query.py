@@ -7,8 +7,11 @@ from werkzeug.datastructures import MultiDict
 
 from app.search.backends.base import SearchQuery
 from app.search.query import (
+    MAX_QUERY_DEPTH,
+    MAX_QUERY_TERMS,
     Group,
     Phrase,
+    QueryTooComplex,
     SearchParamError,
     Synonyms,
     Word,
@@ -56,6 +59,53 @@ def test_stray_operators_quotes_and_brackets_never_fail():
     assert words(parse_text("grooming ) (", expand=False).root.should) == ["grooming"]
     assert parse_text("- + ( )", expand=False).is_empty
     assert parse_text("", expand=False).is_empty
+
+
+# --- the parser's bounds (issue 15: nested brackets raised RecursionError) -------------------
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "(" * 195 + "a",
+        "-(" * 166,
+        "(" * (MAX_QUERY_DEPTH + 1) + "a" + ")" * (MAX_QUERY_DEPTH + 1),
+        "a AND (b OR (c AND (d OR (e AND (f OR (g AND (h OR (i AND (j OR k)))))))))",
+    ],
+)
+def test_brackets_nested_past_the_limit_are_refused_naming_it(q):
+    with pytest.raises(QueryTooComplex) as refused:
+        parse_search_args(MultiDict([("q", q)]), strict=True)
+    assert refused.value.param == "q"
+    assert refused.value.message == (
+        f"A search can nest brackets at most {MAX_QUERY_DEPTH} levels deep."
+    )
+    with pytest.raises(QueryTooComplex):
+        parse_text(q)  # whoever calls the parser directly gets the same answer
+
+
+def test_brackets_up_to_the_limit_parse():
+    q = "(" * MAX_QUERY_DEPTH + "grooming OR helpline" + ")" * MAX_QUERY_DEPTH
+    assert parse_search_args(MultiDict([("q", q)]), strict=True).q == q
+    assert words(parse_text(q, expand=False).root.should) == ["grooming", "helpline"]
+
+
+def test_more_words_and_phrases_than_the_limit_are_refused_naming_it():
+    allowed = " ".join(f"w{i}" for i in range(MAX_QUERY_TERMS - 1)) + ' "a phrase"'
+    assert len(parse_text(allowed, expand=False).root.should) == MAX_QUERY_TERMS
+    with pytest.raises(QueryTooComplex) as refused:
+        parse_search_args(MultiDict([("q", allowed + " more")]), strict=False)
+    assert refused.value.param == "q"
+    assert refused.value.message == (
+        f"A search can have at most {MAX_QUERY_TERMS} words and phrases."
+    )
+
+
+def test_long_runs_of_prefix_operators_parse_without_recursion():
+    for q in ["-" * 499 + "a", "NOT " * 124 + "a", "-+" * 249 + "a"]:
+        assert words(parse_text(q, expand=False).root.must_not) == ["a"]
+    assert words(parse_text("+-" * 249 + "a", expand=False).root.must) == ["a"]
+    assert parse_text("NOT NOT", expand=False).is_empty
 
 
 def test_words_are_folded_for_matching_but_kept_as_typed():
