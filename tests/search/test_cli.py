@@ -4,7 +4,6 @@ and report drift between the database and the index."""
 from __future__ import annotations
 
 import threading
-import time
 
 from app.core.extensions import db
 from app.measures.services import submit_measure, update_measure
@@ -47,31 +46,41 @@ def test_rebuild_with_two_processes_gives_the_same_index(app, runner):
 def test_searches_keep_answering_while_a_rebuild_runs(app):
     owner = make_user()
     measures = _published(owner, 12)
-    totals: list[int] = []
+    during_build: list[int] = []
     errors: list[BaseException] = []
-    stop = threading.Event()
+    building, searched, stop = threading.Event(), threading.Event(), threading.Event()
 
     def keep_searching() -> None:
         with app.app_context():
             while not stop.is_set():
                 try:
-                    totals.append(search("lighthouse").total)
+                    total = search("lighthouse").total
                 except BaseException as exc:
                     errors.append(exc)
+                    searched.set()
+                    return
+                if building.is_set():
+                    during_build.append(total)
+                    if len(during_build) >= 3:
+                        searched.set()
+
+    def hold_the_build(_n: int) -> None:
+        # The rebuild waits here, index half-built, until the searcher has searched a few
+        # times meanwhile: no guess about how threads are scheduled.
+        building.set()
+        searched.wait(30)
 
     searcher = threading.Thread(target=keep_searching)
     searcher.start()
     try:
-        # Slow the build down so that many searches run against the old index meanwhile.
-        count = indexer.rebuild(progress=lambda _n: time.sleep(0.02))
+        count = indexer.rebuild(progress=hold_the_build)
     finally:
-        time.sleep(0.05)
         stop.set()
         searcher.join()
     assert count == 12
     assert not errors
-    assert len(totals) > 5
-    assert set(totals) == {12}
+    assert len(during_build) >= 3  # searches answered while the new index was being built
+    assert set(during_build) == {12}  # from the old index, complete
     assert sorted(found("lighthouse")) == sorted(m.id for m in measures)
 
 

@@ -20,17 +20,16 @@ from tests.conftest import make_measure, make_user, sample_record
 from tests.search.conftest import found, pending_rows, search
 
 
-def test_publishing_makes_a_measure_searchable_within_a_second_of_commit(app):
+def test_publishing_makes_a_measure_searchable_as_soon_as_the_commit_returns(app):
     owner = make_user()
     measure = make_measure(owner, title="Lighthouse mentoring scheme")
     assert found("lighthouse") == []
     submit_measure(owner, measure)
     make_revision_public(measure, measure.working_revision)
-    started = time.monotonic()
     db.session.commit()
-    assert found("lighthouse") == [measure.id]
-    assert time.monotonic() - started < 1.0
+    # Indexed by the commit itself (after-commit sync): nothing left to wait for or retry.
     assert pending_rows() == 0
+    assert found("lighthouse") == [measure.id]
 
 
 def test_drafts_and_submissions_are_not_indexed(app):
