@@ -27,6 +27,11 @@ class Config:
     # change). Unset: "<hostname>:<absolute SEARCH_INDEX_DIR>" for Whoosh, "postgres" for the
     # PostgreSQL backend (one index shared by every host).
     SEARCH_CONSUMER = _env("SEARCH_CONSUMER")
+    # Seconds one search may take (pages, API, exports) before it is stopped with a 503; the
+    # parser's bounds keep every query far below it on an idle server (bench/search_worst_case.py).
+    SEARCH_TIME_BUDGET: float | None = float(_env("SEARCH_TIME_BUDGET", "1.0") or 1.0)
+    # Searches per client address on /search (exports: app/compare/views.py; API: API_RATE_LIMIT).
+    SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "60 per minute")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     # Deploying (README): with several workers or hosts the limits must live in one shared
     # store (redis://127.0.0.1:6379/0), or each process counts alone and a limit of 10 becomes
@@ -87,6 +92,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     # Cheap hashing: the suite creates hundreds of users.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    # No clock in test outcomes: a loaded machine must not turn a search into a 503.
+    SEARCH_TIME_BUDGET = None
 
 
 class ProductionConfig(Config):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
+from app.core.extensions import limiter
 from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
 from app.records import labels
@@ -50,6 +51,12 @@ ERROR_ANCHORS = {
 }
 # Facets with long value lists start collapsed (in <details>, so no script is needed).
 OPEN_FACET_VALUES = 8
+TOO_MANY_SEARCHES = "Too many searches from your network. Please wait a minute and try again."
+
+
+def search_rate_limit() -> str:
+    """Per client address, as sign-in is limited; deployments tune it with SEARCH_RATE_LIMIT."""
+    return current_app.config.get("SEARCH_RATE_LIMIT") or "60 per minute"
 
 
 def facet_value_label(key: str, value: str) -> str:
@@ -65,6 +72,7 @@ def search_url(query: SearchQuery, **changes: Any) -> str:
 
 @bp.get("/search")
 @public
+@limiter.limit(search_rate_limit, error_message=TOO_MANY_SEARCHES)
 def search_page() -> tuple[str, int]:
     try:
         query = parse_search_args(request.args, strict=False)

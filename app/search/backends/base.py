@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -19,6 +20,33 @@ class IndexMissing(RuntimeError):
 
 class LockTimeout(RuntimeError):
     """Another process holds the index writer lock for longer than we were willing to wait."""
+
+
+class SearchTimeout(RuntimeError):
+    """A search ran past its time budget and was stopped (app.search.services answers 503)."""
+
+
+class Deadline:
+    """When a search must be done by, on the monotonic clock; no budget means never.
+
+    Backends check it between steps of a search (and PostgreSQL enforces what is left as its
+    statement_timeout), so a costly query stops instead of holding a worker.
+    """
+
+    def __init__(self, budget: float | None = None) -> None:
+        self.at = None if budget is None else time.monotonic() + budget
+
+    def remaining(self) -> float | None:
+        return None if self.at is None else self.at - time.monotonic()
+
+    @property
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+    def check(self) -> None:
+        """Raise SearchTimeout once the deadline has passed."""
+        if self.passed:
+            raise SearchTimeout("the search ran past its time budget")
 
 
 @dataclass(frozen=True)
@@ -140,8 +168,13 @@ class SearchBackend(abc.ABC):
     # --- reading ------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def search(self, query: SearchQuery) -> SearchResults:
-        """Run one search: hits for the page, total, facet counts, suggestion."""
+    def search(self, query: SearchQuery, budget: float | None = None) -> SearchResults:
+        """Run one search: hits for the page, total, facet counts, suggestion.
+
+        `budget` is the time in seconds the search itself may take (waiting for the
+        process's searcher does not count); past it, raise SearchTimeout. "Did you mean"
+        is left out rather than fail a search that has its results.
+        """
 
     @abc.abstractmethod
     def indexed_versions(self) -> dict[int, IndexedVersion]:

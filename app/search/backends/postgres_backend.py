@@ -38,16 +38,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from app.core.extensions import db
 from app.search.analysis import LIGHT_LANGUAGES, analyze
 from app.search.backends.base import (
+    Deadline,
     IndexedVersion,
     LockTimeout,
     SearchBackend,
     SearchHit,
     SearchQuery,
     SearchResults,
+    SearchTimeout,
 )
 from app.search.backends.postgres_text import (
     Lexicon,
@@ -65,7 +68,8 @@ from app.search.backends.postgres_text import (
 from app.search.documents import FACET_KEYS, facet_values
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
-from app.search.query import ParsedText, Word, parse_text, replace_words
+from app.search.query import ParsedText, Word, parse_text
+from app.search.suggestions import suggest
 
 LOCK_KEY = 0x5EA4C4  # pg_advisory_lock key of the search writer
 # ts_rank weights of D (reports), C (body), B (summary) and A (title).
@@ -75,6 +79,10 @@ COORD_WEIGHT = 0.8
 SYNONYM_BOOST = 0.5
 SNIPPET = 320  # characters of the summary shown around its first match
 BATCH = 500
+# "Did you mean": how many close words of the cached vocabulary are checked against the
+# documents as they are now, closest and most frequent first.
+MAX_CANDIDATES = 10
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE when statement_timeout stops a statement
 # The stored fields a result list shows.
 LIST_COLUMNS = (
     "measure_id", "external_id", "title", "summary", "text_language", "countries",
@@ -228,13 +236,28 @@ class PostgresBackend(SearchBackend):
         with db.engine.connect() as conn:
             return conn.scalar(select(func.count()).select_from(SearchDocument)) or 0
 
-    def search(self, query: SearchQuery) -> SearchResults:
+    def search(self, query: SearchQuery, budget: float | None = None) -> SearchResults:
         parsed = parse_text(query.q, expand=query.expand, no_expand=query.no_expand)
         with db.engine.connect() as conn:
-            return _PostgresSearch(conn, query, parsed, self).run()
+            # Refreshing the cached vocabulary after a change is shared upkeep, not this
+            # query's cost: the clock starts after it.
+            vocabulary = {} if parsed.is_empty else self.vocabulary(conn)
+            search = _PostgresSearch(conn, query, parsed, self, vocabulary, Deadline(budget))
+            try:
+                return search.run()
+            except DBAPIError as error:
+                if _sqlstate(error) == QUERY_CANCELED:
+                    raise SearchTimeout("statement_timeout stopped the search") from error
+                raise
 
     def vocabulary(self, conn: Connection) -> dict[str, int]:
-        """Lexemes and their document counts, for "did you mean" and idf (cached per change)."""
+        """Lexemes and their document counts, for "did you mean" and idf (cached per change).
+
+        The cache is refreshed when the number of documents changes. Another host's write
+        that keeps the number (one measure archived, another published) leaves it stale for
+        a while: fine for idf, and "did you mean" checks each word it would suggest against
+        the documents as they are now.
+        """
         count = conn.scalar(select(func.count()).select_from(SearchDocument)) or 0
         if self._vocabulary is None or self._vocabulary[0] != count:
             rows = conn.execute(
@@ -253,6 +276,10 @@ class PostgresBackend(SearchBackend):
 
 
 _LEXEME_RE = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
 
 
 def _lexemes(tsquery: str) -> list[str]:
@@ -277,13 +304,28 @@ _HEADLINES = text(
 
 class _PostgresSearch:
     def __init__(
-        self, conn: Connection, query: SearchQuery, parsed: ParsedText, backend: PostgresBackend
+        self,
+        conn: Connection,
+        query: SearchQuery,
+        parsed: ParsedText,
+        backend: PostgresBackend,
+        vocabulary: dict[str, int],
+        deadline: Deadline,
     ) -> None:
         self.conn, self.query, self.parsed, self.backend = conn, query, parsed, backend
+        self.vocabulary, self.deadline = vocabulary, deadline
         self.lexicon = backend.lexicon
-        if not parsed.is_empty:
-            self.lexicon.fetch(conn, query_pairs(parsed.root, self.lexicon))
-        self.tsquery = "" if parsed.is_empty else group_tsquery(parsed.root, self.lexicon)
+        self.tsquery = ""
+
+    def _arm(self) -> None:
+        """Give the next statements what is left of the time budget as statement_timeout."""
+        remaining = self.deadline.remaining()
+        if remaining is None:
+            return
+        if remaining <= 0:
+            raise SearchTimeout("the search ran past its time budget")
+        milliseconds = str(max(1, math.ceil(remaining * 1000)))
+        self.conn.execute(select(func.set_config("statement_timeout", milliseconds, True)))
 
     def _conditions(self, skip_facet: str | None = None) -> list[Any]:
         query, where = self.query, []
@@ -315,7 +357,7 @@ class _PostgresSearch:
         if not self.tsquery:
             return literal(0.0)
         weights = literal(RANK_WEIGHTS, ARRAY(REAL))
-        vocabulary = self.backend.vocabulary(self.conn)
+        vocabulary = self.vocabulary
         total = max(self.backend.vocabulary_docs, 1)
 
         def idf(tsquery: str) -> float:
@@ -345,8 +387,13 @@ class _PostgresSearch:
         return rank * ((1 - COORD_WEIGHT) + COORD_WEIGHT * cast(matched, Float) / len(units))
 
     def run(self) -> SearchResults:
-        query, doc = self.query, SearchDocument
+        query, doc, parsed = self.query, SearchDocument, self.parsed
+        if not parsed.is_empty:
+            self._arm()
+            self.lexicon.fetch(self.conn, query_pairs(parsed.root, self.lexicon))
+            self.tsquery = group_tsquery(parsed.root, self.lexicon)
         where = self._conditions()
+        self._arm()
         total = self.conn.scalar(select(func.count()).select_from(doc).where(*where)) or 0
         sort = query.sort
         if sort == "relevance" and self.parsed.is_empty:
@@ -360,6 +407,7 @@ class _PostgresSearch:
             "newest": newest,
         }[sort]
         columns = [getattr(doc, c) for c in LIST_COLUMNS]
+        self._arm()
         rows = (
             self.conn.execute(
                 select(*columns, doc.ts_config, score)
@@ -373,13 +421,14 @@ class _PostgresSearch:
         )
         highlights = self._highlights(rows)
         hits = [self._hit(row, highlights.get(row["measure_id"], {})) for row in rows]
+        facets = self._facets() if query.facets else {}
         return SearchResults(
             query=query,
             total=total,
             hits=hits,
-            facets=self._facets() if query.facets else {},
+            facets=facets,
             suggestion=self._suggestion(),
-            expansions=list(self.parsed.expansions),
+            expansions=list(parsed.expansions),
         )
 
     def _facet_counts(self, keys: list[str], skip_facet: str | None) -> dict[str, dict[str, int]]:
@@ -395,6 +444,7 @@ class _PostgresSearch:
         return out
 
     def _facets(self) -> dict[str, dict[str, int]]:
+        self._arm()
         selected = set(self.query.filters)
         counts = self._facet_counts([k for k in FACET_KEYS if k not in selected], None)
         for key in selected:  # a facet's own selection is left out, so its values stay OR-able
@@ -415,6 +465,7 @@ class _PostgresSearch:
         """
         if not rows or not self.query.highlight or self.parsed.is_empty:
             return {}
+        self._arm()
         words = highlight_words(self.parsed.root)
         configs = sorted({row["ts_config"] for row in rows})
         self.lexicon.fetch(self.conn, [(c, w) for c in configs for w in words])
@@ -462,26 +513,24 @@ class _PostgresSearch:
         )
 
     def _suggestion(self) -> str | None:
-        words = [
-            w
-            for w in self.parsed.positive_words()
-            if len(w.tokens) == 1 and len(w.tokens[0]) >= 3 and not w.tokens[0].isdigit()
-        ]
-        if not words:
+        if self.parsed.is_empty or self.deadline.passed:  # results first: no suggestion
             return None
-        vocabulary = self.backend.vocabulary(self.conn)
-        replacements = {}
-        for word in words:
-            token = word.tokens[0]
-            if token in vocabulary or self._word_known(word):
-                continue
-            correction = _closest(token, vocabulary)
-            if correction:
-                replacements[word.text] = correction
-        if not replacements:
-            return None
-        suggestion = replace_words(self.query.q, replacements)
-        return suggestion if suggestion != self.query.q else None
+        self._arm()
+        return suggest(self.query.q, self.parsed, self._known, self._correction, self.deadline)
+
+    def _known(self, word: Word) -> bool:
+        return word.tokens[0] in self.vocabulary or self._word_known(word)
+
+    def _correction(self, token: str) -> str | None:
+        """The closest, most frequent word of the vocabulary that some document has now."""
+        for limit in (1, 2) if len(token) >= 5 else (1,):
+            for candidate in _candidates(token, self.vocabulary, limit)[:MAX_CANDIDATES]:
+                stmt = select(SearchDocument.measure_id).where(
+                    _matches(self.lexicon.quote(candidate))
+                )
+                if self.conn.execute(stmt.limit(1)).first() is not None:
+                    return candidate
+        return None
 
     def _word_known(self, word: Word) -> bool:
         """Whether the word, or one of its stems, occurs in some document.
@@ -528,14 +577,11 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def _closest(token: str, vocabulary: dict[str, int]) -> str | None:
-    """The most frequent known word within 1 (or, for longer words, 2) edits; same initial."""
-    for limit in (1, 2) if len(token) >= 5 else (1,):
-        candidates = [
-            (-count, word)
-            for word, count in vocabulary.items()
-            if word[:1] == token[:1] and word != token and _distance(token, word, limit) <= limit
-        ]
-        if candidates:
-            return min(candidates)[1]
-    return None
+def _candidates(token: str, vocabulary: dict[str, int], limit: int) -> list[str]:
+    """Known words exactly `limit` edits away with the same initial, the most frequent first."""
+    found = [
+        (-count, word)
+        for word, count in vocabulary.items()
+        if word[:1] == token[:1] and _distance(token, word, limit) == limit
+    ]
+    return [word for _count, word in sorted(found)]

@@ -12,6 +12,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from app.search.backends.base import (
+    Deadline,
     IndexedVersion,
     IndexMissing,
     SearchBackend,
@@ -176,7 +177,7 @@ class WhooshBackend(SearchBackend):
             self._snapshot = self._segments.snapshot(self._searcher.reader())
         return self._searcher, self._snapshot
 
-    def search(self, query: SearchQuery) -> SearchResults:
+    def search(self, query: SearchQuery, budget: float | None = None) -> SearchResults:
         parsed = parse_text(query.q, expand=query.expand, no_expand=query.no_expand)
         with self._lock:
             acquired = self._acquire()
@@ -190,7 +191,9 @@ class WhooshBackend(SearchBackend):
                     unavailable=True,
                 )
             searcher, snapshot = acquired
-            return WhooshSearch(searcher, snapshot, query, parsed).run()
+            # The clock starts once this search has the searcher: waiting for another
+            # search, or refreshing after a commit, is not this query's cost.
+            return WhooshSearch(searcher, snapshot, query, parsed, Deadline(budget)).run()
 
     def indexed_versions(self) -> dict[int, IndexedVersion]:
         with self._lock:

@@ -14,10 +14,12 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
 from whoosh.searching import Searcher
 
 from app.search.analysis import STEMMED_LANGUAGES, analyze, pairs
-from app.search.backends.base import SearchHit, SearchQuery, SearchResults
+from app.search.backends.base import Deadline, SearchHit, SearchQuery, SearchResults
 from app.search.backends.whoosh_schema import (
     NEUTRAL_FIELDS,
     PAIRS_FIELD,
@@ -28,7 +30,8 @@ from app.search.backends.whoosh_schema import (
 from app.search.backends.whoosh_snapshot import Snapshot
 from app.search.documents import FACET_KEYS
 from app.search.highlight import QueryTerms, highlight
-from app.search.query import Node, ParsedText, Phrase, Synonyms, Word, replace_words
+from app.search.query import Node, ParsedText, Phrase, Synonyms, Word
+from app.search.suggestions import suggest
 
 # Both tuned with bench/search_quality.py.
 SYNONYM_BOOST = 0.9  # an equivalent from the thesaurus counts a little less than the word typed
@@ -41,13 +44,19 @@ Part = tuple[str, tuple[str, ...], float]  # field, tokens, boost
 
 class WhooshSearch:
     def __init__(
-        self, searcher: Searcher, snap: Snapshot, query: SearchQuery, parsed: ParsedText
+        self,
+        searcher: Searcher,
+        snap: Snapshot,
+        query: SearchQuery,
+        parsed: ParsedText,
+        deadline: Deadline | None = None,
     ) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.snap = snap
         self.query = query
         self.parsed = parsed
+        self.deadline = deadline or Deadline()
         self._evaluated: dict[Node, tuple[np.ndarray, np.ndarray]] = {}
 
     # --- the query tree as masks and scores ----------------------------------------------------
@@ -101,6 +110,7 @@ class WhooshSearch:
         return self._evaluated[node]
 
     def _evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
+        self.deadline.check()
         if isinstance(node, Word | Phrase):
             return self._union(self._parts(node))
         if isinstance(node, Synonyms):
@@ -171,12 +181,16 @@ class WhooshSearch:
             final &= mask
         total = int(final.sum())
         page = self._page(final, scores)
+        hits = []
+        for docnum, score in page:
+            self.deadline.check()
+            hits.append(self._hit(docnum, score))
         return SearchResults(
             query=query,
             total=total,
-            hits=[self._hit(docnum, score) for docnum, score in page],
+            hits=hits,
             facets=self._facets(fixed, selected) if query.facets else {},
-            suggestion=self._suggestion(),
+            suggestion=suggest(query.q, parsed, self._known, self._correction, self.deadline),
             expansions=list(parsed.expansions),
         )
 
@@ -261,48 +275,40 @@ class WhooshSearch:
             self._terms = QueryTerms(self.parsed.highlight_terms())
         return self._terms
 
-    # --- did you mean -----------------------------------------------------------------------
+    # --- did you mean ---------------------------------------------------------------------
+    # Whoosh's term lists keep the words of deleted documents (archived measures, replaced
+    # revisions) until a merge: a word counts only with live documents (the snapshot's).
+
+    def _live_frequency(self, name: str, token: str) -> int:
+        return int(self.snap.term(name, token)[0].size)
 
     def _known(self, word: Word) -> bool:
-        reader = self.reader
         token = word.tokens[0]
-        if any(reader.doc_frequency(f, token) for f in NEUTRAL_FIELDS):
+        if any(self._live_frequency(f, token) for f in NEUTRAL_FIELDS):
             return True
         for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
             stems = analyze(word.text, lang)
-            if stems and reader.doc_frequency(name, stems[0]):
+            if stems and self._live_frequency(name, stems[0]):
                 return True
         return False
 
     def _correction(self, token: str) -> str | None:
-        best: tuple[int, int, str] | None = None
+        """The most frequent live word within 1 (or, for longer words, 2) edits; same initial."""
+        seen: set[str] = {token}
         for maxdist in (1, 2) if len(token) >= 5 else (1,):
+            best: tuple[int, str] | None = None
+            # One automaton per distance (what reader.terms_within builds for every call),
+            # run over each segment's terms.
+            dfa = levenshtein_automaton(token, maxdist, prefix=1).to_dfa()
             for name in SPELLING_FIELDS:
                 for leaf, _offset in self.reader.leaf_readers():
-                    if leaf.segment() is None:
-                        continue
-                    for candidate in leaf.terms_within(name, token, maxdist, prefix=1):
-                        if candidate == token:
+                    for candidate in Automata.find_matches(dfa, leaf.cursor(name)):
+                        if candidate in seen:
                             continue
-                        freq = sum(self.reader.doc_frequency(f, candidate) for f in SPELLING_FIELDS)
-                        rank = (maxdist, -freq, candidate)
-                        if best is None or rank < best:
-                            best = rank
+                        seen.add(candidate)
+                        freq = sum(self._live_frequency(f, candidate) for f in SPELLING_FIELDS)
+                        if freq and (best is None or (-freq, candidate) < best):
+                            best = (-freq, candidate)
             if best is not None:
-                return best[2]
+                return best[1]
         return None
-
-    def _suggestion(self) -> str | None:
-        replacements: dict[str, str] = {}
-        for word in self.parsed.positive_words():
-            if len(word.tokens) != 1 or len(word.tokens[0]) < 3 or word.tokens[0].isdigit():
-                continue
-            if self._known(word):
-                continue
-            correction = self._correction(word.tokens[0])
-            if correction:
-                replacements[word.text] = correction
-        if not replacements:
-            return None
-        suggestion = replace_words(self.query.q, replacements)
-        return suggestion if suggestion != self.query.q else None

@@ -1,0 +1,102 @@
+""" "Did you mean" is built from what is published now: never from archived measures or from
+the text of a revision that was replaced, not even while a worker's caches are older than the
+change; and it corrects only a few words of plausible length per query (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.extensions import db
+from app.measures.services import submit_measure, update_measure
+from app.moderation.services import archive_measure, publish_measure
+from app.records.schema import validate_record
+from app.search import indexer
+from app.search.backends.postgres_backend import PostgresBackend
+from app.search.backends.whoosh_backend import WhooshBackend
+from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH
+from tests.conftest import make_user, sample_record
+from tests.search.conftest import search, text_measure
+
+SUMMARY = "A prevention programme described here for the tests, long enough to be valid."
+# "zephyrone" is one letter away from "zephyrine" and shares no stem with it.
+SECRET, TYPO = "zephyrine", "zephyrone"
+
+
+def test_a_published_word_is_suggested(app):
+    text_measure(make_user(), "Zephyrine mentoring scheme", SUMMARY)
+    assert search(TYPO).suggestion == SECRET
+
+
+def test_words_of_an_archived_measure_are_never_suggested(app):
+    owner, moderator = make_user(), make_user("moderator")
+    archived = text_measure(owner, "Zephyrine mentoring scheme", SUMMARY)
+    text_measure(owner, "Lighthouse mentoring scheme", SUMMARY)
+    assert search(TYPO).suggestion == SECRET
+    archive_measure(moderator, archived, "Closed down.")
+    db.session.commit()
+    results = search(TYPO)
+    assert results.total == 0
+    assert results.suggestion is None
+    assert search("lighthuose").suggestion == "lighthouse"  # suggestions still work
+
+
+def test_words_of_a_replaced_revision_are_never_suggested(app):
+    owner, moderator = make_user(), make_user("moderator")
+    measure = text_measure(owner, "Zephyrine mentoring scheme", SUMMARY)
+    assert search(TYPO).suggestion == SECRET
+    update_measure(owner, measure, validate_record(sample_record(title="Beacon mentoring scheme")))
+    submit_measure(owner, measure)
+    publish_measure(moderator, measure, "Renamed.")
+    db.session.commit()
+    assert search(TYPO).suggestion is None
+    assert search("beacin").suggestion == "beacon"
+
+
+def _another_worker(backend):
+    """A second process's backend on the same index: a gunicorn worker, or another host."""
+    if backend.name == "whoosh":
+        return WhooshBackend(str(backend.store.root))
+    return PostgresBackend()
+
+
+def test_a_change_written_by_another_worker_hides_its_words_here_at_once(
+    app, search_backend, monkeypatch
+):
+    # This worker has searched (its caches hold the word); another worker then archives the
+    # measure and publishes one more in the same change, so the number of documents stays.
+    owner, moderator = make_user(), make_user("moderator")
+    archived = text_measure(owner, "Zephyrine mentoring scheme", SUMMARY)
+    assert search(TYPO).suggestion == SECRET
+    with indexer.sync_paused():
+        archive_measure(moderator, archived, "Closed down.")
+        text_measure(owner, "Lighthouse mentoring scheme", SUMMARY)
+        db.session.commit()
+    with monkeypatch.context() as patch:
+        patch.setitem(app.extensions, "search_backend", _another_worker(search_backend))
+        assert indexer.sync().rows == 2
+    results = search(TYPO)
+    assert results.total == 0
+    assert results.suggestion is None
+
+
+def test_only_a_few_words_of_plausible_length_are_corrected(app):
+    words = ["grooming", "helpline", "parents", "teachers", "workshops", "volunteers", "coaches"]
+    text_measure(make_user(), " ".join(words), SUMMARY)
+    typos = [w[:3] + "q" + w[4:] for w in words]  # no stem is one letter away
+    corrected = search(" ".join(typos)).suggestion
+    assert corrected is not None
+    kept = MAX_CORRECTED_WORDS
+    assert corrected.split() == words[:kept] + typos[kept:]
+    # A "word" longer than any real one is noise: not worth looking up.
+    long_word = "grooming" * (MAX_WORD_LENGTH // 8 + 1)
+    text_measure(make_user(), long_word, SUMMARY)
+    assert search(long_word[:3] + "q" + long_word[4:]).suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("q", "suggestion"),
+    [("groomng", "grooming"), ("groomng -helpine", "grooming -helpine"), ("-helpine", None)],
+)
+def test_excluded_words_are_not_corrected(app, q, suggestion):
+    text_measure(make_user(), "Grooming helpline", SUMMARY)
+    assert search(q).suggestion == suggestion
