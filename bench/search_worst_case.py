@@ -75,7 +75,7 @@ def accepted_queries() -> dict[str, dict[str, Any]]:
     for depth in range(MAX_QUERY_DEPTH):
         nested = f"({COMMON[depth]} OR -{COMMON[depth + 10]} {nested} AND {COMMON[depth + 20]})"
     phrases = " ".join(f'"{COMMON[i]} {COMMON[i + 1]}"' for i in range(0, 40, 2))
-    thesaurus = " ".join(THESAURUS * 4)
+    thesaurus = " ".join(" ".join(THESAURUS * 4).split()[:MAX_QUERY_TERMS])
     return {
         f"{MAX_QUERY_TERMS} random words": {"q": random_words[:MAX_QUERY_LENGTH]},
         f"one {MAX_QUERY_LENGTH}-character word": {"q": _random_word(rng, MAX_QUERY_LENGTH)},
@@ -88,7 +88,7 @@ def accepted_queries() -> dict[str, dict[str, Any]]:
         f"brackets {MAX_QUERY_DEPTH} deep": {"q": nested[:MAX_QUERY_LENGTH]},
         "20 phrases": {"q": phrases[:MAX_QUERY_LENGTH]},
         "exclusions only, by rating": {
-            "q": " ".join(f"-{w}" for w in COMMON[:40])[:MAX_QUERY_LENGTH],
+            "q": " ".join(f"-{w}" for w in COMMON[:MAX_QUERY_TERMS])[:MAX_QUERY_LENGTH],
             "sort": "rating",
         },
         "common words with filters": {

@@ -32,7 +32,7 @@ from app.search.documents import FACET_KEYS
 # parsed by recursion, and every word is looked up in each language's field.
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_DEPTH = 8  # brackets inside brackets
-MAX_QUERY_TERMS = 50  # words and quoted phrases
+MAX_QUERY_TERMS = 32  # words and quoted phrases: a long question, not a pasted page
 TOO_DEEP = "A search can nest brackets at most {limit} levels deep."
 TOO_MANY_TERMS = "A search can have at most {limit} words and phrases."
 MAX_PAGE = 1000
