@@ -238,6 +238,87 @@ def sample_record(**overrides: Any) -> dict[str, Any]:
     return record
 
 
+def supported_evaluation(**changes: Any) -> dict[str, Any]:
+    """sample_record's trial in record format 2: appraised (rated high under ruleset 2027.1)
+    and with results per outcome, so the measure reaches level 4, Supported."""
+    evaluation = dict(sample_record()["evaluations"][0])
+    evaluation.update(
+        differential_attrition_pct=3,
+        baseline_equivalence="established",
+        results=[
+            {"outcome": "disclosure", "timepoint_months": 12, "direction": "favourable",
+             "p_value": 0.01, "effect_size": 0.31, "effect_size_type": "g", "n": 380},
+            {"outcome": "knowledge", "timepoint_months": 12, "direction": "favourable",
+             "p_value": 0.02},
+        ],
+    )  # fmt: skip
+    evaluation.update(changes)
+    return evaluation
+
+
+def format2_record(**overrides: Any) -> dict[str, Any]:
+    """sample_record with every key record format 2 adds, each with a value (valid and already
+    normalised: validate_record returns it as it is)."""
+    follow_up = supported_evaluation(
+        year=2021, sample_id="safe-together-trial", follow_up_months=24, routine_practice=True,
+        doi="10.1111/jsm.12785", time_points_before=0, time_points_after=0,
+        results=[
+            {"outcome": "disclosure", "measure": "Disclosures to a trusted adult, teacher log",
+             "timepoint_months": 24, "direction": "favourable", "effect_size": 1.8,
+             "effect_size_type": "or", "p_value": 0.004, "ci_low": 1.2, "ci_high": 2.7,
+             "n": 352, "primary": True},
+            {"outcome": "knowledge", "timepoint_months": 24, "direction": "no_effect",
+             "p_value": 0.31, "primary": False},
+        ],
+    )  # fmt: skip
+    cluster = {
+        "design": "cluster_rct", "year": 2022, "country": "AT", "sample_size": 1200,
+        "clusters": 24, "comparison_group": True, "baseline_equivalence": "not_reported",
+        "attrition_pct": 12.5, "differential_attrition_pct": 1.5, "independent": True,
+        "peer_reviewed": False, "outcomes": ["protective_behaviour"], "effect": "mixed",
+        "findings": "Schools in the programme adopted safeguarding procedures more often.",
+        "url": "https://example.org/cluster-trial",
+    }  # fmt: skip
+    record = sample_record(
+        summary_en="A ten-session classroom programme on body safety and telling an adult.",
+        theory_of_change="Knowledge and confidence lead children to tell; adults who know what"
+        " to do act on it.",
+        population_level="universal",
+        dosage="Ten weekly 45-minute lessons",
+        cost_level="low",
+        unit_cost_eur=42.5,
+        unit_cost_per="participant",
+        cost_price_year=2024,
+        cost_benefit="None published.",
+        training_hours=12.0,
+        certification_required=False,
+        staff_qualifications="Qualified teachers after a two-day course.",
+        fidelity_tools="Session checklists and two observed lessons a year.",
+        licence="free_registration",
+        contacts=[
+            {"role": "developer", "name": "Programme office", "email": "office@example.org",
+             "country": "DE"},
+            {"role": "evaluator", "name": "University of Example", "url": "https://example.org"},
+        ],
+        external_ratings=[
+            {"registry": "Example Clearinghouse", "rating": "Promising", "year": 2023,
+             "url": "https://example.org/clearinghouse/safe-together"},
+        ],
+        references=[
+            {"citation": "Safe Together teacher manual, 3rd edition, 2022.",
+             "url": "https://example.org/manual.pdf", "open_access": True},
+            {"citation": "A review of school programmes.", "doi": "10.1007/978-3-030-61262-7"},
+        ],
+        evaluations=[
+            supported_evaluation(sample_id="safe-together-trial", doi="10.1111/jsm.12784"),
+            follow_up,
+            cluster,
+        ],
+    )  # fmt: skip
+    record.update(overrides)
+    return {k: v for k, v in record.items() if v is not None}
+
+
 def make_measure(owner: User | None = None, *, publish: bool = False, **overrides: Any):
     """A measure created through the services, optionally submitted and published."""
     from app.measures.services import create_measure, make_revision_public, submit_measure

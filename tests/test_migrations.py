@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from tests.conftest import postgres_test_database
 
@@ -44,3 +46,56 @@ def test_downgrade_to_base_removes_every_table(migrated_app):
     downgrade(revision="base")
     tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
+
+
+BEFORE_FORMAT_2 = "b1a2c3d40005"
+_ROWS = (
+    "INSERT INTO measures (id, organisation, status, evidence_level, evidence_label, harm_flag,"
+    " created_at, updated_at) VALUES (1, 'Org A', 'published', 4, 'Supported', false, :now, :now)",
+    "INSERT INTO measure_revisions (id, measure_id, number, state, created_at, updated_at, title,"
+    " summary, prevention_level, organisation, evidence_level, evidence_label, harm_flag,"
+    " evidence_ruleset, evidence) VALUES (1, 1, 1, 'published', :now, :now, 'Safe Together',"
+    " 'A ten-session classroom programme.', 'primary', 'Org A', 4, 'Supported', false, '2026.1',"
+    " '{}')",
+    "UPDATE measures SET published_revision_id = 1 WHERE id = 1",
+    "INSERT INTO evaluations (id, revision_id, position, design, year, outcomes, effect, findings)"
+    " VALUES (1, 1, 0, 'rct', 2019, '[\"disclosure\"]', 'positive', 'Children disclosed more.')",
+    "INSERT INTO attachments (id, evaluation_id, sha256, filename, size_bytes, page_count, text,"
+    " created_at) VALUES (1, 1, :sha, 'study.pdf', 10, 1, '', :now)",
+)
+
+
+def test_the_format_2_migration_keeps_the_measures_and_reports_it_finds(
+    make_app, fresh_database_url
+):
+    """The tables other tables point at are rebuilt (SQLite batch mode): the rows and the
+    links between them survive, the new list columns start empty, and a way back exists."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    with app.app_context():
+        upgrade(revision=BEFORE_FORMAT_2)
+        with db.engine.begin() as conn:
+            for statement in _ROWS:
+                conn.execute(text(statement), {"now": utcnow(), "sha": "0" * 64})
+        upgrade()
+        with db.engine.connect() as conn:
+            revision = conn.execute(
+                text("SELECT contacts, reference_list, evidence_provisional, evidence_digest"
+                     " FROM measure_revisions")
+            ).one()  # fmt: skip
+            assert (json_value(revision[0]), json_value(revision[1])) == ([], [])
+            assert (bool(revision[2]), revision[3]) == (False, "")
+            assert conn.execute(text("SELECT effect FROM evaluations")).scalar() == "positive"
+            assert conn.execute(text("SELECT evaluation_id FROM attachments")).scalar() == 1
+            assert conn.execute(text("SELECT published_revision_id FROM measures")).scalar() == 1
+            # An evaluation given with results only, as format 2 allows.
+            conn.execute(text("UPDATE evaluations SET effect = NULL"))
+            conn.commit()
+        downgrade(revision=BEFORE_FORMAT_2)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT effect FROM evaluations")).scalar() == "not_reported"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def json_value(value):
+    return json.loads(value) if isinstance(value, str) else value

@@ -241,9 +241,9 @@ class Components:
 
 
 def record_schemas() -> dict[str, dict[str, Any]]:
-    """The record (the model's schema), its merge patch, and a revision of a measure."""
+    """The record (the model's schema) with the objects it nests, and its merge patch."""
     out = json_schema(MeasureRecord, ref_template="#/components/schemas/{model}")
-    evaluation = out.pop("$defs")["Evaluation"]
+    nested = out.pop("$defs")  # Evaluation, Result, Contact, ExternalRating, Reference
     record = {
         **out,
         "description": "A measure record (spec/measure-record.md). `status` is the programme's "
@@ -260,7 +260,7 @@ def record_schemas() -> dict[str, dict[str, Any]]:
         },
         "additionalProperties": False,
     }
-    return {"Evaluation": evaluation, "MeasureRecord": record, "MeasurePatch": patch}
+    return {**nested, "MeasureRecord": record, "MeasurePatch": patch}
 
 
 def path_parameters(rule: Rule) -> list[dict[str, Any]]:

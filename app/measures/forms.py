@@ -267,22 +267,32 @@ class MeasureForm(FlaskForm):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def to_record(self) -> tuple[dict[str, Any], list[int]]:
-        """The record the form describes, blanks left out, and which row each evaluation is."""
+    def to_record(self, shown: MeasureRevision | None = None) -> tuple[dict[str, Any], list[int]]:
+        """The record the form describes, blanks left out, and which row each evaluation is.
+
+        Keys the form has no field for yet (record format 2: results, the programme profile)
+        are kept as they are in `shown`, the revision the form was filled from, so that
+        saving the form never drops them.
+        """
+        kept = revision_to_record(shown) if shown is not None else {}
         record: dict[str, Any] = {}
         for key in RECORD_KEYS:
             if key == "evaluations":
                 continue
-            value = _field_value(self[key])
+            value = _field_value(self[key]) if key in self._fields else kept.get(key)
             if not _blank(value):
                 record[key] = value
+        sources = {e.id: e for e in shown.evaluations} if shown is not None else {}
         evaluations, positions = [], []
         for position, entry in enumerate(self.evaluations):
             if row_is_blank(entry.form):
                 continue
+            source = sources.get(row_source(entry.form))  # type: ignore[arg-type]
+            unshown = evaluation_to_record(source) if source is not None else {}
             evaluation = {}
             for key in EVALUATION_KEYS:
-                value = _field_value(entry.form[key])
+                in_form = key in entry.form._fields
+                value = _field_value(entry.form[key]) if in_form else unshown.get(key)
                 if not _blank(value):
                     evaluation[key] = value
             evaluations.append(evaluation)
@@ -321,13 +331,14 @@ class MeasureForm(FlaskForm):
         match = _EVALUATION_KEY.match(key)
         if match:
             index, name = int(match["index"]), match["name"]
-            if index >= len(positions) or name not in EVALUATION_KEYS:
+            if index >= len(positions):
                 return None
-            return self.evaluations.entries[positions[index]].form[name]
+            row = self.evaluations.entries[positions[index]].form
+            return row[name] if name in row._fields else None
         name = _LIST_ITEM.sub("", key)
-        if name in RECORD_KEYS and name != "evaluations":
+        if name in self._fields and name != "evaluations":
             return self[name]
-        return None
+        return None  # a key the form has no field for yet: shown in the error summary
 
 
 _EVALUATION_KEY = re.compile(r"^evaluations\[(?P<index>\d+)\]\.(?P<name>\w+)(?:\[\d+\])?$")
@@ -350,7 +361,7 @@ def row_is_blank(row: Form) -> bool:
     """A row the user added and left empty is ignored rather than reported as incomplete."""
     if row_source(row) is not None or row.report.data:
         return False
-    return all(_blank(_field_value(row[key])) for key in EVALUATION_KEYS)
+    return all(_blank(_field_value(row[key])) for key in EVALUATION_KEYS if key in row._fields)
 
 
 def _field_value(field: Field) -> Any:

@@ -38,6 +38,13 @@ class EvidenceReview(enum.StrEnum):
     FLAGGED = "flagged"
 
 
+class HarmReview(enum.StrEnum):
+    """The experts' verdict on a harm flag (EVIDENCE-2027 §7)."""
+
+    CONFIRMED = "confirmed"
+    NOT_CONFIRMED = "not_confirmed"
+
+
 class Measure(db.Model):
     """The stable identity of a measure; content lives in its revisions."""
 
@@ -117,12 +124,27 @@ class _TermList:
 
 
 class MeasureRevision(db.Model):
-    """Every content field of the record format, as one numbered version of a measure."""
+    """Every content field of the record format, as one numbered version of a measure.
+
+    The programme profile of record format 2 is plain columns: the facets to come (population
+    level, licence, certification, a unit-cost band from the unit cost and its unit) filter
+    on them in SQL like any other column. Contacts, other registries' ratings and references
+    are JSON lists, validated by the record model before they are stored: they are read and
+    written only whole, with their revision, and never queried by their parts, so child
+    tables would add three joins to every read of a measure and buy nothing.
+    """
 
     __tablename__ = "measure_revisions"
     __table_args__ = (
         CheckConstraint("age_min IS NULL OR (age_min >= 0 AND age_min <= 99)", name="age_min"),
         CheckConstraint("age_max IS NULL OR (age_max >= 0 AND age_max <= 99)", name="age_max"),
+        CheckConstraint("training_hours IS NULL OR training_hours >= 0", name="training_hours"),
+        CheckConstraint(
+            "(unit_cost_eur IS NULL AND unit_cost_per IS NULL AND cost_price_year IS NULL)"
+            " OR (unit_cost_eur >= 0 AND unit_cost_per IS NOT NULL"
+            " AND cost_price_year IS NOT NULL)",
+            name="unit_cost",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,12 +176,48 @@ class MeasureRevision(db.Model):
     implementation: Mapped[str | None] = mapped_column(Text)
     manual_available: Mapped[bool | None]
     transferability: Mapped[str | None] = mapped_column(Text)
+    # Record format 2: the programme profile.
+    summary_en: Mapped[str | None] = mapped_column(Text)
+    theory_of_change: Mapped[str | None] = mapped_column(Text)
+    population_level: Mapped[str | None] = mapped_column(String(16))
+    dosage: Mapped[str | None] = mapped_column(String(500))
+    unit_cost_eur: Mapped[float | None] = mapped_column(Float)
+    unit_cost_per: Mapped[str | None] = mapped_column(String(16))
+    cost_price_year: Mapped[int | None]
+    cost_benefit: Mapped[str | None] = mapped_column(Text)
+    training_hours: Mapped[float | None] = mapped_column(Float)
+    certification_required: Mapped[bool | None]
+    staff_qualifications: Mapped[str | None] = mapped_column(Text)
+    fidelity_tools: Mapped[str | None] = mapped_column(Text)
+    licence: Mapped[str | None] = mapped_column(String(24))
+    contacts: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    external_ratings: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    # REFERENCES is an SQL keyword: the column has another name than the record key.
+    references: Mapped[list[dict]] = mapped_column("reference_list", JSON, default=list)
 
     evidence_level: Mapped[int] = mapped_column(default=0)
     evidence_label: Mapped[str] = mapped_column(String(40), default="Not evaluated")
     harm_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     evidence_ruleset: Mapped[str] = mapped_column(String(16), default="")
     evidence: Mapped[dict] = mapped_column(JSON, default=dict)  # EvidenceResult.to_dict()
+    # When the level was first computed under `evidence_ruleset` ("rated under … since").
+    evidence_rated_at: Mapped[datetime | None]
+    # Levels 4–5 until a moderator other than the publisher has verified the figures (§7).
+    evidence_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A digest of the evaluations as the rules read them: a verification or an expert review
+    # holds only for the figures it saw (app/measures/evidence_state.py).
+    evidence_digest: Mapped[str] = mapped_column(String(64), default="")
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    evidence_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    evidence_verified_at: Mapped[datetime | None]
+    harm_review: Mapped[HarmReview | None] = mapped_column(str_enum(HarmReview, "harm_review"))
+    harm_review_reasons: Mapped[str | None] = mapped_column(Text)
+    harm_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    harm_reviewed_at: Mapped[datetime | None]
+    # The last review of the evidence of any kind, and the reviewer's role then (§7: "when
+    # the evidence was last reviewed and by which role").
+    evidence_reviewed_at: Mapped[datetime | None]
+    evidence_reviewed_role: Mapped[str | None] = mapped_column(String(16))
 
     measure: Mapped[Measure] = relationship(back_populates="revisions", foreign_keys=[measure_id])
     author = relationship("User", foreign_keys=[author_id])
@@ -201,6 +259,17 @@ class Evaluation(db.Model):
             "attrition_pct IS NULL OR (attrition_pct >= 0 AND attrition_pct <= 100)",
             name="attrition_pct",
         ),
+        CheckConstraint(
+            "differential_attrition_pct IS NULL"
+            " OR (differential_attrition_pct >= 0 AND differential_attrition_pct <= 100)",
+            name="differential_attrition_pct",
+        ),
+        CheckConstraint("clusters IS NULL OR clusters >= 1", name="clusters"),
+        CheckConstraint(
+            "(time_points_before IS NULL OR time_points_before >= 0)"
+            " AND (time_points_after IS NULL OR time_points_after >= 0)",
+            name="time_points",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -218,19 +287,81 @@ class Evaluation(db.Model):
     independent: Mapped[bool | None]
     peer_reviewed: Mapped[bool | None]
     outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    effect: Mapped[str] = mapped_column(String(16))
+    effect: Mapped[str | None] = mapped_column(String(16))  # optional with results (format 2)
     effect_size: Mapped[float | None] = mapped_column(Float)
     findings: Mapped[str] = mapped_column(Text)
     citation: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(500))
+    # Record format 2 (EVIDENCE-2027 §1): the study's appraisal.
+    sample_id: Mapped[str | None] = mapped_column(String(100))
+    clusters: Mapped[int | None]
+    baseline_equivalence: Mapped[str | None] = mapped_column(String(16))
+    time_points_before: Mapped[int | None]
+    time_points_after: Mapped[int | None]
+    differential_attrition_pct: Mapped[float | None] = mapped_column(Float)
+    routine_practice: Mapped[bool | None]
+    doi: Mapped[str | None] = mapped_column(String(300))
 
     revision: Mapped[MeasureRevision] = relationship(back_populates="evaluations")
+    results: Mapped[list[EvaluationResult]] = relationship(
+        back_populates="evaluation",
+        cascade="all, delete-orphan",
+        order_by="EvaluationResult.position",
+        lazy="selectin",
+    )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="evaluation",
         cascade="all, delete-orphan",
         lazy="selectin",
         order_by="Attachment.id",
     )
+
+
+class EvaluationResult(db.Model):
+    """One finding of an evaluation: an outcome at one time point (EVIDENCE-2027 §1).
+
+    Rows, not JSON: the outcome and study-design facets and the comparison's "outcomes with
+    favourable findings" and "longest sustained effect" are questions about findings, and the
+    rules "both or neither" and "low ≤ high" hold in the schema too.
+    """
+
+    __tablename__ = "evaluation_results"
+    __table_args__ = (
+        CheckConstraint(
+            "timepoint_months >= 0 AND timepoint_months <= 600", name="timepoint_months"
+        ),
+        CheckConstraint("p_value IS NULL OR (p_value >= 0 AND p_value <= 1)", name="p_value"),
+        CheckConstraint("n IS NULL OR n >= 1", name="n"),
+        CheckConstraint(
+            "(effect_size IS NULL AND effect_size_type IS NULL)"
+            " OR (effect_size IS NOT NULL AND effect_size_type IS NOT NULL)",
+            name="effect_size",
+        ),
+        CheckConstraint(
+            "(ci_low IS NULL AND ci_high IS NULL) OR (ci_low IS NOT NULL AND ci_high >= ci_low)",
+            name="ci",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[str] = mapped_column(String(32))
+    measure: Mapped[str | None] = mapped_column(String(300))
+    timepoint_months: Mapped[int]
+    direction: Mapped[str] = mapped_column(String(16))
+    effect_size: Mapped[float | None] = mapped_column(Float)
+    effect_size_type: Mapped[str | None] = mapped_column(String(8))
+    p_value: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    n: Mapped[int | None]
+    # PRIMARY is an SQL keyword: the column has another name than the record key.
+    primary: Mapped[bool | None] = mapped_column("is_primary")
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="results")
 
 
 class Attachment(db.Model):

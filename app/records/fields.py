@@ -9,16 +9,23 @@ user (app/records/schema.py refuses any error that is not ours or a known struct
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError, core_schema
 
 from app.records import vocab
 
 ERROR_TYPE = "record"
+RANGE_ERROR_TYPE = "record_range"  # a rule between two keys broken; listed after the others
+# Whole numbers are stored in INTEGER columns: a larger one would fail on PostgreSQL.
+MAX_STORED_INT = 2_147_483_647
+# EVIDENCE-2027 §1: "a DOI such as 10.1111/jsm.12785".
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 def invalid(message: str) -> PydanticCustomError:
@@ -81,7 +88,8 @@ class Text(Kind):
 
 @dataclass(frozen=True)
 class WholeNumber(Kind):
-    """A JSON integer (not a boolean, not 3.0), between `low` and `high` when given."""
+    """A JSON integer (not a boolean, not 3.0), between `low` and `high` when given; without
+    `high`, at most what an INTEGER column holds."""
 
     low: int | None = None
     high: int | None = None
@@ -91,12 +99,16 @@ class WholeNumber(Kind):
             raise invalid("must be a whole number")
         if self.low is not None and value < self.low:
             raise invalid(f"must be at least {self.low}")
-        if self.high is not None and value > self.high:
-            raise invalid(f"must be at most {self.high}")
+        if value > self._high:
+            raise invalid(f"must be at most {self._high}")
         return value
 
+    @property
+    def _high(self) -> int:
+        return MAX_STORED_INT if self.high is None else self.high
+
     def json_schema(self) -> dict[str, Any]:
-        return _bounded("integer", self.low, self.high)
+        return _bounded("integer", self.low, self._high)
 
 
 @dataclass(frozen=True)
@@ -202,6 +214,43 @@ class WebAddress(Kind):
 
 
 @dataclass(frozen=True)
+class Doi(Kind):
+    """A DOI as EVIDENCE-2027 writes it (10.1111/jsm.12785), without a resolver address."""
+
+    max_length: int = 300
+
+    def check(self, value: Any) -> str:
+        value = Text(1, self.max_length).check(value)
+        if not DOI_PATTERN.match(value):
+            example = "10.1111/jsm.12785, without https://doi.org/"
+            raise invalid(f"must be a DOI such as {example} (got {show(value)})")
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": DOI_PATTERN.pattern, "maxLength": self.max_length}
+
+
+@dataclass(frozen=True)
+class EmailAddress(Kind):
+    """An email address (its form only: nobody is mailed to check it)."""
+
+    max_length: int = 254
+
+    def check(self, value: Any) -> str:
+        value = Text(1, self.max_length).check(value)
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise invalid(
+                f"must be an email address such as office@example.org (got {show(value)})"
+            ) from None
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "email", "maxLength": self.max_length}
+
+
+@dataclass(frozen=True)
 class ListOf(Kind):
     """A list of `item` values, each listed once. Every bad item is reported at its index
     (``countries[2]``), so one pass names every problem."""
@@ -265,19 +314,19 @@ class RecordList:
         try:
             checked = handler(value[: self.max_items])
         except ValidationError as error:
-            errors.extend(_init_details(error))
+            errors.extend(error_details(error))
         if errors:
             raise ValidationError.from_exception_data("list", errors)
         return checked
 
 
-def _init_details(error: ValidationError) -> list[InitErrorDetails]:
+def error_details(error: ValidationError) -> list[InitErrorDetails]:
     """The errors of a ValidationError, ready to be raised again beside others."""
     out: list[InitErrorDetails] = []
     for detail in error.errors(include_url=False):
         kind: Any = detail["type"]
-        if kind == ERROR_TYPE:
-            kind = invalid(detail["ctx"]["message"])
+        if kind in (ERROR_TYPE, RANGE_ERROR_TYPE):
+            kind = PydanticCustomError(kind, "{message}", {"message": detail["ctx"]["message"]})
         entry = InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
         if "ctx" in detail and kind is detail["type"]:
             entry["ctx"] = detail["ctx"]

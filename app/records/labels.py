@@ -11,30 +11,54 @@ from typing import Any
 
 from app.records import vocab
 from app.records.fields import Choice, Country, Kind, Language, ListOf
-from app.records.model import Evaluation, Label, MeasureRecord, RecordObject, kind_of, label_of
+from app.records.model import (
+    Contact,
+    Evaluation,
+    ExternalRating,
+    Label,
+    MeasureRecord,
+    RecordObject,
+    Reference,
+    Result,
+    kind_of,
+    label_of,
+    nested_model,
+)
 
 NOT_SET = "(not set)"
+# Where a bare key is looked up: a key several objects have (year, url, effect_size) is named
+# as the first of them has it; pass `model` for another's.
+MODELS: tuple[type[RecordObject], ...] = (
+    MeasureRecord,
+    Evaluation,
+    Result,
+    Contact,
+    ExternalRating,
+    Reference,
+)
+Model = type[RecordObject] | None
 
 
-def _model_of(key: str) -> type[RecordObject]:
-    """Record keys first; the keys only an evaluation has come from Evaluation."""
-    return MeasureRecord if key in MeasureRecord.model_fields else Evaluation
+def _model_of(key: str, model: Model = None) -> type[RecordObject] | None:
+    if model is not None:
+        return model if key in model.model_fields else None
+    return next((m for m in MODELS if key in m.model_fields), None)
 
 
-def _label(key: str) -> Label | None:
-    model = _model_of(key)
-    return label_of(model, key) if key in model.model_fields else None
+def _label(key: str, model: Model = None) -> Label | None:
+    found = _model_of(key, model)
+    return label_of(found, key) if found is not None else None
 
 
-def field_label(key: str) -> str:
+def field_label(key: str, model: Model = None) -> str:
     """'follow_up_months' -> 'Follow-up (months)': how pages and the diff name a key."""
-    label = _label(key)
+    label = _label(key, model)
     return label.text if label else key.replace("_", " ").capitalize()
 
 
-def short_label(key: str) -> str:
+def short_label(key: str, model: Model = None) -> str:
     """The name in dense tables (the compare page)."""
-    label = _label(key)
+    label = _label(key, model)
     return (label.short or label.text) if label else field_label(key)
 
 
@@ -44,23 +68,23 @@ def facet_legend(key: str) -> str:
     return (label.facet or label.text) if label else field_label(key)
 
 
-def form_text(key: str) -> dict[str, str]:
+def form_text(key: str, model: Model = None) -> dict[str, str]:
     """The label and help text of a key's form field, as WTForms takes them."""
-    label = _label(key)
+    label = _label(key, model)
     if label is None:
         raise KeyError(key)
     return {"label": label.question or label.text, "description": label.hint or ""}
 
 
-def _value_kind(key: str) -> Kind | None:
-    model = _model_of(key)
-    kind = kind_of(model, key) if key in model.model_fields else None
+def _value_kind(key: str, model: Model = None) -> Kind | None:
+    found = _model_of(key, model)
+    kind = kind_of(found, key) if found is not None else None
     return kind.item if isinstance(kind, ListOf) else kind
 
 
-def value_label(key: str, value: Any) -> str:
+def value_label(key: str, value: Any, model: Model = None) -> str:
     """One value of `key` as people read it: a country's or language's name, a code's label."""
-    kind = _value_kind(key)
+    kind = _value_kind(key, model)
     if isinstance(kind, Country):
         return vocab.country_name(value)
     if isinstance(kind, Language):
@@ -70,14 +94,22 @@ def value_label(key: str, value: Any) -> str:
     return str(value)
 
 
-def display_value(key: str, value: Any) -> str:
-    """A whole value as people read it: lists joined, Yes/No, "(not set)" for nothing."""
+def display_value(key: str, value: Any, model: Model = None) -> str:
+    """A whole value as people read it: lists joined, Yes/No, "(not set)" for nothing, a
+    nested object (a contact, a result) as its keys' names and values."""
     if value is None or value == "" or value == []:
         return NOT_SET
     if isinstance(value, list):
-        return ", ".join(display_value(key, v) for v in value)
+        joiner = " | " if any(isinstance(v, dict) for v in value) else ", "
+        return joiner.join(display_value(key, v, model) for v in value)
+    if isinstance(value, dict):
+        owner = _model_of(key, model)
+        nested = nested_model(owner, key) if owner is not None else None
+        return "; ".join(
+            f"{field_label(k, nested)}: {display_value(k, v, nested)}" for k, v in value.items()
+        )
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return value_label(key, value)
+    return value_label(key, value, model)

@@ -8,22 +8,38 @@ validation (app/records/schema.py), the JSON Schema in the OpenAPI document, the
 (app/records/labels.py) and the key order of every record dict.
 
 To add a key: one attribute here, with its kind and its Label. A blank value (None, "",
-whitespace, []) means the key is absent, as it does in the form and in import files.
+whitespace, []) means the key is absent, as it does in the form and in import files. Rules
+between keys of one object ("both or neither", "required with") are its `between_keys`;
+values derived from others (cost_level from a unit cost) its `derive`.
+
+Record format 2 (EVIDENCE-2027 §1, measure-record.md "Format 2") adds optional keys only,
+so every format-1 record is still valid and comes back unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    ValidationError,
+    model_validator,
+)
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from app.records import vocab
 from app.records.fields import (
+    RANGE_ERROR_TYPE,
     Choice,
     Country,
+    Doi,
+    EmailAddress,
     Kind,
     Language,
     ListOf,
@@ -33,10 +49,19 @@ from app.records.fields import (
     WebAddress,
     WholeNumber,
     YesNo,
+    error_details,
 )
 
 MAX_EVALUATIONS = 50
-RANGE_ERROR_TYPE = "record_range"
+MAX_RESULTS = 100  # per evaluation: 14 outcomes at several time points fit with room
+MAX_CONTACTS = 20
+MAX_EXTERNAL_RATINGS = 20
+MAX_REFERENCES = 100
+# A p value at or above this is not significant: such a result's direction is no_effect.
+SIGNIFICANCE = 0.05
+# measure-record.md: cost_level from a unit cost per participant, in euros.
+COST_LEVEL_LOW_BELOW = 100
+COST_LEVEL_HIGH_ABOVE = 1_000
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,30 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A rule between keys broken: where (relative to the object) and why. Without a message
+    the key is simply missing ("is required", where the model lists its keys)."""
+
+    loc: tuple[str | int, ...]
+    message: str | None = None
+
+    def details(self, data: Any) -> InitErrorDetails:
+        if self.message is None:
+            return InitErrorDetails(type="missing", loc=self.loc, input=data)
+        error = PydanticCustomError(RANGE_ERROR_TYPE, "{message}", {"message": self.message})
+        return InitErrorDetails(type=error, loc=self.loc, input=data)
+
+
+def required_with(given: Mapping[str, Any], keys: tuple[str, ...]) -> Iterator[Problem]:
+    """All of `keys` or none: each missing one is required with the first one given."""
+    present = [k for k in keys if k in given]
+    if present:
+        for key in keys:
+            if key not in given:
+                yield Problem((key,), f"is required with {present[0]}")
+
+
 class RecordObject(BaseModel):
     """A closed JSON object of the record format: unknown keys are refused by name, blank
     values count as absent, and only the keys given are kept (see `to_dict`)."""
@@ -95,6 +144,60 @@ class RecordObject(BaseModel):
             return {k: v for k, v in data.items() if k not in cls.model_fields or not is_blank(v)}
         return data
 
+    # Defined after _blank_is_absent, so it wraps it: it sees the data as given.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _between_keys(cls, data: Any, handler: Any) -> Any:
+        """The keys' own checks and the rules between keys, reported in one pass."""
+        errors: list[InitErrorDetails] = []
+        checked = None
+        try:
+            checked = handler(data)
+        except ValidationError as error:
+            errors = error_details(error)
+        if isinstance(data, dict):
+            given = {k: v for k, v in data.items() if k in cls.model_fields and not is_blank(v)}
+            problems = cls.between_keys(given, cls.valid_values(given))
+            errors += [problem.details(data) for problem in problems]
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return cls.derive(checked)
+
+    @classmethod
+    def valid_values(cls, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The given keys whose values pass their own check, normalised; a nested list as the
+        valid values of each of its objects. A rule between keys reads these, so a value that
+        is wrong in itself is reported once, by its own check."""
+        values: dict[str, Any] = {}
+        for key, value in given.items():
+            if key not in cls.model_fields or is_blank(value):
+                continue
+            nested = nested_model(cls, key)
+            if nested is not None:
+                if isinstance(value, list):
+                    values[key] = [
+                        nested.valid_values(item) if isinstance(item, dict) else {}
+                        for item in value
+                    ]
+                continue
+            kind = kind_of(cls, key)
+            try:
+                values[key] = kind.check(value) if kind is not None else value
+            except (PydanticCustomError, ValidationError):
+                continue
+        return values
+
+    @classmethod
+    def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
+        """The rules between this object's keys: `given` are the keys given (blank ones left
+        out), `valid` those of them whose values passed their own check."""
+        return iter(())
+
+    @classmethod
+    def derive(cls, checked: Any) -> Any:
+        """The valid object with the values derived from others filled in."""
+        return checked
+
     def to_dict(self) -> dict[str, Any]:
         """The record as plain data: the keys given, in the model's order."""
         return self.model_dump(exclude_unset=True)
@@ -103,43 +206,184 @@ class RecordObject(BaseModel):
 # One attribute per key, its kind and label beside it; the formatter would spread each over
 # five lines and bury the keys.
 # fmt: off
+class Result(RecordObject):
+    """One finding of an evaluation: an outcome at one time point (EVIDENCE-2027 §1)."""
+
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": {
+        "effect_size": ["effect_size_type"], "effect_size_type": ["effect_size"],
+        "ci_low": ["ci_high"], "ci_high": ["ci_low"],
+    }})
+
+    outcome: Annotated[str, Choice(vocab.OUTCOMES), Label(
+        "Outcome", hint="One of the outcomes the evaluation lists.")]
+    measure: Annotated[str | None, Text(0, 300), Label(
+        "Measure", question="Instrument or indicator",
+        hint="For example: self-reported CSAM use, past 30 days.")] = None
+    timepoint_months: Annotated[int, WholeNumber(0, 600), Label(
+        "Time point (months)", question="Months after the programme ended",
+        hint="When it was measured; 0 means at the end of the programme.")]
+    direction: Annotated[str, Choice(vocab.RESULT_DIRECTIONS), Label(
+        "Direction", question="What was found",
+        hint="Favourable or unfavourable only when statistically significant; otherwise"
+        " no effect.")]
+    effect_size: Annotated[float | None, Number(), Label(
+        "Effect size", hint="With its type, where reported.")] = None
+    effect_size_type: Annotated[str | None, Choice(vocab.EFFECT_SIZE_TYPES), Label(
+        "Type of effect size")] = None
+    p_value: Annotated[float | None, Number(0, 1), Label("p value", hint="Between 0 and 1.")] = None
+    ci_low: Annotated[float | None, Number(), Label(
+        "Confidence interval, lower bound", short="CI low")] = None
+    ci_high: Annotated[float | None, Number(), NotBelow("ci_low"), Label(
+        "Confidence interval, upper bound", short="CI high")] = None
+    n: Annotated[int | None, WholeNumber(1), Label(
+        "Participants", question="Participants in this analysis")] = None
+    primary: Annotated[bool | None, YesNo(), Label(
+        "Primary outcome", question="A pre-registered primary outcome")] = None
+
+    @classmethod
+    def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
+        yield from required_with(given, ("effect_size", "effect_size_type"))
+        yield from required_with(given, ("ci_low", "ci_high"))
+        p_value, direction = valid.get("p_value"), valid.get("direction")
+        significant = direction in ("favourable", "unfavourable")
+        if significant and p_value is not None and p_value >= SIGNIFICANCE:
+            yield Problem(("p_value",), (
+                f"must be below {SIGNIFICANCE} when direction is {direction}: a result that is"
+                " not statistically significant has direction no_effect"
+            ))
+
+
 class Evaluation(RecordObject):
     """One evaluation study of the measure."""
+
+    # With results, effect may be left out (EVIDENCE-2027 §1): the one rule between keys that
+    # JSON Schema can say.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["effect"]}, {"required": ["results"]},
+    ]})
 
     design: Annotated[str, Choice(vocab.DESIGNS), Label("Design", question="Study design")]
     year: Annotated[int, WholeNumber(1950, 2100), Label(
         "Year", question="Year of the report", hint="For example 2019.")]
     country: Annotated[str | None, Country(), Label(
         "Country", question="Country where the study ran")] = None
+    sample_id: Annotated[str | None, Text(1, 100), Label(
+        "Sample", question="Sample id",
+        hint="The same id for evaluations of the same participants (a later follow-up, a"
+        " reanalysis, a second paper on one trial), so that they count as one sample.")] = None
     sample_size: Annotated[int | None, WholeNumber(1), Label(
         "Sample size", hint="Participants analysed.")] = None
+    clusters: Annotated[int | None, WholeNumber(1), Label(
+        "Clusters", question="Units randomised or compared",
+        hint="Schools, sites or other groups, in a cluster design.")] = None
     comparison_group: Annotated[bool | None, YesNo(), Label(
         "Comparison group", question="A control or comparison group was used")] = None
+    baseline_equivalence: Annotated[str | None, Choice(vocab.BASELINE_EQUIVALENCE), Label(
+        "Baseline equivalence", question="Were the groups alike before the programme started?",
+        hint="Established: the study shows the groups were equivalent on the outcome at"
+        " baseline.")] = None
     follow_up_months: Annotated[int | None, WholeNumber(0, 1200), Label(
         "Follow-up (months)", question="Follow-up in months",
         hint="Longest follow-up after the intervention.")] = None
+    time_points_before: Annotated[int | None, WholeNumber(0), Label(
+        "Measurements before", question="Measurements before the start",
+        hint="For an interrupted time series.")] = None
+    time_points_after: Annotated[int | None, WholeNumber(0), Label(
+        "Measurements after", question="Measurements after the start",
+        hint="For an interrupted time series.")] = None
     attrition_pct: Annotated[float | None, Number(0, 100), Label(
         "Attrition (%)", question="Attrition in per cent",
         hint="Share of participants lost before the analysis, 0–100.")] = None
+    differential_attrition_pct: Annotated[float | None, Number(0, 100), Label(
+        "Differential attrition (points)",
+        question="Difference in attrition between the groups, in percentage points",
+        hint="For example, 30 % lost from one group and 24 % from the other is 6 points.")] = None
     independent: Annotated[bool | None, YesNo(), Label(
         "Independent evaluators", question="Evaluators independent of the developers")] = None
     peer_reviewed: Annotated[bool | None, YesNo(), Label(
         "Peer reviewed", question="Published in a peer-reviewed journal")] = None
+    routine_practice: Annotated[bool | None, YesNo(), Label(
+        "Routine practice", question="Delivered by ordinary services under routine conditions",
+        hint="Not by its developers under research conditions.")] = None
     outcomes: Annotated[list[str] | None, ListOf(Choice(vocab.OUTCOMES)), Label(
         "Outcomes", question="Outcomes measured")] = None
-    effect: Annotated[str, Choice(vocab.EFFECTS), Label("Effect", question="Effect found")]
+    effect: Annotated[str | None, Choice(vocab.EFFECTS), Label(
+        "Effect", question="Effect found",
+        hint="Required unless results per outcome are given.")] = None
     effect_size: Annotated[float | None, Number(-10, 10), Label(
         "Effect size", hint="Standardised (Cohen's d or Hedges' g), where reported.")] = None
+    results: Annotated[list[Result] | None, RecordList(Result, MAX_RESULTS), Label(
+        "Results", question="Results per outcome and time point")] = None
     findings: Annotated[str, Text(1, 10_000), Label(
         "Findings", hint="What the study found, in words.")]
     citation: Annotated[str | None, Text(0, 2_000), Label("Citation")] = None
+    doi: Annotated[str | None, Doi(), Label("DOI", hint="For example 10.1111/jsm.12785.")] = None
     url: Annotated[str | None, WebAddress(), Label(
         "Link", question="Link to the study",
         hint="A DOI link or the report's web address.")] = None
 
+    @classmethod
+    def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
+        if "effect" not in given and "results" not in given:
+            yield Problem(("effect",))  # as in format 1: without results, effect is required
+        listed = valid.get("outcomes")
+        for index, result in enumerate(valid.get("results") or []):
+            outcome = result.get("outcome")
+            # Outcomes given but wrong in themselves are reported by their own check.
+            unlisted = listed is not None and outcome not in listed
+            if outcome is not None and (unlisted or "outcomes" not in given):
+                yield Problem(("results", index, "outcome"), (
+                    f"{outcome!r} is not listed in this evaluation's outcomes: list it there too"
+                ))
+
+
+class Contact(RecordObject):
+    """Who to ask about the measure: an organisation or a function, with an email or a link."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["email"]}, {"required": ["url"]},
+    ]})
+
+    role: Annotated[str, Choice(vocab.CONTACT_ROLES), Label("Role")]
+    name: Annotated[str, Text(1, 200), Label(
+        "Name", hint="An organisation or a function, for example: Programme office.")]
+    email: Annotated[str | None, EmailAddress(), Label("Email")] = None
+    url: Annotated[str | None, WebAddress(), Label("Web address")] = None
+    country: Annotated[str | None, Country(), Label("Country")] = None
+
+    @classmethod
+    def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
+        if "email" not in given and "url" not in given:
+            yield Problem((), "needs an email or a url, or both")
+
+
+class ExternalRating(RecordObject):
+    """The measure's rating by another registry, shown beside ours and never merged into it."""
+
+    registry: Annotated[str, Text(1, 100), Label("Registry")]
+    rating: Annotated[str, Text(1, 100), Label("Rating")]
+    year: Annotated[int, WholeNumber(1990, 2100), Label("Year", hint="Year of the rating.")]
+    url: Annotated[str, WebAddress(), Label("Web address", hint="The registry's page.")]
+
+
+class Reference(RecordObject):
+    """A manual, review or other publication beyond the evaluations."""
+
+    citation: Annotated[str, Text(1, 2_000), Label("Citation")]
+    doi: Annotated[str | None, Doi(), Label("DOI", hint="For example 10.1111/jsm.12785.")] = None
+    url: Annotated[str | None, WebAddress(), Label("Web address")] = None
+    open_access: Annotated[bool | None, YesNo(), Label(
+        "Open access", question="Free to read")] = None
+
 
 class MeasureRecord(RecordObject):
     """A measure record (spec/measure-record.md)."""
+
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": {
+        "unit_cost_eur": ["unit_cost_per", "cost_price_year"],
+        "unit_cost_per": ["unit_cost_eur", "cost_price_year"],
+        "cost_price_year": ["unit_cost_eur", "unit_cost_per"],
+    }})
 
     external_id: Annotated[str | None, Text(1, 100), Label(
         "External id", question="Your reference",
@@ -147,9 +391,16 @@ class MeasureRecord(RecordObject):
     title: Annotated[str, Text(3, 200), Label("Title")]
     summary: Annotated[str, Text(20, 1000), Label(
         "Summary", hint="A plain-text abstract, 20 to 1,000 characters.")]
+    summary_en: Annotated[str | None, Text(20, 1000), Label(
+        "Summary in English", question="English summary",
+        hint="For a measure described in another language: 20 to 1,000 characters, shown under"
+        " the original and searched.")] = None
     description: Annotated[str | None, Text(0, 50_000), Label(
         "Description",
         hint="Optional. Markdown: ## headings, *emphasis*, lists and links.")] = None
+    theory_of_change: Annotated[str | None, Text(0, 5_000), Label(
+        "Theory of change", question="How it is meant to work",
+        hint="The risk and protective factors it targets, and the causal chain.")] = None
     countries: Annotated[list[str], ListOf(Country()), Label(
         "Countries", facet="Country", question="Countries where it is implemented")]
     text_language: Annotated[str | None, Language(), Label(
@@ -159,6 +410,10 @@ class MeasureRecord(RecordObject):
         facet="Language of materials", question="Languages its materials exist in")] = None
     prevention_level: Annotated[str, Choice(vocab.PREVENTION_LEVELS), Label(
         "Prevention level")]
+    population_level: Annotated[str | None, Choice(vocab.POPULATION_LEVELS), Label(
+        "Population level", question="Who it reaches",
+        hint="Universal: everyone in a setting; selective: groups at higher risk; indicated:"
+        " people already showing risk.")] = None
     target_groups: Annotated[list[str], ListOf(Choice(vocab.TARGET_GROUPS)), Label(
         "Target groups", facet="Target group")]
     settings: Annotated[list[str], ListOf(Choice(vocab.SETTINGS)), Label(
@@ -166,6 +421,9 @@ class MeasureRecord(RecordObject):
     abuse_forms: Annotated[list[str] | None, ListOf(Choice(vocab.ABUSE_FORMS)), Label(
         "Forms of abuse", facet="Form of abuse", question="Forms of abuse addressed")] = None
     delivery: Annotated[list[str] | None, ListOf(Choice(vocab.DELIVERY)), Label("Delivery")] = None
+    dosage: Annotated[str | None, Text(0, 500), Label(
+        "Dosage", question="How much of it a participant gets",
+        hint="For example: six weekly 2-hour sessions.")] = None
     age_min: Annotated[int | None, WholeNumber(0, 99), Label(
         "Minimum age", question="Youngest age",
         hint="Age of the children concerned, 0–99.")] = None
@@ -184,25 +442,85 @@ class MeasureRecord(RecordObject):
     # API answers this key under another name.
     status: Annotated[str | None, Choice(vocab.PROGRAMME_STATUSES), Label(
         "Programme status"), Field(serialization_alias="programme_status")] = None
-    cost_level: Annotated[str | None, Choice(vocab.COST_LEVELS), Label("Cost level")] = None
+    cost_level: Annotated[str | None, Choice(vocab.COST_LEVELS), Label(
+        "Cost level", hint="Derived from a unit cost per participant when left empty.")] = None
+    unit_cost_eur: Annotated[float | None, Number(0), Label(
+        "Unit cost (EUR)", question="Cost of delivery per unit, in euros",
+        hint="With the unit it is for and its price year.")] = None
+    unit_cost_per: Annotated[str | None, Choice(vocab.COST_UNITS), Label(
+        "Cost unit", question="The unit the cost is for")] = None
+    cost_price_year: Annotated[int | None, WholeNumber(1990, 2100), Label(
+        "Price year", question="Price year of the unit cost")] = None
     cost_notes: Annotated[str | None, Text(0, 5_000), Label(
         "Cost notes", question="Notes on cost")] = None
+    cost_benefit: Annotated[str | None, Text(0, 2_000), Label(
+        "Cost-benefit", question="Cost-benefit or cost-effectiveness",
+        hint="A published figure with its source.")] = None
     implementation: Annotated[str | None, Text(0, 20_000), Label(
         "Implementation", hint="Staff, training, materials and licensing needed.")] = None
+    training_hours: Annotated[float | None, Number(0), Label(
+        "Training (hours)", question="Initial training a deliverer needs, in hours")] = None
+    certification_required: Annotated[bool | None, YesNo(), Label(
+        "Certification required", facet="Certification",
+        question="Deliverers must be certified by the developer")] = None
+    staff_qualifications: Annotated[str | None, Text(0, 2_000), Label(
+        "Staff qualifications", question="Who can deliver it")] = None
+    fidelity_tools: Annotated[str | None, Text(0, 2_000), Label(
+        "Fidelity tools",
+        hint="Checklists, supervision or observation that keep delivery faithful.")] = None
+    licence: Annotated[str | None, Choice(vocab.LICENCES), Label(
+        "Licence", question="Licence of the programme and its materials")] = None
     manual_available: Annotated[bool | None, YesNo(), Label(
         "Manual available", question="A manual or protocol exists",
         hint="So that others can deliver it faithfully.")] = None
     transferability: Annotated[str | None, Text(0, 20_000), Label(
         "Transferability",
         hint="Adaptations, and other countries where it was taken up.")] = None
+    contacts: Annotated[list[Contact] | None, RecordList(Contact, MAX_CONTACTS), Label(
+        "Contacts", hint="Who to ask: the developer, a provider, an evaluator.")] = None
+    external_ratings: Annotated[
+        list[ExternalRating] | None, RecordList(ExternalRating, MAX_EXTERNAL_RATINGS), Label(
+            "Ratings by other registries", short="Other registries' ratings")] = None
+    references: Annotated[list[Reference] | None, RecordList(Reference, MAX_REFERENCES), Label(
+        "References", hint="Manuals, reviews and other publications beyond the evaluations.")
+    ] = None
     evaluations: Annotated[list[Evaluation] | None, RecordList(Evaluation, MAX_EVALUATIONS), Label(
         "Evaluations")] = None
+
+    @classmethod
+    def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
+        yield from required_with(given, ("unit_cost_eur", "unit_cost_per", "cost_price_year"))
+
+    @classmethod
+    def derive(cls, checked: Any) -> Any:
+        if checked.cost_level is None and checked.unit_cost_per == "participant":
+            level = derived_cost_level(checked.unit_cost_eur)
+            if level is not None:
+                return checked.model_copy(update={"cost_level": level})
+        return checked
 # fmt: on
 
 
+def derived_cost_level(unit_cost_eur: float | None) -> str | None:
+    """measure-record.md: low < 100, medium 100–1,000, high > 1,000 euros per participant."""
+    if unit_cost_eur is None:
+        return None
+    if unit_cost_eur < COST_LEVEL_LOW_BELOW:
+        return "low"
+    return "medium" if unit_cost_eur <= COST_LEVEL_HIGH_ABOVE else "high"
+
+
 def kind_of(model: type[RecordObject], key: str) -> Kind | None:
-    """The kind (app/records/fields.py) of a key, or None for the nested evaluations."""
+    """The kind (app/records/fields.py) of a key, or None for a nested list of objects."""
     return next((m for m in model.model_fields[key].metadata if isinstance(m, Kind)), None)
+
+
+def nested_model(model: type[RecordObject], key: str) -> type[RecordObject] | None:
+    """The model of the objects a key lists (evaluations, results, contacts …), else None."""
+    field = model.model_fields.get(key)
+    if field is None:
+        return None
+    return next((m.item for m in field.metadata if isinstance(m, RecordList)), None)
 
 
 def label_of(model: type[RecordObject], key: str) -> Label:

@@ -19,12 +19,15 @@ from app.records.model import (
     Evaluation,
     MeasureRecord,
     RecordObject,
+    Result,
+    nested_model,
 )
 
 __all__ = [
     "EVALUATION_KEYS",
     "MAX_EVALUATIONS",
     "RECORD_KEYS",
+    "RESULT_KEYS",
     "FieldError",
     "RecordInvalid",
     "validate_record",
@@ -32,6 +35,7 @@ __all__ = [
 
 RECORD_KEYS = tuple(MeasureRecord.model_fields)
 EVALUATION_KEYS = tuple(Evaluation.model_fields)
+RESULT_KEYS = tuple(Result.model_fields)
 
 # The few structural errors pydantic itself raises around our kinds, in our words. Any other
 # error type is a programming mistake (a pydantic constraint slipped into the model) and
@@ -79,10 +83,9 @@ def _message(error: Any) -> str:
 
 def _order(error: Any) -> tuple:
     """Errors in reading order: at each object, unknown keys first, then the keys in the
-    model's order (items of a list by index); checks between two keys come last."""
-    if error["type"] == RANGE_ERROR_TYPE:
-        return (2,)
-    rank: list[Any] = [1]
+    model's order (items of a list by index); checks between two keys come last, in the
+    order of where they are."""
+    rank: list[Any] = [2 if error["type"] == RANGE_ERROR_TYPE else 1]
     model: type[RecordObject] | None = MeasureRecord
     for position, part in enumerate(error["loc"]):
         if isinstance(part, int):
@@ -93,7 +96,7 @@ def _order(error: Any) -> tuple:
             rank.append(-1)
             break
         rank.append(list(model.model_fields).index(part))
-        model = Evaluation if part == "evaluations" else None
+        model = nested_model(model, part)
     return tuple(rank)
 
 

@@ -35,6 +35,14 @@ OUTCOMES = (
     "wellbeing", "reach", "fidelity",
 )
 EFFECTS = ("positive", "mixed", "no_effect", "negative", "not_reported")
+# Record format 2: evaluations (EVIDENCE-2027 §1) and programme profiles (measure-record.md).
+BASELINE_EQUIVALENCE = ("established", "not_established", "not_reported")
+RESULT_DIRECTIONS = ("favourable", "no_effect", "unfavourable")
+EFFECT_SIZE_TYPES = ("d", "g", "or", "rr", "hr", "irr")
+POPULATION_LEVELS = ("universal", "selective", "indicated")
+LICENCES = ("open", "free_registration", "licensed_fee", "proprietary", "unknown")
+COST_UNITS = ("participant", "family", "group", "school", "site", "year")
+CONTACT_ROLES = ("developer", "provider", "technical_assistance", "evaluator", "contact")
 # fmt: on
 
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
@@ -63,6 +71,16 @@ LABELS = {
     "online_self_help": "Online self-help",
     "in_person_group": "In person, group",
     "in_person_individual": "In person, individual",
+    "d": "Cohen's d",
+    "g": "Hedges' g",
+    "or": "Odds ratio",
+    "rr": "Risk ratio",
+    "hr": "Hazard ratio",
+    "irr": "Incidence rate ratio",
+    "not_established": "Not established",
+    "free_registration": "Free with registration",
+    "licensed_fee": "Licensed, for a fee",
+    "technical_assistance": "Technical assistance",
 }
 
 
