@@ -10,7 +10,7 @@ Schemathesis for every operation).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, create_model
@@ -73,11 +73,21 @@ class Problem(BaseModel):
 # --- measures ------------------------------------------------------------------------------
 
 
+class StudyRating(BaseModel):
+    evaluation: int
+    rating: Literal["high", "moderate", "low", "descriptive"]
+    reason: str
+    sample: int
+
+
 class EvidenceExplanation(BaseModel):
     ruleset: str | None
+    rule: str | None
     reasons: list[str]
     counted: list[Any]
     next_step: Any
+    next_steps: list[str]
+    study_ratings: list[StudyRating]
 
 
 class DimensionRating(BaseModel):
@@ -115,6 +125,10 @@ Measure = create_model(
     evidence_level=Annotated[int, Field(ge=0, le=5)],
     evidence_label=str,
     harm_flag=bool,
+    evidence_ruleset=str,
+    evidence_provisional=bool,
+    evidence_rated_at=(date | None, None),
+    evidence_reviewed_at=(date | None, None),
     badges=(list[str], None),
     evidence_explanation=(EvidenceExplanation, None),
     ratings=(Ratings | None, None),

@@ -15,19 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.compare.ratings import DIMENSIONS, RatingSummary
-from app.evidence.rules import study_class
+from app.evidence.study_rating import rate_study
 from app.records import labels, vocab
 from app.records.labels import short_label
 
 MIN_MEASURES, MAX_MEASURES = 2, 4
-# Best first: the order of DESIGN §5a's study classes, then the order designs are listed in.
+# Best first: the study ratings of ruleset 2027.1 (EVIDENCE-2027 §2), then the order designs
+# are listed in.
 STUDY_CLASSES = ("high", "moderate", "low", "descriptive")
 NO_REVIEWS = "No reviews yet"
 _MANUAL = {True: "Available", False: "Not available"}
 _CLASS_WORDS = {
-    "high": "high study class",
-    "moderate": "moderate study class",
-    "low": "low study class",
+    "high": "rated high",
+    "moderate": "rated moderate",
+    "low": "rated low",
     "descriptive": "descriptive, no outcome evidence",
 }
 
@@ -70,7 +71,7 @@ def _evidence(m: ComparedMeasure) -> Cell:
     return Cell(
         text=f"Level {level} of 5: {label}",
         items=tuple(str(r) for r in m.evidence.get("reasons") or ()),
-        flag="Harm signal: a strong study found a negative effect" if harm else None,
+        flag="Harm signal: a study found an unfavourable effect" if harm else None,
         key=(level, label, harm),
     )
 
@@ -85,17 +86,17 @@ def _studies(m: ComparedMeasure) -> Cell:
 
 
 def best_design(evaluations: Iterable[Mapping[str, Any]]) -> tuple[str, str] | None:
-    """(design, study class) of the strongest study: best class first, then design order."""
+    """(design, study rating) of the strongest study: best rating first, then design order."""
 
     def rank(ev: Mapping[str, Any]) -> tuple[int, int]:
         design = ev.get("design")
         order = vocab.DESIGNS.index(design) if design in vocab.DESIGNS else len(vocab.DESIGNS)
-        return STUDY_CLASSES.index(study_class(ev)), order
+        return STUDY_CLASSES.index(rate_study(ev).rating), order
 
     ranked = sorted(evaluations, key=rank)
     if not ranked:
         return None
-    return str(ranked[0].get("design")), study_class(ranked[0])
+    return str(ranked[0].get("design")), rate_study(ranked[0]).rating
 
 
 def _best_design(m: ComparedMeasure) -> Cell:

@@ -5,7 +5,8 @@ whatever N is asked for. `generate_measures` writes rows straight into the table
 multi-row INSERT per table and batch (no service call, no ORM unit of work per measure),
 which is what makes 10,000 measures take seconds. The rows are what the services would
 store: revision columns from the record, list keys as revision_terms, evidence computed by
-app.evidence.rules; nothing needs language detection, because every record names its own.
+app.evidence.ruleset_2027 (app/measures/evidence_state.py); nothing needs language detection,
+because every record names its own.
 """
 
 from __future__ import annotations
@@ -21,10 +22,18 @@ from sqlalchemy import insert, select, update
 from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
-from app.evidence.rules import compute_evidence
+from app.evidence.ruleset_2027 import compute_evidence
+from app.measures.evidence_state import digest_of, is_provisional
+from app.measures.generate_format2 import (
+    add_evaluation_keys,
+    add_profile_keys,
+    format2_rng,
+    in_record_order,
+)
 from app.measures.models import (
     LIST_KEYS,
     Evaluation,
+    EvaluationResult,
     Measure,
     MeasureRevision,
     MeasureStatus,
@@ -33,6 +42,7 @@ from app.measures.models import (
 )
 from app.outbox.services import enqueue_index_changes
 from app.records import vocab
+from app.records.model import MeasureRecord, nested_model
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS
 
 # Phrase vocabularies: a sentence is subject + verb + object + tail, so a few dozen phrases
@@ -183,9 +193,12 @@ _PROFILES = {
     "none": 14, "emerging": 14, "preliminary": 18, "promising": 18, "supported": 14,
     "well_supported": 10, "no_effect": 5, "mixed": 4, "harm": 3,
 }  # fmt: skip
-# Record keys stored as plain revision columns ("status" is the programme_status column).
+# Record keys stored as plain revision columns ("status" is the programme_status column); the
+# lists of objects (contacts …) are JSON columns that hold [] rather than NULL.
 _SCALAR_KEYS = [k for k in RECORD_KEYS if k not in (*LIST_KEYS, "evaluations", "external_id")]
+_JSON_LISTS = frozenset(k for k in _SCALAR_KEYS if nested_model(MeasureRecord, k) is not None)
 _COLUMN = {"status": "programme_status"}
+_EVALUATION_COLUMNS = [k for k in EVALUATION_KEYS if k != "results"]
 _STRONG = ("rct", "cluster_rct", "quasi_experimental", "interrupted_time_series")
 _T12 = ("disclosure", "help_seeking", "protective_behaviour", "risk_factors", "recidivism")
 _T3 = ("knowledge", "attitudes", "skills", "wellbeing")
@@ -253,8 +266,15 @@ def _evaluation(
     return evaluation
 
 
-def _evaluations(rng: random.Random, words: dict, country: str) -> list[dict[str, Any]]:
+def _evaluations(rng: random.Random, words: dict, country: str) -> tuple[str, list[dict[str, Any]]]:
+    """An evidence profile and evaluations that land on its level."""
     profile = rng.choices(list(_PROFILES), weights=list(_PROFILES.values()))[0]
+    return profile, _profile_evaluations(rng, words, country, profile)
+
+
+def _profile_evaluations(
+    rng: random.Random, words: dict, country: str, profile: str
+) -> list[dict[str, Any]]:
 
     def ev(design: str, effect: str, **kw: Any) -> dict[str, Any]:
         return _evaluation(rng, words, country, design, effect, **kw)
@@ -319,17 +339,21 @@ def build_record(seed: int, n: int) -> dict[str, Any]:
         "implementation": _sentences(rng, words, rng.randint(1, 3)),
         "manual_available": rng.random() < 0.4,
         "transferability": _sentence(rng, words),
-        "evaluations": _evaluations(rng, words, countries[0]),
     }
+    profile, record["evaluations"] = _evaluations(rng, words, countries[0])
     if record["status"] == "ended":
         record["end_year"] = rng.randint(start_year, 2025)
     # Drop a few optional keys so the corpus has gaps like real data.
     for key in ("abuse_forms", "website", "cost_level", "implementation", "transferability"):
         if not record[key] or rng.random() < 0.15:
             record.pop(key)
+    # Record format 2 from a stream of its own: the keys above stay as they always were.
+    more = format2_rng(seed, n)
+    add_evaluation_keys(more, profile, record["evaluations"])
+    add_profile_keys(more, record, _sentences(more, _VOCAB["en"], 2))
     if not record["evaluations"]:
         del record["evaluations"]
-    return record
+    return in_record_order(record)
 
 
 @dataclass
@@ -350,7 +374,8 @@ def _next_number(seed: int) -> int:
 
 
 def _rows(record: dict[str, Any], publish: bool, when: datetime) -> dict[str, Any]:
-    """Table rows for one record: the measure, its revision, terms and evaluations."""
+    """Table rows for one record: the measure, its revision, terms, evaluations and their
+    results (by evaluation position)."""
     inputs = [{**e, "has_report": False} for e in record.get("evaluations", [])]
     result = compute_evidence(inputs, manual_available=record.get("manual_available"))
     evidence = {
@@ -375,9 +400,13 @@ def _rows(record: dict[str, Any], publish: bool, when: datetime) -> dict[str, An
         "submitted_at": when,
         "decided_at": when if publish else None,
         **{_COLUMN.get(k, k): record.get(k) for k in _SCALAR_KEYS},
+        **{k: record.get(k, []) for k in _JSON_LISTS},
         **evidence,
         "evidence_ruleset": result.ruleset,
         "evidence": result.to_dict(),
+        "evidence_rated_at": when,
+        "evidence_digest": digest_of(record.get("evaluations", [])),
+        "evidence_provisional": is_provisional(result.level, verified=False),
     }
     terms = [
         {"key": key, "value": value, "position": i}
@@ -385,10 +414,24 @@ def _rows(record: dict[str, Any], publish: bool, when: datetime) -> dict[str, An
         for i, value in enumerate(record.get(key, []))
     ]
     evaluations = [
-        {"position": i, **{k: e.get(k) for k in EVALUATION_KEYS}, "outcomes": e.get("outcomes", [])}
+        {
+            "position": i,
+            **{k: e.get(k) for k in _EVALUATION_COLUMNS},
+            "outcomes": e.get("outcomes", []),
+        }
         for i, e in enumerate(record.get("evaluations", []))
     ]
-    return {"measure": measure, "revision": revision, "terms": terms, "evaluations": evaluations}
+    results = [
+        (i, [{"position": j, **r} for j, r in enumerate(e.get("results", []))])
+        for i, e in enumerate(record.get("evaluations", []))
+    ]
+    return {
+        "measure": measure,
+        "revision": revision,
+        "terms": terms,
+        "evaluations": evaluations,
+        "results": [(i, rows) for i, rows in results if rows],
+    }
 
 
 def _insert_batch(batch: list[dict[str, Any]], publish: bool) -> None:
@@ -422,11 +465,35 @@ def _insert_batch(batch: list[dict[str, Any]], publish: bool) -> None:
         db.session.execute(insert(RevisionTerm), terms)
     if evaluations:
         db.session.execute(insert(Evaluation), evaluations)
+    _insert_results(batch, revision_ids)
     db.session.execute(update(Measure), links)
     if publish:
         # Queued, not indexed batch by batch: `flask search sync` (or a rebuild) indexes them
         # in bulk, which is many times faster.
         enqueue_index_changes(measure_ids.values(), apply_after_commit=False)
+
+
+def _insert_results(batch: list[dict[str, Any]], revision_ids: dict[int, int]) -> None:
+    """Results need their evaluation's id: read back by (revision, position)."""
+    wanted = [rows for rows in batch if rows["results"]]
+    if not wanted:
+        return
+    revisions = [revision_ids[rows["revision"]["measure_id"]] for rows in wanted]
+    ids = {
+        (revision_id, position): evaluation_id
+        for evaluation_id, revision_id, position in db.session.execute(
+            select(Evaluation.id, Evaluation.revision_id, Evaluation.position).where(
+                Evaluation.revision_id.in_(revisions)
+            )
+        )
+    }
+    results = [
+        {**result, "evaluation_id": ids[(revision_id, position)]}
+        for rows, revision_id in zip(wanted, revisions, strict=True)
+        for position, found in rows["results"]
+        for result in found
+    ]
+    db.session.execute(insert(EvaluationResult), results)
 
 
 def generate_measures(

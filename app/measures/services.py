@@ -15,9 +15,14 @@ from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.evidence.rules import compute_evidence
 from app.measures import policies
-from app.measures.mapping import apply_record, evidence_inputs
+from app.measures.evidence_state import (
+    copy_review_state,
+    refresh_evidence,
+    sync_measure_cache,
+    update_provisional,
+)
+from app.measures.mapping import apply_record, revision_to_record
 from app.measures.models import (
     Attachment,
     Evaluation,
@@ -38,29 +43,6 @@ def check_external_id_free(external_id: str | None, measure: Measure | None = No
     other = db.session.scalar(select(Measure).where(Measure.external_id == external_id))
     if other is not None and other is not measure:
         raise RecordInvalid([FieldError("external_id", "is already used by another measure")])
-
-
-def refresh_evidence(revision: MeasureRevision) -> None:
-    """Recompute the revision's evidence level and mirror it on the measure when public."""
-    result = compute_evidence(evidence_inputs(revision), manual_available=revision.manual_available)
-    revision.evidence_level = result.level
-    revision.evidence_label = result.label
-    revision.harm_flag = result.harm_flag
-    revision.evidence_ruleset = result.ruleset
-    revision.evidence = result.to_dict()
-    measure = revision.measure
-    if measure is not None and measure.current_display_revision() is revision:
-        sync_measure_cache(measure)
-
-
-def sync_measure_cache(measure: Measure) -> None:
-    revision = measure.current_display_revision()
-    if revision is None:
-        return
-    measure.evidence_level = revision.evidence_level
-    measure.evidence_label = revision.evidence_label
-    measure.harm_flag = revision.harm_flag
-    measure.organisation = revision.organisation
 
 
 def _fill_revision(revision: MeasureRevision, record: dict[str, Any]) -> None:
@@ -106,10 +88,9 @@ def start_revision(actor: Any, measure: Measure) -> MeasureRevision:
     number = max(r.number for r in measure.revisions) + 1
     revision = MeasureRevision(number=number, author_id=getattr(actor, "id", None))
     measure.revisions.append(revision)
-    from app.measures.mapping import revision_to_record
-
     apply_record(revision, revision_to_record(published, measure))
     revision.text_language = published.text_language
+    copy_review_state(published, revision)
     for old, new in zip(published.evaluations, revision.evaluations, strict=True):
         new.attachments = [_copy_attachment(a) for a in old.attachments]
     db.session.flush()
@@ -171,13 +152,18 @@ def submit_measure(actor: Any, measure: Measure) -> MeasureRevision:
     return revision
 
 
-def make_revision_public(measure: Measure, revision: MeasureRevision) -> None:
-    """Publish `revision`: the previous published one is superseded. Used by moderation."""
+def make_revision_public(
+    measure: Measure, revision: MeasureRevision, publisher: Any = None
+) -> None:
+    """Publish `revision`: the previous published one is superseded. Used by moderation (the
+    moderator is the `publisher`: another one verifies the level) and by the import (none)."""
     previous = measure.published_revision
     if previous is not None and previous is not revision:
         previous.state = RevisionState.SUPERSEDED
     revision.state = RevisionState.PUBLISHED
     revision.decided_at = utcnow()
+    revision.published_by_id = getattr(publisher, "id", None)
+    update_provisional(revision)
     measure.published_revision = revision
     if measure.working_revision is revision:
         measure.working_revision = None

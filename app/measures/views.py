@@ -126,7 +126,7 @@ def _validate_and_save(
 ) -> Measure | list[FieldError]:
     """Save when the whole form is valid; otherwise put the errors on the form."""
     form.validate()
-    record, positions = form.to_record()
+    record, positions = form.to_record(measure.current_revision if measure is not None else None)
     left: list[FieldError] = []
     try:
         record = validate_record(record)
@@ -277,5 +277,7 @@ def _evidence_of(revision: MeasureRevision) -> dict[str, Any]:
         label=revision.evidence_label,
         harm_flag=revision.harm_flag,
         ruleset=evidence.get("ruleset") or revision.evidence_ruleset,
+        provisional=revision.evidence_provisional,
+        rated_at=revision.evidence_rated_at,
     )
     return evidence

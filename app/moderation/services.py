@@ -105,7 +105,7 @@ def publish_measure(actor: Any, measure: Measure, comment: str) -> MeasureRevisi
     assert revision is not None  # transition_refusal saw a submitted revision  # nosec B101
     previous = measure.published_revision
     outdated = _confirmation_outdated(measure, revision)
-    make_revision_public(measure, revision)  # also writes the search outbox row
+    make_revision_public(measure, revision, publisher=actor)  # also queues the index change
     details: dict[str, Any] = {"evidence_level": revision.evidence_level}
     if previous is not None and previous is not revision:
         details["superseded_revision"] = previous.number

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.accounts.models import Role
 from app.api_tokens.services import create_token
 from app.core.extensions import db
+from tests.conftest import make_user
 
 
 def make_token(user, scope: str = "write", name: str = "Test tool") -> str:
@@ -17,6 +19,18 @@ def make_token(user, scope: str = "write", name: str = "Test tool") -> str:
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture()
+def owner(app):
+    """A practitioner of Org A, the organisation of sample_record()."""
+    return make_user(Role.PRACTITIONER, organisation="Org A")
+
+
+@pytest.fixture()
+def write(owner):
+    """The Authorization header of a write token of `owner`."""
+    return bearer(make_token(owner, "write"))
 
 
 @pytest.fixture()

@@ -20,6 +20,10 @@ EXTRA_KEYS = [
     "evidence_level",
     "evidence_label",
     "harm_flag",
+    "evidence_ruleset",
+    "evidence_provisional",
+    "evidence_rated_at",
+    "evidence_reviewed_at",
     "badges",
     "evidence_explanation",
     "ratings",
@@ -61,10 +65,19 @@ def test_a_published_measure_answers_its_record_plus_state_and_evidence(client, 
     assert body["evidence_label"] == measure.evidence_label
     assert body["harm_flag"] is False
     assert "EU-tested" in body["badges"]
+    assert body["evidence_ruleset"] == "2027.1"
+    assert body["evidence_provisional"] is False
+    assert (
+        body["evidence_rated_at"] == measure.published_revision.evidence_rated_at.date().isoformat()
+    )
+    assert body["evidence_reviewed_at"] is None
     explanation = body["evidence_explanation"]
-    assert set(explanation) == {"ruleset", "reasons", "counted", "next_step"}
-    assert explanation["ruleset"] == "2026.1"
+    assert set(explanation) == {
+        "ruleset", "rule", "reasons", "counted", "next_step", "next_steps", "study_ratings"
+    }  # fmt: skip
+    assert explanation["ruleset"] == "2027.1"
     assert explanation["reasons"][0].startswith(f"Level {body['evidence_level']}")
+    assert explanation["study_ratings"][0]["evaluation"] == 0
     assert body["ratings"] is None
 
 

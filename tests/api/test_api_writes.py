@@ -20,16 +20,6 @@ from tests.measures.conftest import make_pdf
 from tests.measures.test_uploads import encrypted_pdf
 
 
-@pytest.fixture()
-def owner(app):
-    return make_user(Role.PRACTITIONER, organisation="Org A")
-
-
-@pytest.fixture()
-def write(owner):
-    return bearer(make_token(owner, "write"))
-
-
 def _post_report(client, url, headers, data: bytes, filename="study.pdf"):
     return client.post(
         url,

@@ -10,7 +10,7 @@ from tests.browser.conftest import (  # noqa: F401  (the browser harness, for ou
     checker,
     live_server,
 )
-from tests.conftest import make_measure, make_user
+from tests.conftest import make_measure, make_user, supported_evaluation
 
 
 @pytest.fixture()
@@ -25,8 +25,11 @@ def official(app):
 
 @pytest.fixture()
 def published(owner):
-    """Three published measures that differ in some aspects and agree in others."""
-    a = make_measure(owner, publish=True, title="Alpha school programme")
+    """Three published measures that differ in some aspects and agree in others. Alpha's trial
+    is appraised and has results, so it reaches level 4 under ruleset 2027.1."""
+    a = make_measure(
+        owner, publish=True, title="Alpha school programme", evaluations=[supported_evaluation()]
+    )
     b = make_measure(
         owner,
         publish=True,

@@ -95,7 +95,7 @@ def test_evidence_cell_shows_level_label_harm_flag_and_reasons():
     assert plain.text == "Level 4 of 5: Supported" and plain.flag is None
     assert plain.items == ("Rule 4 held.",)
     assert flagged.text == "Level 2 of 5: Preliminary"
-    assert flagged.flag == "Harm signal: a strong study found a negative effect"
+    assert flagged.flag == "Harm signal: a study found an unfavourable effect"
     assert flagged.items[1] == "Mixed evidence."
     assert rows["evidence"].differs
 
@@ -113,13 +113,20 @@ def test_harm_flag_alone_makes_the_evidence_row_differ():
 def test_studies_best_design_follow_up_effects_and_outcomes_summarise_the_evaluations():
     evaluations = [
         study(design="case_study", outcomes=["reach"], effect="not_reported"),
-        study(design="quasi_experimental", follow_up_months=24, outcomes=["victimisation"]),
+        study(
+            design="quasi_experimental",
+            baseline_equivalence="established",
+            follow_up_months=24,
+            outcomes=["victimisation"],
+        ),
         study(design="cohort", follow_up_months=6, effect="no_effect", outcomes=["knowledge"]),
     ]
     rows = rows_by_key(measure(1), measure(2, evaluations=evaluations))
     assert [c.text for c in rows["studies"].cells] == ["1", "3"]
-    assert rows["best_design"].cells[0].text == "Randomised controlled trial (high study class)"
-    assert rows["best_design"].cells[1].text == "Quasi-experimental (moderate study class)"
+    # Ratings of ruleset 2027.1: the sample trial reports no differential attrition and no
+    # baseline equivalence, so it is rated low, below the quasi-experiment with equivalent groups.
+    assert rows["best_design"].cells[0].text == "Randomised controlled trial (rated low)"
+    assert rows["best_design"].cells[1].text == "Quasi-experimental (rated moderate)"
     assert [c.text for c in rows["follow_up"].cells] == ["12 months", "24 months"]
     assert rows["effects"].cells[0].items == ("Positive: 1 study",)
     assert rows["effects"].cells[1].items == (
@@ -141,12 +148,15 @@ def test_a_measure_without_evaluations_says_so_in_each_evidence_row():
     assert rows["outcomes"].cells[1].text == "None stated"
 
 
-def test_best_design_ranks_by_study_class_before_design_order():
-    # A small RCT is only "moderate"; a quasi-experiment with a comparison group is too. The
-    # RCT comes first in the design list, so it wins the tie; a "high" RCT beats both.
-    small_rct = study(design="rct", sample_size=20)
-    qed = study(design="quasi_experimental")
-    big_rct = study(design="cluster_rct", sample_size=500, attrition_pct=5)
+def test_best_design_ranks_by_study_rating_before_design_order():
+    # Ruleset 2027.1: a small RCT with low attrition is only "moderate"; a quasi-experiment
+    # with equivalent groups is too. The RCT comes first in the design list, so it wins the
+    # tie; a "high" cluster trial beats both.
+    small_rct = study(design="rct", sample_size=20, attrition_pct=10, differential_attrition_pct=2)
+    qed = study(design="quasi_experimental", baseline_equivalence="established")
+    big_rct = study(
+        design="cluster_rct", clusters=12, attrition_pct=5, differential_attrition_pct=2
+    )
     assert best_design([qed, small_rct]) == ("rct", "moderate")
     assert best_design([qed, small_rct, big_rct]) == ("cluster_rct", "high")
     assert best_design([study(design="qualitative"), study(design="pre_post")]) == (

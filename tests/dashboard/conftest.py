@@ -14,7 +14,7 @@ from tests.browser.conftest import (  # noqa: F401  (the browser harness, for ou
     checker,
     live_server,
 )
-from tests.conftest import make_measure, make_user
+from tests.conftest import make_measure, make_user, supported_evaluation
 
 NO_EVIDENCE: list[dict[str, Any]] = []
 LOW_STUDY = [
@@ -40,7 +40,10 @@ def repository(app) -> Repository:
     professionals, secondary). Not published: a draft in DE that must never count."""
     owner = make_user()
     m = {
-        "de_at_4": make_measure(owner, publish=True, title="Safe schools"),
+        # Level 4 under ruleset 2027.1: an appraised trial with results per outcome.
+        "de_at_4": make_measure(
+            owner, publish=True, title="Safe schools", evaluations=[supported_evaluation()]
+        ),
         "de_0": make_measure(
             owner,
             publish=True,

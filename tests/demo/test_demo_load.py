@@ -73,13 +73,17 @@ def test_demo_load_publishes_the_demo_measures_plus_a_submitted_one_and_a_draft(
     assert _count(Measure, Measure.owner_id == practitioner.id) == published + 2
 
 
-def test_demo_measures_cover_every_evidence_level_and_a_harm_flag(runner):
+def test_demo_measures_under_ruleset_2027_1_reach_level_2_at_most_and_show_a_harm_flag(runner):
     _load(runner)
     public = Measure.status == MeasureStatus.PUBLISHED
+    # The demo records are format 1: no trial reports its differential attrition or baseline
+    # equivalence, so ruleset 2027.1 rates every one low, and a favourable finding from a
+    # low-rated study gives level 2 at most (2026.1 reached every level; README "Evidence
+    # levels" counts the changes). The real programmes of issue 12 replace them.
     levels = set(db.session.scalars(select(Measure.evidence_level).where(public)))
-    assert levels == {0, 1, 2, 3, 4, 5}
+    assert levels == {0, 1, 2}
     labels = set(db.session.scalars(select(Measure.evidence_label).where(public)))
-    assert "No effect found" in labels
+    assert labels == {"Not evaluated", "Emerging", "Preliminary"}
     assert _count(Measure, public, Measure.harm_flag.is_(True)) >= 1
     countries = db.session.scalars(select(Measure).where(public)).all()
     assert len({c for m in countries for c in m.published_revision.countries}) >= 10

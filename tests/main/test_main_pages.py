@@ -121,9 +121,7 @@ def test_browse_lists_published_measures_newest_first_with_their_facts(client, o
 
 def test_browse_states_the_harm_flag_in_words(client, owner):
     _published(owner, title="Harmful measure", evaluations=[HARMFUL])
-    assert "Harm signal: a strong study found a negative effect." in text_of(
-        client.get("/measures/")
-    )
+    assert "Harm signal: a study found an unfavourable effect." in text_of(client.get("/measures/"))
 
 
 def test_browse_paginates_twenty_a_page(client, app):

@@ -10,7 +10,7 @@ from app.audit.models import AuditEvent
 from app.core.extensions import db
 from app.measures.models import Evaluation, Measure, MeasureStatus, RevisionState
 from app.records.schema import RecordInvalid, validate_record
-from tests.conftest import make_measure, make_user, sample_record
+from tests.conftest import make_measure, make_user, sample_record, supported_evaluation
 from tests.measures.conftest import (
     count,
     evaluation_data,
@@ -83,7 +83,9 @@ def test_saving_a_new_measure_stores_a_draft_and_redirects_to_its_page(client, o
     assert (evaluation.design, evaluation.year, evaluation.attrition_pct) == ("rct", 2019, 10.0)
     assert evaluation.independent is True and evaluation.comparison_group is True
     assert evaluation.outcomes == ["disclosure", "knowledge"]
-    assert revision.evidence_level == measure.evidence_level == 4
+    # Ruleset 2027.1: a trial that reports no differential attrition and no baseline
+    # equivalence is rated low, so its favourable effect gives level 2 (2026.1 gave 4).
+    assert revision.evidence_level == measure.evidence_level == 2
     page = client.get(response.headers["Location"]).text
     assert "Draft saved." in page
 
@@ -382,7 +384,9 @@ def test_a_submitted_measure_cannot_be_edited(client, owner):
 
 def test_my_measures_lists_only_mine_with_state_level_and_actions(client, owner):
     draft = make_measure(owner, title="My draft programme")
-    published = make_measure(owner, publish=True, title="My published programme")
+    published = make_measure(
+        owner, publish=True, title="My published programme", evaluations=[supported_evaluation()]
+    )
     make_measure(make_user(), title="Someone else's programme")
     client.post(f"/measures/{published.id}/edit", data=form_data(title="My published, v2"))
     html = client.get("/measures/mine").text

@@ -6,7 +6,7 @@ import re
 
 from app.core.extensions import db
 from app.measures.uploads import report_path
-from tests.conftest import make_measure, make_user
+from tests.conftest import make_measure, make_user, supported_evaluation
 from tests.measures.conftest import measure_with_report, sign_in
 
 HARMFUL = [
@@ -54,7 +54,8 @@ def test_anyone_sees_a_published_measure_with_its_facts_and_evaluations(client, 
 
 
 def test_the_evidence_ladder_marks_reached_rungs_and_the_current_one_in_words(client, app):
-    measure = make_measure(make_user(), publish=True)  # level 4: one high favourable RCT
+    # Level 4: a high-rated trial with a favourable disclosure finding at 12 months.
+    measure = make_measure(make_user(), publish=True, evaluations=[supported_evaluation()])
     html = client.get(f"/measures/{measure.id}").text
     ladder = re.search(r'<ol class="ladder".*?</ol>', html, re.S).group(0)
     rungs = re.findall(r"<li class=\"([^\"]*)\"[^>]*>(.*?)</li>", ladder, re.S)
@@ -68,10 +69,11 @@ def test_the_evidence_ladder_marks_reached_rungs_and_the_current_one_in_words(cl
     assert 'aria-current="true"' in ladder
     assert "Evidence level: 4 of 5, Supported" in html
     # The explanation: the rule, the studies counted, the next step and the ruleset.
-    assert "Level 4 (Supported):" in html
-    assert "RCT, 2019 (DE): high, favourable, T2" in html
-    assert "would reach level 5 (Well supported)" in html
-    assert "ruleset 2026.1" in html
+    assert "Level 4, Supported: a favourable finding" in html
+    counted = "randomised trial (2019), high, sample 1: disclosure 12 months after the programme"
+    assert counted in html
+    assert "Level 5 (Well supported) needs favourable T1/T2 findings" in html
+    assert "ruleset 2027.1" in html
     assert '<ul class="badges"' in html and "EU-tested" in html
 
 
@@ -83,7 +85,7 @@ def test_the_harm_flag_is_shown_above_the_evidence_level(client, app):
     assert harm < html.index("Evidence level 1 of 5")
     panel = html.index('class="evidence-panel"')
     assert panel < html.index('class="harm-flag"', panel) < html.index('class="ladder"')
-    assert "Harm signal: a strong study found a negative effect" in html
+    assert "Harm signal: a study found an unfavourable effect" in html
 
 
 def test_no_harm_flag_when_there_is_no_harm(client, app):

@@ -19,7 +19,10 @@ def test_create_measure_stores_a_draft_with_evidence_and_audit(app):
     assert revision.state == RevisionState.DRAFT
     assert revision.countries == ["DE", "AT"]
     assert revision.evaluations[0].outcomes == ["disclosure", "knowledge"]
-    assert revision.evidence_level == measure.evidence_level >= 3
+    # Ruleset 2027.1 rates the trial low (no differential attrition or baseline equivalence
+    # given), so its favourable effect gives level 2.
+    assert revision.evidence_level == measure.evidence_level == 2
+    assert revision.evidence_ruleset == "2027.1" and revision.evidence_rated_at is not None
     actions = db.session.scalars(db.select(AuditEvent.action)).all()
     assert actions == ["measure.created"]
 

@@ -166,14 +166,15 @@ def test_attaching_a_report_makes_evidence_verifiable_and_raises_the_level(
     uncited = evaluation_data(0, citation="", url="")
     assert client.post("/measures/new", data=form_data(**uncited)).status_code == 302
     measure = db.session.scalars(db.select(Measure)).one()
-    assert measure.evidence_level == 3  # level 4, less one: nothing to verify it by
+    # Level 2 (a low-rated trial under ruleset 2027.1) less one: nothing to verify it by.
+    assert measure.evidence_level == 1
     source = str(measure.working_revision.evaluations[0].id)
     payload = form_data(**evaluation_data(0, citation="", url="", source=source))
     payload["evaluations-0-report"] = (io.BytesIO(make_pdf()), "report.pdf")
     assert client.post(f"/measures/{measure.id}/edit", data=payload).status_code == 302
     db.session.expire_all()
-    assert measure.evidence_level == measure.working_revision.evidence_level == 4
-    assert "Evidence level 4 of 5" in client.get(f"/measures/{measure.id}").text
+    assert measure.evidence_level == measure.working_revision.evidence_level == 2
+    assert "Evidence level 2 of 5" in client.get(f"/measures/{measure.id}").text
     # Removing the report makes it unverifiable again.
     payload = form_data(**evaluation_data(0, citation="", url="", source=source))
     sha = measure.working_revision.evaluations[0].attachments[0].sha256
@@ -181,7 +182,7 @@ def test_attaching_a_report_makes_evidence_verifiable_and_raises_the_level(
     assert client.post(f"/measures/{measure.id}/edit", data=payload).status_code == 302
     db.session.expire_all()
     assert measure.working_revision.evaluations[0].attachments == []
-    assert measure.evidence_level == 3
+    assert measure.evidence_level == 1
     assert len(stored_files(upload_dir)) == 1  # the file stays: other revisions may use it
 
 

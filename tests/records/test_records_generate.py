@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from app.core.extensions import db
-from app.evidence.rules import compute_evidence
+from app.evidence.ruleset_2027 import compute_evidence
 from app.measures.generate import build_record, generate_measures
 from app.measures.io import export_records, import_records
 from app.measures.mapping import revision_to_record

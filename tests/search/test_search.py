@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.core.extensions import db
 from app.measures.models import Attachment
 from app.measures.services import make_revision_public, submit_measure
-from tests.conftest import make_measure, make_user
+from tests.conftest import make_measure, make_user, supported_evaluation
 from tests.search.conftest import found, search, text_measure
 
 SUMMARY = "A prevention programme described here for the tests, long enough to be valid."
@@ -158,8 +158,12 @@ def test_facet_counts_follow_the_text_query(app):
 def test_year_range_and_minimum_evidence_level_filter(app):
     owner = make_user()
     old = make_measure(owner, publish=True, start_year=2005, evaluations=[PRE_POST])
-    recent = make_measure(owner, publish=True, start_year=2018)
-    undated = make_measure(owner, publish=True, start_year=None)
+    recent = make_measure(
+        owner, publish=True, start_year=2018, evaluations=[supported_evaluation()]
+    )
+    undated = make_measure(
+        owner, publish=True, start_year=None, evaluations=[supported_evaluation()]
+    )
     assert old.evidence_level == 2 and recent.evidence_level >= 3
     assert set(found(year_from=2010)) == {recent.id}
     assert set(found(year_to=2010)) == {old.id}
@@ -170,14 +174,12 @@ def test_year_range_and_minimum_evidence_level_filter(app):
 
 def test_evidence_sort_never_puts_a_harm_flagged_measure_above_an_unflagged_one(app):
     owner = make_user()
+    # Ruleset 2027.1: a favourable high-rated trial (level 4), and a trial that reports no
+    # attrition (rated low) finding harm: the flag is raised, the level left as computed.
     harmful = make_measure(
         owner,
         publish=True,
-        evaluations=[
-            {**RCT, "effect": "positive"},
-            {**RCT, "effect": "negative"},
-            {**RCT, "effect": "positive", "outcomes": ["recidivism"]},
-        ],
+        evaluations=[supported_evaluation(), {**RCT, "effect": "negative"}],
     )
     weak = make_measure(owner, publish=True, evaluations=[PRE_POST])
     none = make_measure(owner, publish=True, evaluations=[])
@@ -189,7 +191,7 @@ def test_evidence_sort_never_puts_a_harm_flagged_measure_above_an_unflagged_one(
 
 def test_newest_and_rating_sorts(app):
     owner = make_user()
-    first = make_measure(owner, publish=True)
+    first = make_measure(owner, publish=True, evaluations=[supported_evaluation()])
     second = make_measure(owner, publish=True, evaluations=[PRE_POST])
     assert found(sort="newest") in ([second.id, first.id], [first.id, second.id])
     # No reviews yet: every rating is 0, so the rating sort falls back to evidence.

@@ -119,7 +119,7 @@ def test_harm_flag_and_evidence_are_shown_in_words(client, app):
     }
     make_measure(make_user(), publish=True, evaluations=[{**rct, "effect": "negative"}])
     html = client.get("/search").get_data(as_text=True)
-    assert "Harm signal: a strong study found a negative effect." in html
+    assert "Harm signal: a study found an unfavourable effect." in html
     assert re.search(r"Evidence level \d of 5", html)
 
 
