@@ -82,3 +82,73 @@ def transition_refusal(action: str, measure: Measure) -> str | None:
 def allowed_actions(measure: Measure) -> list[str]:
     """The transitions the review page offers for this measure now."""
     return [a for a in ACTIONS if transition_refusal(a, measure) is None]
+
+
+# --- the evidence workflow of EVIDENCE-2027 §7: four eyes on every check ------------------------
+
+NOT_A_MODERATOR = "Only moderators and admins can review evidence."
+PUBLISHER_REFUSED = (
+    "You published this revision: a different moderator checks its evidence, so that two people"
+    " have read the figures."
+)
+OWNER_REFUSED = "You wrote or own this measure: a different moderator checks its evidence."
+VERIFIER_REFUSED = (
+    "You verified this evidence: a different moderator decides on a request to review it again."
+)
+REQUESTER_REFUSED = "You asked for this re-review: a different moderator decides on it."
+
+
+def second_moderator_refusal(user: Any, revision: MeasureRevision) -> str | None:
+    """Why `user` may not check the evidence of `revision` (None if they may): a moderator
+    other than the one who published it, and not its author or the measure's owner."""
+    if not can_moderate(user):
+        return NOT_A_MODERATOR
+    if revision.published_by_id is not None and revision.published_by_id == user.id:
+        return PUBLISHER_REFUSED
+    if user.id in (revision.author_id, revision.measure.owner_id):
+        return OWNER_REFUSED
+    return None
+
+
+def can_verify_evidence(user: Any, measure: Measure) -> bool:
+    """A second moderator verifies the figures of the published revision (§7)."""
+    revision = measure.published_revision
+    return (
+        measure.status == MeasureStatus.PUBLISHED
+        and revision is not None
+        and second_moderator_refusal(user, revision) is None
+    )
+
+
+def can_review_harm(user: Any, measure: Measure) -> bool:
+    """A second moderator records the experts' verdict on a harm flag (§7)."""
+    revision = evidence_revision(measure)
+    return (
+        revision is not None
+        and (revision.harm_flag or revision.harm_review is not None)
+        and second_moderator_refusal(user, revision) is None
+    )
+
+
+def can_request_rereview(user: Any, measure: Measure) -> bool:
+    """The owner of a published measure may ask for its level to be reviewed again (§7)."""
+    return measure.status == MeasureStatus.PUBLISHED and measure_policies.is_owner(user, measure)
+
+
+def rereview_decision_refusal(user: Any, request: Any) -> str | None:
+    """Why `user` may not decide on a re-review `request` (None if they may): not who asked,
+    nor who published or verified the questioned revision."""
+    revision = request.revision
+    if not can_moderate(user):
+        return NOT_A_MODERATOR
+    if request.requested_by_id == user.id:
+        return REQUESTER_REFUSED
+    if revision is not None:
+        if revision.evidence_verified_by_id == user.id:
+            return VERIFIER_REFUSED
+        return second_moderator_refusal(user, revision)
+    return None
+
+
+def can_decide_rereview(user: Any, request: Any) -> bool:
+    return request.is_open and rereview_decision_refusal(user, request) is None

@@ -1,0 +1,263 @@
+"""The evidence workflow of EVIDENCE-2027 §7: verification, expert review of harm, re-review.
+
+- A level of 4 or 5 is provisional until a moderator other than the publisher verifies the
+  figures against the reports (`verify_evidence`).
+- A moderator records the experts' verdict on a harm flag (`record_harm_review`): "not
+  confirmed" clears the flag, "confirmed" gives the label Negative effects found.
+- The owner of a published measure may ask for a re-review of its level
+  (`request_rereview`); a different moderator decides (`decide_rereview`).
+
+Like the transitions in app/moderation/services.py, each function checks the actor
+(PermissionDenied: a different moderator each time, app/moderation/policies.py), the state
+(InvalidTransition) and the reasons (CommentRequired), writes an audit event, tells the owner
+and flushes; the caller commits. A check holds for the figures it saw: when the evaluations
+change, app/measures/evidence_state.py forgets it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import notify, record_event
+from app.core.dbtypes import utcnow
+from app.core.exceptions import InvalidTransition, PermissionDenied
+from app.core.extensions import db
+from app.measures import policies as measure_policies
+from app.measures.evidence_state import is_verified, refresh_evidence, update_provisional
+from app.measures.models import HarmReview, Measure, MeasureRevision, MeasureStatus
+from app.moderation import policies
+from app.moderation.models import RereviewDecision, RereviewRequest
+from app.moderation.services import COMMENT_MAX_LENGTH, CommentRequired, measure_link
+from app.outbox.services import enqueue_index_change
+
+REASON_REQUIRED = "Give your reasons: the owner and the audit log read them."
+REASON_TOO_LONG = "The reasons must be at most {limit:,} characters."
+NOT_PUBLISHED = "Only a published measure's evidence can be {what}: the measure is {status}."
+ALREADY_VERIFIED = "These figures have already been verified."
+NO_HARM_FLAG = "The rules raise no harm flag on this measure: there is nothing to review."
+REQUEST_OPEN = "A request to review this level again is already waiting for a decision."
+REQUEST_DECIDED = "This request has already been decided."
+
+VERIFIED = 'The evidence of your measure "{title}" ({level}) was verified by a second moderator.'
+HARM_CONFIRMED = (
+    'Experts confirmed the unfavourable effect reported for your measure "{title}": its'
+    " evidence is now labelled {label}. Reasons: {reasons}"
+)
+HARM_NOT_CONFIRMED = (
+    'Experts did not confirm the unfavourable effect reported for your measure "{title}", so'
+    " its harm flag is cleared. Reasons: {reasons}"
+)
+REREVIEW_UPHELD = (
+    'Your request to review the evidence level of "{title}" was decided: the figures were'
+    " checked again and the level stands. Moderator's comment: {comment}"
+)
+REREVIEW_CHANGES = (
+    'Your request to review the evidence level of "{title}" was decided: please correct the'
+    " figures in an edit of the measure. Moderator's comment: {comment}"
+)
+
+
+def _reasons(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise CommentRequired(REASON_REQUIRED)
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise CommentRequired(REASON_TOO_LONG.format(limit=COMMENT_MAX_LENGTH))
+    return text
+
+
+def _published_revision(measure: Measure, what: str) -> MeasureRevision:
+    revision = measure.published_revision
+    if measure.status != MeasureStatus.PUBLISHED or revision is None:
+        raise InvalidTransition(NOT_PUBLISHED.format(what=what, status=measure.status.value))
+    return revision
+
+
+def _second_moderator(actor: Any, revision: MeasureRevision) -> None:
+    refusal = policies.second_moderator_refusal(actor, revision)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def _reviewed(actor: Any, revision: MeasureRevision, now: datetime) -> None:
+    """§7: the page shows when the evidence was last reviewed and by which role."""
+    revision.evidence_reviewed_at = now
+    revision.evidence_reviewed_role = str(actor.role)
+
+
+def _level(revision: MeasureRevision) -> str:
+    return f"level {revision.evidence_level}, {revision.evidence_label}"
+
+
+def _tell_owner(measure: Measure, text: str) -> None:
+    # One line: notify() takes the mail subject from the start of the message.
+    notify(measure.owner, " ".join(text.split()), measure_link(measure))
+
+
+def verify_evidence(actor: Any, measure: Measure, comment: str | None = None) -> MeasureRevision:
+    """Record that a second moderator checked the published revision's figures against its
+    reports: a level of 4 or 5 stops being provisional. Raises PermissionDenied (not a
+    moderator, or the one who published it, wrote it or owns it) and InvalidTransition (not
+    published, or these figures already verified)."""
+    revision = _published_revision(measure, "verified")
+    _second_moderator(actor, revision)
+    if is_verified(revision):
+        raise InvalidTransition(ALREADY_VERIFIED)
+    now = utcnow()
+    revision.evidence_verified_by_id = actor.id
+    revision.evidence_verified_at = now
+    _reviewed(actor, revision, now)
+    update_provisional(revision)
+    record_event(
+        actor, "evidence.verified", "measure", measure.id,
+        revision=revision.number, evidence_level=revision.evidence_level,
+        evidence_label=revision.evidence_label, evidence_digest=revision.evidence_digest,
+        comment=(comment or "").strip() or None,
+    )  # fmt: skip
+    _tell_owner(measure, VERIFIED.format(title=revision.title, level=_level(revision)))
+    db.session.flush()
+    return revision
+
+
+def record_harm_review(
+    actor: Any, measure: Measure, confirmed: bool, reasons: str
+) -> MeasureRevision:
+    """Record the experts' verdict on the harm flag of the revision under review (the
+    submitted one while a decision is pending, else the published one) and recompute its
+    level. Raises PermissionDenied, InvalidTransition (no harm flag, or not submitted or
+    published) and CommentRequired (no reasons)."""
+    revision = policies.evidence_revision(measure)
+    if revision is None:
+        raise InvalidTransition(NOT_PUBLISHED.format(what="reviewed", status=measure.status.value))
+    _second_moderator(actor, revision)
+    reasons = _reasons(reasons)
+    if not revision.harm_flag and revision.harm_review is None:
+        raise InvalidTransition(NO_HARM_FLAG)
+    before = (revision.evidence_level, revision.evidence_label, revision.harm_flag)
+    verdict = HarmReview.CONFIRMED if confirmed else HarmReview.NOT_CONFIRMED
+    revision.harm_review = verdict
+    revision.harm_review_reasons = reasons
+    now = utcnow()
+    revision.harm_reviewed_by_id = actor.id
+    revision.harm_reviewed_at = now
+    _reviewed(actor, revision, now)
+    refresh_evidence(revision)  # the verdict moves the level; the figures, and so the review, stay
+    if revision is measure.published_revision and measure.status == MeasureStatus.PUBLISHED:
+        enqueue_index_change(measure.id, "upsert")  # search shows the label and the flag
+    record_event(
+        actor, "evidence.harm_reviewed", "measure", measure.id,
+        revision=revision.number, verdict=verdict.value, reasons=reasons,
+        before={"evidence_level": before[0], "evidence_label": before[1], "harm_flag": before[2]},
+        after={
+            "evidence_level": revision.evidence_level,
+            "evidence_label": revision.evidence_label,
+            "harm_flag": revision.harm_flag,
+        },
+    )  # fmt: skip
+    template = HARM_CONFIRMED if confirmed else HARM_NOT_CONFIRMED
+    _tell_owner(
+        measure,
+        template.format(title=revision.title, label=revision.evidence_label, reasons=reasons),
+    )
+    db.session.flush()
+    return revision
+
+
+def request_rereview(owner: Any, measure: Measure, reason: str) -> RereviewRequest:
+    """The owner asks the moderators to review the published level again, with a reason.
+    Raises PermissionDenied (not the owner), InvalidTransition (not published, or a request
+    already open) and CommentRequired (no reason)."""
+    if not measure_policies.is_owner(owner, measure):
+        raise PermissionDenied("Only the owner of a measure can ask for its level to be reviewed.")
+    revision = _published_revision(measure, "reviewed again")
+    reason = _reasons(reason)
+    if open_rereview_request(measure) is not None:
+        raise InvalidTransition(REQUEST_OPEN)
+    request = RereviewRequest(
+        measure_id=measure.id, revision_id=revision.id, requested_by_id=owner.id, reason=reason
+    )
+    db.session.add(request)
+    db.session.flush()
+    record_event(
+        owner, "evidence.rereview_requested", "measure", measure.id,
+        revision=revision.number, request=request.id, reason=reason,
+        evidence_level=revision.evidence_level, evidence_label=revision.evidence_label,
+    )  # fmt: skip
+    db.session.flush()
+    return request
+
+
+def decide_rereview(
+    actor: Any, request: RereviewRequest, decision: RereviewDecision | str, comment: str
+) -> RereviewRequest:
+    """A moderator decides on a re-review request: `upheld` (the figures were checked again
+    and the level stands: a review of the published revision) or `changes_requested` (the
+    owner is asked to correct the figures in an edit). Raises PermissionDenied (not a
+    moderator, or the one who asked, published or verified), InvalidTransition (already
+    decided) and CommentRequired; ValueError for an unknown decision."""
+    decision = RereviewDecision(decision)
+    refusal = policies.rereview_decision_refusal(actor, request)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    if not request.is_open:
+        raise InvalidTransition(REQUEST_DECIDED)
+    comment = _reasons(comment)
+    measure = request.measure
+    request.decision = decision
+    request.decision_comment = comment
+    request.decided_by_id = actor.id
+    request.decided_at = utcnow()
+    revision = request.revision
+    if decision == RereviewDecision.UPHELD and revision is measure.published_revision:
+        _reviewed(actor, revision, request.decided_at)
+    record_event(
+        actor, "evidence.rereview_decided", "measure", measure.id,
+        request=request.id, decision=decision.value, comment=comment,
+        revision=revision.number if revision is not None else None,
+    )  # fmt: skip
+    template = REREVIEW_UPHELD if decision == RereviewDecision.UPHELD else REREVIEW_CHANGES
+    title = revision.title if revision is not None else measure.title
+    _tell_owner(measure, template.format(title=title, comment=comment))
+    db.session.flush()
+    return request
+
+
+# --- what the pages to come will read -----------------------------------------------------------
+
+
+def open_rereview_request(measure: Measure) -> RereviewRequest | None:
+    return db.session.scalar(
+        select(RereviewRequest).where(
+            RereviewRequest.measure_id == measure.id, RereviewRequest.decision.is_(None)
+        )
+    )
+
+
+def rereview_requests_of(user: Any, measure: Measure) -> list[RereviewRequest]:
+    """A measure's requests and decisions, newest first: for its owner and the moderators.
+    Raises PermissionDenied for anyone else."""
+    if not (measure_policies.is_owner(user, measure) or policies.can_moderate(user)):
+        raise PermissionDenied("Only the owner and the moderators see these requests.")
+    return list(
+        db.session.scalars(
+            select(RereviewRequest)
+            .where(RereviewRequest.measure_id == measure.id)
+            .order_by(RereviewRequest.created_at.desc(), RereviewRequest.id.desc())
+        )
+    )
+
+
+def open_rereview_requests_select(actor: Any) -> Select:
+    """Open requests, oldest first, for the moderators' queue. Raises PermissionDenied."""
+    if not policies.can_moderate(actor):
+        raise PermissionDenied("Only moderators and admins can see this.")
+    return (
+        select(RereviewRequest)
+        .where(RereviewRequest.decision.is_(None))
+        .options(selectinload(RereviewRequest.measure), selectinload(RereviewRequest.requested_by))
+        .order_by(RereviewRequest.created_at, RereviewRequest.id)
+    )
