@@ -84,7 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.feeds.views import bp as feeds_bp
     from app.health import bp as health_bp
     from app.main.views import bp as main_bp
-    from app.measures.cli import measures_cli
+    from app.measures.cli import evidence_cli, measures_cli
     from app.measures.views import bp as measures_bp
     from app.moderation.views import bp as moderation_bp
     from app.privacy.views import bp as privacy_bp
@@ -110,5 +110,5 @@ def _register_blueprints(app: Flask) -> None:
         health_bp,
     ):
         app.register_blueprint(bp)
-    for group in (users_cli, measures_cli, demo_cli, search_cli, backup_cli):
+    for group in (users_cli, measures_cli, evidence_cli, demo_cli, search_cli, backup_cli):
         app.cli.add_command(group)

@@ -1,4 +1,5 @@
-"""`flask measures import|export|generate`: the record format on the command line."""
+"""`flask measures import|export|generate`: the record format on the command line; and
+`flask evidence recompute`: every level under the current ruleset (DESIGN §8)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.measures.io import (
     record_to_line,
 )
 from app.measures.models import MeasureStatus
+from app.measures.recompute import LevelChange, count_measures, recompute_evidence
 
 measures_cli = AppGroup("measures", help="Import, export and generate measure records.")
 
@@ -109,3 +111,25 @@ def generate_command(count: int, seed: int, publish: bool) -> None:
         f" to gen-{seed}-{report.last}"
         + ("; run `flask search sync` to index them" if publish else "")
     )
+
+
+evidence_cli = AppGroup("evidence", help="Evidence levels.")
+
+
+@evidence_cli.command("recompute")
+@click.option("--dry-run", is_flag=True, help="Show what would change; store nothing.")
+def recompute_command(dry_run: bool) -> None:
+    """Recompute every measure's evidence level under the current ruleset.
+
+    Prints each change of level, label or harm flag (old → new, and the rule that decided the
+    new one) and audits it; with --dry-run nothing is stored or audited.
+    """
+
+    def say(change: LevelChange) -> None:
+        click.echo(change.describe())
+
+    with click.progressbar(length=count_measures(), label="Recomputing", file=sys.stderr) as bar:
+        report = recompute_evidence(dry_run=dry_run, on_change=say, progress=bar.update)
+    click.echo(report.summary())
+    if report.changes and not dry_run:
+        click.echo("Each change is in the audit log as evidence.recomputed.")
