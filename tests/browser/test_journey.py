@@ -108,13 +108,14 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     expect(page.locator("main")).to_contain_text("Published")
     _sign_out(page)
 
-    # 5. Anyone finds it on the browse page with its evidence level: one high-class trial with a
-    #    favourable T2 outcome and 12-month follow-up is level 4, Supported.
+    # 5. Anyone finds it on the browse page with its evidence level. Ruleset 2027.1 rates a trial
+    #    that reports no differential attrition or baseline equivalence low (the form has no
+    #    fields for them yet), so its favourable finding gives level 2, Preliminary.
     page.goto(server + "/measures/")
     card = page.locator("li", has=page.get_by_role("link", name=TITLE)).first
-    expect(card).to_contain_text("Evidence level 4 of 5")
-    expect(card).to_contain_text("Supported")
+    expect(card).to_contain_text("Evidence level 2 of 5")
+    expect(card).to_contain_text("Preliminary")
     checker.check("journey-browse")
     card.get_by_role("link", name=TITLE).click()
-    expect(page.locator("main")).to_contain_text("Supported")
+    expect(page.locator("main")).to_contain_text("Preliminary")
     checker.check("journey-measure-page")
