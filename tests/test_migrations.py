@@ -99,3 +99,28 @@ def test_the_format_2_migration_keeps_the_measures_and_reports_it_finds(
 
 def json_value(value):
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_measures_without_an_external_id_get_a_stable_one(make_app, fresh_database_url):
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    insert = (
+        "INSERT INTO measures (id, external_id, organisation, status, evidence_level,"
+        " evidence_label, harm_flag, created_at, updated_at)"
+        " VALUES (:id, :ext, 'Org', 'draft', 0, 'Not evaluated', false, :now, :now)"
+    )
+    with app.app_context():
+        upgrade(revision="c2027a000006")
+        with db.engine.begin() as conn:
+            for measure_id, ext in ((1, None), (2, "prevent-hub-3"), (3, None), (4, "mine")):
+                conn.execute(text(insert), {"id": measure_id, "ext": ext, "now": utcnow()})
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, external_id FROM measures ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [
+            (1, "prevent-hub-1"),
+            (2, "prevent-hub-3"),
+            (3, "prevent-hub-3-2"),  # the plain name was taken by an imported record
+            (4, "mine"),
+        ]
+        db.session.remove()
+        db.engine.dispose()

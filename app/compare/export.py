@@ -1,9 +1,12 @@
 """Exports of measures as CSV (for spreadsheets) and JSON Lines (the record format).
 
-JSON Lines is exactly what `flask measures import` reads: one published record per line, so
-an export re-imports cleanly. CSV is one row per measure with lists joined by "; " (codes as
-in the record format, so a spreadsheet can filter on them), starts with a UTF-8 byte order
-mark so Excel reads the accents, and guards every text cell against formula injection.
+JSON Lines is what `flask measures import` reads: one published record per line, plus the
+keys a reader of the file needs and import ignores (EXPORT_ONLY_KEYS: id, url, evidence
+level, label and harm flag, and a shortlist's note), so an export re-imports cleanly. CSV is
+one row per measure with lists joined by "; ": for people the headers and values are labels
+("Parents and carers", "Ireland"), for machines (`codes=1`) the record's keys and codes. It
+starts with a UTF-8 byte order mark so Excel reads the accents, and guards every text cell
+against formula injection.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from app.measures.io import record_to_line
 from app.measures.mapping import revision_to_record
 from app.measures.models import Measure
 from app.records.fields import ListOf
+from app.records.labels import field_label, value_label
 from app.records.model import MeasureRecord, api_name, kind_of
 from app.records.schema import RECORD_KEYS
 
@@ -63,6 +67,29 @@ BASE_COLUMNS: tuple[str, ...] = (
     *(f"rating_{key}" for key, _label in DIMENSIONS),
 )
 NOTE_COLUMN = "note"
+# Headers of the columns that are not record keys, as people read them.
+_HEADINGS = {
+    "id": "Id in Prevent-Hub",
+    "url": "Link",
+    "evidence_level": "Evidence level",
+    "evidence_label": "Evidence",
+    "harm_flag": "Harm found",
+    "studies": "Studies",
+    "best_design": "Best study design",
+    "longest_follow_up_months": "Longest follow-up (months)",
+    "published_at": "Published on",
+    "reviews": "Peer reviews",
+    "rating_overall": "Peer rating (overall)",
+    **{f"rating_{key}": f"Peer rating: {label.lower()}" for key, label in DIMENSIONS},
+    NOTE_COLUMN: "Note",
+}
+# Columns whose values are codes of the record format, by the key that names their kind.
+_CODED = {
+    **{k: k for k in _LISTS},
+    "prevention_level": "prevention_level",
+    "cost_level": "cost_level",
+}
+_CODED["best_design"] = "design"
 
 
 def safe_cell(value: Any) -> Any:
@@ -89,8 +116,10 @@ def measure_row(
     ratings: RatingSummary | None = None,
     note: str | None = None,
     with_note: bool = False,
+    codes: bool = True,
 ) -> list[Any]:
-    """One CSV row (already guarded) for a published measure, in the order of csv_header()."""
+    """One CSV row (already guarded) for a published measure, in the order of csv_header();
+    with `codes` False the record's codes are given as labels."""
     revision = measure.published_revision
     assert revision is not None  # type narrowing: only published measures are exported  # nosec B101
     record = revision_to_record(revision, measure)
@@ -123,14 +152,38 @@ def measure_row(
         stats = ratings.dimension(key) if ratings else None
         mean = stats.mean if stats and stats.count else None
         values[f"rating_{key}"] = round(mean, 2) if mean is not None else None
+    if not codes:
+        _label_values(values, record)
     row = [safe_cell(values[c]) for c in BASE_COLUMNS]
     if with_note:
         row.append(safe_cell(note))
     return row
 
 
-def csv_header(*, with_note: bool = False) -> list[str]:
-    return [*BASE_COLUMNS, *((NOTE_COLUMN,) if with_note else ())]
+def _label_values(values: dict[str, Any], record: dict[str, Any]) -> None:
+    """Replace codes by labels in `values` (a row being built), in place."""
+    for column, key in _CODED.items():
+        if column in _LISTS:
+            values[column] = LIST_SEPARATOR.join(value_label(key, v) for v in record.get(key) or [])
+        elif values.get(column):
+            values[column] = value_label(key, values[column])
+    status = api_name("status")
+    if values.get(status):
+        values[status] = value_label("status", values[status])
+    for column in ("harm_flag", "manual_available"):
+        values[column] = {"yes": "Yes", "no": "No"}.get(values[column], values[column])
+
+
+def heading(column: str) -> str:
+    if column in _HEADINGS:
+        return _HEADINGS[column]
+    key = "status" if column == api_name("status") else column
+    return field_label(key)
+
+
+def csv_header(*, with_note: bool = False, codes: bool = True) -> list[str]:
+    columns = [*BASE_COLUMNS, *((NOTE_COLUMN,) if with_note else ())]
+    return columns if codes else [heading(c) for c in columns]
 
 
 def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
@@ -160,6 +213,7 @@ def csv_rows(
     link: Callable[[int], str] | None = None,
     ratings: Mapping[int, RatingSummary] | None = None,
     notes: Mapping[int, str | None] | None = None,
+    codes: bool = True,
 ) -> Iterator[list[Any]]:
     """Rows for published measures; with `notes` (a shortlist) a last "note" column too."""
     for measure in measures:
@@ -169,12 +223,27 @@ def csv_rows(
             ratings=(ratings or {}).get(measure.id),
             note=(notes or {}).get(measure.id),
             with_note=notes is not None,
+            codes=codes,
         )
 
 
-def jsonl_chunks(measures: Iterable[Measure]) -> Iterator[str]:
-    """One record-format line per published measure (its published revision)."""
+def jsonl_chunks(
+    measures: Iterable[Measure],
+    *,
+    link: Callable[[int], str] | None = None,
+    notes: Mapping[int, str | None] | None = None,
+) -> Iterator[str]:
+    """One line per published measure: its published record, with `id` first and the
+    export-only keys after it (import ignores them)."""
     for measure in measures:
         revision = measure.published_revision
-        if revision is not None:
-            yield record_to_line(revision_to_record(revision, measure))
+        if revision is None:
+            continue
+        line: dict[str, Any] = {"id": measure.id, **revision_to_record(revision, measure)}
+        line["url"] = link(measure.id) if link else None
+        line["evidence_level"] = revision.evidence_level
+        line["evidence_label"] = revision.evidence_label
+        line["harm_flag"] = bool(revision.harm_flag)
+        if notes is not None:
+            line[NOTE_COLUMN] = notes.get(measure.id)
+        yield record_to_line(line)

@@ -197,13 +197,20 @@ def _measure_link(measure_id: int) -> str:
 def download(
     ids: list[int], fmt: str, name: str, notes: dict[int, str | None] | None = None
 ) -> Response:
-    """Stream the published measures among `ids` as CSV or JSON Lines, as a file download."""
+    """Stream the published measures among `ids` as CSV or JSON Lines, as a file download.
+
+    CSV is for people (labels) unless the request asks for `codes=1` (for machines)."""
     if fmt == "csv":
+        codes = request.args.get("codes") == "1"
         ratings = ratings_for(ids)
-        rows = export.csv_rows(_in_chunks(ids), link=_measure_link, ratings=ratings, notes=notes)
-        chunks = export.csv_chunks(export.csv_header(with_note=notes is not None), rows)
+        rows = export.csv_rows(
+            _in_chunks(ids), link=_measure_link, ratings=ratings, notes=notes, codes=codes
+        )
+        header = export.csv_header(with_note=notes is not None, codes=codes)
+        chunks = export.csv_chunks(header, rows)
+        name = f"{name}-codes" if codes else name
     else:
-        chunks = export.jsonl_chunks(_in_chunks(ids))
+        chunks = export.jsonl_chunks(_in_chunks(ids), link=_measure_link, notes=notes)
     response = Response(stream_with_context(chunks), mimetype=_MIMETYPES[fmt])
     filename = f"prevent-hub-{name}-{date.today().isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -21,7 +21,7 @@ from app.measures.services import (
     submit_measure,
     update_measure,
 )
-from app.records.schema import RecordInvalid, validate_record
+from app.records.schema import EXPORT_ONLY_KEYS, RecordInvalid, validate_record
 
 EXPORT_STATUSES = (*(s.value for s in MeasureStatus), "all")
 _EXPORT_CHUNK = 500
@@ -67,6 +67,8 @@ def parse_line(text: str, number: int) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise LineError([f"line {number}: not valid JSON ({error})"]) from None
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in EXPORT_ONLY_KEYS}
     try:
         return validate_record(data)
     except RecordInvalid as invalid:

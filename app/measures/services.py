@@ -45,6 +45,19 @@ def check_external_id_free(external_id: str | None, measure: Measure | None = No
         raise RecordInvalid([FieldError("external_id", "is already used by another measure")])
 
 
+def assign_external_id(measure: Measure) -> None:
+    """Give a measure created without an external_id a stable one ("prevent-hub-<id>"), so
+    every exported record can be upserted back; a suffix keeps it unique should an imported
+    record have taken that name already."""
+    if measure.external_id:
+        return
+    candidate, suffix = f"prevent-hub-{measure.id}", 1
+    while db.session.scalar(select(Measure.id).where(Measure.external_id == candidate)):
+        suffix += 1
+        candidate = f"prevent-hub-{measure.id}-{suffix}"
+    measure.external_id = candidate
+
+
 def _fill_revision(revision: MeasureRevision, record: dict[str, Any]) -> None:
     apply_record(revision, record)
     if not revision.text_language:
@@ -73,6 +86,7 @@ def create_measure(
     db.session.add(measure)
     _fill_revision(revision, record)
     db.session.flush()
+    assign_external_id(measure)
     measure.working_revision = revision
     sync_measure_cache(measure)
     record_event(actor, "measure.created", "measure", measure.id, revision=1, source=source)
@@ -117,7 +131,7 @@ def update_measure(
     if actor is not None and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied("You cannot edit this measure in its current state.")
     check_external_id_free(record.get("external_id"), measure)
-    if "external_id" in record:
+    if record.get("external_id"):  # once given, an external_id is never taken away
         measure.external_id = record["external_id"]
     revision = measure.working_revision
     if revision is None:

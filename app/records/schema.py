@@ -25,6 +25,7 @@ from app.records.model import (
 
 __all__ = [
     "EVALUATION_KEYS",
+    "EXPORT_ONLY_KEYS",
     "MAX_EVALUATIONS",
     "RECORD_KEYS",
     "RESULT_KEYS",
@@ -36,6 +37,9 @@ __all__ = [
 RECORD_KEYS = tuple(MeasureRecord.model_fields)
 EVALUATION_KEYS = tuple(Evaluation.model_fields)
 RESULT_KEYS = tuple(Result.model_fields)
+# Keys an export adds to each record for its reader (where the measure lives, how it is rated,
+# a shortlist's note); import drops them, so an exported file re-imports as it is.
+EXPORT_ONLY_KEYS = ("id", "url", "evidence_level", "evidence_label", "harm_flag", "note")
 
 # The few structural errors pydantic itself raises around our kinds, in our words. Any other
 # error type is a programming mistake (a pydantic constraint slipped into the model) and

@@ -81,11 +81,20 @@ LABELS = {
     "free_registration": "Free with registration",
     "licensed_fee": "Licensed, for a fee",
     "technical_assistance": "Technical assistance",
+    # Codes whose words need more than spaces to read well.
+    "trafficking_exploitation": "Trafficking and exploitation",
+    "policy_procedure": "Policy or procedure",
+    "technology_tool": "Technology or tool",
+    "help_seeking": "Help-seeking",
+    "sport_leisure": "Sport and leisure",
+    "family_home": "Family and home",
+    "faith_organisation": "Faith organisation",
+    "live_streaming": "Live-streaming",
 }
 
 
 def label(value: str | None) -> str:
-    """'sport_leisure' -> 'Sport leisure', with the exceptions above."""
+    """'health_care' -> 'Health care', with the exceptions above."""
     if value is None:
         return ""
     if value in LABELS:

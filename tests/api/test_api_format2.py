@@ -25,7 +25,11 @@ def test_put_stores_every_new_key_and_get_answers_them(client, owner, write):
     response = client.put(f"/api/v1/measures/{measure.id}", json=record, headers=write)
     assert response.status_code == 200, response.get_json()
     body = client.get(f"/api/v1/measures/{measure.id}", headers=write).get_json()
-    assert _record_part(body) == validate_record(record)
+    # A measure created without an external_id has been given a stable one, which stays.
+    assert _record_part(body) == {
+        **validate_record(record),
+        "external_id": f"prevent-hub-{measure.id}",
+    }
     assert body["evaluations"][1]["results"][0] == record["evaluations"][1]["results"][0]
     assert body["contacts"] == record["contacts"]
     # Ruleset 2027.1: a high-rated trial with a favourable disclosure finding at 12 months.

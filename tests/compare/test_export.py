@@ -13,6 +13,7 @@ from app.compare import services
 from app.compare.export import BASE_COLUMNS, safe_cell
 from app.core.extensions import db
 from app.measures.io import export_records, import_records
+from app.records.schema import EXPORT_ONLY_KEYS
 from app.search.indexer import clear
 from tests.conftest import _empty_all_tables, make_measure
 
@@ -51,13 +52,13 @@ def test_cells_that_a_spreadsheet_would_run_get_a_leading_apostrophe(value, cell
     assert safe_cell(value) == cell
 
 
-def test_csv_has_a_bom_one_row_per_measure_lists_joined_and_evidence(client, published):
+def test_csv_codes_has_a_bom_one_row_per_measure_lists_joined_and_evidence(client, published):
     a, b, _c = published
-    response = client.get(f"/compare/export.csv?ids={ids(a, b)}")
+    response = client.get(f"/compare/export.csv?ids={ids(a, b)}&codes=1")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith(
-        'attachment; filename="prevent-hub-comparison-'
+        'attachment; filename="prevent-hub-comparison-codes-'
     )
     rows = read_csv(response)
     assert list(rows[0]) == list(BASE_COLUMNS)
@@ -74,6 +75,25 @@ def test_csv_has_a_bom_one_row_per_measure_lists_joined_and_evidence(client, pub
     assert rows[1]["cost_level"] == "low"
 
 
+def test_csv_for_people_has_labels_for_headers_and_values(client, published):
+    a, b, _c = published
+    response = client.get(f"/compare/export.csv?ids={ids(a, b)}")
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="prevent-hub-comparison-2'
+    )
+    rows = read_csv(response)
+    first = rows[0]
+    assert {"Title", "Countries", "Evidence level", "Evidence", "Harm found", "Link"} <= set(first)
+    assert not any("_" in heading for heading in first)  # no record keys for people
+    assert first["Countries"] == "Germany; Austria"
+    assert first["Languages of the materials"] == "German; English"
+    assert first["Harm found"] == "No"
+    assert first["Best study design"] == "Randomised controlled trial"
+    assert first["Evidence"] == "Supported"
+    assert rows[1]["Cost level"] == "Low"
+    assert first["Link"] == f"http://localhost/measures/{a.id}"
+
+
 def test_csv_quotes_commas_quotes_and_line_breaks_and_guards_formulas(client, owner):
     tricky = make_measure(
         owner,
@@ -84,7 +104,7 @@ def test_csv_quotes_commas_quotes_and_line_breaks_and_guards_formulas(client, ow
         cost_notes="-5 EUR per child",
     )
     plain = make_measure(owner, publish=True, title="Plain programme")
-    response = client.get(f"/compare/export.csv?ids={ids(tricky, plain)}")
+    response = client.get(f"/compare/export.csv?ids={ids(tricky, plain)}&codes=1")
     raw = response.get_data(as_text=True)
     assert '"\'=cmd|""/c calc""!A1"' in raw  # quoted, quotes doubled, apostrophe first
     assert "\r\n" in raw
@@ -120,13 +140,24 @@ def test_json_lines_round_trip_into_an_empty_database_gives_the_same_records(cli
         "Alpha school programme",
         "Beta helpline",
     ]
-    assert "id" not in exported[0] and "evidence_level" not in exported[0]  # only record keys
+    first = exported[0]
+    assert next(iter(first)) == "id" and first["id"] == c.id
+    assert first["url"] == f"http://localhost/measures/{c.id}"
+    assert first["evidence_label"] == c.published_revision.evidence_label
+    assert first["evidence_level"] == c.published_revision.evidence_level
+    assert first["harm_flag"] is False
+    assert "note" not in first  # only a shortlist has notes
+    assert all(r["external_id"] for r in exported)  # every measure has one
 
     db.session.remove()
     _empty_all_tables()
-    report = import_records(text.splitlines(), publish=True)
+    report = import_records(text.splitlines(), publish=True)  # the extra keys are ignored
     assert report.ok and report.created == 3, report.errors
-    assert list(export_records()) == exported
+    records = [{k: v for k, v in r.items() if k not in EXPORT_ONLY_KEYS} for r in exported]
+    assert list(export_records()) == records
+    # Importing the same file again updates the same measures: the external ids are stable.
+    again = import_records(text.splitlines(), publish=True)
+    assert again.ok and again.unchanged == 3, again.errors
 
 
 def test_the_published_revision_is_exported_not_a_pending_edit(client, owner, published):
@@ -155,15 +186,17 @@ def test_a_shortlist_exports_with_its_notes_and_only_published_measures(
     c.status = MeasureStatus.ARCHIVED
     db.session.commit()
     auth.login(official)
-    rows = read_csv(client.get(f"/shortlists/{shortlist.id}/export.csv"))
+    rows = read_csv(client.get(f"/shortlists/{shortlist.id}/export.csv?codes=1"))
     assert [r["title"] for r in rows] == ["Alpha school programme", "Beta helpline"]
     assert rows[1]["note"] == "'=Ask the ministry"
+    labelled = read_csv(client.get(f"/shortlists/{shortlist.id}/export.csv"))
+    assert labelled[1]["Note"] == "'=Ask the ministry"
     lines = client.get(f"/shortlists/{shortlist.id}/export.jsonl").get_data(as_text=True)
-    assert len(lines.splitlines()) == 2
+    assert [json.loads(line)["note"] for line in lines.splitlines()] == [None, "=Ask the ministry"]
     token = services.share_shortlist(official, shortlist)
     db.session.commit()
     auth.logout()
-    shared = read_csv(client.get(f"/shortlists/shared/{token}/export.csv"))
+    shared = read_csv(client.get(f"/shortlists/shared/{token}/export.csv?codes=1"))
     assert [r["note"] for r in shared] == ["", "'=Ask the ministry"]
 
 
@@ -187,7 +220,7 @@ def test_search_export_takes_the_search_parameters_and_keeps_its_order(client, o
         summary="Posters in stations about something else entirely, long enough to be valid.",
         description=None,
     )
-    response = client.get("/export/search.csv?q=grooming&sort=newest")
+    response = client.get("/export/search.csv?q=grooming&sort=newest&codes=1")
     assert response.status_code == 200
     assert [r["id"] for r in read_csv(response)] == [str(fr.id), str(de.id)]
     assert response.headers["X-Total-Count"] == "2"

@@ -107,7 +107,7 @@ def test_compare_page_and_csv_show_the_ratings(client, published, reviews):
     assert "4.0 of 5 (3 reviews)" in html
     assert "No reviews yet" in html
     assert 'id="aspect-rating_effectiveness"' in html
-    text = client.get(f"/compare/export.csv?ids={a.id},{b.id}").get_data(as_text=True)
+    text = client.get(f"/compare/export.csv?ids={a.id},{b.id}&codes=1").get_data(as_text=True)
     values = next(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert values["reviews"] == "3" and values["rating_overall"] == "3.8"
     assert values["rating_value"] == "4.5"

@@ -87,3 +87,37 @@ def test_a_nul_character_in_record_text_is_a_field_error():
     assert [(e.key, e.message) for e in info.value.errors] == [
         ("summary", "must not contain a NUL character")
     ]
+
+
+# --- stable external ids (issue 14: exports re-import as updates) ------------------------------
+
+
+def test_a_measure_created_without_an_external_id_gets_a_stable_one(app):
+    owner = make_user()
+    measure = make_measure(owner)
+    assert measure.external_id == f"prevent-hub-{measure.id}"
+    from app.measures.mapping import revision_to_record
+
+    record = revision_to_record(measure.working_revision, measure)
+    record.pop("external_id")
+    update_measure(owner, measure, {**record, "title": "Renamed programme"})
+    db.session.commit()
+    assert measure.external_id == f"prevent-hub-{measure.id}"  # an edit never takes it away
+
+
+def test_an_assigned_external_id_steps_around_one_an_import_already_took(app):
+    owner = make_user()
+    first = make_measure(owner)
+    taken = f"prevent-hub-{first.id + 1}"
+    second = make_measure(owner, external_id=taken)  # gets id first.id + 1 and that name
+    assert second.id == first.id + 1 and second.external_id == taken
+    third = make_measure(owner)
+    assert third.external_id == f"prevent-hub-{third.id}"
+    from app.measures.services import assign_external_id
+
+    clash = make_measure(owner, external_id="mine")
+    clash.external_id = None
+    db.session.flush()
+    other = make_measure(owner, external_id=f"prevent-hub-{clash.id}")
+    assign_external_id(clash)
+    assert clash.external_id == f"prevent-hub-{clash.id}-2" != other.external_id

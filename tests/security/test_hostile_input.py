@@ -205,7 +205,7 @@ def test_csv_exports_defuse_formulas(client, app):
         cost_notes="-2+3",
     )
     plain = make_measure(owner, publish=True, title="Plain measure")
-    response = client.get(f"/compare/export.csv?ids={formula.id},{plain.id}")
+    response = client.get(f"/compare/export.csv?ids={formula.id},{plain.id}&codes=1")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     row = next(r for r in rows if r["id"] == str(formula.id))
