@@ -36,6 +36,11 @@ IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
 DESCRIPTION = f"""\
 The Prevent-Hub JSON API: everything a person can do through the pages, under the same rules.
 
+**First request.** Published measures need no token: `GET /api/v1/search?q=grooming&countries=DE`
+answers the matching measures with facets; `GET /api/v1/measures/<id>` answers one measure as
+a record (the JSON Lines format of the exports, plus its evidence level); `GET
+/api/v1/openapi.json` is this description for code generators.
+
 **Authentication.** Send a personal API token as `Authorization: Bearer <token>`; create and
 revoke tokens on your account page (a token is shown once). Without a token you may read
 published data. A token has one scope: `read` (GET only), `write` (read, plus drafts, reviews
@@ -53,9 +58,9 @@ last). **Caching.** Measure reads carry an `ETag`; send it back in `If-None-Matc
 stand in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds); over the
 limit you get 429 with `Retry-After`.
 
-**Long URLs.** The server (gunicorn, `limit_request_line` in gunicorn.conf.py: 8190 bytes)
-answers 414 URI Too Long to a longer request line, before the application sees it (so that
-answer is not problem+json): keep query strings short.
+**Long URLs.** A request line longer than about 8 KB is refused with 414 URI Too Long before
+the API sees it, so that answer is not problem+json: keep query strings short (a search with
+dozens of filter values fits easily).
 """
 TAGS = (
     ("Search", "Full-text search with filters and facets."),

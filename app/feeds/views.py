@@ -1,8 +1,9 @@
-"""GET /feeds/measures.atom: the newest published measures as an Atom feed (public)."""
+"""GET /feeds/measures.atom: the newest published measures as an Atom feed (public); a browser
+opening the address reads it as a page (issue 14: no raw XML for people)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from app.core.dbtypes import utcnow
 from app.core.security import public
@@ -30,10 +31,22 @@ def measures_atom() -> Response:
     except FeedParamError as bad:
         return Response(f"Bad feed parameter {bad}\n", status=400, mimetype="text/plain")
     measures = newest_measures(filters)
-    body = atom.render_feed(_feed(filters, measures))
-    response = Response(body, mimetype=ATOM_MIMETYPE)
+    feed = _feed(filters, measures)
+    if _wants_a_page():
+        response = Response(render_template("feeds/measures.html", feed=feed))
+    else:
+        response = Response(atom.render_feed(feed), mimetype=ATOM_MIMETYPE)
     response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.add("Accept")
     return response
+
+
+def _wants_a_page() -> bool:
+    """A browser opening the feed's address gets a page saying what the feed is, with its
+    entries; a feed reader (asking for Atom, XML or anything) gets the feed. Browsers list
+    text/html first, readers do not; ties go to the feed."""
+    best = request.accept_mimetypes.best_match([ATOM_MIMETYPE, "text/html"])
+    return best == "text/html"
 
 
 def _feed(filters: FeedFilters, measures: list[Measure]) -> atom.Feed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -46,6 +46,18 @@ def home():
     """What the repository is for, a search box, counts and the newest measures."""
     newest = db.session.scalars(_published_newest_first().limit(NEWEST_ON_HOME)).all()
     return render_template("main/home.html", counts=_counts(), newest=newest)
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page's icon link says."""
+    return send_from_directory(
+        current_app.static_folder or "",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
+    )
 
 
 @bp.get("/measures/")

@@ -132,3 +132,20 @@ def test_control_characters_cannot_break_the_xml(client, app):
     db.session.commit()
     feed = parse(client.get("/feeds/measures.atom"))
     assert feed.find(f"{A}entry/{A}summary").text == "Text with a bell  and <tags> & ampersands."
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+READER_ACCEPTS = [None, "*/*", "application/atom+xml", "application/atom+xml, text/html;q=0.5"]
+
+
+def test_a_browser_gets_a_page_about_the_feed_and_readers_get_atom(client, repository):
+    page = client.get("/feeds/measures.atom?countries=FR", headers={"Accept": BROWSER_ACCEPT})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "Accept" in page.headers["Vary"]
+    html = page.get_data(as_text=True)
+    assert "<?xml" not in html and "Copy this address into your feed reader" in html
+    assert 'value="http://localhost/feeds/measures.atom?countries=FR"' in html
+    assert "Clinic pathway" in html and "Safe schools" not in html  # Safe schools is German
+    for accept in READER_ACCEPTS:
+        headers = {"Accept": accept} if accept else {}
+        assert parse(client.get("/feeds/measures.atom", headers=headers)).tag == f"{A}feed"
