@@ -121,7 +121,9 @@ def test_the_real_programmes_reach_every_target_group(target_group):
 
 
 def test_the_real_programmes_include_school_programmes_for_children():
-    schools = [r for r in REAL if "school" in r.get("settings", ()) and "children" in r["target_groups"]]
+    schools = [
+        r for r in REAL if "school" in r.get("settings", ()) and "children" in r["target_groups"]
+    ]
     assert len(schools) >= 3
 
 
