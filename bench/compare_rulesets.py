@@ -5,8 +5,10 @@ Runs every record through both rulesets and prints each change of level, label o
 
     .venv/bin/python bench/compare_rulesets.py [-v] [FILE.jsonl ...]
 
-Without files it reads app/demo/measures.jsonl and shared/data/sample-measures.jsonl (looked
-for beside the checkout and one folder up, so it runs from a worktree too). -v also prints
+Without files it reads the demo data (app/demo/measures.jsonl, the real programmes, and
+app/demo/synthetic.jsonl) and shared/data/sample-measures.jsonl (looked for beside the
+checkout and one folder up, so it runs from a worktree too); name one file to count its
+changes alone. -v also prints
 the study ratings behind each change.
 """
 
@@ -26,7 +28,7 @@ SAMPLES = Path("shared") / "data" / "sample-measures.jsonl"
 
 
 def default_files() -> list[Path]:
-    files = [ROOT / "app" / "demo" / "measures.jsonl"]
+    files = [ROOT / "app" / "demo" / "measures.jsonl", ROOT / "app" / "demo" / "synthetic.jsonl"]
     files += [p for p in (ROOT.parent / SAMPLES, ROOT.parent.parent / SAMPLES) if p.exists()][:1]
     return files
 

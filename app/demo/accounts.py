@@ -30,7 +30,7 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount(
         "practitioner@demo.prevent-hub.eu", "demo-practitioner-2026", "practitioner",
-        "Paula Practitioner", "DE", "Verbund Starke Grenzen e. V.",
+        "Paula Practitioner", "DE", "Verbund Starke Grenzen e. V. (demo)",
     ),
     DemoAccount(
         "official@demo.prevent-hub.eu", "demo-official-2026", "official",

@@ -21,22 +21,32 @@ from app.demo.accounts import (
     create_demo_accounts,
     existing_demo_accounts,
 )
-from app.measures.io import ImportReport, import_records
+from app.measures.io import ImportReport, LineError, import_records, parse_line
 from app.measures.models import Measure
 from app.measures.services import create_measure, submit_measure
 from app.records.schema import validate_record
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
+# Real, publicly documented programmes (their sources: SOURCES.md), then the few synthetic
+# measures kept for evidence levels no real record reaches, in a file of their own so that
+# their labelling can be checked line by line (tests/demo).
 DEMO_FILE = Path(__file__).with_name("measures.jsonl")
+SYNTHETIC_FILE = Path(__file__).with_name("synthetic.jsonl")
+DEMO_FILES = (DEMO_FILE, SYNTHETIC_FILE)
+SYNTHETIC_TITLE = "Synthetic example: "
+SYNTHETIC_ORGANISATION = "Synthetic test data (not a real programme)"
+SYNTHETIC_NOTE = "This is a synthetic example"
 
-# Two measures of the demo practitioner that are not published: one waits in the moderation
-# queue, one is still a draft.
+# Two synthetic measures of the demo practitioner that are not published: one waits in the
+# moderation queue, one is still a draft. Labelled like those of SYNTHETIC_FILE.
 SUBMITTED_RECORD: dict[str, Any] = {
     "external_id": "demo-pending-safe-clubs-checklist",
-    "title": "Safe Clubs checklist for youth sports associations",
+    "title": SYNTHETIC_TITLE + "Safe Clubs checklist for youth sports associations",
     "summary": "A self-assessment checklist and two-hour workshop that help youth sports clubs "
-    "appoint a safeguarding lead, write a code of conduct and agree how to respond to concerns.",
+    "appoint a safeguarding lead, write a code of conduct and agree how to respond to concerns. "
+    f"{SYNTHETIC_NOTE}, invented to fill the moderation queue: the programme and its pilot "
+    "do not exist.",
     "description": "## How it works\nClub boards fill in a 25-item checklist, then a trained "
     "facilitator runs a workshop with coaches and parents to close the gaps it shows.",
     "countries": ["DE", "AT"],
@@ -49,7 +59,7 @@ SUBMITTED_RECORD: dict[str, Any] = {
     "delivery": ["training", "policy_procedure"],
     "age_min": 6,
     "age_max": 18,
-    "organisation": "Verbund Starke Grenzen e. V.",
+    "organisation": SYNTHETIC_ORGANISATION,
     "start_year": 2022,
     "status": "pilot",
     "cost_level": "low",
@@ -64,21 +74,22 @@ SUBMITTED_RECORD: dict[str, Any] = {
             "effect": "positive",
             "findings": "After a year, 40 of 48 clubs had a safeguarding lead and a written "
             "procedure for concerns, against 11 before.",
-            "citation": "Pilot report, Verbund Starke Grenzen, 2024",
+            "citation": "Synthetic pilot report invented for the demo; no such report exists.",
         }
     ],
 }
 DRAFT_RECORD: dict[str, Any] = {
     "external_id": "demo-draft-parent-evening-online-safety",
-    "title": "Parent evenings on online grooming",
+    "title": SYNTHETIC_TITLE + "Parent evenings on online grooming",
     "summary": "Evening sessions in primary schools where parents learn how grooming starts "
-    "online and how to talk with their children about it.",
+    f"online and how to talk with their children about it. {SYNTHETIC_NOTE}, invented as "
+    "the demo practitioner's draft: the programme does not exist.",
     "countries": ["DE"],
     "text_language": "en",
     "prevention_level": "primary",
     "target_groups": ["parents_carers"],
     "settings": ["school", "online"],
-    "organisation": "Verbund Starke Grenzen e. V.",
+    "organisation": SYNTHETIC_ORGANISATION,
     "status": "planned",
 }
 
@@ -87,13 +98,46 @@ class DemoLoadFailed(Exception):
     pass
 
 
-def load_demo(path: Path = DEMO_FILE) -> tuple[dict[str, Any], ImportReport]:
-    """Accounts, the published demo measures, one submitted and one draft; all or nothing.
+def check_demo_files(paths: tuple[Path, ...] = DEMO_FILES) -> list[str]:
+    """Every problem of the demo files, "FILE line N: key: reason", before anything is stored.
 
-    Commits: the import once for everything, then the spread of publication dates. Raises
-    AccountInvalid for demo account data the account rules refuse, DemoLoadFailed when a
-    line of the demo file does not import (then nothing is stored).
+    Checks each line as the import will, and that no external_id is in two files (the second
+    import would then update the first's measure).
     """
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, text in enumerate(lines, start=1):
+            if not text.strip():
+                continue
+            try:
+                record = parse_line(text, number)
+            except LineError as error:
+                problems += [f"{path.name} {message}" for message in error.messages]
+                continue
+            external_id = record.get("external_id")
+            if external_id in seen:
+                problems.append(
+                    f"{path.name} line {number}: external_id: {external_id} is also in"
+                    f" {seen[external_id]}"
+                )
+            elif external_id:
+                seen[external_id] = path.name
+    return problems
+
+
+def load_demo(paths: tuple[Path, ...] = DEMO_FILES) -> tuple[dict[str, Any], ImportReport]:
+    """Accounts, the published demo measures, one submitted and one draft.
+
+    Commits: each file's import once for the whole file (the first also stores the accounts),
+    then the spread of publication dates. Raises AccountInvalid for demo account data the
+    account rules refuse, DemoLoadFailed when a line of a demo file does not validate (then
+    nothing is stored, as the files are checked first) or does not import.
+    """
+    problems = check_demo_files(paths)
+    if problems:
+        raise DemoLoadFailed("\n".join(problems))
     users = create_demo_accounts()
     practitioner = users["practitioner"]
     submitted = create_measure(
@@ -101,22 +145,27 @@ def load_demo(path: Path = DEMO_FILE) -> tuple[dict[str, Any], ImportReport]:
     )
     submit_measure(practitioner, submitted)
     create_measure(practitioner, validate_record(DRAFT_RECORD), owner=practitioner, source="demo")
-    record_event(None, "demo.loaded", "system", None, file=path.name)
-    with path.open("rb") as lines:
-        report = import_records(
-            lines, publish=True, all_or_nothing=True, owner=practitioner, source=path.name
-        )
-    if not report.ok:
-        raise DemoLoadFailed("\n".join(report.errors))
+    record_event(None, "demo.loaded", "system", None, file=", ".join(p.name for p in paths))
+    total = ImportReport()
+    for path in paths:
+        with path.open("rb") as lines:
+            report = import_records(
+                lines, publish=True, all_or_nothing=True, owner=practitioner, source=path.name
+            )
+        if not report.ok:
+            raise DemoLoadFailed("\n".join(f"{path.name} {e}" for e in report.errors))
+        total.created += report.created
+        total.measure_ids += report.measure_ids
     # Spread the publication dates over the past months, first line newest, so the home
-    # page and the browse list open with the file's first measures, as its author ordered them.
+    # page and the browse list open with the real programmes, as the file's author ordered
+    # them, and the synthetic examples come last.
     now = utcnow()
-    for position, measure_id in enumerate(report.measure_ids):
+    for position, measure_id in enumerate(total.measure_ids):
         measure = db.session.get(Measure, measure_id)
         if measure is not None:
             measure.published_at = now - timedelta(days=3 * position)
     db.session.commit()
-    return users, report
+    return users, total
 
 
 def _print_accounts(accounts: list[DemoAccount] | tuple[DemoAccount, ...]) -> None:
@@ -137,15 +186,19 @@ def load_command() -> None:
         click.echo("Demo data already loaded (the database has measures): nothing changed.")
         _print_accounts(existing_demo_accounts())
         return
-    if not DEMO_FILE.is_file():
-        raise click.ClickException(f"{DEMO_FILE} is missing.")
+    missing = [str(path) for path in DEMO_FILES if not path.is_file()]
+    if missing:
+        raise click.ClickException(f"{', '.join(missing)} missing.")
     try:
         users, report = load_demo()
     except (AccountInvalid, DemoLoadFailed) as error:
         db.session.rollback()
         raise click.ClickException(f"Demo data not loaded: {error}") from None
+    synthetic = sum(1 for line in SYNTHETIC_FILE.open(encoding="utf-8") if line.strip())
     click.echo(
-        f"Loaded demo data: {report.created} published measures, 1 waiting for moderation,"
-        f" 1 draft, {len(users)} accounts and 1 registration waiting for approval."
+        f"Loaded demo data: {report.created} published measures ({report.created - synthetic}"
+        f" real programmes, {synthetic} synthetic examples labelled as such), 1 waiting for"
+        f" moderation and 1 draft (both synthetic), {len(users)} accounts and 1 registration"
+        " waiting for approval."
     )
     _print_accounts(DEMO_ACCOUNTS)

@@ -1,4 +1,5 @@
-"""`flask demo load`: accounts per role, published demo measures, idempotent."""
+"""`flask demo load`: accounts per role, the published demo measures (real programmes and a few
+labelled synthetic ones), idempotent. What the files hold: test_demo_data.py."""
 
 from __future__ import annotations
 
@@ -8,15 +9,25 @@ from app.accounts.models import Role, User, UserStatus
 from app.accounts.passwords import verify_password
 from app.core.extensions import db
 from app.demo.accounts import DEMO_ACCOUNTS, DEMO_APPLICANT
-from app.demo.cli import DEMO_FILE, DRAFT_RECORD, SUBMITTED_RECORD
+from app.demo.cli import (
+    DEMO_FILES,
+    DRAFT_RECORD,
+    SUBMITTED_RECORD,
+    SYNTHETIC_FILE,
+    SYNTHETIC_ORGANISATION,
+)
 from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.outbox.models import IndexChange
 from app.records.schema import validate_record
 from tests.conftest import make_measure, make_user
 
 
+def _lines(path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
 def _demo_lines() -> int:
-    return sum(1 for line in DEMO_FILE.read_text(encoding="utf-8").splitlines() if line.strip())
+    return sum(_lines(path) for path in DEMO_FILES)
 
 
 def _count(model, *where) -> int:
@@ -30,8 +41,8 @@ def _load(runner):
     return result
 
 
-def test_the_demo_file_has_at_least_thirty_valid_measures():
-    assert _demo_lines() >= 30
+def test_the_demo_files_have_at_least_sixty_real_measures_and_the_extra_records_are_valid():
+    assert _demo_lines() - _lines(SYNTHETIC_FILE) >= 60
     validate_record(SUBMITTED_RECORD)
     validate_record(DRAFT_RECORD)
 
@@ -73,27 +84,53 @@ def test_demo_load_publishes_the_demo_measures_plus_a_submitted_one_and_a_draft(
     assert _count(Measure, Measure.owner_id == practitioner.id) == published + 2
 
 
-def test_demo_measures_under_ruleset_2027_1_reach_level_2_at_most_and_show_a_harm_flag(runner):
+def test_demo_measures_under_ruleset_2027_1_show_every_level_and_label(runner):
     _load(runner)
     public = Measure.status == MeasureStatus.PUBLISHED
-    # The demo records are format 1: no trial reports its differential attrition or baseline
-    # equivalence, so ruleset 2027.1 rates every one low, and a favourable finding from a
-    # low-rated study gives level 2 at most (2026.1 reached every level; README "Evidence
-    # levels" counts the changes). The real programmes of issue 12 replace them.
+    # The real programmes reach levels 0-3 (README "Demo data"); the synthetic examples add
+    # Supported, Well supported, No effect found and Negative effects found.
     levels = set(db.session.scalars(select(Measure.evidence_level).where(public)))
-    assert levels == {0, 1, 2}
+    assert levels == {0, 1, 2, 3, 4, 5}
     labels = set(db.session.scalars(select(Measure.evidence_label).where(public)))
-    assert labels == {"Not evaluated", "Emerging", "Preliminary"}
-    assert _count(Measure, public, Measure.harm_flag.is_(True)) >= 1
-    countries = db.session.scalars(select(Measure).where(public)).all()
-    assert len({c for m in countries for c in m.published_revision.countries}) >= 10
-    languages = {m.published_revision.text_language for m in countries}
-    assert len(languages) >= 6
+    assert labels == {
+        "Not evaluated", "Emerging", "Preliminary", "Promising", "Supported", "Well supported",
+        "No effect found", "Negative effects found",
+    }  # fmt: skip
+    # A real one (a low-rated study reported harm) and the synthetic one with a strong trial.
+    assert _count(Measure, public, Measure.harm_flag.is_(True)) >= 2
+    measures = db.session.scalars(select(Measure).where(public)).all()
+    assert len({c for m in measures for c in m.published_revision.countries}) >= 15
+    assert len({m.published_revision.text_language for m in measures}) >= 10
+
+
+def test_after_demo_load_a_search_finds_a_real_programme(runner, client):
+    _load(runner)
+    page = client.get("/search?q=Dunkelfeld")
+    assert page.status_code == 200
+    assert "Kein Täter werden – Präventionsprojekt Dunkelfeld" in page.get_data(as_text=True)
+
+
+def test_a_synthetic_demo_measure_is_labelled_on_its_page_and_in_search(runner, client):
+    _load(runner)
+    measure = db.session.scalar(
+        select(Measure).where(Measure.external_id == "synthetic-well-supported")
+    )
+    html = client.get(f"/measures/{measure.id}").get_data(as_text=True)
+    assert "Synthetic example: support for young people" in html
+    assert SYNTHETIC_ORGANISATION in html
+    assert "This is a synthetic example" in html
+    results = client.get("/search?q=synthetic").get_data(as_text=True)
+    assert "Synthetic example: parent course with one strong trial" in results
 
 
 def test_demo_load_prints_the_accounts_with_their_passwords(runner):
     output = _load(runner).output
-    assert f"{_demo_lines()} published measures, 1 waiting for moderation, 1 draft" in output
+    synthetic = _lines(SYNTHETIC_FILE)
+    assert (
+        f"{_demo_lines()} published measures ({_demo_lines() - synthetic} real programmes,"
+        f" {synthetic} synthetic examples labelled as such), 1 waiting for moderation and 1"
+        " draft (both synthetic)"
+    ) in output
     for account in DEMO_ACCOUNTS:
         line = next(line for line in output.splitlines() if account.email in line)
         assert account.password in line and account.role in line
