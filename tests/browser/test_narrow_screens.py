@@ -60,7 +60,7 @@ def site(app):
         "anonymous": [
             f"/measures/{full.id}",
             f"/compare?ids={full.id},{other.id}",
-            f"/search?q=school&countries=DE",
+            "/search?q=school&countries=DE",
             "/no-such-page",
         ],
         "narrow-owner@example.org": [f"/measures/{full.id}/edit", "/measures/mine"],
@@ -81,7 +81,8 @@ def _too_wide(page, width: int) -> list[str]:
             .filter(e => e.getBoundingClientRect().right > width + 1
               && !(e.parentElement && e.parentElement.closest('.table-scroll, pre')))
             .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-              + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')
+              + (typeof e.className === 'string' && e.className
+                 ? '.' + e.className.split(' ').join('.') : '')
               + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')""",
         width,
     )
