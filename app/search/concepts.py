@@ -69,7 +69,9 @@ class Vocabulary:
     folded_index: Mapping[str, Mapping[str, tuple[str, ...]]]
     phrase_index: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> folded phrase -> ids
 
-    def concepts_for_term(self, term: str, language: str, *, folded: bool = False) -> tuple[str, ...]:
+    def concepts_for_term(
+        self, term: str, language: str, *, folded: bool = False
+    ) -> tuple[str, ...]:
         """Concept ids that `term` names in `language`; `folded` ignores accents too."""
         if folded:
             return self.folded_index.get(language, {}).get(fold_key(term), ())
