@@ -1,0 +1,139 @@
+"""The field's multilingual concept vocabulary (app/search/data/concepts.json), loaded once.
+
+Each concept (sextortion, school, randomised controlled trial, …) lists the words the field uses
+for it in the 24 EU languages, and for some concepts the everyday phrasings people type instead
+("someone threatens to share my nude pictures"). An indexer tags documents with the concepts they
+mention and a query in one language can then match documents written in another. This module only
+reads and indexes the data file; it knows nothing about any search backend.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+from app.search.analysis import fold_text
+
+DATA_FILE = Path(__file__).parent / "data" / "concepts.json"
+
+GROUPS = (
+    "abuse_form",
+    "target_group",
+    "setting",
+    "delivery",
+    "outcome",
+    "study_design",
+    "profession",
+    "general",
+)
+
+_SPACES_RE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """The exact lookup key of a term: NFKC, lower-cased, single spaces; accents kept."""
+    return _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def fold_key(text: str) -> str:
+    """The accent-free lookup key, folded as the search index folds text ('Täter' -> 'tater')."""
+    return _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", fold_text(text))).strip()
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    group: str
+    terms: Mapping[str, tuple[str, ...]]  # language code -> the field's words, preferred first
+    phrases: Mapping[str, tuple[str, ...]]  # language code -> everyday phrasings
+
+    def all_terms(self) -> tuple[str, ...]:
+        """Every term in every language, without duplicates, in file order."""
+        return tuple(dict.fromkeys(t for terms in self.terms.values() for t in terms))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    version: int
+    languages: tuple[str, ...]
+    concepts: tuple[Concept, ...]
+    by_id: Mapping[str, Concept]
+    # language -> normalised term (and, separately, its folded form) -> concept ids
+    term_index: Mapping[str, Mapping[str, tuple[str, ...]]]
+    folded_index: Mapping[str, Mapping[str, tuple[str, ...]]]
+    phrase_index: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> folded phrase -> ids
+
+    def concepts_for_term(
+        self, term: str, language: str, *, folded: bool = False
+    ) -> tuple[str, ...]:
+        """Concept ids that `term` names in `language`; `folded` ignores accents too."""
+        if folded:
+            return self.folded_index.get(language, {}).get(fold_key(term), ())
+        return self.term_index.get(language, {}).get(normalise(term), ())
+
+    def concepts_for_phrase(self, phrase: str, language: str) -> tuple[str, ...]:
+        """Concept ids whose everyday phrasing in `language` is `phrase` (accents ignored)."""
+        return self.phrase_index.get(language, {}).get(fold_key(phrase), ())
+
+    def terms_of(self, concept_id: str) -> tuple[str, ...]:
+        """All terms of a concept, every language."""
+        return self.by_id[concept_id].all_terms()
+
+
+def _freeze(index: dict[str, dict[str, list[str]]]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+    return MappingProxyType(
+        {
+            language: MappingProxyType({key: tuple(ids) for key, ids in keys.items()})
+            for language, keys in index.items()
+        }
+    )
+
+
+def _add(index: dict[str, dict[str, list[str]]], language: str, key: str, concept_id: str) -> None:
+    ids = index.setdefault(language, {}).setdefault(key, [])
+    if concept_id not in ids:
+        ids.append(concept_id)
+
+
+def parse_vocabulary(raw: Mapping) -> Vocabulary:
+    """Build the lookups from the decoded JSON (kept separate so tests can feed their own)."""
+    concepts: list[Concept] = []
+    term_index: dict[str, dict[str, list[str]]] = {}
+    folded_index: dict[str, dict[str, list[str]]] = {}
+    phrase_index: dict[str, dict[str, list[str]]] = {}
+    for item in raw["concepts"]:
+        terms = {lang: tuple(words) for lang, words in item["terms"].items()}
+        phrases = {lang: tuple(words) for lang, words in item.get("phrases", {}).items()}
+        concept = Concept(
+            item["id"], item["group"], MappingProxyType(terms), MappingProxyType(phrases)
+        )
+        concepts.append(concept)
+        for language, words in terms.items():
+            for word in words:
+                _add(term_index, language, normalise(word), concept.id)
+                _add(folded_index, language, fold_key(word), concept.id)
+        for language, words in phrases.items():
+            for phrase in words:
+                _add(phrase_index, language, fold_key(phrase), concept.id)
+    return Vocabulary(
+        version=raw["version"],
+        languages=tuple(raw["languages"]),
+        concepts=tuple(concepts),
+        by_id=MappingProxyType({c.id: c for c in concepts}),
+        term_index=_freeze(term_index),
+        folded_index=_freeze(folded_index),
+        phrase_index=_freeze(phrase_index),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_concepts() -> Vocabulary:
+    """The vocabulary from the data file, read once per process."""
+    with DATA_FILE.open(encoding="utf-8") as handle:
+        return parse_vocabulary(json.load(handle))

@@ -1,0 +1,189 @@
+"""The multilingual concept vocabulary (app/search/data/concepts.json): its shape and loader."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+
+import pytest
+
+from app.search.concepts import (
+    DATA_FILE,
+    GROUPS,
+    fold_key,
+    load_concepts,
+    normalise,
+    parse_vocabulary,
+)
+
+# fmt: off
+EU_LANGUAGES = [
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
+    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+]
+# fmt: on
+PHRASE_LANGUAGES = ("en", "de", "fr", "es", "it", "pl", "nl", "sv")
+UNCERTAIN_NOTE = DATA_FILE.parent / "concepts-uncertain.md"
+
+# Plain data: run once, not once per search backend.
+pytestmark = pytest.mark.whoosh_only
+
+
+@pytest.fixture(autouse=True)
+def search_backend():
+    """Overrides the package's backend fixture: these tests need no app and no index."""
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def documented_shared_terms() -> set[tuple[str, str, str]]:
+    """(group, language, normalised term) allowed under two concepts: the note's 'Shared terms'."""
+    allowed: set[tuple[str, str, str]] = set()
+    text = UNCERTAIN_NOTE.read_text(encoding="utf-8")
+    section = text.split("## Shared terms", 1)[1] if "## Shared terms" in text else ""
+    for group, language, term in re.findall(r"^- `(\w+)` `(\w+)` `([^`]+)`", section, re.M):
+        allowed.add((group, language, normalise(term)))
+    return allowed
+
+
+def test_header_and_languages(raw):
+    assert raw["version"] == 1
+    assert raw["languages"] == EU_LANGUAGES
+
+
+def test_file_is_sorted_by_id_without_duplicates(raw):
+    ids = [c["id"] for c in raw["concepts"]]
+    assert ids == sorted(ids)
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
+
+
+def test_every_concept_has_its_fields_and_an_allowed_group(raw):
+    for concept in raw["concepts"]:
+        assert set(concept) <= {"id", "group", "terms", "phrases"}, concept["id"]
+        assert concept["group"] in GROUPS, concept["id"]
+        assert concept["terms"], concept["id"]
+
+
+def test_enough_concepts_in_every_group(raw):
+    assert len(raw["concepts"]) >= 200
+    groups = Counter(c["group"] for c in raw["concepts"])
+    assert set(groups) == set(GROUPS)
+    assert all(count >= 15 for count in groups.values()), groups
+
+
+def test_every_concept_has_english_and_at_least_18_languages(raw):
+    for concept in raw["concepts"]:
+        assert "en" in concept["terms"], concept["id"]
+        assert len(concept["terms"]) >= 18, concept["id"]
+        assert set(concept["terms"]) <= set(EU_LANGUAGES), concept["id"]
+
+
+def test_every_language_is_in_at_least_180_concepts(raw):
+    per_language = Counter(lang for c in raw["concepts"] for lang in c["terms"])
+    for language in EU_LANGUAGES:
+        assert per_language[language] >= 180, language
+
+
+def test_no_empty_or_padded_strings_and_no_repeats(raw):
+    for concept in raw["concepts"]:
+        for key in ("terms", "phrases"):
+            for language, words in concept.get(key, {}).items():
+                assert words, (concept["id"], key, language)
+                for word in words:
+                    assert word.strip() == word and word, (concept["id"], language, word)
+                    assert unicodedata.normalize("NFC", word) == word, (concept["id"], word)
+                    assert "  " not in word and ";" not in word, (concept["id"], word)
+                keys = [normalise(w) for w in words]
+                assert len(keys) == len(set(keys)), (concept["id"], key, language)
+
+
+def test_no_term_names_two_concepts_of_one_group_unless_documented(raw):
+    allowed = documented_shared_terms()
+    owners: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for concept in raw["concepts"]:
+        for language, words in concept["terms"].items():
+            for word in words:
+                owners[(concept["group"], language, normalise(word))].add(concept["id"])
+    shared = {key: ids for key, ids in owners.items() if len(ids) > 1 and key not in allowed}
+    assert not shared, shared
+
+
+def test_lowercase_unless_german_noun_acronym_or_name(raw):
+    # German capitalises nouns; elsewhere a capital must be an acronym or a proper name, which
+    # the field writes the same in every language (COSA, Barnahus, PTSD, …).
+    for concept in raw["concepts"]:
+        en_terms = concept["terms"]["en"]
+        assert any(t[0].islower() or t.isupper() for t in en_terms), concept["id"]
+
+
+def test_phrases_for_at_least_60_concepts_in_eight_languages(raw):
+    with_phrases = [
+        c for c in raw["concepts"] if all(lang in c.get("phrases", {}) for lang in PHRASE_LANGUAGES)
+    ]
+    assert len(with_phrases) >= 60
+
+
+def test_loader_indexes_terms_exactly_and_accent_folded():
+    vocabulary = load_concepts()
+    assert load_concepts() is vocabulary  # read once
+    assert len(vocabulary.concepts) >= 200
+    assert "sextortion" in vocabulary.concepts_for_term("Sextortion", "en")
+    assert "sextortion" in vocabulary.concepts_for_term("sexuelle Erpressung", "de")
+    # German 'Missbrauch' and the compound in titles both name concepts.
+    assert "abuse" in vocabulary.concepts_for_term("Missbrauch", "de")
+    assert "csam" in vocabulary.concepts_for_term("missbrauchsabbildungen", "de")
+    assert "offender_prevention" in vocabulary.concepts_for_term("Täterprävention", "de")
+    # Accents: the folded key finds 'Täterprävention' typed without umlauts.
+    assert vocabulary.concepts_for_term("taterpravention", "de") == ()
+    assert "offender_prevention" in vocabulary.concepts_for_term(
+        "Taterpravention", "de", folded=True
+    )
+    assert "csam" in vocabulary.concepts_for_term("pédopornographie", "fr")
+    assert "csam" in vocabulary.concepts_for_term("PEDOPORNOGRAPHIE", "fr", folded=True)
+
+
+def test_loader_maps_everyday_phrases_to_the_fields_terms():
+    vocabulary = load_concepts()
+    assert vocabulary.concepts_for_phrase("teenagers threatened with their own photos", "en") == (
+        "sextortion",
+    )
+    assert "grooming" in vocabulary.concepts_for_phrase(
+        "adult befriends child online to abuse", "en"
+    )
+    assert "csam" in vocabulary.concepts_for_phrase("child abuse pictures", "en")
+
+
+def test_loader_lists_all_terms_of_a_concept():
+    terms = load_concepts().terms_of("sextortion")
+    assert "sextortion" in terms and "sexuelle Erpressung" in terms and "sekstorsja" in terms
+    assert len(terms) == len(set(terms))
+
+
+def test_normalisation_keys():
+    assert normalise("  Sexuelle   ERPRESSUNG ") == "sexuelle erpressung"
+    assert normalise("ﬁlter") == "filter"  # NFKC
+    assert normalise("Täter") == "täter"  # accents kept
+    assert fold_key("Täter") == "tater"
+    assert fold_key("Łódź") == "lodz"
+
+
+def test_parse_vocabulary_keeps_shared_terms_for_every_concept():
+    vocabulary = parse_vocabulary(
+        {
+            "version": 1,
+            "languages": ["en"],
+            "concepts": [
+                {"id": "a", "group": "general", "terms": {"en": ["Abuse"]}},
+                {"id": "b", "group": "abuse_form", "terms": {"en": ["abuse", "harm"]}},
+            ],
+        }
+    )
+    assert vocabulary.concepts_for_term("ABUSE", "en") == ("a", "b")
+    assert vocabulary.concepts_for_term("harm", "de") == ()
+    assert vocabulary.by_id["b"].phrases == {}
