@@ -9,6 +9,7 @@ from flask import Flask
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from app.audit import wording
 from app.records import vocab
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -56,6 +57,10 @@ def init_templating(app: Flask) -> None:
         country=vocab.country_name,
         language=vocab.language_name,
         date=format_date,
+        audit_action=wording.action_text,
+        audit_object=wording.object_text,
+        audit_detail_label=wording.detail_label,
+        audit_detail=wording.detail_text,
     )
     app.jinja_env.globals.update(
         vocab=vocab,

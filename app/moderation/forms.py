@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
+from app.audit import wording
 from app.moderation.services import COMMENT_MAX_LENGTH
 from app.records import vocab
 
@@ -121,13 +123,19 @@ class AuditFilterForm(Form):
         self, formdata: Any, actions: list[str], object_types: list[str], **kwargs: Any
     ) -> None:
         super().__init__(formdata, **kwargs)
-        self.action.choices = self._choices("All actions", actions, self.action.data)
-        self.object_type.choices = self._choices("All types", object_types, self.object_type.data)
+        self.action.choices = self._choices(
+            "All actions", actions, self.action.data, wording.action_text
+        )
+        self.object_type.choices = self._choices(
+            "All types", object_types, self.object_type.data, wording.object_text
+        )
 
     @staticmethod
-    def _choices(everything: str, present: list[str], asked: Any) -> list[SelectChoice]:
+    def _choices(
+        everything: str, present: list[str], asked: Any, words: Callable[[str], str]
+    ) -> list[SelectChoice]:
         values = list(present)
         # A well-formed name the log does not hold yet is a filter with no results, not an error.
         if isinstance(asked, str) and asked and asked not in values and _NAME.match(asked):
             values.append(asked)
-        return [SelectChoice("", everything), *(SelectChoice(v, v) for v in values)]
+        return [SelectChoice("", everything), *(SelectChoice(v, words(v)) for v in values)]

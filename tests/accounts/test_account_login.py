@@ -102,7 +102,7 @@ def test_the_eleventh_sign_in_attempt_in_a_minute_gets_a_readable_429(client):
     assert response.status_code == 429
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "<h1>Too Many Requests</h1>" in page
+    assert "<h1>Too many requests</h1>" in page
     assert "Too many attempts" in page and "try again" in page
     assert client.get("/account/login").status_code == 200  # the form itself stays readable
     assert client.get("/account/").status_code == 302

@@ -47,12 +47,17 @@ def test_audit_log_lists_events_newest_first_with_actor_object_and_details(
     html = response.get_data(as_text=True)
     assert _rows(html) == 4
     body = _body(html)
-    assert body.index("user.created") < body.index("measure.published")
-    assert body.index("measure.published") < body.index("measure.submitted")
-    assert body.index("measure.submitted") < body.index("measure.created")
-    assert "system/CLI" in html
+    # In words, newest first: no raw codes for the reader (issue 14).
+    created, published = body.index("Created an account"), body.index("Published the measure")
+    submitted = body.index("Submitted the measure for review")
+    assert created < published < submitted < body.index("Created the measure")
+    assert "measure.published" not in body and "user." not in body
+    assert "the system" in html and "system/CLI" not in html
     assert "mod@example.org" in html and "owner@example.org" in html
-    assert f'<a href="/moderation/measures/{log.id}">measure {log.id}</a>' in html
+    assert f'<a href="/moderation/measures/{log.id}">Measure {log.id}</a>' in html
+    assert "<dt>Revision</dt>" in body and "<dt>Comment</dt>" in body
+    # The filter offers the actions in words too, with the codes as values.
+    assert '<option value="measure.published">Published the measure</option>' in html
     # Details are shown, escaped.
     assert "Looks good &lt;b&gt;really&lt;/b&gt;." in html
     assert "<b>really</b>" not in html
@@ -61,7 +66,7 @@ def test_audit_log_lists_events_newest_first_with_actor_object_and_details(
 def test_audit_log_filters_by_action(client, login, moderator, log):
     login(moderator)
     html = client.get("/moderation/audit?action=measure.published").get_data(as_text=True)
-    assert _rows(html) == 1 and "measure.published" in _body(html)
+    assert _rows(html) == 1 and "Published the measure" in _body(html)
 
 
 def test_audit_log_filters_by_actor_email_in_part_and_any_case(client, login, moderator, log):
@@ -77,7 +82,7 @@ def test_audit_log_filters_by_actor_email_in_part_and_any_case(client, login, mo
 def test_audit_log_filters_by_object_type_and_id(client, login, moderator, owner, log):
     login(moderator)
     html = client.get("/moderation/audit?object_type=user").get_data(as_text=True)
-    assert _rows(html) == 1 and "user.created" in _body(html)
+    assert _rows(html) == 1 and "Created an account" in _body(html)
     html = client.get(f"/moderation/audit?object_type=measure&object_id={log.id}").get_data(
         as_text=True
     )
@@ -122,7 +127,7 @@ def test_audit_log_is_paginated(client, login, moderator, monkeypatch):
     login(moderator)
     first = client.get("/moderation/audit?action=test.event").get_data(as_text=True)
     assert "Page 1 of 3" in first and _rows(first) == 2
-    assert first.index("user 5") < first.index("user 4") and "user 3" not in first
+    assert first.index("Account 5") < first.index("Account 4") and "Account 3" not in first
     assert "/moderation/audit?page=2&amp;action=test.event" in first
     last = client.get("/moderation/audit?action=test.event&page=3").get_data(as_text=True)
     assert _rows(last) == 1

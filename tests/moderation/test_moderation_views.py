@@ -49,7 +49,7 @@ def test_review_page_shows_the_submission_in_full_and_the_forms_it_allows(
         assert f'<label for="{slug}-comment"' in html
         assert f'id="{slug}-comment" maxlength="5000" name="comment" required>' in html
     assert f"/moderation/measures/{measure.id}/archive" not in html
-    assert "measure.submitted" in html  # history
+    assert "Submitted the measure for review" in html  # history, in words
 
 
 def test_review_page_of_a_published_measure_offers_archive_and_evidence_review(
