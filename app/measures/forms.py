@@ -395,14 +395,13 @@ class MeasureForm(FlaskForm):
     def blank_row(self, rows: FieldList) -> Field:
         """A row for the page's JavaScript to copy: named with a placeholder for its index."""
         placeholder = f"__{rows.short_name}__"
-        entry = rows.unbound_field.bind(
-            form=None,
-            name=f"{rows.short_name}-{placeholder}",
-            prefix=rows._prefix,
-            id=f"{rows.id}-{placeholder}",
-            _meta=rows.meta,
-            translations=rows._translations,
-        )
+        options = {
+            "name": f"{rows.name}-{placeholder}",
+            "id": f"{rows.id}-{placeholder}",
+            "_meta": rows.meta,
+            "translations": rows._translations,
+        }
+        entry = rows.meta.bind_field(rows._form, rows.unbound_field, options)
         entry.process(None)
         _mark_required(entry.form)
         return entry
