@@ -79,7 +79,7 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     page.locator("input[name=target_groups][value=children]").check()
     page.locator("input[name=settings][value=school]").check()
     page.locator("#organisation").fill("Kinderschutz e.V.")
-    page.get_by_role("button", name="Add an evaluation").click()
+    page.get_by_role("button", name="Add another evaluation").click()
     page.locator("#evaluations-0-design").select_option("cluster_rct")
     page.locator("#evaluations-0-year").fill("2021")
     page.locator("#evaluations-0-country").select_option("DE")
