@@ -54,7 +54,8 @@
       var row = rows[rows.length - 1];
       var first = row.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
-      announce(rowName(list) + " " + rows.length + " added. Nothing has been saved yet.");
+      var name = rowName(list);
+      announce(name.charAt(0).toUpperCase() + name.slice(1) + " " + rows.length + " added. Nothing has been saved yet.");
     } else if (remove) {
       event.preventDefault();
       var removed = remove.closest("[data-row]");
