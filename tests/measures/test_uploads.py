@@ -104,7 +104,7 @@ def test_a_file_that_is_not_a_readable_pdf_is_refused_and_nothing_is_stored(
     assert response.status_code == 200
     error = field_error(response.text, "evaluations-0-report")
     assert error is not None and error.startswith(message), error
-    assert f"Report (PDF): {message}" in response.text
+    assert f"Report (PDF) {message}" in response.text
     assert count(Measure) == 0 and count(Attachment) == 0
     assert stored_files(upload_dir) == []
 
