@@ -119,7 +119,7 @@ def display_value(key: str, value: Any, model: Model = None) -> str:
 # A key or a code in a message: snake_case words, or a quoted code ('no_effect', 'recidivism').
 _KEY_IN_MESSAGE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _QUOTED_CODE = re.compile(r"'([a-z][a-z0-9_]*)'")
-_SENTENCE_VERBS = ("must ", "is ", "needs ", "should ")
+_SENTENCE_VERBS = ("must ", "is ", "needs ", "should ", "could ", "cannot ", "has ", "was ")
 _CODES = frozenset(
     code
     for values in vars(vocab).values()
