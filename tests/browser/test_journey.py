@@ -109,8 +109,8 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     _sign_out(page)
 
     # 5. Anyone finds it on the browse page with its evidence level. Ruleset 2027.1 rates a trial
-    #    that reports no differential attrition or baseline equivalence low (the form has no
-    #    fields for them yet), so its favourable finding gives level 2, Preliminary.
+    #    that reports no differential attrition or baseline equivalence low (this journey leaves
+    #    them empty), so its favourable finding gives level 2, Preliminary.
     page.goto(server + "/measures/")
     card = page.locator("li", has=page.get_by_role("link", name=TITLE)).first
     expect(card).to_contain_text("Evidence level 2 of 5")
