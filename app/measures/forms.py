@@ -1,9 +1,14 @@
-"""The measure form: every key of the record format, evaluations as repeatable rows.
+"""The measure form: every key of record format 2, lists of objects as repeatable rows.
 
 The fields only parse types (a number field says when it gets letters). Every content rule comes
 from app.records.schema.validate_record: `to_record()` builds the record from the form and
-`show_errors()` puts the schema's FieldErrors back on the fields, so the form, the API and the
-import speak with the same words. Labels and help texts are the record model's (`_text`).
+`show_errors()` puts the schema's FieldErrors back on the fields, in the form's words
+(`message_in_words`: the same message as the API and the import, with key names and codes
+replaced by their labels). Labels and help texts are the record model's (`_text`).
+
+Each row form names its record model (`model`); a list of rows is a FieldList whose name is
+its key (evaluations, evaluations-0-results, contacts …), so adding and removing rows, reading
+the record and placing errors work alike for every list.
 """
 
 from __future__ import annotations
@@ -34,9 +39,22 @@ from app.measures.mapping import evaluation_to_record, revision_to_record
 from app.measures.models import Evaluation, MeasureRevision
 from app.records import vocab
 from app.records.labels import form_text as _text
+from app.records.labels import message_in_words, sentence
+from app.records.model import (
+    MAX_CONTACTS,
+    MAX_EXTERNAL_RATINGS,
+    MAX_REFERENCES,
+    MAX_RESULTS,
+    MeasureRecord,
+    RecordObject,
+    required_keys,
+)
+from app.records.model import Contact as ContactRecord
 from app.records.model import Evaluation as EvaluationRecord
-from app.records.model import MeasureRecord, RecordObject, required_keys
-from app.records.schema import EVALUATION_KEYS, RECORD_KEYS, FieldError
+from app.records.model import ExternalRating as ExternalRatingRecord
+from app.records.model import Reference as ReferenceRecord
+from app.records.model import Result as ResultRecord
+from app.records.schema import MAX_EVALUATIONS, FieldError
 
 # The 24 official EU languages come first in language lists.
 EU_LANGUAGES = (
@@ -149,8 +167,71 @@ class TriStateField(EnumSelectField):
         super().__init__(*args, **kwargs)
 
 
+def _rows(row_form: type[Form]) -> FieldList:
+    return FieldList(FormField(row_form), min_entries=0)
+
+
+class ResultForm(Form):
+    """One finding: an outcome at one time point (EVIDENCE-2027 §1)."""
+
+    model = ResultRecord
+    outcome = EnumSelectField(
+        **_text("outcome", ResultRecord), choices=_select(vocab.OUTCOMES, "Choose an outcome")
+    )
+    measure = StringField(**_text("measure", ResultRecord))
+    timepoint_months = WholeNumberField(**_text("timepoint_months", ResultRecord))
+    direction = EnumSelectField(
+        **_text("direction", ResultRecord),
+        choices=_select(vocab.RESULT_DIRECTIONS, "Choose what was found"),
+    )
+    effect_size = NumberField(**_text("effect_size", ResultRecord))
+    effect_size_type = EnumSelectField(
+        **_text("effect_size_type", ResultRecord),
+        choices=_select(vocab.EFFECT_SIZE_TYPES, "Not reported"),
+    )
+    ci_low = NumberField(**_text("ci_low", ResultRecord))
+    ci_high = NumberField(**_text("ci_high", ResultRecord))
+    p_value = NumberField(**_text("p_value", ResultRecord))
+    n = WholeNumberField(**_text("n", ResultRecord))
+    primary = TriStateField(**_text("primary", ResultRecord))
+
+
+class ContactForm(Form):
+    model = ContactRecord
+    role = EnumSelectField(
+        **_text("role", ContactRecord), choices=_select(vocab.CONTACT_ROLES, "Choose a role")
+    )
+    name = StringField(**_text("name", ContactRecord))
+    email = StringField(**_text("email", ContactRecord), render_kw={"inputmode": "email"})
+    url = StringField(**_text("url", ContactRecord), render_kw={"inputmode": "url"})
+    country = EnumSelectField(
+        **_text("country", ContactRecord),
+        choices=_grouped(
+            "Not stated", EU_COUNTRY_CHOICES, OTHER_COUNTRY_CHOICES, "EU Member States"
+        ),
+    )
+
+
+class ExternalRatingForm(Form):
+    model = ExternalRatingRecord
+    registry = StringField(**_text("registry", ExternalRatingRecord))
+    rating = StringField(**_text("rating", ExternalRatingRecord))
+    year = WholeNumberField(**_text("year", ExternalRatingRecord))
+    url = StringField(**_text("url", ExternalRatingRecord), render_kw={"inputmode": "url"})
+
+
+class ReferenceForm(Form):
+    model = ReferenceRecord
+    citation = TextAreaField(**_text("citation", ReferenceRecord), render_kw={"rows": 2})
+    doi = StringField(**_text("doi", ReferenceRecord))
+    url = StringField(**_text("url", ReferenceRecord), render_kw={"inputmode": "url"})
+    open_access = TriStateField(**_text("open_access", ReferenceRecord))
+
+
 class EvaluationForm(Form):
     """One evaluation row; `source` is the id of the evaluation it was filled from."""
+
+    model = EvaluationRecord
 
     source = HiddenField()
     design = EnumSelectField(**_text("design"), choices=_select(vocab.DESIGNS, "Choose a design"))
@@ -161,18 +242,32 @@ class EvaluationForm(Form):
             "Not stated", EU_COUNTRY_CHOICES, OTHER_COUNTRY_CHOICES, "EU Member States"
         ),
     )
+    sample_id = StringField(**_text("sample_id", EvaluationRecord))
     sample_size = WholeNumberField(**_text("sample_size"))
+    clusters = WholeNumberField(**_text("clusters", EvaluationRecord))
     comparison_group = TriStateField(**_text("comparison_group"))
+    baseline_equivalence = EnumSelectField(
+        **_text("baseline_equivalence", EvaluationRecord),
+        choices=_select(vocab.BASELINE_EQUIVALENCE, "Not stated"),
+    )
     follow_up_months = WholeNumberField(**_text("follow_up_months"))
+    time_points_before = WholeNumberField(**_text("time_points_before", EvaluationRecord))
+    time_points_after = WholeNumberField(**_text("time_points_after", EvaluationRecord))
     attrition_pct = NumberField(**_text("attrition_pct"))
+    differential_attrition_pct = NumberField(
+        **_text("differential_attrition_pct", EvaluationRecord)
+    )
     independent = TriStateField(**_text("independent"))
     peer_reviewed = TriStateField(**_text("peer_reviewed"))
+    routine_practice = TriStateField(**_text("routine_practice", EvaluationRecord))
     outcomes = MultiCheckboxField(**_text("outcomes"), choices=_enum(vocab.OUTCOMES))
     effect = EnumSelectField(**_text("effect"), choices=_select(vocab.EFFECTS, "Choose an effect"))
-    effect_size = NumberField(**_text("effect_size"))
+    effect_size = NumberField(**_text("effect_size", EvaluationRecord))
+    results = _rows(ResultForm)
     findings = TextAreaField(**_text("findings"))
-    citation = TextAreaField(**_text("citation"), render_kw={"rows": 2})
-    url = StringField(**_text("url"), render_kw={"inputmode": "url"})
+    citation = TextAreaField(**_text("citation", EvaluationRecord), render_kw={"rows": 2})
+    doi = StringField(**_text("doi", EvaluationRecord))
+    url = StringField(**_text("url", EvaluationRecord), render_kw={"inputmode": "url"})
     report = FileField(
         "Report (PDF)",
         description="A PDF of the evaluation report, at most 20 MB.",
@@ -186,11 +281,14 @@ class EvaluationForm(Form):
 
 
 class MeasureForm(FlaskForm):
-    """Every key of the record format (spec/measure-record.md)."""
+    """Every key of the record format (spec/measure-record.md "Format 2")."""
 
+    model = MeasureRecord
     title = StringField(**_text("title"))
     summary = TextAreaField(**_text("summary"))
+    summary_en = TextAreaField(**_text("summary_en"), render_kw={"rows": 4})
     description = TextAreaField(**_text("description"), render_kw={"rows": 10})
+    theory_of_change = TextAreaField(**_text("theory_of_change"), render_kw={"rows": 4})
     external_id = StringField(**_text("external_id"))
     countries = MultiCheckboxField(**_text("countries"), choices=_choices(COUNTRY_CHOICES))
     text_language = EnumSelectField(
@@ -203,10 +301,14 @@ class MeasureForm(FlaskForm):
     prevention_level = EnumSelectField(
         **_text("prevention_level"), choices=_select(vocab.PREVENTION_LEVELS, "Choose a level")
     )
+    population_level = EnumSelectField(
+        **_text("population_level"), choices=_select(vocab.POPULATION_LEVELS, "Not stated")
+    )
     target_groups = MultiCheckboxField(**_text("target_groups"), choices=_enum(vocab.TARGET_GROUPS))
     settings = MultiCheckboxField(**_text("settings"), choices=_enum(vocab.SETTINGS))
     abuse_forms = MultiCheckboxField(**_text("abuse_forms"), choices=_enum(vocab.ABUSE_FORMS))
     delivery = MultiCheckboxField(**_text("delivery"), choices=_enum(vocab.DELIVERY))
+    dosage = StringField(**_text("dosage"))
     age_min = WholeNumberField(**_text("age_min"))
     age_max = WholeNumberField(**_text("age_max"))
     organisation = StringField(**_text("organisation"))
@@ -219,17 +321,32 @@ class MeasureForm(FlaskForm):
     cost_level = EnumSelectField(
         **_text("cost_level"), choices=_select(vocab.COST_LEVELS, "Not stated")
     )
+    unit_cost_eur = NumberField(**_text("unit_cost_eur"))
+    unit_cost_per = EnumSelectField(
+        **_text("unit_cost_per"), choices=_select(vocab.COST_UNITS, "Not stated")
+    )
+    cost_price_year = WholeNumberField(**_text("cost_price_year"))
     cost_notes = TextAreaField(**_text("cost_notes"), render_kw={"rows": 3})
+    cost_benefit = TextAreaField(**_text("cost_benefit"), render_kw={"rows": 3})
     implementation = TextAreaField(**_text("implementation"))
+    training_hours = NumberField(**_text("training_hours"))
+    certification_required = TriStateField(**_text("certification_required"))
+    staff_qualifications = TextAreaField(**_text("staff_qualifications"), render_kw={"rows": 3})
+    fidelity_tools = TextAreaField(**_text("fidelity_tools"), render_kw={"rows": 3})
+    licence = EnumSelectField(**_text("licence"), choices=_select(vocab.LICENCES, "Not stated"))
     manual_available = TriStateField(**_text("manual_available"))
     transferability = TextAreaField(**_text("transferability"))
-    evaluations = FieldList(FormField(EvaluationForm), min_entries=0)
+    contacts = _rows(ContactForm)
+    external_ratings = _rows(ExternalRatingForm)
+    references = _rows(ReferenceForm)
+    evaluations = _rows(EvaluationForm)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _mark_required(self, MeasureRecord)
-        for entry in self.evaluations:
-            _mark_required(entry.form, EvaluationRecord)
+        _mark_required(self)
+        # Filled by to_record(): the record path of each object ("evaluations[0].results[1]")
+        # and the row form it was read from, so that each error finds its field.
+        self._row_of: dict[str, Form] = {}
 
     # --- filling -------------------------------------------------------------------------
 
@@ -239,21 +356,55 @@ class MeasureForm(FlaskForm):
         record = revision_to_record(revision)
         data = {key: _display(value) for key, value in record.items() if key != "evaluations"}
         # FormField reads its data as attributes of an object, not as dict keys.
-        data["evaluations"] = [SimpleNamespace(**_evaluation_data(e)) for e in revision.evaluations]
+        data["evaluations"] = [_namespace(_evaluation_data(e)) for e in revision.evaluations]
         return cls(formdata=None, data=data)
 
-    def add_evaluation(self) -> None:
-        entry = self.evaluations.append_entry()
-        _mark_required(entry.form, EvaluationRecord)
+    def row_list(self, name: str) -> FieldList | None:
+        """The list of rows called `name` ("contacts", "evaluations-0-results"), if shown."""
+        return next((f for f in _row_lists(self) if f.name == name), None)
 
-    def remove_evaluation(self, position: int) -> bool:
-        """Drop one row (nothing is saved); False when there is no such row."""
-        if not 0 <= position < len(self.evaluations.entries):
-            return False
-        del self.evaluations.entries[position]
-        # Renumber the rows 0..n-1 so the next POST lines up with what is shown.
-        self.evaluations._compact_indices()
-        return True
+    def add_row(self, name: str) -> str:
+        """Add an empty row to a list; the notice to show (nothing is saved)."""
+        rows = self.row_list(name)
+        if rows is None:
+            return "Nothing was added: that list is not on the form any more."
+        what = ROW_NAMES[rows.short_name]
+        limit = ROW_LIMITS[rows.short_name]
+        if len(rows.entries) >= limit:
+            return f"There can be at most {limit} {what[1]}."
+        entry = rows.append_entry()
+        _mark_required(entry.form)
+        return f"An empty {what[0]} row was added. Nothing has been saved yet."
+
+    def remove_row(self, entry_name: str) -> str | None:
+        """Drop the row called `entry_name` ("evaluations-0-results-2"); the notice to show,
+        None when there is no such row."""
+        list_name, _, index = entry_name.rpartition("-")
+        rows = self.row_list(list_name)
+        if rows is None or not index.isdigit():
+            return None
+        for position, entry in enumerate(rows.entries):
+            if entry.name == entry_name:
+                del rows.entries[position]
+                # Renumber the rows 0..n-1 so the next POST lines up with what is shown.
+                rows._compact_indices()
+                what = ROW_NAMES[rows.short_name][0]
+                return f"The {what} was removed from the form. Nothing has been saved yet."
+        return None
+
+    def blank_row(self, rows: FieldList) -> Field:
+        """A row for the page's JavaScript to copy: named with a placeholder for its index."""
+        placeholder = f"__{rows.short_name}__"
+        options = {
+            "name": f"{rows.name}-{placeholder}",
+            "id": f"{rows.id}-{placeholder}",
+            "_meta": rows.meta,
+            "translations": rows._translations,
+        }
+        entry = rows.meta.bind_field(rows._form, rows.unbound_field, options)
+        entry.process(None)
+        _mark_required(entry.form)
+        return entry
 
     def set_report_choices(self, evaluations_by_id: dict[int, Evaluation]) -> None:
         """Offer the attached reports of each row's evaluation for removal."""
@@ -270,86 +421,152 @@ class MeasureForm(FlaskForm):
     def to_record(self, shown: MeasureRevision | None = None) -> tuple[dict[str, Any], list[int]]:
         """The record the form describes, blanks left out, and which row each evaluation is.
 
-        Keys the form has no field for yet (record format 2: results, the programme profile)
-        are kept as they are in `shown`, the revision the form was filled from, so that
-        saving the form never drops them.
+        A row left completely empty is ignored. Keys the form has no field for are kept as
+        they are in `shown`, the revision the form was filled from, so saving never drops them.
         """
         kept = revision_to_record(shown) if shown is not None else {}
-        record: dict[str, Any] = {}
-        for key in RECORD_KEYS:
-            if key == "evaluations":
-                continue
-            value = _field_value(self[key]) if key in self._fields else kept.get(key)
-            if not _blank(value):
-                record[key] = value
         sources = {e.id: e for e in shown.evaluations} if shown is not None else {}
+        self._row_of = {}
+        record = _read(self, kept, "", self._row_of)
         evaluations, positions = [], []
         for position, entry in enumerate(self.evaluations):
-            if row_is_blank(entry.form):
+            row = entry.form
+            if row_is_blank(row):
                 continue
-            source = sources.get(row_source(entry.form))  # type: ignore[arg-type]
+            source = sources.get(row_source(row))  # type: ignore[arg-type]
             unshown = evaluation_to_record(source) if source is not None else {}
-            evaluation = {}
-            for key in EVALUATION_KEYS:
-                in_form = key in entry.form._fields
-                value = _field_value(entry.form[key]) if in_form else unshown.get(key)
-                if not _blank(value):
-                    evaluation[key] = value
-            evaluations.append(evaluation)
+            evaluations.append(_read(row, unshown, f"evaluations[{len(positions)}]", self._row_of))
             positions.append(position)
         if evaluations:
             record["evaluations"] = evaluations
         return record, positions
 
-    def error_items(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) for every error, in page order, for the error summary."""
-        items = []
-        for name, field in self._fields.items():
-            if name == "evaluations":
-                for number, entry in enumerate(self.evaluations, start=1):
-                    for sub in entry.form:
-                        label = f"Evaluation {number}: {sub.label.text}"
-                        items += [(sub.id, label, str(e)) for e in sub.errors]
-            else:
-                items += [(field.id, field.label.text, str(e)) for e in field.errors]
-        return items
+    def error_items(self) -> list[tuple[str, str]]:
+        """(field id, sentence) for every error, in page order, for the error summary."""
+        return [(f.id, message) for f, message in _errors(self, "")]
 
-    def show_errors(self, errors: list[FieldError], positions: list[int]) -> list[FieldError]:
-        """Put each schema error on its field; return those that belong to no field."""
-        left: list[FieldError] = []
+    def show_errors(self, errors: list[FieldError]) -> list[str]:
+        """Put each schema error on its field, in the form's words; return, as sentences,
+        those that belong to no field."""
+        left: list[str] = []
         for error in errors:
-            field = self._field_for(error.key, positions)
+            field, model, where = self._field_for(error.key)
+            words = message_in_words(error.message, model)
             if field is None:
-                left.append(error)
+                left.append(sentence(where, words))
             elif field.process_errors:
                 continue  # "abc" in a year: "must be a whole number" says it, not "is required"
             else:
-                field.errors = [*field.errors, error.message]
+                field.errors = [*field.errors, words]
         return left
 
-    def _field_for(self, key: str, positions: list[int]) -> Field | None:
-        match = _EVALUATION_KEY.match(key)
-        if match:
-            index, name = int(match["index"]), match["name"]
-            if index >= len(positions):
-                return None
-            row = self.evaluations.entries[positions[index]].form
-            return row[name] if name in row._fields else None
-        name = _LIST_ITEM.sub("", key)
-        if name in self._fields and name != "evaluations":
-            return self[name]
-        return None  # a key the form has no field for yet: shown in the error summary
+    def _field_for(self, key: str) -> tuple[Field | None, type[RecordObject] | None, str]:
+        """The field of an error's key, the model whose words to use, and the place in
+        words (for errors that belong to no field)."""
+        path, _, name = key.rpartition(".")
+        name = _LIST_ITEM.sub("", name)
+        if not path and _LIST_ITEM.search(key) and key.split("[")[0] in _LIST_KEYS:
+            path, name = key, ""  # the whole object, e.g. a contact without email or url
+        row = self._row_of.get(path) if path else self
+        if row is None:
+            return None, None, _place_in_words(key)
+        model = row.model
+        if name == "" and "email" in row._fields:
+            return row["email"], model, _place_in_words(key)  # "needs an email or a url"
+        field = row[name] if name in row._fields else None
+        if isinstance(field, FieldList):
+            field = None  # "must have at most 100 items": said in the summary
+        return field, model, _place_in_words(key)
 
 
-_EVALUATION_KEY = re.compile(r"^evaluations\[(?P<index>\d+)\]\.(?P<name>\w+)(?:\[\d+\])?$")
 _LIST_ITEM = re.compile(r"\[\d+\]$")
+_LIST_KEYS = ("evaluations", "contacts", "external_ratings", "references")
+# How notices name a row of each list (one, many), and how many rows each list may have.
+ROW_NAMES = {
+    "evaluations": ("evaluation", "evaluations"),
+    "results": ("result", "results per evaluation"),
+    "contacts": ("contact", "contacts"),
+    "external_ratings": ("rating", "ratings by other registries"),
+    "references": ("reference", "references"),
+}
+ROW_LIMITS = {
+    "evaluations": MAX_EVALUATIONS,
+    "results": MAX_RESULTS,
+    "contacts": MAX_CONTACTS,
+    "external_ratings": MAX_EXTERNAL_RATINGS,
+    "references": MAX_REFERENCES,
+}
 
 
-def _mark_required(form: Form, model: type[RecordObject]) -> None:
+def _row_lists(form: Form) -> Any:
+    """Every list of rows in a form, nested ones too, in page order."""
+    for field in form:
+        if isinstance(field, FieldList):
+            yield field
+            for entry in field:
+                yield from _row_lists(entry.form)
+
+
+def _read(form: Form, kept: dict[str, Any], path: str, row_of: dict[str, Form]) -> dict[str, Any]:
+    """One object of the record from a (row) form; nested rows read alike, blank ones left
+    out. Evaluations are read by to_record() (their rows know their stored evaluation)."""
+    row_of[path] = form
+    out: dict[str, Any] = {}
+    for key in form.model.model_fields:
+        if key == "evaluations":
+            continue
+        if key not in form._fields:
+            value = kept.get(key)
+        elif isinstance(form[key], FieldList):
+            value = []
+            for entry in form[key]:
+                if not _all_blank(entry.form):
+                    item_path = f"{path}.{key}[{len(value)}]" if path else f"{key}[{len(value)}]"
+                    value.append(_read(entry.form, {}, item_path, row_of))
+        else:
+            value = _field_value(form[key])
+        if not _blank(value):
+            out[key] = value
+    return out
+
+
+def _errors(form: Form, where: str) -> list[tuple[Field, str]]:
+    """Each field error of a form and its rows as (field, sentence), in page order."""
+    items: list[tuple[Field, str]] = []
+    for field in form:
+        if isinstance(field, FieldList):
+            what = ROW_NAMES[field.short_name][0]
+            for number, entry in enumerate(field, start=1):
+                place = f"{where}{what.capitalize() if not where else what} {number}"
+                items += _errors(entry.form, f"{place}, ")
+        elif field.type not in ("CSRFTokenField", "HiddenField"):
+            name = f"{where.removesuffix(', ')}: {field.label.text}" if where else field.label.text
+            items += [(field, sentence(name, str(e))) for e in field.errors]
+    return items
+
+
+def _place_in_words(key: str) -> str:
+    """'evaluations[0].results[1].p_value' -> 'Evaluation 1, result 2, p value'."""
+    parts = []
+    for match in re.finditer(r"(\w+)(?:\[(\d+)\])?", key):
+        name, index = match.group(1), match.group(2)
+        if name in ROW_NAMES and index is not None:
+            parts.append(f"{ROW_NAMES[name][0]} {int(index) + 1}")
+        else:
+            parts.append(message_in_words(name) if "_" in name else name.replace("_", " "))
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _mark_required(form: Form) -> None:
     # Only for display ("required" beside the label); the schema does the checking.
-    for key in required_keys(model):
+    for key in required_keys(form.model):
         if key in form:
             form[key].flags.required = True
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                _mark_required(entry.form)
 
 
 def row_source(row: Form) -> int | None:
@@ -361,7 +578,20 @@ def row_is_blank(row: Form) -> bool:
     """A row the user added and left empty is ignored rather than reported as incomplete."""
     if row_source(row) is not None or row.report.data:
         return False
-    return all(_blank(_field_value(row[key])) for key in EVALUATION_KEYS if key in row._fields)
+    return _all_blank(row)
+
+
+def _all_blank(row: Form) -> bool:
+    for key in row.model.model_fields:
+        if key not in row._fields:
+            continue
+        field = row[key]
+        if isinstance(field, FieldList):
+            if not all(_all_blank(entry.form) for entry in field):
+                return False
+        elif not _blank(_field_value(field)) or field.process_errors:
+            return False
+    return True
 
 
 def _field_value(field: Field) -> Any:
@@ -385,10 +615,16 @@ def _display(value: Any) -> Any:
         return "yes"
     if value is False:
         return "no"
+    if isinstance(value, list):
+        return [_namespace(v) if isinstance(v, dict) else v for v in value]
     return value
 
 
+def _namespace(data: dict[str, Any]) -> SimpleNamespace:
+    return SimpleNamespace(**{k: _display(v) for k, v in data.items()})
+
+
 def _evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
-    data = {k: _display(v) for k, v in evaluation_to_record(evaluation).items()}
+    data = evaluation_to_record(evaluation)
     data["source"] = str(evaluation.id)
     return data

@@ -26,13 +26,14 @@ from app.measures import policies, services
 from app.measures.forms import (
     EU_COUNTRY_CHOICES,
     EU_LANGUAGE_CHOICES,
+    ROW_LIMITS,
     MeasureForm,
     row_is_blank,
     row_source,
 )
 from app.measures.models import Measure, MeasureRevision
 from app.measures.uploads import ReportRejected, check_report, describe_size, report_path
-from app.records.schema import MAX_EVALUATIONS, FieldError, RecordInvalid, validate_record
+from app.records.schema import RecordInvalid, validate_record
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 
@@ -66,7 +67,7 @@ def new() -> Any:
     form = MeasureForm()
     if request.method == "GET":
         form.organisation.data = current_user.organisation
-        form.add_evaluation()  # one empty row to start with; left empty, it is ignored
+        form.add_row("evaluations")  # one empty row to start with; left empty, it is ignored
     return _form_page(form, None)
 
 
@@ -89,21 +90,21 @@ def _form_page(form: MeasureForm, measure: Measure | None) -> Any:
     form.set_report_choices({e.id: e for e in shown.evaluations} if shown else {})
     action = request.form.get("action", "save")
     notice, extra_errors = None, []
-    if request.method == "POST" and action == "add":
-        if len(form.evaluations.entries) >= MAX_EVALUATIONS:
-            notice = f"A measure can have at most {MAX_EVALUATIONS} evaluations."
-        else:
-            form.add_evaluation()
-            notice = "An evaluation row was added at the end. Nothing has been saved yet."
-        notice += _reselect_files_notice(form)
-    elif request.method == "POST" and action.startswith("remove-"):
-        position = action.removeprefix("remove-")
-        if position.isdigit() and form.remove_evaluation(int(position)):
-            notice = "The evaluation was removed from the form. Nothing has been saved yet."
+    if request.method == "POST" and action.startswith("add:"):
+        notice = form.add_row(action.removeprefix("add:")) + _reselect_files_notice(form)
+    elif request.method == "POST" and action.startswith("remove:"):
+        notice = form.remove_row(action.removeprefix("remove:"))
+        if notice:
             notice += _reselect_files_notice(form)
     elif request.method == "POST":
         result = _validate_and_save(form, measure, submit=action == "submit")
         if isinstance(result, Measure):
+            if action.startswith("continue:"):
+                # "Save draft and continue": back to the form, at the next section.
+                flash("Draft saved. You can continue now or come back to it later.", "success")
+                section = action.removeprefix("continue:")
+                anchor = section if section in FORM_SECTIONS else None
+                return redirect(url_for("measures.edit", measure_id=result.id, _anchor=anchor))
             message = "Submitted for review." if action == "submit" else "Draft saved."
             flash(message, "success")
             return redirect(_measure_url(result))
@@ -114,6 +115,8 @@ def _form_page(form: MeasureForm, measure: Measure | None) -> Any:
         measure=measure,
         notice=notice,
         extra_errors=extra_errors,
+        sections=FORM_SECTIONS,
+        row_limits=ROW_LIMITS,
         max_report=describe_size(current_app.config["MAX_REPORT_BYTES"]),
         max_report_bytes=current_app.config["MAX_REPORT_BYTES"],
         form_eu_count=len(EU_COUNTRY_CHOICES),
@@ -121,17 +124,29 @@ def _form_page(form: MeasureForm, measure: Measure | None) -> Any:
     )
 
 
+# The form's sections, in order, each ending with "Save draft and continue" (id, heading).
+FORM_SECTIONS = {
+    "about": "About the measure",
+    "reach": "Where and for whom",
+    "programme": "Organisation and programme",
+    "implementation": "Delivering it: training, licence and fidelity",
+    "cost": "Cost",
+    "contacts": "Contacts, other registries' ratings and references",
+    "evaluations": "Evaluations",
+}
+
+
 def _validate_and_save(
     form: MeasureForm, measure: Measure | None, *, submit: bool
-) -> Measure | list[FieldError]:
+) -> Measure | list[str]:
     """Save when the whole form is valid; otherwise put the errors on the form."""
     form.validate()
     record, positions = form.to_record(measure.current_revision if measure is not None else None)
-    left: list[FieldError] = []
+    left: list[str] = []
     try:
         record = validate_record(record)
     except RecordInvalid as invalid:
-        left = form.show_errors(invalid.errors, positions)
+        left = form.show_errors(invalid.errors)
     rows = _evaluation_rows(form, positions)
     if form.error_items() or left:
         _ask_for_files_again(form)
@@ -141,7 +156,7 @@ def _validate_and_save(
         db.session.commit()
     except RecordInvalid as invalid:  # an external id already used by another measure
         db.session.rollback()
-        left = form.show_errors(invalid.errors, positions)
+        left = form.show_errors(invalid.errors)
         _ask_for_files_again(form)
         return left
     return saved

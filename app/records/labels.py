@@ -7,6 +7,7 @@ countries and languages by name, vocabulary codes by their label, booleans as Ye
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.records import vocab
@@ -113,3 +114,49 @@ def display_value(key: str, value: Any, model: Model = None) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return value_label(key, value, model)
+
+
+# A key or a code in a message: snake_case words, or a quoted code ('no_effect', 'recidivism').
+_KEY_IN_MESSAGE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_QUOTED_CODE = re.compile(r"'([a-z][a-z0-9_]*)'")
+_SENTENCE_VERBS = ("must ", "is ", "needs ", "should ", "could ", "cannot ", "has ", "was ")
+_CODES = frozenset(
+    code
+    for values in vars(vocab).values()
+    if isinstance(values, tuple) and all(isinstance(v, str) for v in values)
+    for code in values
+)
+
+
+def _lower_first(text: str) -> str:
+    # "Youngest age" -> "youngest age", but "DOI" and "EUR" stay as they are.
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def message_in_words(message: str, model: Model = None) -> str:
+    """A validation message of app/records (written for API users, naming keys) in the words
+    of the form: "must not be less than age_min (12)" -> "must not be less than minimum age
+    (12)". Keys become their form labels, codes their labels."""
+
+    def key(match: re.Match[str]) -> str:
+        word = match.group(0)
+        found = _label(word, model) or _label(word)
+        if found is not None:
+            return _lower_first(found.text)
+        return _lower_first(vocab.label(word)) if word in _CODES else word
+
+    def quoted(match: re.Match[str]) -> str:
+        code = match.group(1)
+        return f"“{vocab.label(code)}”" if code in _CODES else match.group(0)
+
+    words = _QUOTED_CODE.sub(quoted, message)
+    words = _KEY_IN_MESSAGE.sub(key, words)
+    return words.replace("an email or a url", "an email or a web address")
+
+
+def sentence(name: str, message: str) -> str:
+    """A field's name and its problem as one sentence: "Title is required" (never the
+    fragment "Title: is required"); a message that starts with a value keeps a colon."""
+    if message.startswith(_SENTENCE_VERBS):
+        return f"{name} {message}"
+    return f"{name}: {message}"

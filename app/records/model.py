@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
@@ -35,6 +36,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from app.records import vocab
 from app.records.fields import (
+    ERROR_TYPE,
     RANGE_ERROR_TYPE,
     Choice,
     Country,
@@ -98,6 +100,24 @@ class NotBelow:
                 RANGE_ERROR_TYPE,
                 "{message}",
                 {"message": f"must not be less than {self.other} ({low})"},
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class NotLaterThanThisYear:
+    """A year that has not come yet cannot be a report's: at most the current year."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def _check(self, value: Any) -> Any:
+        this_year = date.today().year
+        if value is not None and value > this_year:
+            raise PydanticCustomError(
+                ERROR_TYPE, "{message}", {"message": f"must not be later than {this_year}"}
             )
         return value
 
@@ -263,7 +283,7 @@ class Evaluation(RecordObject):
     ]})
 
     design: Annotated[str, Choice(vocab.DESIGNS), Label("Design", question="Study design")]
-    year: Annotated[int, WholeNumber(1950, 2100), Label(
+    year: Annotated[int, WholeNumber(1950, 2100), NotLaterThanThisYear(), Label(
         "Year", question="Year of the report", hint="For example 2019.")]
     country: Annotated[str | None, Country(), Label(
         "Country", question="Country where the study ran")] = None

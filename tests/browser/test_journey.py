@@ -79,7 +79,7 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     page.locator("input[name=target_groups][value=children]").check()
     page.locator("input[name=settings][value=school]").check()
     page.locator("#organisation").fill("Kinderschutz e.V.")
-    page.get_by_role("button", name="Add an evaluation").click()
+    page.get_by_role("button", name="Add another evaluation").click()
     page.locator("#evaluations-0-design").select_option("cluster_rct")
     page.locator("#evaluations-0-year").fill("2021")
     page.locator("#evaluations-0-country").select_option("DE")
@@ -109,8 +109,8 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     _sign_out(page)
 
     # 5. Anyone finds it on the browse page with its evidence level. Ruleset 2027.1 rates a trial
-    #    that reports no differential attrition or baseline equivalence low (the form has no
-    #    fields for them yet), so its favourable finding gives level 2, Preliminary.
+    #    that reports no differential attrition or baseline equivalence low (this journey leaves
+    #    them empty), so its favourable finding gives level 2, Preliminary.
     page.goto(server + "/measures/")
     card = page.locator("li", has=page.get_by_role("link", name=TITLE)).first
     expect(card).to_contain_text("Evidence level 2 of 5")

@@ -104,7 +104,7 @@ def test_a_file_that_is_not_a_readable_pdf_is_refused_and_nothing_is_stored(
     assert response.status_code == 200
     error = field_error(response.text, "evaluations-0-report")
     assert error is not None and error.startswith(message), error
-    assert f"Report (PDF): {message}" in response.text
+    assert f"Report (PDF) {message}" in response.text
     assert count(Measure) == 0 and count(Attachment) == 0
     assert stored_files(upload_dir) == []
 
@@ -152,7 +152,7 @@ def test_a_valid_file_on_an_invalid_form_is_not_stored_and_must_be_chosen_again(
 
 
 def test_adding_a_row_says_chosen_files_must_be_chosen_again(client, owner, upload_dir):
-    response = post_with_report(client, make_pdf(), "good.pdf", action="add")
+    response = post_with_report(client, make_pdf(), "good.pdf", action="add:evaluations")
     assert "Choose report files again" in response.text
     assert stored_files(upload_dir) == []
 
