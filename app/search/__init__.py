@@ -6,8 +6,10 @@ process's backend for the current app (created on first use).
 
 from __future__ import annotations
 
+import os
 import threading
 
+import click
 from flask import Flask, current_app
 
 from app.search.backends.base import SearchBackend
@@ -60,3 +62,23 @@ def init_search(app: Flask) -> None:
     app.config.setdefault("SEARCH_COMMIT_LOCK_TIMEOUT", 1.0)
     app.extensions["search_sync"] = True
     install_session_hooks()
+    _start_keeper_when_serving(app)
+
+
+def _start_keeper_when_serving(app: Flask) -> None:
+    """Start the index keeper in processes that serve: at once under `flask run`, with the
+    first request anywhere else (gunicorn workers start theirs after the fork, app/deploy.py).
+    Other CLI commands never answer a request, so they never start one."""
+    from app.search.keeper import start_keeper
+
+    if not app.config.get("SEARCH_KEEPER"):
+        return
+    def keeper_running() -> None:  # cheap once started: a dict lookup and a pid check
+        start_keeper(app)
+
+    app.before_request(keeper_running)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.command.name == "run" and ctx.parent is not None:
+        # With the reloader, the first process only watches files: its child serves.
+        if not ctx.params.get("reload") or os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+            start_keeper(app)
