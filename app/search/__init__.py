@@ -73,12 +73,14 @@ def _start_keeper_when_serving(app: Flask) -> None:
 
     if not app.config.get("SEARCH_KEEPER"):
         return
+
     def keeper_running() -> None:  # cheap once started: a dict lookup and a pid check
         start_keeper(app)
 
     app.before_request(keeper_running)
     ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.command.name == "run" and ctx.parent is not None:
-        # With the reloader, the first process only watches files: its child serves.
-        if not ctx.params.get("reload") or os.environ.get("WERKZEUG_RUN_MAIN") == "true":
-            start_keeper(app)
+    serving = ctx is not None and ctx.command.name == "run" and ctx.parent is not None
+    # With the reloader, the first process only watches files: its child serves.
+    watching = serving and ctx.params.get("reload") and not os.environ.get("WERKZEUG_RUN_MAIN")
+    if serving and not watching:
+        start_keeper(app)

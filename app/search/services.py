@@ -8,17 +8,19 @@ from flask import current_app
 from werkzeug.exceptions import ServiceUnavailable
 
 from app.search import get_backend
-from app.search.backends.base import SearchQuery, SearchResults, SearchTimeout
+from app.search.backends.base import SearchBackend, SearchQuery, SearchResults, SearchTimeout
+from app.search.keeper import keeper_state, nudge_keeper
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 60
+RETRY_AFTER_SECONDS = 30  # a build takes seconds to minutes (docs/performance.md)
 TOO_SLOW_RETRY_AFTER_SECONDS = 5
 
 
 class SearchUnavailable(ServiceUnavailable):
-    """There is no index to search (lost, or being rebuilt): 503 with this message, as a page
-    or as problem+json under /api/, rather than an empty result that looks like an answer."""
+    """There is no index to search and one is being built now: 503 with Retry-After and this
+    message, as a page or as problem+json under /api/, rather than an empty result that
+    looks like an answer."""
 
     description = (
         "The search index is being rebuilt, so search is not available for a few minutes. "
@@ -27,6 +29,17 @@ class SearchUnavailable(ServiceUnavailable):
 
     def __init__(self) -> None:
         super().__init__(retry_after=RETRY_AFTER_SECONDS)
+
+
+class SearchNotBuilt(ServiceUnavailable):
+    """There is no index to search and nothing is building one (the index keeper is off, or
+    its last attempt failed): 503 without Retry-After, since waiting alone will not help."""
+
+    description = (
+        "Search is not available at the moment: the search index has not been built. "
+        "Measure pages work as usual. The site's administrators can see this in its health "
+        "check."
+    )
 
 
 class SearchTooSlow(ServiceUnavailable):
@@ -52,8 +65,9 @@ def search_measures(query: SearchQuery) -> SearchResults:
     when there is no index to search, SearchTooSlow past the budget.
     """
     budget = current_app.config.get("SEARCH_TIME_BUDGET")
+    backend = get_backend()
     try:
-        results = get_backend().search(query, budget)
+        results = backend.search(query, budget)
     except SearchTimeout:
         # The words stay out of the log (they are the user's); their shape is enough.
         log.warning(
@@ -62,6 +76,19 @@ def search_measures(query: SearchQuery) -> SearchResults:
             len(query.q),
         )
         raise SearchTooSlow() from None
-    if results.unavailable:
-        raise SearchUnavailable()
+    # An empty answer from an index that was never built is no answer either (PostgreSQL's
+    # tables are there even then; a Whoosh backend says so itself).
+    if results.unavailable or (results.total == 0 and not backend.exists()):
+        raise _unavailable(backend)
     return results
+
+
+def _unavailable(backend: SearchBackend) -> ServiceUnavailable:
+    """ "Being rebuilt" (with Retry-After) only when a build runs: in some process, or about to
+    start in this one's index keeper; otherwise say that the index is not built."""
+    if backend.build_status() is not None:
+        return SearchUnavailable()
+    state = keeper_state()
+    if state is not None and state.failure is None and nudge_keeper():
+        return SearchUnavailable()
+    return SearchNotBuilt()
