@@ -49,6 +49,7 @@ class IndexKeeper:
         self.failure: str | None = None
         self._failures = 0
         self._wake = threading.Event()
+        self._stopped = False
         self._thread = threading.Thread(target=self._run, name="search-index-keeper", daemon=True)
 
     def start(self) -> None:
@@ -58,12 +59,18 @@ class IndexKeeper:
     def alive(self) -> bool:
         return self._thread.is_alive() and self.pid == os.getpid()
 
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop after the round under way (tests; a served process just exits)."""
+        self._stopped = True
+        self._wake.set()
+        self._thread.join(timeout)
+
     def nudge(self) -> None:
         """Look now rather than at the next interval (a search found no index)."""
         self._wake.set()
 
     def _run(self) -> None:
-        while True:
+        while not self._stopped:
             with self.app.app_context():
                 try:
                     self.round()
