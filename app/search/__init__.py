@@ -10,7 +10,7 @@ import os
 import threading
 
 import click
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g
 
 from app.search.backends.base import SearchBackend
 
@@ -45,6 +45,16 @@ def get_backend(app: Flask | None = None) -> SearchBackend:
     return backend
 
 
+NOT_BUILT_FLAG = "search_index_not_built"
+
+
+def no_retry_after_unless_rebuilding(response: Response) -> Response:
+    """A 503 because no index exists and nothing builds one says nothing about waiting."""
+    if g.pop(NOT_BUILT_FLAG, False):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_search(app: Flask) -> None:
     """Apply search-outbox rows after each commit that wrote them (SEARCH_SYNC_ON_COMMIT).
 
@@ -62,6 +72,11 @@ def init_search(app: Flask) -> None:
     app.config.setdefault("SEARCH_COMMIT_LOCK_TIMEOUT", 1.0)
     app.extensions["search_sync"] = True
     install_session_hooks()
+    # Last of the after-request hooks (run in reverse): after Flask-Limiter's, which puts a
+    # Retry-After on every 503 of a limited route.
+    hooks = app.after_request_funcs.setdefault(None, [])
+    if no_retry_after_unless_rebuilding not in hooks:
+        hooks.insert(0, no_retry_after_unless_rebuilding)
     _start_keeper_when_serving(app)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
+from flask import current_app, g
 from werkzeug.exceptions import ServiceUnavailable
 
-from app.search import get_backend
+from app.search import NOT_BUILT_FLAG, get_backend
 from app.search.backends.base import SearchBackend, SearchQuery, SearchResults, SearchTimeout
 from app.search.keeper import keeper_state, nudge_keeper
 
@@ -91,4 +91,5 @@ def _unavailable(backend: SearchBackend) -> ServiceUnavailable:
     state = keeper_state()
     if state is not None and state.failure is None and nudge_keeper():
         return SearchUnavailable()
+    g.setdefault(NOT_BUILT_FLAG, True)  # no Retry-After, not even Flask-Limiter's
     return SearchNotBuilt()
