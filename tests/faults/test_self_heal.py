@@ -12,6 +12,7 @@ import shutil
 import signal
 import threading
 
+import pytest
 import requests
 from sqlalchemy import select
 
@@ -42,9 +43,9 @@ def _publish_directly(instance, count: int) -> list[int]:
     return ids
 
 
-def _drift(instance) -> indexer.DriftReport:
+def _drift(instance, backend: str = "whoosh") -> indexer.DriftReport:
     """What `flask search check` reports (read only: it repairs nothing)."""
-    app = instance.app(SEARCH_SYNC_ON_COMMIT=False)
+    app = instance.app(SEARCH_SYNC_ON_COMMIT=False, SEARCH_BACKEND=backend)
     with app.app_context():
         report = indexer.check()
         db.session.remove()
@@ -90,12 +91,16 @@ def _healthy(base: str) -> bool:
     )
 
 
-def test_a_killed_server_catches_up_its_index_without_a_command(instance):
+@pytest.mark.parametrize("backend", ["whoosh", "postgres"])
+def test_a_killed_server_catches_up_its_index_without_a_command(instance, backend):
+    if backend == "postgres" and not instance.database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL backend needs the suite's PostgreSQL run")
+    keeper = {**KEEPER, "SEARCH_BACKEND": backend}
     people = seed_people(instance, writers=1)
     queued = _queue(instance, QUEUED)
     # A fresh instance: measures in the database, no index, nothing registered.
     first = _publish_directly(instance, 3)
-    server = instance.start_server(workers=2, **KEEPER)
+    server = instance.start_server(workers=2, **keeper)
     answers: list = []
     wait_until(
         lambda: _searchable(server.base, WORD, set(first), answers),
@@ -121,15 +126,15 @@ def test_a_killed_server_catches_up_its_index_without_a_command(instance):
     assert KILL_AFTER <= len(out.published) < QUEUED
 
     lagging = _publish_directly(instance, 3)
-    assert set(lagging) <= set(_drift(instance).missing)  # the index is behind
+    assert set(lagging) <= set(_drift(instance, backend).missing)  # the index is behind
 
-    restarted = instance.start_server(workers=2, **KEEPER)
+    restarted = instance.start_server(workers=2, **keeper)
     wait_until(
-        lambda: _drift(instance).ok and _drift(instance).pending == 0,
+        lambda: _drift(instance, backend).ok and _drift(instance, backend).pending == 0,
         HEAL_TIMEOUT,
         f"the index did not catch up by itself:\n{restarted.log_text()}",
     )
-    drift = _drift(instance)
+    drift = _drift(instance, backend)
     published = _published_ids(instance)
     assert drift.published == drift.indexed == len(published)
     assert not (drift.missing or drift.extra or drift.stale)
