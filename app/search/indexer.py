@@ -203,10 +203,10 @@ def sync(
     """
     backend = get_backend()
     consumer = consumer_name()
-    if not build_missing and not backend.exists():
-        # Nothing to write into, and waiting for the lock could mean waiting for a whole
-        # build: the rows stay queued for whoever builds the index (they drain after it).
-        raise IndexMissing("the search index is missing (or being built)")
+    if not build_missing and backend.build_status() is not None:
+        # Waiting for the lock would mean waiting for a whole build (inside a request): the
+        # rows stay queued, and the builder applies them once it has swapped its index in.
+        raise LockTimeout("a build of the search index is under way; it applies these rows")
     for attempt in range(1, attempts + 1):
         try:
             with backend.writer_lock(timeout):

@@ -10,6 +10,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from app.search import NOT_BUILT_FLAG, get_backend
 from app.search.backends.base import SearchBackend, SearchQuery, SearchResults, SearchTimeout
 from app.search.keeper import keeper_state, nudge_keeper
+from app.search.outbox import consumer_name, is_registered
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +77,19 @@ def search_measures(query: SearchQuery) -> SearchResults:
             len(query.q),
         )
         raise SearchTooSlow() from None
-    # An empty answer from an index that was never built is no answer either (PostgreSQL's
-    # tables are there even then; a Whoosh backend says so itself).
-    if results.unavailable or (results.total == 0 and not backend.exists()):
+    if results.unavailable or (results.total == 0 and _not_built(backend)):
         raise _unavailable(backend)
     return results
+
+
+def _not_built(backend: SearchBackend) -> bool:
+    """An empty answer from an index never built is no answer either: PostgreSQL's tables are
+    there even then (a Whoosh backend says so itself). Empty tables while measures are
+    published mean that only when nobody registered the index or a build runs: else the first
+    measure published is in the database a moment before it is in the index."""
+    if backend.exists():
+        return False
+    return backend.build_status() is not None or not is_registered(consumer_name())
 
 
 def _unavailable(backend: SearchBackend) -> ServiceUnavailable:

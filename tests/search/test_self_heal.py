@@ -86,7 +86,9 @@ def test_a_missing_index_answers_503_with_retry_after_while_it_is_built(app, cli
 
 def test_a_missing_index_that_nothing_builds_is_not_called_being_rebuilt(app, client):
     make_measure(make_user(), publish=True, title=f"{WORD} scheme")
-    _lose_index(get_backend())  # and no keeper in this process (SEARCH_KEEPER is off)
+    # A fresh install: no index, none registered, and no keeper (SEARCH_KEEPER is off).
+    _lose_index(get_backend())
+    remove_consumer(consumer_name())
     api = client.get("/api/v1/search", query_string={"q": WORD})
     page = client.get("/search", query_string={"q": WORD})
     assert api.status_code == 503 and "Retry-After" not in api.headers
