@@ -23,24 +23,28 @@ class SearchUnavailable(ServiceUnavailable):
     message, as a page or as problem+json under /api/, rather than an empty result that
     looks like an answer."""
 
-    description = (
+    message = (
         "The search index is being rebuilt, so search is not available for a few minutes. "
         "Measure pages work as usual; please search again shortly."
     )
 
     def __init__(self) -> None:
-        super().__init__(retry_after=RETRY_AFTER_SECONDS)
+        # Passed, not a class attribute: the error page shows a message of the error's own.
+        super().__init__(description=self.message, retry_after=RETRY_AFTER_SECONDS)
 
 
 class SearchNotBuilt(ServiceUnavailable):
     """There is no index to search and nothing is building one (the index keeper is off, or
     its last attempt failed): 503 without Retry-After, since waiting alone will not help."""
 
-    description = (
+    message = (
         "Search is not available at the moment: the search index has not been built. "
         "Measure pages work as usual. The site's administrators can see this in its health "
         "check."
     )
+
+    def __init__(self) -> None:
+        super().__init__(description=self.message)
 
 
 class SearchTooSlow(ServiceUnavailable):
@@ -50,13 +54,13 @@ class SearchTooSlow(ServiceUnavailable):
     (bench/search_worst_case.py), so this means the server is busy: trying again helps.
     """
 
-    description = (
+    message = (
         "This search took too long to answer, so it was stopped. "
         "Please try again in a moment, or search with fewer words."
     )
 
     def __init__(self) -> None:
-        super().__init__(retry_after=TOO_SLOW_RETRY_AFTER_SECONDS)
+        super().__init__(description=self.message, retry_after=TOO_SLOW_RETRY_AFTER_SECONDS)
 
 
 def search_measures(query: SearchQuery) -> SearchResults:
