@@ -30,6 +30,11 @@ class Config:
     # Seconds one search may take (pages, API, exports) before it is stopped with a 503; the
     # parser's bounds keep every query far below it on an idle server (bench/search_worst_case.py).
     SEARCH_TIME_BUDGET: float | None = float(_env("SEARCH_TIME_BUDGET", "1.0") or 1.0)
+    # Served processes keep this host's index whole by themselves (app/search/keeper.py): they
+    # build a missing one and apply changes left queued by a crash, looking every
+    # SEARCH_KEEPER_INTERVAL seconds. 0 turns it off (then `flask search sync` does it).
+    SEARCH_KEEPER = _env("SEARCH_KEEPER", "1") not in ("0", "false", "no")
+    SEARCH_KEEPER_INTERVAL = float(_env("SEARCH_KEEPER_INTERVAL", "5") or 5)
     # Searches per client address on /search (exports: app/compare/views.py; API: API_RATE_LIMIT).
     SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "60 per minute")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
@@ -94,6 +99,9 @@ class TestingConfig(Config):
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     # No clock in test outcomes: a loaded machine must not turn a search into a 503.
     SEARCH_TIME_BUDGET = None
+    # No background thread writing the index under the tests' feet; the fault tests turn it
+    # on for the servers they start (SEARCH_KEEPER=1).
+    SEARCH_KEEPER = _env("SEARCH_KEEPER", "0") not in ("0", "false", "no")
 
 
 class ProductionConfig(Config):

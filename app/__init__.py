@@ -89,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.moderation.views import bp as moderation_bp
     from app.privacy.views import bp as privacy_bp
     from app.reviews.views import bp as reviews_bp
-    from app.search.cli import search_cli
+    from app.search.cli import search_cli, sync_at_end
     from app.search.views import bp as search_bp
 
     for bp in (
@@ -112,3 +112,6 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for group in (users_cli, measures_cli, evidence_cli, demo_cli, search_cli, backup_cli):
         app.cli.add_command(group)
+    # These leave a searchable instance: they sync the search index when they end.
+    for command in (demo_cli.commands["load"], measures_cli.commands["import"]):
+        sync_at_end(command)

@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.extensions import db
 from app.search import _EXTENSION as SEARCH_BACKEND_EXTENSION
+from app.search.keeper import start_keeper
 
 
 def init_deploy(app: Flask) -> None:
@@ -30,3 +31,5 @@ def after_fork(app: Flask) -> None:
         for engine in db.engines.values():
             engine.dispose(close=False)  # leave the parent's connections to the parent
     app.extensions.pop(SEARCH_BACKEND_EXTENSION, None)
+    # Each worker keeps the index whole (app/search/keeper.py); the lock lets one write at a time.
+    start_keeper(app)

@@ -1,10 +1,10 @@
 """GET /healthz: whether this host can serve, for load balancers and monitoring.
 
 Three checks, each named in the answer: the database answers `SELECT 1`; the search index of
-this host exists and can be read; the search outbox (changes committed but not yet indexed) is
-not older than HEALTH_MAX_INDEX_LAG_SECONDS. 200 when all pass, 503 naming the ones that failed.
-The answer says nothing a visitor could use: error *types*, never messages (which can carry
-host names or user names from a connection string).
+this host exists and can be read (while one is being built: how far the build got); the search
+outbox (changes committed but not yet indexed) is not older than HEALTH_MAX_INDEX_LAG_SECONDS.
+200 when all pass, 503 naming the ones that failed. The answer says nothing a visitor could
+use: error *types*, never messages (which can carry host or user names from a connection string).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from app.core.extensions import db
 from app.core.security import public
 from app.outbox.models import IndexChange
 from app.search import get_backend
+from app.search.keeper import keeper_state, nudge_keeper
 from app.search.outbox import consumer_name
 
 bp = Blueprint("health", __name__)
@@ -39,18 +40,34 @@ def check_database() -> dict[str, Any]:
 
 
 def check_search_index() -> dict[str, Any]:
-    """This process's backend: built (a missing Whoosh index needs `flask search sync`) and
-    readable (a search can be answered)."""
+    """This process's backend: built and readable (a search can be answered), and whether a
+    build runs now (`state`: "ready", "rebuilding" with `done` of `total` measures, or
+    "missing" when nothing builds it; `keeper` says whether this process keeps it)."""
     result: dict[str, Any] = {"backend": current_app.config.get("SEARCH_BACKEND", "whoosh")}
     try:
         backend = get_backend()
         result["backend"] = backend.name
+        state = keeper_state()
+        result["keeper"] = "off" if state is None else (state.failure and "failing") or "running"
+        if state is not None and state.failure:
+            result["keeper_error"] = state.failure
+        build = backend.build_status()
+        if build is not None:
+            result["rebuild"] = {"done": build.done, "total": build.total}
         if not backend.exists():
-            return {**result, "ok": False, "error": "index missing: run `flask search sync`"}
+            if build is not None:
+                return {**result, "ok": False, "state": "rebuilding"}
+            nudge_keeper()
+            error = (
+                "index missing: the index keeper of this process builds it"
+                if state is not None and not state.failure
+                else "index missing: run `flask search sync`"
+            )
+            return {**result, "ok": False, "state": "missing", "error": error}
         result["documents"] = backend.doc_count()
     except Exception as error:  # any failure to read is the answer, not a crash of /healthz
         return {**result, "ok": False, "error": type(error).__name__}
-    return {**result, "ok": True}
+    return {**result, "ok": True, "state": "rebuilding" if build is not None else "ready"}
 
 
 def check_outbox(max_lag_seconds: float) -> dict[str, Any]:

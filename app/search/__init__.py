@@ -6,9 +6,11 @@ process's backend for the current app (created on first use).
 
 from __future__ import annotations
 
+import os
 import threading
 
-from flask import Flask, current_app
+import click
+from flask import Flask, Response, current_app, g
 
 from app.search.backends.base import SearchBackend
 
@@ -43,6 +45,16 @@ def get_backend(app: Flask | None = None) -> SearchBackend:
     return backend
 
 
+NOT_BUILT_FLAG = "search_index_not_built"
+
+
+def no_retry_after_unless_rebuilding(response: Response) -> Response:
+    """A 503 because no index exists and nothing builds one says nothing about waiting."""
+    if g.pop(NOT_BUILT_FLAG, False):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_search(app: Flask) -> None:
     """Apply search-outbox rows after each commit that wrote them (SEARCH_SYNC_ON_COMMIT).
 
@@ -60,3 +72,30 @@ def init_search(app: Flask) -> None:
     app.config.setdefault("SEARCH_COMMIT_LOCK_TIMEOUT", 1.0)
     app.extensions["search_sync"] = True
     install_session_hooks()
+    # Last of the after-request hooks (run in reverse): after Flask-Limiter's, which puts a
+    # Retry-After on every 503 of a limited route.
+    hooks = app.after_request_funcs.setdefault(None, [])
+    if no_retry_after_unless_rebuilding not in hooks:
+        hooks.insert(0, no_retry_after_unless_rebuilding)
+    _start_keeper_when_serving(app)
+
+
+def _start_keeper_when_serving(app: Flask) -> None:
+    """Start the index keeper in processes that serve: at once under `flask run`, with the
+    first request anywhere else (gunicorn workers start theirs after the fork, app/deploy.py).
+    Other CLI commands never answer a request, so they never start one."""
+    from app.search.keeper import start_keeper
+
+    if not app.config.get("SEARCH_KEEPER"):
+        return
+
+    def keeper_running() -> None:  # cheap once started: a dict lookup and a pid check
+        start_keeper(app)
+
+    app.before_request(keeper_running)
+    ctx = click.get_current_context(silent=True)
+    serving = ctx is not None and ctx.command.name == "run" and ctx.parent is not None
+    # With the reloader, the first process only watches files: its child serves.
+    watching = serving and ctx.params.get("reload") and not os.environ.get("WERKZEUG_RUN_MAIN")
+    if serving and not watching:
+        start_keeper(app)

@@ -7,6 +7,8 @@ index a cache that can always be rebuilt from it.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import time
 
@@ -17,6 +19,7 @@ from app.search import indexer, outbox
 from app.search.backends.base import LockTimeout
 
 search_cli = AppGroup("search", help="Search index maintenance.")
+log = logging.getLogger(__name__)
 
 
 def _default_procs() -> int:
@@ -127,3 +130,55 @@ def consumers_command(remove: str | None) -> None:
             f"{c.name}{marker}: {backend}; {c.queued} queued (oldest {_when(c.oldest)}); "
             f"last seen {_when(c.last_seen_at)}"
         )
+
+
+# --- commands that leave a searchable instance ----------------------------------------------
+
+
+def sync_at_end(command: click.Command) -> None:
+    """Make `command` sync the index when it ends (`flask demo load`, `flask measures import`):
+    register this host and build its index if there is none, then apply what is queued, so
+    the instance is searchable at once (a served instance would do it too, a moment later).
+
+    Runs even when the command fails part-way: what it stored is searchable all the same.
+    """
+    callback = command.callback
+    if callback is None or getattr(callback, "syncs_at_end", False):
+        return  # wrapped already (create_app runs once per app; the command is module-level)
+
+    @functools.wraps(callback)
+    def wrapped(*args: object, **kwargs: object) -> object:
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            _sync_quietly()
+
+    wrapped.syncs_at_end = True  # type: ignore[attr-defined]
+    command.callback = wrapped
+
+
+def _sync_quietly() -> None:
+    """Sync and say so in one line; a failure is reported, never raised over the command's
+    own outcome (the index keeper of a served instance, or `flask search sync`, catches up)."""
+    try:
+        report = indexer.sync(timeout=60.0, procs=_default_procs(), compact=True)
+    except LockTimeout:
+        click.echo(
+            "Search index: another process (a running server) is writing it; "
+            "it applies these changes too.",
+            err=True,
+        )
+        return
+    except Exception as error:  # the command's own work is stored; the index can follow
+        log.exception("search sync after the command failed")
+        click.echo(
+            f"Search index not updated ({type(error).__name__}): run `flask search sync`.",
+            err=True,
+        )
+        return
+    built = (
+        f"built from the database with {report.rebuilt} measure(s)"
+        if report.rebuilt is not None
+        else f"{report.upserted} measure(s) indexed, {report.deleted} removed"
+    )
+    click.echo(f"Search index: {built}.", err=True)

@@ -132,6 +132,7 @@ class PublishedDocuments:
 
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
+        self.total = published_count()  # for the build's progress (x of y)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter_published_documents(self.batch_size)
@@ -202,6 +203,10 @@ def sync(
     """
     backend = get_backend()
     consumer = consumer_name()
+    if not build_missing and backend.build_status() is not None:
+        # Waiting for the lock would mean waiting for a whole build (inside a request): the
+        # rows stay queued, and the builder applies them once it has swapped its index in.
+        raise LockTimeout("a build of the search index is under way; it applies these rows")
     for attempt in range(1, attempts + 1):
         try:
             with backend.writer_lock(timeout):
@@ -325,8 +330,8 @@ def _after_commit(session: Session) -> None:
     try:
         # Short waits: this runs inside a request. If the lock stays busy, its holder (or the
         # next sync) applies these rows.
-        # A missing index is not rebuilt here: that is `flask search sync`'s (or rebuild's)
-        # job, not something to do inside a request.
+        # A missing index is not rebuilt here, inside a request: the index keeper of the
+        # served process (app/search/keeper.py) or `flask search sync` builds it.
         sync(
             timeout=app.config.get("SEARCH_COMMIT_LOCK_TIMEOUT", 1.0),
             attempts=2,
@@ -338,7 +343,7 @@ def _after_commit(session: Session) -> None:
             "applies the pending rows"
         )
     except IndexMissing:
-        log.warning("search: the index is missing; `flask search sync` rebuilds it")
+        log.info("search: the index is missing or being built; its builder applies the rows")
     except Exception:
         log.exception("search: applying the outbox after commit failed; rows stay pending")
 

@@ -4,29 +4,47 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
+from flask import current_app, g
 from werkzeug.exceptions import ServiceUnavailable
 
-from app.search import get_backend
-from app.search.backends.base import SearchQuery, SearchResults, SearchTimeout
+from app.search import NOT_BUILT_FLAG, get_backend
+from app.search.backends.base import SearchBackend, SearchQuery, SearchResults, SearchTimeout
+from app.search.keeper import keeper_state, nudge_keeper
+from app.search.outbox import consumer_name, is_registered
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 60
+RETRY_AFTER_SECONDS = 30  # a build takes seconds to minutes (docs/performance.md)
 TOO_SLOW_RETRY_AFTER_SECONDS = 5
 
 
 class SearchUnavailable(ServiceUnavailable):
-    """There is no index to search (lost, or being rebuilt): 503 with this message, as a page
-    or as problem+json under /api/, rather than an empty result that looks like an answer."""
+    """There is no index to search and one is being built now: 503 with Retry-After and this
+    message, as a page or as problem+json under /api/, rather than an empty result that
+    looks like an answer."""
 
-    description = (
+    message = (
         "The search index is being rebuilt, so search is not available for a few minutes. "
         "Measure pages work as usual; please search again shortly."
     )
 
     def __init__(self) -> None:
-        super().__init__(retry_after=RETRY_AFTER_SECONDS)
+        # Passed, not a class attribute: the error page shows a message of the error's own.
+        super().__init__(description=self.message, retry_after=RETRY_AFTER_SECONDS)
+
+
+class SearchNotBuilt(ServiceUnavailable):
+    """There is no index to search and nothing is building one (the index keeper is off, or
+    its last attempt failed): 503 without Retry-After, since waiting alone will not help."""
+
+    message = (
+        "Search is not available at the moment: the search index has not been built. "
+        "Measure pages work as usual. The site's administrators can see this in its health "
+        "check."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(description=self.message)
 
 
 class SearchTooSlow(ServiceUnavailable):
@@ -36,13 +54,13 @@ class SearchTooSlow(ServiceUnavailable):
     (bench/search_worst_case.py), so this means the server is busy: trying again helps.
     """
 
-    description = (
+    message = (
         "This search took too long to answer, so it was stopped. "
         "Please try again in a moment, or search with fewer words."
     )
 
     def __init__(self) -> None:
-        super().__init__(retry_after=TOO_SLOW_RETRY_AFTER_SECONDS)
+        super().__init__(description=self.message, retry_after=TOO_SLOW_RETRY_AFTER_SECONDS)
 
 
 def search_measures(query: SearchQuery) -> SearchResults:
@@ -52,8 +70,9 @@ def search_measures(query: SearchQuery) -> SearchResults:
     when there is no index to search, SearchTooSlow past the budget.
     """
     budget = current_app.config.get("SEARCH_TIME_BUDGET")
+    backend = get_backend()
     try:
-        results = get_backend().search(query, budget)
+        results = backend.search(query, budget)
     except SearchTimeout:
         # The words stay out of the log (they are the user's); their shape is enough.
         log.warning(
@@ -62,6 +81,28 @@ def search_measures(query: SearchQuery) -> SearchResults:
             len(query.q),
         )
         raise SearchTooSlow() from None
-    if results.unavailable:
-        raise SearchUnavailable()
+    if results.unavailable or (results.total == 0 and _not_built(backend)):
+        raise _unavailable(backend)
     return results
+
+
+def _not_built(backend: SearchBackend) -> bool:
+    """An empty answer from an index never built is no answer either: PostgreSQL's tables are
+    there even then (a Whoosh backend says so itself). Empty tables while measures are
+    published mean that only when nobody registered the index or a build runs: else the first
+    measure published is in the database a moment before it is in the index."""
+    if backend.exists():
+        return False
+    return backend.build_status() is not None or not is_registered(consumer_name())
+
+
+def _unavailable(backend: SearchBackend) -> ServiceUnavailable:
+    """ "Being rebuilt" (with Retry-After) only when a build runs: in some process, or about to
+    start in this one's index keeper; otherwise say that the index is not built."""
+    if backend.build_status() is not None:
+        return SearchUnavailable()
+    state = keeper_state()
+    if state is not None and state.failure is None and nudge_keeper():
+        return SearchUnavailable()
+    g.setdefault(NOT_BUILT_FLAG, True)  # no Retry-After, not even Flask-Limiter's
+    return SearchNotBuilt()

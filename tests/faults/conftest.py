@@ -124,12 +124,12 @@ class Instance:
             assert done.returncode == 0, f"flask {' '.join(args)}: {done.stdout}{done.stderr}"
         return done
 
-    def start_flask(self, *args: str) -> subprocess.Popen:
+    def start_flask(self, *args: str, **extra: str) -> subprocess.Popen:
         log = (self.workdir / f"flask-{uuid.uuid4().hex[:6]}.log").open("wb")
         process = subprocess.Popen(
             [str(BIN / "flask"), "--app", "app", *args],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**extra),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: killed as a whole

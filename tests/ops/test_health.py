@@ -8,6 +8,7 @@ from datetime import timedelta
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.outbox.models import IndexChange
+from app.search import get_backend
 from app.search.indexer import sync, sync_paused
 from app.search.outbox import consumer_name
 from tests.conftest import make_measure
@@ -34,7 +35,13 @@ def test_healthy_host_answers_200_with_every_check(client):
     assert report["failing"] == []
     checks = report["checks"]
     assert checks["database"]["ok"] is True
-    assert checks["search_index"] == {"ok": True, "backend": "whoosh", "documents": 1}
+    assert checks["search_index"] == {
+        "ok": True,
+        "backend": "whoosh",
+        "documents": 1,
+        "state": "ready",
+        "keeper": "off",  # the tests turn the index keeper off (SEARCH_KEEPER)
+    }
     assert checks["index_lag"]["depth"] == 0
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
@@ -74,6 +81,25 @@ def test_a_missing_search_index_fails_search_index(app, make_app, tmp_path):
     report = response.get_json()
     assert report["failing"] == ["search_index"]
     assert "flask search sync" in report["checks"]["search_index"]["error"]
+    assert report["checks"]["search_index"]["state"] == "missing"
+
+
+def test_a_build_under_way_is_reported_with_how_far_it_got(app, make_app, tmp_path):
+    host = make_app(SEARCH_INDEX_DIR=str(tmp_path / "being-built"))
+    with host.app_context():
+        store = get_backend().store
+        # What a builder does (WhooshBackend.rebuild): the writer lock, then its progress.
+        with get_backend().writer_lock(5.0):
+            store.write_progress(40, 120)
+            building = host.test_client().get("/healthz")
+        after = host.test_client().get("/healthz")
+    assert building.status_code == 503
+    index = building.get_json()["checks"]["search_index"]
+    assert index["state"] == "rebuilding"
+    assert index["rebuild"] == {"done": 40, "total": 120}
+    # The builder is gone (killed, say) and left its progress file: nobody builds now.
+    index = after.get_json()["checks"]["search_index"]
+    assert index["state"] == "missing" and "rebuild" not in index
 
 
 def test_an_unreachable_database_fails_database_without_leaking_its_address(make_app, tmp_path):

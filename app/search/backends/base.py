@@ -114,6 +114,14 @@ class SearchResults:
         return max(1, -(-self.total // self.query.per_page))
 
 
+@dataclass(frozen=True)
+class BuildProgress:
+    """A build of the index from the database that is running now, in whichever process."""
+
+    done: int
+    total: int | None  # None: not known (the builder did not say)
+
+
 @dataclass
 class IndexedVersion:
     """What the index holds for one measure, to compare with the database."""
@@ -160,6 +168,13 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def exists(self) -> bool:
         """Whether an index has been built (a missing one needs a rebuild, not a sync)."""
+
+    def build_status(self) -> BuildProgress | None:
+        """The build of this index running now (in any process), or None when none runs.
+
+        Truthful after a crash: a builder that died no longer counts, whatever it left.
+        """
+        return None
 
     @abc.abstractmethod
     def clear(self) -> None:

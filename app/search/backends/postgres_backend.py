@@ -13,6 +13,7 @@ contract against this backend and Whoosh.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import time
@@ -38,11 +39,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.extensions import db
 from app.search.analysis import LIGHT_LANGUAGES, analyze
 from app.search.backends.base import (
+    BuildProgress,
     Deadline,
     IndexedVersion,
     LockTimeout,
@@ -72,6 +74,9 @@ from app.search.query import ParsedText, Word, parse_text
 from app.search.suggestions import suggest
 
 LOCK_KEY = 0x5EA4C4  # pg_advisory_lock key of the search writer
+# A build's session shows its progress in its application_name (pg_stat_activity), which every
+# host can read and which goes away with the session if the builder dies.
+BUILD_APPLICATION_NAME = "prevent-hub search build"
 # ts_rank weights of D (reports), C (body), B (summary) and A (title).
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 COORD_WEIGHT = 0.8
@@ -122,6 +127,11 @@ _STORED_COLUMNS = (
     "countries", "evidence_level", "evidence_label", "harm_flag", "rating", "start_year",
     "published_at",
 )  # fmt: skip
+
+
+def _show_progress(conn: Connection, done: int, total: int | None) -> None:
+    name = f"{BUILD_APPLICATION_NAME}: {done} of {'?' if total is None else total}"
+    conn.execute(select(func.set_config("application_name", name, False)))
 
 
 def _insert_statement() -> Any:
@@ -199,25 +209,56 @@ class PostgresBackend(SearchBackend):
         procs: int = 1,
         progress: Callable[[int], None] | None = None,
     ) -> int:
+        total = getattr(documents, "total", None)
         count = 0
-        with db.engine.begin() as conn:  # one transaction: readers see the old rows until it ends
-            conn.execute(delete(SearchFacet))
-            conn.execute(delete(SearchDocument))
-            batch: list[dict[str, Any]] = []
-            for doc in documents:
-                batch.append(doc)
-                if len(batch) >= BATCH:
+        with db.engine.connect() as conn:
+            try:
+                # One transaction: readers see the old rows until it ends.
+                with conn.begin():
+                    _show_progress(conn, 0, total)
+                    conn.execute(delete(SearchFacet))
+                    conn.execute(delete(SearchDocument))
+                    batch: list[dict[str, Any]] = []
+                    for doc in documents:
+                        batch.append(doc)
+                        if len(batch) >= BATCH:
+                            self._insert(conn, batch)
+                            count += len(batch)
+                            _show_progress(conn, count, total)
+                            if progress:
+                                progress(len(batch))
+                            batch = []
                     self._insert(conn, batch)
                     count += len(batch)
-                    if progress:
+                    if progress and batch:
                         progress(len(batch))
-                    batch = []
-            self._insert(conn, batch)
-            count += len(batch)
-            if progress and batch:
-                progress(len(batch))
+            finally:
+                # Back to the pool without the name: its next user is not building.
+                with contextlib.suppress(SQLAlchemyError):
+                    conn.execute(text("RESET application_name"))
+                    conn.commit()
         self._vocabulary = None
         return count
+
+    def build_status(self) -> BuildProgress | None:
+        """The build some session of this database is running (its application_name says
+        how far it got; a builder that died took its session, and so its name, with it)."""
+        with db.engine.connect() as conn:
+            name = conn.scalar(
+                text(
+                    "SELECT application_name FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name LIKE :prefix "
+                    "LIMIT 1"
+                ),
+                {"prefix": BUILD_APPLICATION_NAME + "%"},
+            )
+        if name is None:
+            return None
+        found = re.search(r"(\d+) of (\d+|\?)", name)
+        if found is None:
+            return BuildProgress(done=0, total=None)
+        done, total = found.groups()
+        return BuildProgress(done=int(done), total=None if total == "?" else int(total))
 
     def clear(self) -> None:
         with db.engine.begin() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -12,6 +13,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from app.search.backends.base import (
+    BuildProgress,
     Deadline,
     IndexedVersion,
     IndexMissing,
@@ -34,6 +36,8 @@ from app.search.backends.whoosh_store import (
 )
 from app.search.documents import FACET_KEYS
 from app.search.query import parse_text
+
+PROGRESS_EVERY = 0.5  # seconds between updates of a build's progress file
 
 
 class WhooshBackend(SearchBackend):
@@ -102,6 +106,28 @@ class WhooshBackend(SearchBackend):
         writer here. Each writer keeps its postings in memory and starts a new segment past
         `limitmb`, so nothing spills to disk (spilling halved throughput when measured).
         """
+        total = getattr(documents, "total", None)
+        done = 0
+        shown = time.monotonic()
+        self.store.write_progress(0, total)
+
+        def counted(n: int) -> None:
+            nonlocal done, shown
+            done += n
+            if progress:
+                progress(n)
+            if time.monotonic() - shown >= PROGRESS_EVERY:
+                shown = time.monotonic()
+                self.store.write_progress(done, total)
+
+        try:
+            return self._build(documents, procs, counted)
+        finally:
+            self.store.clear_progress()
+
+    def _build(
+        self, documents: Iterable[dict[str, Any]], procs: int, progress: Callable[[int], None]
+    ) -> int:
         name, ix = self.store.new_index()
         try:
             if procs > 1 and hasattr(documents, "id_batches"):
@@ -119,8 +145,7 @@ class WhooshBackend(SearchBackend):
                 def fields() -> Iterator[dict[str, Any]]:
                     for doc in documents:
                         yield document_fields(doc)
-                        if progress:
-                            progress(1)
+                        progress(1)
 
                 segments, count = write_segments(ix, fields(), self.limitmb)
                 commit_new_segments(ix, segments)
@@ -143,6 +168,10 @@ class WhooshBackend(SearchBackend):
         except BaseException:
             writer.cancel()
             raise
+
+    def build_status(self) -> BuildProgress | None:
+        found = self.store.read_progress()
+        return BuildProgress(done=found[0], total=found[1]) if found else None
 
     def clear(self) -> None:
         self.store.clear()

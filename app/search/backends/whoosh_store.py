@@ -5,6 +5,8 @@ Layout of SEARCH_INDEX_DIR::
     CURRENT          the name of the live index folder (replaced atomically with os.replace)
     index-<stamp>/   a Whoosh index; a rebuild writes a new one beside the live one
     writer.lock      flock()ed by whoever writes: one writer across all processes
+    BUILDING         progress of the build running now ({"done": n, "total": n}); it counts only
+                     while writer.lock is held, so one left by a killed builder means nothing
 
 A rebuild builds `index-<new>` while searches keep reading the live folder, then swaps CURRENT;
 readers notice the new pointer on their next search. The previous folder is kept until the
@@ -14,6 +16,7 @@ following swap so that a search still running on it finishes; older ones are rem
 from __future__ import annotations
 
 import fcntl
+import json
 import math
 import os
 import shutil
@@ -36,6 +39,7 @@ from app.search.backends.whoosh_schema import SCHEMA_VERSION, build_schema
 POINTER = "CURRENT"
 VERSION_FILE = "schema-version"
 LOCK_FILE = "writer.lock"
+PROGRESS_FILE = "BUILDING"
 PREFIX = "index-"
 
 
@@ -102,6 +106,43 @@ class IndexStore:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+    def writer_busy(self) -> bool:
+        """Whether some process (this one included) holds the writer lock right now."""
+        try:
+            fd = os.open(self.root / LOCK_FILE, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(fd)
+
+    # --- progress of a build (written under the writer lock, read by anyone) ------------------
+
+    def write_progress(self, done: int, total: int | None) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f"{PROGRESS_FILE}.{uuid.uuid4().hex[:8]}.tmp"
+        tmp.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+        os.replace(tmp, self.root / PROGRESS_FILE)
+
+    def clear_progress(self) -> None:
+        (self.root / PROGRESS_FILE).unlink(missing_ok=True)
+
+    def read_progress(self) -> tuple[int, int | None] | None:
+        """The running build's progress; None when no build runs (or its file is a leftover)."""
+        try:
+            data = json.loads((self.root / PROGRESS_FILE).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        if not self.writer_busy():
+            return None  # left by a builder that was killed: nobody builds now
+        return int(data.get("done") or 0), data.get("total")
 
     def new_index(self) -> tuple[str, FileIndex]:
         """A fresh, empty index folder beside the live one (not yet live)."""
