@@ -70,7 +70,7 @@ def evidence_result(revision: MeasureRevision) -> EvidenceResult:
 def when(months: float) -> str:
     if not months:
         return "At the end of the programme"
-    return f"{figure(months)} month{'s' if months != 1 else ''} after"
+    return f"{figure(months)} month{'s' if months != 1 else ''} after the programme"
 
 
 def effect_size_text(c: Contrast) -> str | None:
