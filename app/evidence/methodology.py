@@ -3,11 +3,12 @@
 Thresholds come from study_rating, names from scale and ruleset_2027, the choices where the
 spec is silent from decisions. Every worked example is a small record run through the real
 functions when the page is built, so an example cannot drift from the rules it illustrates
-(tests/evidence... check that each example is decided by the rule it stands for).
+(tests/unit/test_methodology.py checks that each example is decided by the rule it stands for).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,13 @@ from typing import Any
 from app.evidence import study_rating as sr
 from app.evidence.contrasts import studies_of
 from app.evidence.decisions import DECISIONS
-from app.evidence.ruleset_2027 import RULES, RULESET_VERSION, EvidenceResult, compute_evidence
+from app.evidence.ruleset_2027 import (
+    LEVEL_RULES,
+    RULES,
+    RULESET_VERSION,
+    EvidenceResult,
+    compute_evidence,
+)
 from app.evidence.scale import LEVEL_NAMES, NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL, TIER_OUTCOMES
 
 # --- the scale -------------------------------------------------------------------------------
@@ -73,6 +80,22 @@ def scale() -> list[ScaleStep]:
 
 def tiers() -> list[tuple[str, tuple[str, ...]]]:
     return [(TIER_NAMES[t], outcomes) for t, outcomes in TIER_OUTCOMES.items()]
+
+
+# The rules by the names a reader meets on measure pages (RULES adds the spec's section).
+RULE_TITLES = {
+    **{rule: f"Level {n}: {LEVEL_NAMES[n]}" for n, rule in enumerate(LEVEL_RULES)},
+    "negative_effects": "Negative effects",
+    "harm_confirmed": "Expert review: harm confirmed",
+    "harm_not_confirmed": "Expert review: harm not confirmed",
+    "no_effect_found": "No effect found",
+    "mixed_evidence": "Mixed evidence",
+    "unverifiable": "Unverifiable",
+}
+
+
+def rule_title(rule: str) -> str:
+    return RULE_TITLES.get(rule, rule)
 
 
 # --- worked examples -----------------------------------------------------------------------------
@@ -226,7 +249,7 @@ def rule_examples() -> list[RuleExample]:
         examples.append(
             RuleExample(
                 rule=rule,
-                title=RULES[rule],
+                title=rule_title(rule),
                 statement=statement,
                 example=example,
                 studies=tuple(f"{s.name}: {s.reason}" for s in result.studies),
@@ -268,7 +291,12 @@ def rating_rules() -> list[RatingRule]:
             (
                 _rated(
                     "120 analysed, 10 % attrition, 2 points between the groups",
-                    {**rct, "sample_size": 120, "attrition_pct": 10, "differential_attrition_pct": 2},
+                    {
+                        **rct,
+                        "sample_size": 120,
+                        "attrition_pct": 10,
+                        "differential_attrition_pct": 2,
+                    },
                 ),
                 _rated(
                     "120 analysed, 28 % attrition, groups alike at the start",
@@ -289,13 +317,13 @@ def rating_rules() -> list[RatingRule]:
             " schools are two units, however many pupils they have.",
             (
                 _rated(
-                    "2 schools, 600 pupils, 8 % attrition, 1 point between the groups",
+                    "2 schools, 600 pupils, 8 % attrition, 2 points between the groups",
                     {
                         "design": "cluster_rct",
                         "clusters": 2,
                         "sample_size": 600,
                         "attrition_pct": 8,
-                        "differential_attrition_pct": 1,
+                        "differential_attrition_pct": 2,
                     },
                 ),
             ),
@@ -426,8 +454,23 @@ SOURCES = (
 )
 
 
+# decisions.py cites the spec's sections, which mean nothing to a reader of the page.
+_SECTION_WORDS = (
+    (re.compile(r" \(§[\d.]+\)"), ""),
+    (re.compile(r"as §[\d.]+ and §[\d.]+ write it"), "as the rules write it"),
+    (re.compile(r"as §[\d.]+ writes it"), "as the rules write it"),
+    (re.compile(r"as §[\d.]+ orders them"), "as the rules order them"),
+)
+
+
+def for_readers(sentence: str) -> str:
+    for pattern, words in _SECTION_WORDS:
+        sentence = pattern.sub(words, sentence)
+    return sentence
+
+
 def decisions() -> tuple[tuple[str, str], ...]:
-    return DECISIONS
+    return tuple((key, for_readers(text)) for key, text in DECISIONS)
 
 
 def page() -> dict[str, Any]:

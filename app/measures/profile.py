@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from app.evidence.contrasts import Contrast, Study, findings_table
-from app.evidence.ruleset_2027 import RULES, EvidenceResult, compute_evidence
+from app.evidence.methodology import rule_title
+from app.evidence.ruleset_2027 import EvidenceResult, compute_evidence
 from app.evidence.scale import LEVEL_NAMES, NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL
 from app.evidence.study_rating import figure
 from app.measures.evidence_state import due_for_rereview, last_reviewed
@@ -74,7 +75,7 @@ def when(months: float) -> str:
 
 
 def effect_size_text(c: Contrast) -> str | None:
-    """"Hedges' g 0.31 (interval 0.1 to 0.5)"; None when no effect size was reported."""
+    """ "Hedges' g 0.31 (interval 0.1 to 0.5)"; None when no effect size was reported."""
     if c.effect_size is None:
         return None
     kind = EFFECT_SIZE_NAMES.get(c.effect_size_type or "", "effect size")
@@ -99,11 +100,11 @@ def finding_rows(contrasts: Iterable[Contrast]) -> list[FindingRow]:
     table = findings_table(contrasts)
     rows: list[FindingRow] = []
     for outcome, cells in table.rows:
-        found = [
-            (table.timepoints[i], c) for i, cell in enumerate(cells) for c in cell
-        ]
+        found = [(table.timepoints[i], c) for i, cell in enumerate(cells) for c in cell]
         for n, (months, c) in enumerate(found):
-            rows.append(FindingRow(outcome, when(months), c, effect_size_text(c), n == 0, len(found)))
+            rows.append(
+                FindingRow(outcome, when(months), c, effect_size_text(c), n == 0, len(found))
+            )
     return rows
 
 
@@ -184,8 +185,8 @@ def level_view(revision: MeasureRevision, result: EvidenceResult) -> LevelView:
         last_reviewed=last_reviewed(revision) if published else None,
         reviewed_role=revision.evidence_reviewed_role,
         due_for_rereview=published and due_for_rereview(revision),
-        decided_by=RULES.get(result.rule, result.rule),
-        rules_applied=tuple(RULES.get(r, r) for r in result.rules_applied),
+        decided_by=rule_title(result.rule),
+        rules_applied=tuple(rule_title(r) for r in result.rules_applied),
         result=result,
     )
 
@@ -194,7 +195,7 @@ def level_view(revision: MeasureRevision, result: EvidenceResult) -> LevelView:
 
 
 def unit_cost_text(revision: MeasureRevision) -> str | None:
-    """"€42.50 per participant, at 2024 prices"."""
+    """ "€42.50 per participant, at 2024 prices"."""
     if revision.unit_cost_eur is None:
         return None
     amount = revision.unit_cost_eur

@@ -135,7 +135,7 @@ def test_a_format_2_measure_shows_every_profile_key_and_its_findings_table(clien
     assert 'href="https://doi.org/10.1111/jsm.12785"' in html
     # The explanation: the rule that decided, the findings counted, what would raise it.
     assert "Why this level Level 4, Supported: a favourable finding" in evidence
-    assert "The rule that decided: §4 level 4, Supported" in evidence
+    assert "The rule that decided: Level 4: Supported" in evidence
     assert 'href="/evidence#rule-supported"' in html
     assert "Findings that counted randomised trial (2019), high, sample 1: disclosure" in evidence
     assert "What would raise it A favourable T1/T2 finding from a high- or moderate-rated" in (
