@@ -18,7 +18,6 @@ from app.evidence.contrasts import studies_of
 from app.evidence.decisions import DECISIONS
 from app.evidence.ruleset_2027 import (
     LEVEL_RULES,
-    RULES,
     RULESET_VERSION,
     EvidenceResult,
     compute_evidence,

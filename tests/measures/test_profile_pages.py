@@ -67,7 +67,8 @@ def test_the_fact_sheet_holds_what_an_official_attaches_to_a_funding_note(client
         "Level 4, Supported: a favourable finding", "Provisional",
         "Findings that counted: Disclosure, 12 months after the programme: favourable",
         "3 evaluations in 2 samples", f"Rated under ruleset {RULESET_VERSION}",
-        "Example Clearinghouse: Promising (2023)", "Programme office (developer): office@example.org",
+        "Example Clearinghouse: Promising (2023)",
+        "Programme office (developer): office@example.org",
         f"http://localhost/measures/{measure.id}",
     ):  # fmt: skip
         assert words in sheet, words
