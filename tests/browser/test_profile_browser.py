@@ -28,6 +28,9 @@ def _heavy_record() -> dict:
             :1000
         ],
         dosage="Ten weekly 45-minute lessons, two booster lessons in the following school year",
+        theory_of_change="Children who know the rules of body safety and trust an adult tell. "
+        * 70,
+        staff_qualifications="Qualified teachers after a two-day course by the developer. " * 30,
     )
     record["contacts"] = record["contacts"] * 3
     record["external_ratings"] = record["external_ratings"] * 5
