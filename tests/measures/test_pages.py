@@ -380,3 +380,13 @@ def test_the_evidence_macros_work_on_other_pages(app):
     assert 'href="/evidence#level-3"' in html
     assert '<h3 id="evidence-heading">Evidence level: 0 of 5, Not evaluated</h3>' in html
     assert "A first evaluation of the measure would reach level 1 (Emerging)." in html
+
+
+def test_the_rules_applied_in_turn_are_listed_in_order_under_a_verdict(client, app):
+    measure = make_measure(make_user(), publish=True, evaluations=NEGATIVE)
+    html = client.get(f"/measures/{measure.id}").text
+    steps = re.search(r'<ol class="rule-steps">(.*?)</ol>', html, re.S).group(1)
+    items = [text(i) for i in re.findall(r"<li>(.*?)</li>", steps, re.S)]
+    assert items[0].startswith("Level 4, Supported:")  # what the findings alone give
+    assert items[1].startswith("Negative effects found:")  # then harm decides
+    assert "The rule that decided: Negative effects." in text(html)
