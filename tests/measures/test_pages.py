@@ -389,4 +389,4 @@ def test_the_rules_applied_in_turn_are_listed_in_order_under_a_verdict(client, a
     items = [text(i) for i in re.findall(r"<li>(.*?)</li>", steps, re.S)]
     assert items[0].startswith("Level 4, Supported:")  # what the findings alone give
     assert items[1].startswith("Negative effects found:")  # then harm decides
-    assert "The rule that decided: Negative effects." in text(html)
+    assert "The rule that decided: Negative effects ." in text(html)
