@@ -47,7 +47,7 @@ def test_anyone_sees_a_published_format_1_measure_as_a_profile(client, app):
     assert "A ten-session classroom programme" in html
     glance = section(html, "glance-heading")
     for words in (
-        "Evidence level 2 of 5 · Preliminary", "Prevention level Primary", "Population Children",
+        "Level 2 of 5 · Preliminary", "Prevention level Primary", "Population Children",
         "Ages of children 6–10 years", "Dosage Not stated", "Unit cost Low (no figure given)",
         "Licence Not stated", "Training Not stated", "Delivered in Germany, Austria",
         "Evaluated in Germany",
@@ -99,7 +99,7 @@ def test_a_format_2_measure_shows_every_profile_key_and_its_findings_table(clien
     html = client.get(f"/measures/{measure.id}").text
     glance = section(html, "glance-heading")
     for words in (
-        "Evidence level 4 of 5 · Supported Provisional",
+        "Level 4 of 5 · Supported Provisional",
         "Primary; universal (reaches everyone in a group)", "Dosage Ten weekly 45-minute lessons",
         "Unit cost €42.50 per participant, at 2024 prices", "Licence Free with registration",
         "Training 12 hours of initial training; no certification required",
@@ -184,7 +184,7 @@ def test_the_evidence_ladder_marks_reached_rungs_and_the_current_one_in_words(cl
     current = dict(zip("543210", (t for _, t in rungs), strict=True))["4"]
     assert "this measure" in current and "Level 4: Supported" in current
     assert 'aria-current="true"' in ladder
-    assert "Evidence level 4 of 5 · Supported" in text(html)
+    assert "Level 4 of 5 · Supported" in text(html)
     counted = "randomised trial (2019), high, sample 1: disclosure 12 months after the programme"
     assert counted in html
     assert "Level 5 (Well supported) needs favourable T1/T2 findings" in html
@@ -220,7 +220,7 @@ def test_negative_effects_are_shown_as_what_they_are_without_a_ladder(client, ap
     assert evidence.startswith("Evidence ⚠ Negative effects found A study found that the measure")
     assert "made things worse" in evidence
     # The harm comes first on the page, before any level.
-    assert html.index('class="harm-flag"') < html.index("Evidence level 1 of 5")
+    assert html.index('class="harm-flag"') < html.index("Level 1 of 5 ·")
     badge = re.search(r'<a class="evidence-badge[^"]*"[^>]*>.*?</a>', html, re.S).group(0)
     assert "verdict-negative-effects" in badge and 'href="/evidence#negative-effects"' in badge
     assert "level-meter" not in badge  # a verdict, not a step on the meter
@@ -247,7 +247,7 @@ def test_a_harm_signal_from_a_weaker_study_comes_first_and_hides_the_ladder(clie
     html = client.get(f"/measures/{measure.id}").text
     assert measure.harm_flag and measure.evidence_label == "Emerging"
     harm = html.index('class="harm-flag"')
-    assert harm < html.index("Evidence level 1 of 5")
+    assert harm < html.index("Level 1 of 5 ·")
     assert "Harm signal: a study found an unfavourable effect" in html
     assert 'class="ladder"' not in html
 
@@ -268,7 +268,7 @@ def test_badges_are_told_apart_by_more_than_colour_and_link_to_the_methodology(c
             )
         }  # fmt: skip
     for (level, label), html in badges.items():
-        assert f"Evidence level {level} of 5" in text(html) and label in text(html)
+        assert f"Level {level} of 5 · {label}" in text(html)
         assert 'href="/evidence#' in html
     # The meter shows the level as a count of filled steps.
     assert badges[(3, "Promising")].count('class="on"') == 3
@@ -303,7 +303,7 @@ def test_a_page_with_no_evaluations_says_so_and_is_level_0(client, app):
     measure = make_measure(make_user(), publish=True, evaluations=None)
     html = client.get(f"/measures/{measure.id}").text
     assert "No evaluation has been recorded for this measure." in html
-    assert "Evidence level 0 of 5 · Not evaluated" in text(html)
+    assert "Level 0 of 5 · Not evaluated" in text(html)
     assert "Evaluated in No evaluation recorded" in text(html)
 
 
@@ -376,7 +376,7 @@ def test_the_evidence_macros_work_on_other_pages(app):
             "{{ ev.level_badge(3, 'Promising', True) }}{{ ev.evidence_panel(e, heading_level=3) }}",
             e=evidence,
         )
-    assert html.index("Harm signal") < html.index("Evidence level 3 of 5")
+    assert html.index("Harm signal") < html.index("Level 3 of 5")
     assert 'href="/evidence#level-3"' in html
     assert '<h3 id="evidence-heading">Evidence level: 0 of 5, Not evaluated</h3>' in html
     assert "A first evaluation of the measure would reach level 1 (Emerging)." in html

@@ -62,7 +62,7 @@ def test_the_fact_sheet_holds_what_an_official_attaches_to_a_funding_note(client
     sheet = text(response.text)
     for words in (
         "Prevent-Hub fact sheet", "Safe Together school programme",
-        "Evidence level 4 of 5 · Supported", "€42.50 per participant, at 2024 prices",
+        "Level 4 of 5 · Supported", "€42.50 per participant, at 2024 prices",
         "Free with registration", "12 hours of initial training",
         "Level 4, Supported: a favourable finding", "Provisional",
         "Findings that counted: Disclosure, 12 months after the programme: favourable",
