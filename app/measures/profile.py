@@ -35,11 +35,10 @@ DIRECTION_WORDS = {
     "no_effect": "No effect",
     "unfavourable": "Unfavourable",
 }
-RATING_WORDS = {
-    "high": "High",
-    "moderate": "Moderate",
-    "low": "Low",
-    "descriptive": "Descriptive",
+POPULATION_WORDS = {
+    "universal": "reaches everyone in a group",
+    "selective": "reaches groups at higher risk",
+    "indicated": "reaches people already showing risk",
 }
 UNIT_WORDS = {
     "participant": "per participant",
@@ -235,10 +234,6 @@ def countries_evaluated(revision: MeasureRevision) -> list[str]:
     return list(dict.fromkeys(e.country for e in revision.evaluations if e.country))
 
 
-def plural_pages(count: int) -> str:
-    return f"{count} page" if count == 1 else f"{count} pages"
-
-
 def profile(revision: MeasureRevision) -> dict[str, Any]:
     """Everything the measure page and the fact sheet read, besides the revision itself."""
     result = evidence_result(revision)
@@ -253,4 +248,5 @@ def profile(revision: MeasureRevision) -> dict[str, Any]:
         "countries_evaluated": countries_evaluated(revision),
         "level_names": LEVEL_NAMES,
         "direction_words": DIRECTION_WORDS,
+        "population_words": POPULATION_WORDS,
     }
