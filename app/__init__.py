@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.compare.views import bp as compare_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.demo.cli import demo_cli
+    from app.evidence.views import bp as evidence_bp
     from app.feeds.views import bp as feeds_bp
     from app.health import bp as health_bp
     from app.main.views import bp as main_bp
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         api_tokens_bp,
         api_docs_bp,
         health_bp,
+        evidence_bp,
     ):
         app.register_blueprint(bp)
     for group in (users_cli, measures_cli, evidence_cli, demo_cli, search_cli, backup_cli):

@@ -181,6 +181,15 @@ CASES = [
     case(
         "measures.show", "GET", lambda w: f"/measures/{w.draft.id}", OWNER_OR_MODERATOR, hidden=True
     ),
+    case("measures.factsheet", "GET", lambda w: f"/measures/{w.published.id}/factsheet", PUBLIC),
+    case(
+        "measures.factsheet",
+        "GET",
+        lambda w: f"/measures/{w.draft.id}/factsheet",
+        OWNER_OR_MODERATOR,
+        hidden=True,
+    ),
+    case("evidence.methodology_page", "GET", lambda w: "/evidence", PUBLIC),
     case(
         "measures.download_report",
         "GET",

@@ -19,6 +19,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
@@ -32,6 +33,7 @@ from app.measures.forms import (
     row_source,
 )
 from app.measures.models import Measure, MeasureRevision
+from app.measures.profile import profile as profile_of
 from app.measures.uploads import ReportRejected, check_report, describe_size, report_path
 from app.records.schema import RecordInvalid, validate_record
 
@@ -232,6 +234,36 @@ def submit(measure_id: int) -> Response:
 @bp.get("/<int:measure_id>")
 @public
 def show(measure_id: int) -> str:
+    measure, revision, may_see_working = _shown_revision(measure_id)
+    return render_template(
+        "measures/show.html",
+        measure=measure,
+        revision=revision,
+        profile=profile_of(revision),
+        may_see_working=may_see_working,
+        showing_published=revision is measure.published_revision,
+    )
+
+
+@bp.get("/<int:measure_id>/factsheet")
+@public
+def factsheet(measure_id: int) -> str:
+    """One printable page an official can attach to a funding note."""
+    measure, revision, may_see_working = _shown_revision(measure_id)
+    return render_template(
+        "measures/factsheet.html",
+        measure=measure,
+        revision=revision,
+        profile=profile_of(revision),
+        may_see_working=may_see_working,
+        showing_published=revision is measure.published_revision,
+        page_url=url_for("measures.show", measure_id=measure.id, _external=True),
+        printed_on=utcnow(),
+    )
+
+
+def _shown_revision(measure_id: int) -> tuple[Measure, MeasureRevision, bool]:
+    """The published revision, or the working one for those who may see it and ask for it."""
     measure = _visible_measure_or_404(measure_id)
     may_see_working = policies.can_view_working_revision(current_user, measure)
     revision = measure.public_revision
@@ -243,14 +275,7 @@ def show(measure_id: int) -> str:
         revision = measure.current_revision
     if revision is None:
         abort(404)
-    return render_template(
-        "measures/show.html",
-        measure=measure,
-        revision=revision,
-        evidence=_evidence_of(revision),
-        may_see_working=may_see_working,
-        showing_published=revision is measure.published_revision,
-    )
+    return measure, revision, may_see_working
 
 
 @bp.get("/<int:measure_id>/reports/<int:attachment_id>")
@@ -283,16 +308,3 @@ def _visible_measure_or_404(measure_id: int) -> Measure:
     if measure is None or not policies.can_view_measure(current_user, measure):
         abort(404)
     return measure
-
-
-def _evidence_of(revision: MeasureRevision) -> dict[str, Any]:
-    evidence = dict(revision.evidence or {})
-    evidence.update(
-        level=revision.evidence_level,
-        label=revision.evidence_label,
-        harm_flag=revision.harm_flag,
-        ruleset=evidence.get("ruleset") or revision.evidence_ruleset,
-        provisional=revision.evidence_provisional,
-        rated_at=revision.evidence_rated_at,
-    )
-    return evidence

@@ -59,6 +59,7 @@ def site(app):
     return {
         "anonymous": [
             f"/measures/{full.id}",
+            f"/measures/{full.id}/factsheet",
             f"/compare?ids={full.id},{other.id}",
             "/search?q=school&countries=DE",
             "/no-such-page",

@@ -174,7 +174,7 @@ def test_attaching_a_report_makes_evidence_verifiable_and_raises_the_level(
     assert client.post(f"/measures/{measure.id}/edit", data=payload).status_code == 302
     db.session.expire_all()
     assert measure.evidence_level == measure.working_revision.evidence_level == 2
-    assert "Evidence level 2 of 5" in client.get(f"/measures/{measure.id}").text
+    assert "Level 2 of 5 · Preliminary" in client.get(f"/measures/{measure.id}").text
     # Removing the report makes it unverifiable again.
     payload = form_data(**evaluation_data(0, citation="", url="", source=source))
     sha = measure.working_revision.evaluations[0].attachments[0].sha256

@@ -12,10 +12,10 @@ from tests.conftest import format2_record, make_measure, make_user
 def test_the_measure_page_shows_results_the_ruleset_and_that_the_level_is_provisional(client):
     measure = make_measure(make_user(), publish=True, **format2_record())
     html = client.get(f"/measures/{measure.id}").text
-    assert "Evidence level: 4 of 5, Supported" in html
-    assert "Provisional: a second moderator has not yet checked the figures" in html
-    assert "Rated under evidence ruleset 2027.1 since" in html
-    assert "Disclosure, 24 months after the programme: favourable (p = 0.004)" in html
+    assert "Level 4 of 5 · Supported" in html
+    assert "a second moderator has not yet checked the figures" in html
+    assert "Rated under ruleset 2027.1 since" in html
+    assert "24 months after the programme" in html and "0.004" in html
 
 
 def test_the_moderators_diff_names_changed_contacts_and_evaluations(

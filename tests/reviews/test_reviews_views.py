@@ -264,7 +264,9 @@ def test_distribution_charts_are_accessible_svg_with_a_table(client, measure, pr
 
 def test_page_without_reviews_says_so(client, measure):
     shown = text(page(client, measure))
-    assert "No reviews yet." in shown
+    # One empty state, not two in a row ("No reviews yet", then "Nobody has reviewed...").
+    assert shown.count("Nobody has reviewed this measure yet.") == 1
+    assert "No reviews yet" not in shown and "Reviews Nobody" not in shown
     assert "<svg" not in page(client, measure).get_data(as_text=True).split('id="reviews"')[1]
 
 
@@ -321,7 +323,7 @@ def test_moderator_hides_with_a_reason_and_the_author_sees_it(
     assert "Show the review again" in moderator_view
     sign_in(client, official)
     others = text(page(client, measure))
-    assert GOOD_COMMENT not in others and "No reviews yet." in others
+    assert GOOD_COMMENT not in others and "Nobody has reviewed this measure yet." in others
     sign_in(client, practitioner)
     author = text(page(client, measure))
     assert GOOD_COMMENT in author
