@@ -44,10 +44,6 @@ def end_request_transaction(response: Response) -> Response:
     """Commit a successful request's work and run its after-commit callbacks; roll back an
     unsuccessful one's. Runs first among the after-request hooks (see init_transactions)."""
     callbacks = g.pop(_CALLBACKS, [])
-    import os, sys
-    from flask import request
-    if os.environ.get("TXN_DEBUG") and request.method in ("GET", "HEAD") and response.status_code < 400 and (db.session.new or db.session.dirty or db.session.deleted or db.session.info.get("flushed")):
-        open("/tmp/txn_debug.log", "a").write(f"{request.method} {request.endpoint} {request.path} new={db.session.new} dirty={db.session.dirty} del={db.session.deleted}\n")
     if response.status_code >= 400:
         db.session.rollback()
         return response
@@ -68,15 +64,3 @@ def init_transactions(app: Flask) -> None:
     # Flask session is saved after all of them. An exception anywhere leaves the transaction
     # uncommitted: Flask-SQLAlchemy's teardown closes the session, which rolls it back.
     app.after_request_funcs.setdefault(None, []).append(end_request_transaction)
-    import os
-    if os.environ.get("TXN_DEBUG"):
-        from sqlalchemy import event
-        def _f(session, ctx):
-            session.info["flushed"] = True
-        with app.app_context():
-            if not getattr(db, "_txn_dbg", False):
-                event.listen(db.session, "after_flush", _f)
-                db._txn_dbg = True
-        @app.before_request
-        def _reset():
-            db.session.info.pop("flushed", None)
