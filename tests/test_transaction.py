@@ -170,7 +170,10 @@ def test_discard_drops_the_work_so_far_and_keeps_what_follows(txn_app):
 
 @pytest.mark.parametrize(
     ("error", "status", "title"),
-    [(PermissionDenied("No."), 403, "Forbidden"), (InvalidTransition("Not now."), 409, "Conflict")],
+    [
+        (PermissionDenied("No."), 403, "You cannot do this"),
+        (InvalidTransition("Not now."), 409, "This cannot be done now"),
+    ],
 )
 def test_a_page_view_raising_a_domain_error_answers_the_error_page(txn_app, error, status, title):
     def view():
