@@ -37,6 +37,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app import templating
     from app.core.errors import init_errors
     from app.core.security import init_security
+    from app.core.transaction import init_transactions
     from app.deploy import init_deploy
     from app.search import init_search
 
@@ -45,6 +46,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_search(app)
     init_deploy(app)  # reverse-proxy headers
     templating.init_templating(app)
+    init_transactions(app)  # last: its hook must run before every other after-request hook
     return app
 
 

@@ -3,6 +3,8 @@ staff policy (admins) and an admin's reset. Routes on the accounts blueprint."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
@@ -17,8 +19,9 @@ from app.accounts.views import (
     bp,
 )
 from app.core.exceptions import InvalidTransition, PermissionDenied
-from app.core.extensions import db, limiter
+from app.core.extensions import limiter
 from app.core.security import public
+from app.core.transaction import after_commit, discard
 
 MSG_SIGN_IN_EXPIRED = "Signing in took too long. Enter your email address and password again."
 # What someone the staff policy holds back may still open.
@@ -81,27 +84,29 @@ def login_code():
         try:
             method = two_factor.use_second_factor(user, form.code.data)
         except services.AccountInvalid as error:
-            db.session.rollback()
+            discard()  # only the failure is kept: it counts toward the lock
             until = lockout.record_failure(user.email, user)
-            db.session.commit()
             if until is not None:
                 return _back_to_sign_in(lockout.locked_message(until))
             _apply_errors(form, error)
         else:
             services.record_sign_in(user, method)
             left = two_factor.recovery_codes_left(user)
-            db.session.commit()
             next_url = sign_in_state.next_url()
-            sign_in_state.complete(user)
-            flash(f"Welcome, {user.name}.", "success")
-            if method == "recovery_code":
-                flash(
-                    f"You used a recovery code; {left} left. Make new ones on your account "
-                    "page if you are running short.",
-                    "info",
-                )
+            after_commit(partial(_signed_in, user, method, left))
             return redirect(next_url or url_for("main.home"))
     return render_template("accounts/login_code.html", form=form)
+
+
+def _signed_in(user, method: str, codes_left: int) -> None:
+    sign_in_state.complete(user)
+    flash(f"Welcome, {user.name}.", "success")
+    if method == "recovery_code":
+        flash(
+            f"You used a recovery code; {codes_left} left. Make new ones on your account "
+            "page if you are running short.",
+            "info",
+        )
 
 
 # --- enrolment and management (the person themselves) ------------------------------------------
@@ -147,10 +152,7 @@ def two_factor_setup():
     try:
         two_factor.begin_enrolment(current_user)
     except InvalidTransition as error:
-        db.session.rollback()
         flash(str(error), "info")
-    else:
-        db.session.commit()
     return redirect(url_for("accounts.two_factor") + "#set-up")
 
 
@@ -161,16 +163,13 @@ def two_factor_confirm():
         try:
             codes = two_factor.confirm_enrolment(current_user, form.code.data)
         except services.AccountInvalid as error:
-            db.session.rollback()
             _apply_errors(form, error)
         except InvalidTransition as error:
-            db.session.rollback()
             flash(str(error), "info")
             return redirect(url_for("accounts.two_factor"))
         else:
-            db.session.commit()
             # Other sessions ended with the version bump; this one carries on with the new id.
-            login_user(current_user._get_current_object())
+            after_commit(partial(login_user, current_user._get_current_object()))
             return _show_codes(codes, first_time=True)
     return _render_two_factor(confirm_form=form)
 
@@ -184,14 +183,11 @@ def regenerate_recovery_codes():
                 current_user, form.current_password.data, form.code.data
             )
         except services.AccountInvalid as error:
-            db.session.rollback()
             _apply_errors(form, error)
         except InvalidTransition as error:
-            db.session.rollback()
             flash(str(error), "info")
             return redirect(url_for("accounts.two_factor"))
         else:
-            db.session.commit()
             return _show_codes(codes, first_time=False)
     return _render_two_factor(codes_form=form)
 
@@ -203,14 +199,11 @@ def two_factor_disable():
         try:
             two_factor.disable_two_factor(current_user, form.current_password.data, form.code.data)
         except services.AccountInvalid as error:
-            db.session.rollback()
             _apply_errors(form, error)
         except InvalidTransition as error:
-            db.session.rollback()
             flash(str(error), "info")
             return redirect(url_for("accounts.two_factor"))
         else:
-            db.session.commit()
             flash("Two-factor sign-in is off. Your recovery codes no longer work.", "success")
             return redirect(url_for("accounts.two_factor"))
     return _render_two_factor(disable_form=form)
@@ -226,7 +219,6 @@ def security_settings():
     form = forms.StaffPolicyForm()
     if form.validate_on_submit():
         two_factor.set_staff_two_factor_required(current_user, form.require_for_staff.data)
-        db.session.commit()
         state = "required" if form.require_for_staff.data else "optional"
         flash(f"Two-factor sign-in is now {state} for moderators and admins.", "success")
         return redirect(url_for("accounts.security_settings"))
@@ -241,9 +233,7 @@ def reset_two_factor(user_id: int):
     try:
         two_factor.reset_two_factor(current_user, target)
     except InvalidTransition as error:
-        db.session.rollback()
         flash(str(error), "info")
     else:
-        db.session.commit()
         flash(f"Two-factor sign-in is off for {target.name}; their sessions were ended.", "success")
     return _back_to_users()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -13,6 +15,7 @@ from app.core.exceptions import InvalidTransition
 from app.core.extensions import db, limiter
 from app.core.redirects import safe_next_url
 from app.core.security import public
+from app.core.transaction import after_commit
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -63,10 +66,8 @@ def register():
                 role=form.role.data,
             )
         except services.AccountInvalid as error:
-            db.session.rollback()
             _apply_errors(form, error)
         else:
-            db.session.commit()
             return redirect(url_for("accounts.registered"))
     return render_template("accounts/register.html", form=form)
 
@@ -83,9 +84,7 @@ def verify_email(token: str):
     try:
         user = services.verify_email(token)
     except TokenInvalid as error:
-        db.session.rollback()
         return _token_problem(error, "verify"), 400
-    db.session.commit()
     return render_template("accounts/verified.html", user=user)
 
 
@@ -121,28 +120,32 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.SignInRefused as error:
-            db.session.commit()  # the failure counts toward the lock
-            refusal = str(error)
+            refusal = str(error)  # answered with 200: the failure commits, counting to the lock
         else:
             if user.has_two_factor:  # half-way: the code is asked for next
-                db.session.commit()
-                sign_in_state.begin(user, next_url)
+                after_commit(partial(sign_in_state.begin, user, next_url))
                 return redirect(url_for("accounts.login_code"))
             services.record_sign_in(user)
-            db.session.commit()
-            sign_in_state.complete(user)  # a fresh session for the signed-in person
-            flash(f"Welcome, {user.name}.", "success")
+            after_commit(partial(_signed_in, user))
             return redirect(next_url or url_for("main.home"))
     return render_template("accounts/login.html", form=form, refusal=refusal, next=next_url)
+
+
+def _signed_in(user: User) -> None:
+    sign_in_state.complete(user)  # a fresh session for the signed-in person
+    flash(f"Welcome, {user.name}.", "success")
+
+
+def _sign_out() -> None:
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
 
 
 @bp.post("/logout")
 def logout():
     services.end_sessions(current_user)
-    db.session.commit()
-    logout_user()
-    session.clear()
-    flash("You have signed out.", "info")
+    after_commit(_sign_out)
     return redirect(url_for("main.home"))
 
 
@@ -156,7 +159,6 @@ def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/reset_request.html", form=form)
 
@@ -173,15 +175,12 @@ def reset_password(token: str):
         try:
             services.reset_password(token, form.password.data)
         except services.AccountInvalid as error:
-            db.session.rollback()
             _apply_errors(form, error)
         except TokenInvalid as error:
-            db.session.rollback()
             return _token_problem(error, "reset"), 400
         else:
-            db.session.commit()
             if current_user.is_authenticated:
-                logout_user()
+                after_commit(logout_user)
             flash("Your password has been changed. Sign in with the new password.", "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
@@ -211,12 +210,10 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except services.AccountInvalid as error:
-            db.session.rollback()
             _apply_errors(form, error)
         else:
-            db.session.commit()
             # Other sessions ended with the version bump; this one carries on with the new id.
-            login_user(current_user._get_current_object())
+            after_commit(partial(login_user, current_user._get_current_object()))
             flash("Your password has been changed. Other sessions have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return _render_account(form)
@@ -225,7 +222,6 @@ def change_password():
 @bp.post("/notifications/read")
 def mark_notifications_read():
     services.mark_notifications_read(current_user)
-    db.session.commit()
     flash("All notifications are marked as read.", "success")
     return redirect(url_for("accounts.account"))
 
@@ -243,7 +239,6 @@ def pending():
 def approve(user_id: int):
     target = _target_user(user_id)
     services.approve_user(current_user, target)
-    db.session.commit()
     flash(f"{target.name} ({target.email}) is approved and has been told.", "success")
     return redirect(url_for("accounts.pending"))
 
@@ -256,7 +251,6 @@ def reject(user_id: int):
         flash("Reason: " + " ".join(form.reason.errors), "error")
         return redirect(url_for("accounts.pending"))
     services.reject_user(current_user, target, form.reason.data or "")
-    db.session.commit()
     flash(f"The registration of {target.name} ({target.email}) is rejected.", "success")
     return redirect(url_for("accounts.pending"))
 
@@ -286,7 +280,6 @@ def set_role(user_id: int):
         flash("Role: " + " ".join(form.role.errors), "error")
         return _back_to_users()
     services.set_role(current_user, target, form.role.data)
-    db.session.commit()
     flash(f"{target.name} is now {target.role.value}; their sessions were ended.", "success")
     return _back_to_users()
 
@@ -295,7 +288,6 @@ def set_role(user_id: int):
 def suspend(user_id: int):
     target = _target_user(user_id)
     services.suspend_user(current_user, target)
-    db.session.commit()
     flash(f"{target.name} is suspended.", "success")
     return _back_to_users()
 
@@ -304,7 +296,6 @@ def suspend(user_id: int):
 def reactivate(user_id: int):
     target = _target_user(user_id)
     services.reactivate_user(current_user, target)
-    db.session.commit()
     flash(f"{target.name} is active again.", "success")
     return _back_to_users()
 

@@ -288,7 +288,6 @@ def create_measure() -> Response:
     """A new draft from a record body (422 with field errors, like the form and the import)."""
     record = record_from_body(json_body())
     measure = services.create_measure(current_user, record, source="api")
-    db.session.commit()
     location = url_for("api.get_measure", measure_id=measure.id)
     return measure_response(measure, measure.current_revision, 201, Location=location)
 
@@ -300,7 +299,6 @@ def _update(measure_id: int, record_of: Any) -> Response:
         raise _refused_for_state(measure, denied, NOT_EDITABLE)
     record = record_of(measure)
     services.update_measure(current_user, measure, record, source="api")
-    db.session.commit()
     return measure_response(measure, working_or_shown(measure))
 
 
@@ -381,7 +379,6 @@ def submit_measure(measure_id: int) -> Response:
     except PermissionDenied as denied:
         conflict = "There is no draft to submit: it may already be waiting for moderation."
         raise _refused_for_state(measure, denied, conflict) from denied
-    db.session.commit()
     return measure_response(measure, working_or_shown(measure))
 
 
@@ -434,7 +431,6 @@ def attach_report(measure_id: int, index: int) -> Response:
     if attachment is None:
         attachment = next(a for a in evaluation.attachments if a.sha256 == report.sha256)
     services.refresh_evidence(measure.working_revision)  # "has a report" counts for evidence
-    db.session.commit()
     body = {
         "id": attachment.id,
         "evaluation": index,

@@ -205,7 +205,6 @@ def moderate_measure(measure_id: int) -> Response:
         services.TRANSITIONS[action](current_user, measure, comment)
     except services.CommentRequired as required:
         raise ValidationProblem([field_error("comment", str(required))]) from required
-    db.session.commit()  # InvalidTransition (409) and PermissionDenied (403): app/core/errors.py
     return measure_response(measure, working_or_shown(measure))
 
 
@@ -256,7 +255,6 @@ def hide_review(review_id: int) -> Response:
         review_services.hide_review(current_user, review, reason)
     except review_services.ReviewInvalid as invalid:
         raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
-    db.session.commit()
     return json_response(review_to_json(review))
 
 
@@ -283,5 +281,4 @@ def unhide_review(review_id: int) -> Response:
         review_services.unhide_review(current_user, review, note)
     except review_services.ReviewInvalid as invalid:
         raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
-    db.session.commit()
     return json_response(review_to_json(review))

@@ -35,6 +35,7 @@ from app.api.views import bp, collection_response, json_response
 from app.core.extensions import db
 from app.core.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.core.security import public
+from app.core.transaction import discard
 from app.measures.policies import can_view_measure
 from app.reviews import policies, services
 from app.reviews.forms import MSG_YEAR_NOT_NUMBER
@@ -214,11 +215,10 @@ def create_review(measure_id: int) -> Response:
     data = review_data(body)
     try:
         review = services.create_review(current_user, measure, data)
-        db.session.commit()
     except services.ReviewExists as exists:
         raise _already_reviewed(exists.review) from exists
     except IntegrityError as race:  # a second post that raced the first past the check
-        db.session.rollback()
+        discard()
         raise _already_reviewed(services.find_review(current_user, measure)) from race
     response = json_response(review_to_json(review), status=201)
     response.headers["Location"] = url_for("api.get_review", review_id=review.id)
@@ -256,5 +256,4 @@ def update_review(review_id: int) -> Response:
     current = services.ReviewData(**{name: getattr(review, name) for name in REVIEW_FIELDS})
     data = review_data(body, base=current)
     services.update_review(current_user, review, data)
-    db.session.commit()
     return json_response(review_to_json(review))

@@ -163,7 +163,6 @@ def create_shortlist() -> Response:
         shortlist = services.create_shortlist(current_user, name or "", measures)
     except services.ShortlistInvalid as invalid:
         raise _invalid("name", invalid) from invalid
-    db.session.commit()
     return _created(shortlist)
 
 
@@ -214,7 +213,6 @@ def update_shortlist(shortlist_id: int) -> Response:
         services.share_shortlist(current_user, shortlist)
     elif shared is False:
         services.unshare_shortlist(current_user, shortlist)
-    db.session.commit()
     return json_response(shortlist_to_json(shortlist))
 
 
@@ -226,7 +224,6 @@ def update_shortlist(shortlist_id: int) -> Response:
 def delete_shortlist(shortlist_id: int) -> Response:
     """Delete the shortlist; its share link stops working. 204."""
     services.delete_shortlist(current_user, own_shortlist_or_404(shortlist_id))
-    db.session.commit()
     return Response(status=204)
 
 
@@ -257,7 +254,6 @@ def add_shortlist_item(shortlist_id: int) -> Response:
     except services.ShortlistInvalid as invalid:
         field = "note" if "note" in str(invalid) else "measure_id"
         raise _invalid(field, invalid) from invalid
-    db.session.commit()
     return json_response(shortlist_to_json(shortlist), status=201 if created else 200)
 
 
@@ -273,7 +269,6 @@ def remove_shortlist_item(shortlist_id: int, measure_id: int) -> Response:
     shortlist = own_shortlist_or_404(shortlist_id)
     if not services.remove_from_shortlist(current_user, shortlist, measure_id):
         raise ApiProblem(404, "That measure is not on this shortlist.")
-    db.session.commit()
     return Response(status=204)
 
 

@@ -36,11 +36,9 @@ def create() -> Response | tuple[str, int]:
     try:
         token, secret = tokens.create_token(current_user, form.name.data, form.scope.data)
     except tokens.TokenInvalid as invalid:
-        db.session.rollback()
         for name, message in invalid.errors:
             getattr(form, name).errors = [*getattr(form, name).errors, message]
         return _render_list(form, 400)
-    db.session.commit()
     # Shown in this answer only, never stored or redirected with: no-store keeps it out of the
     # browser's cache and history.
     response = make_response(
@@ -58,9 +56,7 @@ def revoke(token_id: int) -> Response:
     try:
         tokens.revoke_token(current_user, token)
     except InvalidTransition:
-        db.session.rollback()
         flash(f"The token “{token.name}” was already revoked.", "info")
         return redirect(url_for("api_tokens.index"))
-    db.session.commit()
     flash(f"The token “{token.name}” is revoked. It stops working at once.", "success")
     return redirect(url_for("api_tokens.index"))

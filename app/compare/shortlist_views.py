@@ -56,7 +56,6 @@ def _published_or_404(measure_id: int | None) -> Measure:
 
 
 def _done(message: str, target: str, category: str = "success") -> Response:
-    db.session.commit()
     flash(message, category)
     return redirect(target, code=303)
 
@@ -89,7 +88,6 @@ def create() -> Any:
     try:
         shortlist = services.create_shortlist(current_user, form.name.data, measures)
     except services.ShortlistInvalid as invalid:
-        db.session.rollback()
         form.name.errors = [str(invalid)]
         return _index_page(form, 400)
     message = f"Shortlist “{shortlist.name}” created"
@@ -109,7 +107,6 @@ def add_to_chosen() -> Any:
     try:
         _item, created = services.add_to_shortlist(current_user, shortlist, measure, form.note.data)
     except services.ShortlistInvalid as invalid:
-        db.session.rollback()
         abort(400, str(invalid))
     title = measure.published_revision.title  # type: ignore[union-attr]
     verb = "added to" if created else "updated on"
@@ -159,7 +156,6 @@ def add_item(shortlist_id: int) -> Any:
     try:
         _item, created = services.add_to_shortlist(current_user, shortlist, measure, form.note.data)
     except services.ShortlistInvalid as invalid:
-        db.session.rollback()
         form.note.errors = [str(invalid)]
         return _show(shortlist, item_form=form, status=400)
     title = measure.published_revision.title  # type: ignore[union-attr]
@@ -187,7 +183,6 @@ def rename(shortlist_id: int) -> Any:
     try:
         services.rename_shortlist(current_user, shortlist, form.name.data)
     except services.ShortlistInvalid as invalid:
-        db.session.rollback()
         form.name.errors = [str(invalid)]
         return _show(shortlist, rename_form=form, status=400)
     target = url_for("shortlists.show", shortlist_id=shortlist.id)
@@ -348,7 +343,6 @@ def session_save() -> Any:
     try:
         shortlist = services.save_session_shortlist(current_user, form.name.data, ids)
     except services.ShortlistInvalid as invalid:
-        db.session.rollback()
         form.name.errors = [str(invalid)]
         return _session_page(form, 400)
     lists.clear_session_shortlist()

@@ -7,8 +7,9 @@ app/api/errors.py). Elsewhere an error answers the error page with the same stat
 
 Domain errors (PermissionDenied 403, InvalidTransition 409) are mapped here once, for pages and
 API alike: a view lets them through unless it answers something else (a message on the form, a
-flash and a redirect). Every error handler rolls the session back: the request's unfinished work
-goes with its error.
+flash and a redirect). Every error handler rolls the session back before it answers (the error
+page may query, and a failed flush leaves the session unusable); app/core/transaction.py then
+commits nothing for an error status.
 """
 
 from __future__ import annotations

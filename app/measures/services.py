@@ -321,6 +321,7 @@ def attach_report(actor: Any, evaluation: Evaluation, report: CheckedReport) -> 
         evaluation=evaluation.position, filename=report.filename, sha256=report.sha256,
         size_bytes=report.size_bytes,
     )  # fmt: skip
+    db.session.flush()  # the caller answers with the attachment's id
     return attachment
 
 

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
 from app.core.security import public
+from app.core.transaction import discard
 from app.evidence.rules import LEVEL_NAMES
 from app.measures import policies, services
 from app.measures.forms import (
@@ -155,9 +156,8 @@ def _validate_and_save(
         return left
     try:
         saved = services.save_measure(current_user, measure, record, rows, submit=submit)
-        db.session.commit()
     except RecordInvalid as invalid:  # an external id already used by another measure
-        db.session.rollback()
+        discard()  # the form is answered again with 200: keep nothing of the attempt
         left = form.show_errors(invalid.errors)
         _ask_for_files_again(form)
         return left
@@ -223,7 +223,6 @@ def mine() -> str:
 def submit(measure_id: int) -> Response:
     measure = _visible_measure_or_404(measure_id)
     services.submit_measure(current_user, measure)
-    db.session.commit()
     flash("Submitted for review. The moderators will look at it.", "success")
     return redirect(_measure_url(measure))
 

@@ -211,13 +211,10 @@ def transition(measure_id: int, action: str):
     try:
         services.TRANSITIONS[name](current_user, measure, form.comment.data)
     except InvalidTransition as exc:
-        db.session.rollback()
         return _render_review(measure, error=str(exc)), 409
     except services.CommentRequired as exc:
-        db.session.rollback()
         form.comment.errors = [str(exc)]
         return _render_review(measure, {name: form}), 422
-    db.session.commit()
     flash(ACTION_TEXT[name].done, "success")
     return redirect(url_for(".review", measure_id=measure_id))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
-from app.core.extensions import db, limiter
+from app.core.extensions import limiter
 from app.core.security import public
+from app.core.transaction import after_commit
 from app.privacy import services
 from app.privacy.export import personal_data
 from app.privacy.forms import DeleteAccountForm
@@ -36,6 +38,15 @@ def export_data() -> Response:
     return response
 
 
+def _deleted(result: services.DeletionResult) -> None:
+    """Once the deletion is real: its files, the notice to the old address, signing out."""
+    services.remove_unused_reports(result.report_digests)
+    services.send_deletion_notice(result)
+    logout_user()
+    session.clear()
+    flash("Your account has been deleted. Thank you for your work.", "success")
+
+
 @bp.route("/account/delete", methods=["GET", "POST"])
 @limiter.limit(DELETE_LIMIT, methods=["POST"])
 def delete_account():
@@ -46,16 +57,10 @@ def delete_account():
         try:
             result = services.delete_account(current_user._get_current_object(), form.password.data)
         except services.WrongPassword as error:
-            db.session.rollback()
             form.password.errors = [*form.password.errors, str(error)]
             status = 400
         else:
-            db.session.commit()
-            services.remove_unused_reports(result.report_digests)
-            services.send_deletion_notice(result)
-            logout_user()
-            session.clear()
-            flash("Your account has been deleted. Thank you for your work.", "success")
+            after_commit(partial(_deleted, result))
             return redirect(url_for("privacy.notice"))
     elif refusal is not None and form.is_submitted():
         status = 409

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from app.core.exceptions import InvalidTransition
 from app.core.extensions import db
+from app.core.transaction import discard
 from app.measures.models import Measure, MeasureStatus
 from app.measures.policies import can_view_measure
 from app.records import vocab
@@ -86,16 +87,13 @@ def create(measure_id: int) -> Any:
         return _form_page(form, measure, None)
     try:
         review = services.create_review(current_user, measure, form.to_data())
-        db.session.commit()
     except services.ReviewInvalid as invalid:
-        db.session.rollback()
         add_errors(form, invalid.errors)
         return _form_page(form, measure, None)
     except services.ReviewExists as exists:
-        db.session.rollback()
         return _already_reviewed(exists.review)
     except IntegrityError:  # a second post that raced the first past the check
-        db.session.rollback()
+        discard()
         return _already_reviewed(services.find_review(current_user, measure))
     flash("Thank you. Your review is published.", "success")
     return redirect(_review_url(review))
@@ -120,9 +118,7 @@ def edit(review_id: int) -> Any:
         return _form_page(form, review.measure, review)
     try:
         services.update_review(current_user, review, form.to_data())
-        db.session.commit()
     except services.ReviewInvalid as invalid:
-        db.session.rollback()
         add_errors(form, invalid.errors)
         return _form_page(form, review.measure, review)
     message = "Your review is saved."
@@ -149,13 +145,10 @@ def hide(review_id: int) -> Any:
     form.validate()
     try:
         services.hide_review(current_user, review, form.reason.data)
-        db.session.commit()
     except services.ReviewInvalid as invalid:
-        db.session.rollback()
         add_errors(form, invalid.errors)
         return render_template("reviews/hide.html", form=form, review=review)
     except InvalidTransition as invalid:
-        db.session.rollback()
         flash(str(invalid), "info")
         return redirect(_review_url(review))
     flash("The review is hidden. Its author has been told why.", "success")
@@ -169,9 +162,7 @@ def unhide(review_id: int) -> Any:
     form.validate()
     try:
         services.unhide_review(current_user, review, form.note.data)
-        db.session.commit()
     except (services.ReviewInvalid, InvalidTransition) as problem:
-        db.session.rollback()
         flash(str(problem), "error")
         return redirect(_review_url(review))
     flash("The review is visible again. Its author has been told.", "success")
