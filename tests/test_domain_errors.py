@@ -43,8 +43,8 @@ def _raise(error: Exception):
 @pytest.mark.parametrize(
     ("fail", "status", "title", "message"),
     [
-        (_raise(PermissionDenied(DENIED)), 403, "Forbidden", DENIED),
-        (_raise(InvalidTransition(CONFLICT)), 409, "Conflict", CONFLICT),
+        (_raise(PermissionDenied(DENIED)), 403, "You cannot do this", DENIED),
+        (_raise(InvalidTransition(CONFLICT)), 409, "This cannot be done now", CONFLICT),
     ],
 )
 def test_a_page_that_lets_a_domain_error_through_answers_its_status(
