@@ -1,32 +1,42 @@
-"""Search quality: judged queries over the demo data.
+"""Search quality: the judged queries of bench/judged/ over the demo data and 2,000 distractors.
 
-Loads app/demo/measures.jsonl and app/demo/synthetic.jsonl (the real programmes, which include
-every measure of ../shared/data/sample-measures.jsonl in record format 2, and the synthetic
-examples) into a throwaway database and index, runs every judged query through the same service
-as /search, and prints nDCG@10 (graded gains 0/1/2) and recall@10 per query and on average.
+Loads app/demo/measures.jsonl (92 real programmes) and app/demo/synthetic.jsonl (4 labelled
+synthetic examples), published, plus 2,000 measures from `flask measures generate` with a fixed
+seed (app/measures/generate.py; external ids gen-<seed>-<n>) into a throwaway database and
+index. Every query of bench/judged/queries.jsonl goes through the same code as /search and
+/api/v1/search (parse_search_args, then search_measures), filters included; the same queries
+go through a plain baseline over the same corpus in the same run: one SQLite FTS5 table of
+title, summary, summary_en and description, ranked by bm25(), the query's words OR-ed, the
+filters applied in SQL.
 
-Judgments naming a measure that is not in the files (the fictional demo measures the real
-programmes replaced) are left out, and a query left with none is skipped: the script says how
-many. Until the judged set is rebuilt over the real programmes, its averages are not comparable
-with those in docs/performance.md.
+Prints nDCG@10 (graded gains 0/1/2) and recall@10 for the tuning half and the test half of
+bench/judged/split.json, overall, per kind and per language, for both; and, for the queries
+that should find nothing, how many show a real (not generated) measure in their top 3.
+Ranking is tuned on the tuning half only: the test half is for reporting.
 
-    .venv/bin/python bench/search_quality.py [--backend whoosh|postgres] [--no-thesaurus] [-v]
+    .venv/bin/python bench/search_quality.py [--backend whoosh|postgres] [--no-thesaurus]
+        [--distractors 2000] [-v] [--half tune|test]
 
 With --backend postgres, DATABASE_URL must point at a PostgreSQL server; a fresh database is
-created beside it and dropped afterwards. Judgments are external ids: 2 = exactly what the
-query asks for, 1 = relevant. They were written by reading the records, before tuning.
+created beside it and dropped afterwards. -v prints every query's ranking (of --half only,
+tune by default: read the test half's rankings only to report).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import re
+import sqlite3
+import statistics
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,177 +46,57 @@ FILES = (
     ROOT / "app" / "demo" / "measures.jsonl",
     ROOT / "app" / "demo" / "synthetic.jsonl",
 )
+JUDGED = ROOT / "bench" / "judged"
+DISTRACTOR_SEED = 20261202
+K = 10
+# Record keys that filters apply to, as the API names them (year_from/year_to: start_year).
+LIST_FILTERS = (
+    "countries", "languages", "prevention_level", "target_groups", "settings", "abuse_forms",
+    "delivery", "status",
+)  # fmt: skip
 
-# query -> {external_id: grade}
-JUDGED: dict[str, dict[str, int]] = {
-    # English, keywords and questions
-    "helpline for people worried about their sexual thoughts": {
-        "stop-it-now-uk-ie": 2,
-        "demo-beratungstelefon-sexuelle-gedanken": 2,
-        "stop-ffcriavs-fr": 2,
-        "dunkelfeld-de": 1,
-        "demo-preventieve-behandeling-pedofiele-gevoelens": 1,
-    },
-    "sextortion": {
-        "demo-not-alone-sextortion-lessons": 2,
-        "demo-healthy-relationships-online-module": 1,
-        "demo-familias-ligadas-seguranca-online": 1,
-        "demo-samen-online-ouderapp": 1,
-        "demo-sportello-ascolto-relazioni": 1,
-        "demo-online-dangers-shock-assembly": 1,
-        "demo-relaciones-respetuosas-secundaria": 1,
-    },
-    "grooming": {
-        "demo-community-champions-grooming": 2,
-        "demo-prata-om-natet-grooming-kampanj": 2,
-        "demo-safe-faith-communities": 1,
-        "demo-familias-ligadas-seguranca-online": 1,
-        "demo-online-dangers-shock-assembly": 1,
-        "demo-safe-at-home-parent-course": 1,
-    },
-    "child sexual abuse material": {
-        "demo-search-deterrence-messages": 2,
-        "redirection-fi": 2,
-        "demo-online-selbsthilfe-missbrauchsabbildungen": 2,
-        "iwf-hotline-uk": 2,
-        "report-remove-uk": 1,
-        "stop-it-now-uk-ie": 1,
-        "dunkelfeld-de": 1,
-        "demo-beratungstelefon-sexuelle-gedanken": 1,
-    },
-    "CSAM self-help": {
-        "redirection-fi": 2,
-        "demo-online-selbsthilfe-missbrauchsabbildungen": 2,
-        "stop-it-now-uk-ie": 1,
-    },
-    "circles of support and accountability": {
-        "cosa-canada-ca": 2,
-        "demo-cercles-soutien-responsabilite": 2,
-    },
-    "offender reintegration after prison": {
-        "cosa-canada-ca": 2,
-        "demo-cercles-soutien-responsabilite": 2,
-        "core-sotp-uk": 1,
-        "demo-szkolenia-kuratorow-sprawcy-seksualni": 1,
-    },
-    "bystander training for sport coaches": {
-        "demo-speak-up-step-in-coaches": 2,
-        "demo-bezpecny-sportovni-klub": 1,
-        "demo-trygge-klubtilbud": 1,
-        "demo-safer-recruitment-youth-organisations": 1,
-    },
-    "school programme on body safety evaluated with a trial": {
-        "stay-safe-ie": 2,
-        "demo-watch-out-video-lesson": 2,
-        "demo-starke-grenzen-grundschule": 1,
-        "demo-bezpieczny-maluch-przedszkole": 1,
-        "stopp-min-kropp-se": 1,
-    },
-    "pedophilic disorder treatment": {
-        "dunkelfeld-de": 2,
-        "demo-preventieve-behandeling-pedofiele-gevoelens": 2,
-        "stop-ffcriavs-fr": 1,
-        "demo-beratungstelefon-sexuelle-gedanken": 1,
-    },
-    "safeguarding in churches and mosques": {
-        "demo-safe-faith-communities": 2,
-        "demo-entornos-seguros-parroquias": 1,
-    },
-    "residential care standards": {
-        "demo-case-sigure-centre-rezidentiale": 2,
-        "demo-foster-carer-safeguarding-induction": 1,
-    },
-    "hotline for reporting abuse images online": {
-        "iwf-hotline-uk": 2,
-        "report-remove-uk": 2,
-        "helpwanted-nl": 1,
-        "demo-search-deterrence-messages": 1,
-    },
-    "child trafficking hotels": {
-        "demo-hospitality-staff-trafficking-livestreaming": 2,
-        "ecpat-the-code": 2,
-    },
-    "training teachers to recognise signs of abuse": {
-        "demo-formazione-docenti-segnali-abuso": 2,
-        "demo-vedonoi-kepzes-felismeres": 1,
-        "stewards-of-children-us": 1,
-    },
-    "young people with harmful sexual behaviour": {
-        "mst-psb-us": 2,
-        "demo-stod-unga-problematiskt-sexuellt-beteende": 2,
-    },
-    "child advocacy centre forensic interview": {"barnahus-model": 2},
-    "online safety education": {
-        "thinkuknow-uk": 2,
-        "generazioni-connesse-it": 2,
-        "demo-healthy-relationships-online-module": 1,
-        "demo-samen-online-ouderapp": 1,
-        "demo-familias-ligadas-seguranca-online": 1,
-    },
-    "paediatric primary care maltreatment": {"seek-us": 2, "demo-vedonoi-kepzes-felismeres": 1},
-    "safer recruitment of volunteers": {
-        "demo-safer-recruitment-youth-organisations": 2,
-        "demo-safe-faith-communities": 1,
-        "demo-bezpecny-sportovni-klub": 1,
-    },
-    "prison sex offender treatment programme": {
-        "core-sotp-uk": 2,
-        "demo-szkolenia-kuratorow-sprawcy-seksualni": 1,
-        "cosa-canada-ca": 1,
-    },
-    "app for parents with conversation starters": {"demo-samen-online-ouderapp": 2},
-    # Other languages, inflected forms
-    "Missbrauchsabbildung": {
-        "demo-online-selbsthilfe-missbrauchsabbildungen": 2,
-        "dunkelfeld-de": 2,
-        "demo-beratungstelefon-sexuelle-gedanken": 2,
-        "redirection-fi": 1,
-        "demo-search-deterrence-messages": 1,
-        "iwf-hotline-uk": 1,
-    },
-    "Präventionsprogramme Grundschule": {
-        "demo-starke-grenzen-grundschule": 2,
-        "demo-elternbriefe-praevention": 1,
-    },
-    "Schutzkonzept Kindertagesstätte": {"demo-schutzkonzepte-kita-begleitung": 2},
-    "violences sexuelles entre pairs": {
-        "demo-respect-en-classe-college": 2,
-        "demo-relaciones-respetuosas-secundaria": 1,
-        "demo-animateurs-sejours-vacances": 1,
-    },
-    "protección infantil parroquias": {
-        "demo-entornos-seguros-parroquias": 2,
-        "demo-safe-faith-communities": 1,
-    },
-    "telefon zaufania dla dzieci": {"telefon-zaufania-116111-pl": 2},
-    "granice ciała przedszkole": {"demo-bezpieczny-maluch-przedszkole": 2},
-    "kehon rajat lapset": {"demo-turvataidot-varhaiskasvatus": 2},
-    "stopp min kropp": {"stopp-min-kropp-se": 2},
-    # Typos and synonyms
-    "sextorsion lesons": {
-        "demo-not-alone-sextortion-lessons": 2,
-        "demo-healthy-relationships-online-module": 1,
-    },
-    "grooming campain for parents": {
-        "demo-prata-om-natet-grooming-kampanj": 2,
-        "demo-community-champions-grooming": 1,
-        "demo-safe-at-home-parent-course": 1,
-        "demo-samen-online-ouderapp": 1,
-        "demo-familias-ligadas-seguranca-online": 1,
-    },
-    "paedophilia therapy": {
-        "dunkelfeld-de": 2,
-        "demo-preventieve-behandeling-pedofiele-gevoelens": 2,
-        "stop-ffcriavs-fr": 1,
-    },
-}
+
+# --- judged set and metrics -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judged:
+    id: str
+    q: str
+    lang: str
+    kind: str
+    judgments: dict[str, int]
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def expects_nothing(self) -> bool:
+        return not self.judgments
+
+
+def load_judged() -> tuple[list[Judged], dict[str, str]]:
+    """The queries, and {query id: "tune" | "test"}."""
+    with (JUDGED / "queries.jsonl").open(encoding="utf-8") as lines:
+        queries = [
+            Judged(
+                id=o["id"],
+                q=o["q"],
+                lang=o["lang"],
+                kind=o["kind"],
+                judgments=o["judgments"],
+                filters=o.get("filters") or {},
+            )
+            for o in map(json.loads, filter(str.strip, lines))
+        ]
+    split = json.loads((JUDGED / "split.json").read_text(encoding="utf-8"))
+    half = dict.fromkeys(split["tune"], "tune") | dict.fromkeys(split["test"], "test")
+    return queries, half
 
 
 def dcg(grades: list[int]) -> float:
     return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
 
 
-def evaluate(ranked: list[str], judged: dict[str, int], k: int = 10) -> tuple[float, float]:
+def evaluate(ranked: list[str], judged: dict[str, int], k: int = K) -> tuple[float, float]:
     """(nDCG@k, recall@k) of one ranking."""
     gains = [judged.get(external_id, 0) for external_id in ranked[:k]]
     ideal = dcg(sorted(judged.values(), reverse=True)[:k])
@@ -215,11 +105,33 @@ def evaluate(ranked: list[str], judged: dict[str, int], k: int = 10) -> tuple[fl
     return (dcg(gains) / ideal if ideal else 0.0, found / relevant if relevant else 0.0)
 
 
-def _load(app) -> set[str]:
-    """Import FILES, published, and build the index; return the external ids loaded."""
+def is_distractor(external_id: str) -> bool:
+    return external_id.startswith(f"gen-{DISTRACTOR_SEED}-")
+
+
+# --- the corpus -----------------------------------------------------------------------------
+
+
+def demo_records() -> list[dict]:
+    records = []
+    for path in FILES:
+        with path.open(encoding="utf-8") as lines:
+            records += [json.loads(line) for line in lines if line.strip()]
+    return records
+
+
+def distractor_records(first: int, last: int) -> list[dict]:
+    from app.measures.generate import build_record
+
+    return [build_record(DISTRACTOR_SEED, n) for n in range(first, last + 1)]
+
+
+def load_app(app, distractors: int) -> tuple[int, int]:
+    """Import the demo files (published) and `distractors` generated measures, build the
+    index; return the range of generated numbers."""
     from app.core.extensions import db
+    from app.measures.generate import generate_measures
     from app.measures.io import import_records
-    from app.measures.models import Measure
     from app.search import indexer
 
     with app.app_context():
@@ -230,67 +142,214 @@ def _load(app) -> set[str]:
                     report = import_records(lines, publish=True, source=path.name)
                 if not report.ok:
                     raise SystemExit(f"{path}: " + "; ".join(report.errors))
+            generated = generate_measures(distractors, seed=DISTRACTOR_SEED, publish=True)
         indexer.rebuild()
-        return set(db.session.scalars(db.select(Measure.external_id)))
+        db.session.remove()
+        return generated.first, generated.last
 
 
-def judged_over(loaded: set[str]) -> tuple[dict[str, dict[str, int]], int, list[str]]:
-    """JUDGED without the judgments of measures not loaded: (judged, judgments dropped,
-    queries skipped as they have no judgment left)."""
-    kept: dict[str, dict[str, int]] = {}
-    dropped = 0
-    skipped = []
-    for q, judged in JUDGED.items():
-        present = {external_id: g for external_id, g in judged.items() if external_id in loaded}
-        dropped += len(judged) - len(present)
-        if present:
-            kept[q] = present
-        else:
-            skipped.append(q)
-    return kept, dropped, skipped
+# --- the two rankers ------------------------------------------------------------------------
 
 
-def run(backend: str, thesaurus: bool, verbose: bool) -> float:
-    from app import create_app
+def service_rankings(app, queries: list[Judged], thesaurus: bool) -> dict[str, list[str]]:
+    """Each query through parse_search_args and search_measures, as /search runs it."""
+    from werkzeug.datastructures import MultiDict
+
     from app.core.extensions import db
-    from app.search.backends.base import SearchQuery
+    from app.search.query import parse_search_args
     from app.search.services import search_measures
 
+    out: dict[str, list[str]] = {}
+    with app.app_context():
+        for query in queries:
+            args = MultiDict([("q", query.q), ("per_page", str(K))])
+            args.add("expand", "1" if thesaurus else "0")
+            for key, value in query.filters.items():
+                for v in value if isinstance(value, list) else [value]:
+                    args.add(key, str(v))
+            results = search_measures(parse_search_args(args, strict=True))
+            out[query.id] = [hit.external_id or "" for hit in results.hits]
+        db.session.remove()
+        db.engine.dispose()
+    return out
+
+
+class Bm25Baseline:
+    """SQLite FTS5 over title, summary, summary_en and description; bm25(); words OR-ed."""
+
+    def __init__(self, records: Iterable[dict]) -> None:
+        self.db = sqlite3.connect(":memory:")
+        self.db.executescript(
+            """
+            CREATE VIRTUAL TABLE doc USING fts5(
+                external_id UNINDEXED, title, summary, summary_en, description,
+                tokenize = 'unicode61 remove_diacritics 2');
+            CREATE TABLE facet (external_id TEXT, key TEXT, value TEXT);
+            CREATE TABLE year (external_id TEXT PRIMARY KEY, start_year INTEGER);
+            """
+        )
+        for r in records:
+            eid = r["external_id"]
+            self.db.execute(
+                "INSERT INTO doc VALUES (?, ?, ?, ?, ?)",
+                (
+                    eid,
+                    r["title"],
+                    r.get("summary", ""),
+                    r.get("summary_en", ""),
+                    r.get("description", ""),
+                ),
+            )
+            for key in LIST_FILTERS:
+                value = r.get(key)
+                for v in value if isinstance(value, list) else [value] if value else []:
+                    self.db.execute("INSERT INTO facet VALUES (?, ?, ?)", (eid, key, v))
+            self.db.execute("INSERT INTO year VALUES (?, ?)", (eid, r.get("start_year")))
+
+    def rank(self, query: Judged) -> list[str]:
+        words = re.findall(r"\w+", query.q.lower())
+        if not words:
+            return []
+        sql = "SELECT doc.external_id FROM doc JOIN year USING (external_id) WHERE doc MATCH ?"
+        params: list = [" OR ".join(f'"{w}"' for w in dict.fromkeys(words))]
+        for key, value in query.filters.items():
+            if key == "year_from":
+                sql += " AND year.start_year >= ?"
+                params.append(value)
+            elif key == "year_to":
+                sql += " AND year.start_year <= ?"
+                params.append(value)
+            else:
+                sql += (
+                    " AND doc.external_id IN (SELECT external_id FROM facet"
+                    " WHERE key = ? AND value IN (SELECT value FROM json_each(?)))"
+                )
+                params += [key, json.dumps(value)]
+        sql += f" ORDER BY bm25(doc) LIMIT {K}"
+        return [row[0] for row in self.db.execute(sql, params)]
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Scores:
+    ndcg: list[float] = field(default_factory=list)
+    recall: list[float] = field(default_factory=list)
+
+    def add(self, ndcg: float, recall: float) -> None:
+        self.ndcg.append(ndcg)
+        self.recall.append(recall)
+
+    def cells(self) -> str:
+        if not self.ndcg:
+            return f"{'–':>6} {'':6} {'–':>6}"
+        return (
+            f"{statistics.fmean(self.ndcg):6.3f} ({statistics.median(self.ndcg):4.2f})"
+            f" {statistics.fmean(self.recall):6.3f}"
+        )
+
+
+def report(
+    queries: list[Judged],
+    half_of: dict[str, str],
+    rankings: dict[str, dict[str, list[str]]],
+) -> dict[str, dict[str, float]]:
+    """Print the tables; return {half: {system: mean nDCG@10}}."""
+    systems = list(rankings)
+    groups: dict[tuple[str, str], dict[str, Scores]] = {}
+    nothing: dict[tuple[str, str], list[int]] = {}
+    for query in queries:
+        half = half_of[query.id]
+        if query.expects_nothing:
+            for system in systems:
+                top3 = rankings[system][query.id][:3]
+                real = sum(1 for eid in top3 if not is_distractor(eid))
+                nothing.setdefault((half, system), []).append(real)
+            continue
+        for label in ("all", f"kind {query.kind}", f"lang {query.lang}"):
+            row = groups.setdefault((half, label), {s: Scores() for s in systems})
+            for system in systems:
+                row[system].add(*evaluate(rankings[system][query.id], query.judgments))
+
+    header = "".join(f" | {s:^27}" for s in systems)
+    sub = "".join(f" | {'nDCG@10 (median) recall@10':>27}" for _ in systems)
+    means: dict[str, dict[str, float]] = {}
+    for half in ("tune", "test"):
+        n_half = sum(1 for q in queries if half_of[q.id] == half)
+        print(f"\n{half.upper()} HALF ({n_half} queries)")
+        print(f"{'':22}{'n':>4}{header}")
+        print(f"{'':26}{sub}")
+        labels = sorted(
+            {label for (h, label) in groups if h == half},
+            key=lambda label: (label != "all", not label.startswith("kind"), label),
+        )
+        for label in labels:
+            row = groups[(half, label)]
+            n = len(next(iter(row.values())).ndcg)
+            print(f"{label:22}{n:4}" + "".join(f" | {row[s].cells():>27}" for s in systems))
+            if label == "all":
+                means[half] = {s: statistics.fmean(row[s].ndcg) for s in systems}
+        for system in systems:
+            counts = nothing.get((half, system), [])
+            shown = sum(1 for c in counts if c)
+            print(
+                f"should find nothing: {shown} of {len(counts)} queries show a real measure in"
+                f" their top 3 ({system})"
+            )
+    return means
+
+
+# --- running it -----------------------------------------------------------------------------
+
+
+def run(backend: str, thesaurus: bool, distractors: int, verbose: bool, show_half: str) -> dict:
+    from app import create_app
+
+    queries, half_of = load_judged()
     with tempfile.TemporaryDirectory() as tmp, _database(tmp, backend) as database_url:
         settings = {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SEARCH_INDEX_DIR": f"{tmp}/index",
             "SEARCH_BACKEND": backend,
+            "SEARCH_TIME_BUDGET": None,
             "UPLOAD_DIR": f"{tmp}/uploads",
             "MAIL_DIR": f"{tmp}/mail",
         }
         app = create_app("testing", settings)
-        judged_set, dropped, skipped = judged_over(_load(app))
-        if dropped:
-            print(
-                f"Left out {dropped} judgments of measures not in the demo data and skipped"
-                f" {len(skipped)} queries left without any ({', '.join(skipped)}): the judged"
-                " set predates the real programmes and needs rebuilding.\n"
-            )
-        totals = [0.0, 0.0]
-        print(f"{'nDCG@10':>8} {'recall':>7}  query")
-        with app.app_context():
-            for q, judged in judged_set.items():
-                results = search_measures(SearchQuery(q=q, per_page=10, expand=thesaurus))
-                ranked = [hit.external_id or "" for hit in results.hits]
-                ndcg, recall = evaluate(ranked, judged)
-                totals[0] += ndcg
-                totals[1] += recall
-                print(f"{ndcg:8.3f} {recall:7.2f}  {q}")
-                if verbose:
-                    for i, external_id in enumerate(ranked, 1):
-                        print(f"{'':18}{i:2}. [{judged.get(external_id, 0)}] {external_id}")
-            db.session.remove()
-            db.engine.dispose()
-        n = len(judged_set)
+        first, last = load_app(app, distractors)
+        corpus = demo_records() + distractor_records(first, last)
         label = backend + ("" if thesaurus else ", no thesaurus")
-        print(f"{totals[0] / n:8.3f} {totals[1] / n:7.2f}  mean over {n} judged queries ({label})")
-        return totals[0] / n
+        halves = list(half_of.values())
+        print(
+            f"Search quality: {len(queries)} judged queries (tune {halves.count('tune')},"
+            f" test {halves.count('test')}) over {len(corpus) - (last - first + 1)} demo"
+            f" measures and {last - first + 1} generated distractors (seed {DISTRACTOR_SEED})."
+            f"\nService: /search ({label}). Baseline: SQLite FTS5 bm25(), words OR-ed, filters in"
+            " SQL. Means over queries with judgments; median nDCG in brackets."
+        )
+        service = service_rankings(app, queries, thesaurus)
+    baseline = Bm25Baseline(corpus)
+    rankings = {
+        f"service ({backend})": service,
+        "FTS5 BM25": {q.id: baseline.rank(q) for q in queries},
+    }
+    if verbose:
+        _print_rankings(queries, half_of, rankings, show_half)
+    return report(queries, half_of, rankings)
+
+
+def _print_rankings(queries, half_of, rankings, show_half: str) -> None:
+    for query in queries:
+        if half_of[query.id] != show_half:
+            continue
+        print(f"\n{query.id} [{query.kind}, {query.lang}] {query.q!r} {query.filters or ''}")
+        for system, ranked in rankings.items():
+            ndcg, recall = evaluate(ranked[query.id], query.judgments)
+            print(f"  {system}: nDCG {ndcg:.3f} recall {recall:.2f}")
+            for i, eid in enumerate(ranked[query.id], 1):
+                mark = "gen" if is_distractor(eid) else query.judgments.get(eid, 0)
+                print(f"    {i:2}. [{mark}] {eid}")
 
 
 @contextmanager
@@ -322,9 +381,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres"))
     parser.add_argument("--no-thesaurus", action="store_true")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show every ranking")
+    parser.add_argument("--distractors", type=int, default=2000)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every ranking")
+    parser.add_argument("--half", default="tune", choices=("tune", "test"), help="with -v")
     args = parser.parse_args()
-    run(args.backend, not args.no_thesaurus, args.verbose)
+    run(args.backend, not args.no_thesaurus, args.distractors, args.verbose, args.half)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ from app.records import vocab
 from app.records.model import MeasureRecord, nested_model
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS
 
+SYNTHETIC_TITLE = "Synthetic: "
+
 # Phrase vocabularies: a sentence is subject + verb + object + tail, so a few dozen phrases
 # give hundreds of thousands of distinct sentences with a realistic, skewed word frequency.
 # English carries most of the corpus; six other EU languages exercise the stemmed fields.
@@ -318,7 +320,9 @@ def build_record(seed: int, n: int) -> dict[str, Any]:
     other_languages = [x for x in rng.sample(sorted(_VOCAB), 2) if x != language]
     record: dict[str, Any] = {
         "external_id": f"gen-{seed}-{n}",
-        "title": f"{title[0].upper()}{title[1:]} {n}",
+        # Labelled in the title, which every list and search result shows, like the demo's
+        # synthetic examples: generated measures must never pass for real programmes.
+        "title": f"{SYNTHETIC_TITLE}{title[0].upper()}{title[1:]} {n}",
         "summary": _sentences(rng, words, 2),
         "description": _text(rng, words, 300, 2000),
         "countries": countries,

@@ -27,6 +27,10 @@ def test_the_same_seed_and_number_give_the_same_record():
     assert build_record(7, 3)["external_id"] == "gen-7-3"
 
 
+def test_generated_records_say_they_are_synthetic_in_their_title():
+    assert all(build_record(7, n)["title"].startswith("Synthetic: ") for n in range(1, 51))
+
+
 def test_generated_records_are_valid_and_already_normalised():
     for n in range(1, 301):
         record = build_record(11, n)
