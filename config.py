@@ -17,6 +17,14 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 class Config:
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET)
+    # The site's public address (https://prevent-hub.example.org): every link in a mail, the
+    # Atom feed and the CSV `url` column is built from it, never from the request's Host header
+    # (app/core/urls.py). Production refuses to start without it or SERVER_NAME.
+    BASE_URL = _env("BASE_URL")
+    SERVER_NAME = _env("SERVER_NAME")
+    # Host names this site answers to (comma-separated); other Host headers get 400. Unset:
+    # BASE_URL's host name, or any host when BASE_URL is unset.
+    TRUSTED_HOSTS: str | list[str] | None = _env("TRUSTED_HOSTS")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prevent_hub.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
@@ -112,10 +120,23 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
-    def check(cls) -> None:
+    def check(cls, config: dict | None = None) -> None:
         """Refuse to start with settings that are unsafe in production."""
-        if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET or len(cls.SECRET_KEY) < 16:
+        config = config if config is not None else {"SECRET_KEY": cls.SECRET_KEY}
+        secret = config.get("SECRET_KEY")
+        if not secret or secret == DEV_SECRET or len(secret) < 16:
             raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
+        if config.get("DEBUG") or config.get("TESTING"):
+            return
+        from app.core.urls import check_base_url, configured_base_url
+
+        base = configured_base_url(config)
+        if base is None:
+            raise RuntimeError(
+                "BASE_URL (or SERVER_NAME) must be set in production: links in mails are built "
+                "from it, never from the request's Host header."
+            )
+        check_base_url(base)
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -26,7 +26,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.config["CONFIG_NAME"] = config_name
     app.config.update(overrides or {})
     if config_name == "production" and hasattr(config_class, "check"):
-        config_class.check()  # type: ignore[attr-defined]
+        config_class.check(app.config)  # type: ignore[attr-defined]
+    from app.core.urls import trusted_hosts
+
+    # Other Host headers are refused with 400 (Flask >= 3.1 checks TRUSTED_HOSTS).
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     for key in ("UPLOAD_DIR", "MAIL_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

@@ -17,7 +17,6 @@ import logging
 from typing import Any, NoReturn
 
 from email_validator import EmailNotValidError, validate_email
-from flask import url_for
 from sqlalchemy import func, select, update
 
 from app.accounts import lockout, policies
@@ -37,6 +36,7 @@ from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
+from app.core.urls import external_url
 from app.records.vocab import COUNTRY_CODES
 
 log = logging.getLogger(__name__)
@@ -150,9 +150,7 @@ def _dummy_hash() -> str:
 
 
 def _send_verification_mail(user: User) -> None:
-    link = url_for(
-        "accounts.verify_email", token=make_email_token(user.id, user.email), _external=True
-    )
+    link = external_url("accounts.verify_email", token=make_email_token(user.id, user.email))
     send_mail(
         user.email,
         "Prevent-Hub: confirm your email address",
@@ -249,7 +247,7 @@ def approve_user(actor: User, target: User) -> User:
     notify(
         target,
         "Your Prevent-Hub account has been approved. You can now sign in.",
-        url_for("accounts.login", _external=True),
+        external_url("accounts.login"),
     )
     db.session.flush()
     return target
@@ -362,10 +360,8 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or user.status == UserStatus.DELETED:
         return
-    link = url_for(
-        "accounts.reset_password",
-        token=make_reset_token(user.id, user.password_hash),
-        _external=True,
+    link = external_url(
+        "accounts.reset_password", token=make_reset_token(user.id, user.password_hash)
     )
     send_mail(
         user.email,

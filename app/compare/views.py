@@ -29,6 +29,7 @@ from app.compare.ratings import ratings_for
 from app.core.extensions import limiter
 from app.core.redirects import safe_next_url
 from app.core.security import public
+from app.core.urls import external_url
 from app.measures.models import Measure
 from app.search.query import SearchParamError, parse_search_args
 from app.search.services import search_measures
@@ -191,7 +192,7 @@ def _in_chunks(ids: list[int]) -> Iterator[Measure]:
 
 
 def _measure_link(measure_id: int) -> str:
-    return url_for("measures.show", measure_id=measure_id, _external=True)
+    return external_url("measures.show", measure_id=measure_id)
 
 
 def download(
