@@ -84,6 +84,12 @@ ACTION_TEXT: dict[str, ActionText] = {
 }
 
 
+PENDING_TEXT = (
+    "You wrote or own this measure, so your decision is recorded as pending: it takes effect "
+    "when another admin makes the same decision."
+)
+
+
 def action_slug(action: str) -> str:
     """URL form of an action name: request_changes -> request-changes."""
     return action.replace("_", "-")
@@ -187,6 +193,7 @@ def _render_review(
     return render_template(
         "moderation/review.html",
         review=services.prepare_review(current_user, measure),
+        pending=services.pending_decision(measure),
         forms=forms,
         failed=next(iter(submitted), None),
         error=error,
@@ -209,7 +216,7 @@ def transition(measure_id: int, action: str):
     if not form.validate_on_submit():
         return _render_review(measure, {name: form}), 422
     try:
-        services.TRANSITIONS[name](current_user, measure, form.comment.data)
+        outcome = services.decide(current_user, measure, name, form.comment.data)
     except InvalidTransition as exc:
         db.session.rollback()
         return _render_review(measure, error=str(exc)), 409
@@ -218,7 +225,10 @@ def transition(measure_id: int, action: str):
         form.comment.errors = [str(exc)]
         return _render_review(measure, {name: form}), 422
     db.session.commit()
-    flash(ACTION_TEXT[name].done, "success")
+    if isinstance(outcome, services.PendingDecision):
+        flash(PENDING_TEXT, "info")
+    else:
+        flash(ACTION_TEXT[name].done, "success")
     return redirect(url_for(".review", measure_id=measure_id))
 
 
