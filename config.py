@@ -83,6 +83,13 @@ class Config:
     # a browser that once saw it for localhost would refuse http there for a year.
     STRICT_TRANSPORT_SECURITY: str | None = None
     TOKEN_MAX_AGE_SECONDS = 24 * 3600
+    # Whether moderators and admins must use two-factor sign-in until an admin saves the
+    # setting on Security settings (/account/security). On in production.
+    STAFF_TWO_FACTOR_DEFAULT = (_env("STAFF_TWO_FACTOR_DEFAULT", "false") or "").lower() in (
+        "1",
+        "true",
+        "yes",
+    )
     # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 40 ms a check
     # here, where argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes) took ten times that and
     # let a few sign-ins starve a 2-core host. Hashes keep their own parameters, so old ones
@@ -118,6 +125,11 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
+    STAFF_TWO_FACTOR_DEFAULT = (_env("STAFF_TWO_FACTOR_DEFAULT", "true") or "").lower() in (
+        "1",
+        "true",
+        "yes",
+    )
 
     @classmethod
     def check(cls, config: dict | None = None) -> None:

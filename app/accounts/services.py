@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from app.accounts import lockout, policies
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.accounts.signals import credentials_reset
 from app.accounts.tokens import (
     TokenInvalid,
     make_email_token,
@@ -401,6 +402,7 @@ def reset_password(token: str, new_password: str) -> User:
     record_event(user, "user.password_reset", "user", user.id)
     db.session.flush()
     end_sessions(user)
+    credentials_reset.send(user, actor=user, reason="password_reset")  # API tokens end too
     lockout.unlock(user, "password_reset")
     return user
 
