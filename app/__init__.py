@@ -36,6 +36,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from app.core.routing import init_routing
+
+    init_routing(app)
     _init_extensions(app)
     _register_blueprints(app)
     from app import templating

@@ -118,6 +118,7 @@ def _check_account(
     organisation: str,
     role: str,
     allowed_roles: tuple[Role, ...],
+    refuse_taken: bool = True,
 ) -> tuple[str, Role]:
     """Check every field (the form did too; the CLI relies on this). Raises AccountInvalid."""
     errors: list[tuple[str, str]] = []
@@ -138,7 +139,7 @@ def _check_account(
     if role not in {r.value for r in allowed_roles}:
         message = MSG_REGISTRATION_ROLE if allowed_roles == REGISTRATION_ROLES else MSG_ROLE
         errors.append(("role", message))
-    if not errors and find_user_by_email(email) is not None:
+    if refuse_taken and not errors and find_user_by_email(email) is not None:
         errors.append(("email", MSG_EMAIL_TAKEN))
     if errors:
         raise AccountInvalid(errors)
@@ -166,10 +167,12 @@ def _send_verification_mail(user: User) -> None:
 
 def register_user(
     *, name: str, email: str, password: str, country: str, organisation: str, role: str
-) -> User:
+) -> User | None:
     """Create a PENDING account and mail a verification link.
 
-    Raises AccountInvalid for bad data, a role not open to registration, or a taken address.
+    For an address that already has an account nothing is created (None) and its owner gets a
+    mail instead: the form answers the same either way, so it reveals no account (issue 15).
+    Raises AccountInvalid for bad data or a role not open to registration.
     """
     email, role_value = _check_account(
         name=name,
@@ -179,7 +182,13 @@ def register_user(
         organisation=organisation,
         role=role,
         allowed_roles=REGISTRATION_ROLES,
+        refuse_taken=False,
     )
+    existing = find_user_by_email(email)
+    if existing is not None:
+        hash_password(password)  # the same work as a new account: the time reveals nothing
+        _mail_existing_owner(existing)
+        return None
     user = User(
         name=name.strip(),
         email=email,
@@ -196,6 +205,20 @@ def register_user(
     # and simply does not work.
     _send_verification_mail(user)
     return user
+
+
+def _mail_existing_owner(user: User) -> None:
+    if user.status == UserStatus.DELETED:
+        return
+    send_mail(
+        user.email,
+        "Prevent-Hub: someone tried to register with your email address",
+        f"Hello {user.name},\n\nSomeone (perhaps you) tried to register at Prevent-Hub with this "
+        "email address, which already has an account. Nothing was changed.\n\n"
+        f"To sign in: {external_url('accounts.login')}\n"
+        f"Forgot your password? {external_url('accounts.reset_request')}\n\n"
+        "If it was not you, you can ignore this message.",
+    )
 
 
 def verify_email(token: str) -> User:

@@ -212,7 +212,7 @@ def download(
         name = f"{name}-codes" if codes else name
     else:
         chunks = export.jsonl_chunks(_in_chunks(ids), link=_measure_link, notes=notes)
-    response = Response(stream_with_context(chunks), mimetype=_MIMETYPES[fmt])
+    response = Response(stream_with_context(chunks), content_type=_MIMETYPES[fmt])
     filename = f"prevent-hub-{name}-{date.today().isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -17,6 +17,7 @@ from flask_login import current_user
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition
 from app.core.extensions import db
+from app.core.paging import page_number
 from app.measures.models import Measure
 from app.moderation import diff, policies, services
 from app.moderation.forms import AuditFilterForm, QueueFilterForm, TransitionForm
@@ -126,7 +127,7 @@ def _require(allowed: Callable[[Any], bool]) -> None:
 
 
 def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_number()  # 400 for a bad or huge one (a huge offset was a 500)
 
 
 def _filter_args() -> dict[str, str]:
