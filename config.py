@@ -73,6 +73,14 @@ class Config:
     # A report PDF may be up to 20 MB; the rest of the form adds a little.
     MAX_REPORT_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024
+    # A report's text is read after the upload answers, by a separate process under these
+    # limits (app/measures/report_text.py): an 8 KB PDF could otherwise take a minute of CPU.
+    REPORT_TEXT_CPU_SECONDS = int(_env("REPORT_TEXT_CPU_SECONDS", "20") or 20)
+    REPORT_TEXT_MEMORY_BYTES = 1024 * 1024 * 1024
+    REPORT_TEXT_MAX_PAGES = 500
+    REPORT_TEXT_MAX_CHARS = 500_000  # enough to find a report in search; more bloats the database
+    REPORT_TEXT_IN_BACKGROUND = True
+    REPORT_TEXT_SWEEP = True  # the first request of a process reads texts left unread
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
@@ -117,6 +125,9 @@ class TestingConfig(Config):
     # No background thread writing the index under the tests' feet; the fault tests turn it
     # on for the servers they start (SEARCH_KEEPER=1).
     SEARCH_KEEPER = _env("SEARCH_KEEPER", "0") not in ("0", "false", "no")
+    # The text is there when the upload's request returns; no sweep at each test's start.
+    REPORT_TEXT_IN_BACKGROUND = False
+    REPORT_TEXT_SWEEP = False
 
 
 class ProductionConfig(Config):

@@ -50,6 +50,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_security(app)
     init_errors(app)
     init_search(app)
+    from app.measures.report_text import init_report_text
+
+    init_report_text(app)
     init_deploy(app)  # reverse-proxy headers
     templating.init_templating(app)
     return app

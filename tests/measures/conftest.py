@@ -146,7 +146,8 @@ def upload_dir(app, tmp_path, monkeypatch) -> Path:
 
 
 def stored_files(path: Path) -> list[Path]:
-    return sorted(p for p in path.rglob("*") if p.is_file())
+    """The report files under `path` (not the text read from them, kept under text/)."""
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.parent.parent.name != "text")
 
 
 def count(model) -> int:
