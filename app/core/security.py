@@ -85,7 +85,7 @@ def init_security(app: Flask) -> None:
         hsts = app.config.get("STRICT_TRANSPORT_SECURITY")
         if hsts:
             headers.setdefault("Strict-Transport-Security", hsts)
-        if _signed_in_page():
+        if _signed_in_page() and "no-store" not in headers.get("Cache-Control", ""):
             # A signed-in page shows someone's own data: no copy in a shared or back-button
             # cache after they sign out (ASVS 8.2.1).
             headers["Cache-Control"] = "private, no-store"
