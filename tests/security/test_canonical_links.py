@@ -71,7 +71,7 @@ def test_atom_feed_links_ignore_a_forged_host(app, client):
 
 def test_csv_url_column_ignores_a_forged_host(app, client):
     measure = make_measure(make_user(), publish=True)
-    answer = client.get(f"/export/search.csv?q=&ids={measure.id}", base_url=ATTACKER)
+    answer = client.get(f"/export/search.csv?q=&codes=1&ids={measure.id}", base_url=ATTACKER)
     assert answer.status_code == 200, answer.data[:300]
     rows = list(csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert rows and all(row["url"].startswith("http://localhost/measures/") for row in rows)
