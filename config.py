@@ -17,6 +17,14 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 class Config:
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET)
+    # The site's public address (https://prevent-hub.example.org): every link in a mail, the
+    # Atom feed and the CSV `url` column is built from it, never from the request's Host header
+    # (app/core/urls.py). Production refuses to start without it or SERVER_NAME.
+    BASE_URL = _env("BASE_URL")
+    SERVER_NAME = _env("SERVER_NAME")
+    # Host names this site answers to (comma-separated); other Host headers get 400. Unset:
+    # BASE_URL's host name, or any host when BASE_URL is unset.
+    TRUSTED_HOSTS: str | list[str] | None = _env("TRUSTED_HOSTS")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prevent_hub.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
@@ -65,6 +73,14 @@ class Config:
     # A report PDF may be up to 20 MB; the rest of the form adds a little.
     MAX_REPORT_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024
+    # A report's text is read after the upload answers, by a separate process under these
+    # limits (app/measures/report_text.py): an 8 KB PDF could otherwise take a minute of CPU.
+    REPORT_TEXT_CPU_SECONDS = int(_env("REPORT_TEXT_CPU_SECONDS", "20") or 20)
+    REPORT_TEXT_MEMORY_BYTES = 1024 * 1024 * 1024
+    REPORT_TEXT_MAX_PAGES = 500
+    REPORT_TEXT_MAX_CHARS = 500_000  # enough to find a report in search; more bloats the database
+    REPORT_TEXT_IN_BACKGROUND = True
+    REPORT_TEXT_SWEEP = True  # the first request of a process reads texts left unread
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
@@ -75,6 +91,13 @@ class Config:
     # a browser that once saw it for localhost would refuse http there for a year.
     STRICT_TRANSPORT_SECURITY: str | None = None
     TOKEN_MAX_AGE_SECONDS = 24 * 3600
+    # Whether moderators and admins must use two-factor sign-in until an admin saves the
+    # setting on Security settings (/account/security). On in production.
+    STAFF_TWO_FACTOR_DEFAULT = (_env("STAFF_TWO_FACTOR_DEFAULT", "false") or "").lower() in (
+        "1",
+        "true",
+        "yes",
+    )
     # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 40 ms a check
     # here, where argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes) took ten times that and
     # let a few sign-ins starve a 2-core host. Hashes keep their own parameters, so old ones
@@ -102,6 +125,9 @@ class TestingConfig(Config):
     # No background thread writing the index under the tests' feet; the fault tests turn it
     # on for the servers they start (SEARCH_KEEPER=1).
     SEARCH_KEEPER = _env("SEARCH_KEEPER", "0") not in ("0", "false", "no")
+    # The text is there when the upload's request returns; no sweep at each test's start.
+    REPORT_TEXT_IN_BACKGROUND = False
+    REPORT_TEXT_SWEEP = False
 
 
 class ProductionConfig(Config):
@@ -110,12 +136,30 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
+    STAFF_TWO_FACTOR_DEFAULT = (_env("STAFF_TWO_FACTOR_DEFAULT", "true") or "").lower() in (
+        "1",
+        "true",
+        "yes",
+    )
 
     @classmethod
-    def check(cls) -> None:
+    def check(cls, config: dict | None = None) -> None:
         """Refuse to start with settings that are unsafe in production."""
-        if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET or len(cls.SECRET_KEY) < 16:
+        config = config if config is not None else {"SECRET_KEY": cls.SECRET_KEY}
+        secret = config.get("SECRET_KEY")
+        if not secret or secret == DEV_SECRET or len(secret) < 16:
             raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
+        if config.get("DEBUG") or config.get("TESTING"):
+            return
+        from app.core.urls import check_base_url, configured_base_url
+
+        base = configured_base_url(config)
+        if base is None:
+            raise RuntimeError(
+                "BASE_URL (or SERVER_NAME) must be set in production: links in mails are built "
+                "from it, never from the request's Host header."
+            )
+        check_base_url(base)
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -26,12 +26,19 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.config["CONFIG_NAME"] = config_name
     app.config.update(overrides or {})
     if config_name == "production" and hasattr(config_class, "check"):
-        config_class.check()  # type: ignore[attr-defined]
+        config_class.check(app.config)  # type: ignore[attr-defined]
+    from app.core.urls import trusted_hosts
+
+    # Other Host headers are refused with 400 (Flask >= 3.1 checks TRUSTED_HOSTS).
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     for key in ("UPLOAD_DIR", "MAIL_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from app.core.routing import init_routing
+
+    init_routing(app)
     _init_extensions(app)
     _register_blueprints(app)
     from app import templating
@@ -44,6 +51,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_security(app)
     init_errors(app)
     init_search(app)
+    from app.measures.report_text import init_report_text
+
+    init_report_text(app)
     init_deploy(app)  # reverse-proxy headers
     templating.init_templating(app)
     init_transactions(app)  # last: its hook must run before every other after-request hook

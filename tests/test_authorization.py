@@ -680,6 +680,10 @@ def _api_request(client, world: World, role: str, c: Case):
     if role != "anonymous":
         user = world.users[role]
         scope = "moderate" if user.is_moderator else "write"
+        if scope == "moderate":  # a moderate token needs two-factor (issue 15)
+            from tests.api.conftest import with_two_factor
+
+            with_two_factor(user)
         headers["Authorization"] = f"Bearer {create_token(user, 'matrix', scope)[1]}"
         db.session.commit()
     data = c.data(world) if callable(c.data) else c.data

@@ -17,12 +17,12 @@ import logging
 from typing import Any, NoReturn
 
 from email_validator import EmailNotValidError, validate_email
-from flask import url_for
 from sqlalchemy import func, select, update
 
 from app.accounts import lockout, policies
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.accounts.signals import credentials_reset
 from app.accounts.tokens import (
     TokenInvalid,
     make_email_token,
@@ -37,6 +37,7 @@ from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
+from app.core.urls import external_url
 from app.records.vocab import COUNTRY_CODES
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def _check_account(
     organisation: str,
     role: str,
     allowed_roles: tuple[Role, ...],
+    refuse_taken: bool = True,
 ) -> tuple[str, Role]:
     """Check every field (the form did too; the CLI relies on this). Raises AccountInvalid."""
     errors: list[tuple[str, str]] = []
@@ -137,7 +139,7 @@ def _check_account(
     if role not in {r.value for r in allowed_roles}:
         message = MSG_REGISTRATION_ROLE if allowed_roles == REGISTRATION_ROLES else MSG_ROLE
         errors.append(("role", message))
-    if not errors and find_user_by_email(email) is not None:
+    if refuse_taken and not errors and find_user_by_email(email) is not None:
         errors.append(("email", MSG_EMAIL_TAKEN))
     if errors:
         raise AccountInvalid(errors)
@@ -150,9 +152,7 @@ def _dummy_hash() -> str:
 
 
 def _send_verification_mail(user: User) -> None:
-    link = url_for(
-        "accounts.verify_email", token=make_email_token(user.id, user.email), _external=True
-    )
+    link = external_url("accounts.verify_email", token=make_email_token(user.id, user.email))
     send_mail(
         user.email,
         "Prevent-Hub: confirm your email address",
@@ -167,10 +167,12 @@ def _send_verification_mail(user: User) -> None:
 
 def register_user(
     *, name: str, email: str, password: str, country: str, organisation: str, role: str
-) -> User:
+) -> User | None:
     """Create a PENDING account and mail a verification link.
 
-    Raises AccountInvalid for bad data, a role not open to registration, or a taken address.
+    For an address that already has an account nothing is created (None) and its owner gets a
+    mail instead: the form answers the same either way, so it reveals no account (issue 15).
+    Raises AccountInvalid for bad data or a role not open to registration.
     """
     email, role_value = _check_account(
         name=name,
@@ -180,7 +182,13 @@ def register_user(
         organisation=organisation,
         role=role,
         allowed_roles=REGISTRATION_ROLES,
+        refuse_taken=False,
     )
+    existing = find_user_by_email(email)
+    if existing is not None:
+        hash_password(password)  # the same work as a new account: the time reveals nothing
+        _mail_existing_owner(existing)
+        return None
     user = User(
         name=name.strip(),
         email=email,
@@ -197,6 +205,20 @@ def register_user(
     # and simply does not work.
     _send_verification_mail(user)
     return user
+
+
+def _mail_existing_owner(user: User) -> None:
+    if user.status == UserStatus.DELETED:
+        return
+    send_mail(
+        user.email,
+        "Prevent-Hub: someone tried to register with your email address",
+        f"Hello {user.name},\n\nSomeone (perhaps you) tried to register at Prevent-Hub with this "
+        "email address, which already has an account. Nothing was changed.\n\n"
+        f"To sign in: {external_url('accounts.login')}\n"
+        f"Forgot your password? {external_url('accounts.reset_request')}\n\n"
+        "If it was not you, you can ignore this message.",
+    )
 
 
 def verify_email(token: str) -> User:
@@ -249,7 +271,7 @@ def approve_user(actor: User, target: User) -> User:
     notify(
         target,
         "Your Prevent-Hub account has been approved. You can now sign in.",
-        url_for("accounts.login", _external=True),
+        external_url("accounts.login"),
     )
     db.session.flush()
     return target
@@ -362,10 +384,8 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or user.status == UserStatus.DELETED:
         return
-    link = url_for(
-        "accounts.reset_password",
-        token=make_reset_token(user.id, user.password_hash),
-        _external=True,
+    link = external_url(
+        "accounts.reset_password", token=make_reset_token(user.id, user.password_hash)
     )
     send_mail(
         user.email,
@@ -405,6 +425,7 @@ def reset_password(token: str, new_password: str) -> User:
     record_event(user, "user.password_reset", "user", user.id)
     db.session.flush()
     end_sessions(user)
+    credentials_reset.send(user, actor=user, reason="password_reset")  # API tokens end too
     lockout.unlock(user, "password_reset")
     return user
 

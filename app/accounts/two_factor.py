@@ -7,12 +7,14 @@ does not fit the account's state), PermissionDenied.
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from app.accounts import policies, totp
 from app.accounts.models import RecoveryCode, SecuritySetting, User
 from app.accounts.passwords import verify_password
 from app.accounts.services import MSG_WRONG_CURRENT_PASSWORD, AccountInvalid, end_sessions
+from app.accounts.signals import credentials_reset
 from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
@@ -30,9 +32,12 @@ MSG_CODE_OR_RECOVERY_WRONG = (
 
 
 def staff_two_factor_required() -> bool:
+    """The admins' setting; until one is saved, STAFF_TWO_FACTOR_DEFAULT (on in production)."""
     value = db.session.scalar(
         select(SecuritySetting.value).where(SecuritySetting.name == STAFF_POLICY)
     )
+    if value is None:
+        return bool(current_app.config.get("STAFF_TWO_FACTOR_DEFAULT"))
     return value == "on"
 
 
@@ -54,7 +59,7 @@ def set_staff_two_factor_required(actor: User, required: bool) -> None:
         return
     setting = db.session.get(SecuritySetting, STAFF_POLICY)
     if setting is None:
-        setting = SecuritySetting(name=STAFF_POLICY, value="off")
+        setting = SecuritySetting(name=STAFF_POLICY, value="on" if old else "off")
         db.session.add(setting)
     setting.value = "on" if required else "off"
     record_event(
@@ -226,3 +231,4 @@ def reset_two_factor(actor: User | None, target: User) -> None:
     record_event(actor, "user.two_factor_reset", "user", target.id)
     db.session.flush()
     end_sessions(target)
+    credentials_reset.send(target, actor=actor, reason="two_factor_reset")  # API tokens end too

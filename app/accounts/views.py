@@ -13,6 +13,7 @@ from app.accounts.models import User, UserStatus
 from app.accounts.tokens import TokenInvalid
 from app.core.exceptions import InvalidTransition
 from app.core.extensions import db, limiter
+from app.core.paging import page_number
 from app.core.redirects import safe_next_url
 from app.core.security import public
 from app.core.transaction import after_commit
@@ -264,7 +265,12 @@ def users():
     if status_arg and status_arg not in {s.value for s in UserStatus}:
         abort(400, "Unknown status filter: choose pending, active, suspended or deleted.")
     status = UserStatus(status_arg) if status_arg else None
-    page = db.paginate(services.users_query(current_user, status), per_page=50, max_per_page=50)
+    page = db.paginate(
+        services.users_query(current_user, status),
+        page=page_number(),  # 400 for a bad or huge one (a huge offset was a 500)
+        per_page=50,
+        max_per_page=50,
+    )
     return render_template("accounts/users.html", page=page, status=status_arg)
 
 

@@ -36,6 +36,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _ENVIRON_KEY = "prevent_hub.api_token"
 
 
+MSG_MODERATE_WITHOUT_TWO_FACTOR = (
+    "This token has the moderate scope, and its owner has not turned on two-factor sign-in: "
+    "turn it on under Your account, Two-factor sign-in, and the token works again."
+)
+
+
 def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 
@@ -126,6 +132,9 @@ def check_api_credentials() -> None:
     token = _resolve()
     if token is not None and token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
         raise ApiProblem(403, "This token has the read scope: it can only read (GET).")
+    if token is not None and token.scope == TokenScope.MODERATE and not token.user.has_two_factor:
+        # A moderate token is as strong as a signed-in moderator: the same second factor.
+        raise ApiProblem(403, MSG_MODERATE_WITHOUT_TWO_FACTOR)
 
 
 def require_scope(scope: str) -> Callable[[F], F]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -177,10 +177,13 @@ def get_moderation(measure_id: int) -> Response:
     body=schemas.Decision,
     ok=(200, schemas.Measure, "The measure after the decision."),
     headers=["ETag"],
-    errors=[404, 409],
+    errors=[403, 404, 409],
     description="publish, request_changes or reject the submitted revision; archive a "
     "published measure; confirm_evidence or flag_evidence. The comment goes to the owner and "
-    "the audit log. 409 when the measure's state does not allow it.",
+    "the audit log. 409 when the measure's state does not allow it. Nobody decides on a "
+    "measure they wrote or own: a moderator gets 403; an admin gets 202 with "
+    '`"status": "pending_confirmation"`, and the decision takes effect when another admin '
+    "makes the same one.",
     example=CURL + "-H 'Content-Type: application/json' -d '{\"action\": "
     f'"publish", "comment": "Checked the studies."}}\' {BASE}/measures/42/moderation',
 )
@@ -202,9 +205,17 @@ def moderate_measure(measure_id: int) -> Response:
         raise ValidationProblem(errors)
     measure = _measure_or_404(measure_id, lock=True)
     try:
-        services.TRANSITIONS[action](current_user, measure, comment)
+        outcome = services.decide(current_user, measure, action, comment)
     except services.CommentRequired as required:
         raise ValidationProblem([field_error("comment", str(required))]) from required
+    if isinstance(outcome, services.PendingDecision):
+        # Separation of duties: an admin's decision on their own measure waits for another.
+        return jsonify(
+            status="pending_confirmation",
+            action=action,
+            detail="You wrote or own this measure: the decision takes effect when another "
+            "admin makes the same decision.",
+        ), 202
     return measure_response(measure, working_or_shown(measure))
 
 

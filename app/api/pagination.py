@@ -12,6 +12,7 @@ from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from app.core.extensions import db
+from app.core.paging import is_ascii_number
 from app.core.problems import BadParameter
 
 MAX_PER_PAGE = 100
@@ -26,7 +27,7 @@ def int_arg(name: str, default: int, high: int | None = None) -> int:
         return default
     limit = f" between 1 and {high}" if high else " of at least 1"
     message = f"{name} must be a whole number{limit} (got {raw[:20]!r})"
-    if not raw.strip().isdigit():
+    if not is_ascii_number(raw.strip()):
         raise BadParameter(name, message)
     value = int(raw)
     if value < 1 or (high is not None and value > high):

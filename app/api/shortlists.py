@@ -28,6 +28,7 @@ from app.compare.models import Shortlist
 from app.core.extensions import db
 from app.core.problems import ApiProblem, ValidationProblem, field_error
 from app.core.security import public
+from app.core.urls import external_url
 
 MSG_NOT_PUBLISHED = "There is no published measure with this number."
 MSG_MEASURE_NUMBER = "must be a measure number (a whole number from 1)"
@@ -63,7 +64,7 @@ def shortlist_to_json(shortlist: Shortlist) -> dict[str, Any]:
         "updated_at": iso(shortlist.updated_at),
         "shared": token is not None,
         "share_token": token,
-        "share_url": url_for("shortlists.shared", token=token, _external=True) if token else None,
+        "share_url": external_url("shortlists.shared", token=token) if token else None,
         "items": _entries_json(shortlist, published_only=False),
     }
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.accounts.signals import credentials_reset
 from app.api_tokens.models import ApiToken, TokenScope
 from app.audit.services import record_event
 from app.core.dbtypes import utcnow
@@ -35,6 +36,9 @@ MSG_NAME_REQUIRED = "Enter a name for the token, like the tool that will use it.
 MSG_NAME_TOO_LONG = f"Use at most {MAX_NAME_LENGTH} characters."
 MSG_SCOPE = "Choose one of: read, write, moderate."
 MSG_MODERATE_SCOPE = "Only moderators and admins can create a token with the moderate scope."
+MSG_MODERATE_NEEDS_TWO_FACTOR = (
+    "Turn on two-factor sign-in (Your account) before creating a token with the moderate scope."
+)
 MSG_TOO_MANY = f"You already have {MAX_ACTIVE_TOKENS} tokens. Revoke one you no longer use."
 
 
@@ -87,6 +91,8 @@ def create_token(user: User, name: str, scope: TokenScope | str) -> tuple[ApiTok
     else:
         if not can_use_scope(user, scope):
             errors.append(("scope", MSG_MODERATE_SCOPE))
+        elif scope == TokenScope.MODERATE and not user.has_two_factor:
+            errors.append(("scope", MSG_MODERATE_NEEDS_TWO_FACTOR))
     if not errors and len(tokens_of(user)) >= MAX_ACTIVE_TOKENS:
         errors.append(("name", MSG_TOO_MANY))
     if errors:
@@ -108,6 +114,33 @@ def revoke_token(user: User, token: ApiToken) -> None:
     token.revoked_at = utcnow()
     record_event(user, "api_token.revoked", "api_token", token.id, name=token.name)
     db.session.flush()
+
+
+def revoke_all(user: User, actor: User | None, reason: str) -> int:
+    """Stop every working token of `user` (their password or two-factor was reset: whoever
+    reset it may hold a token made meanwhile). Audited; returns how many were revoked."""
+    revoked = tokens_of(user)
+    now = utcnow()
+    for token in revoked:
+        token.revoked_at = now
+    if revoked:
+        record_event(
+            actor,
+            "api_token.revoked_all",
+            "user",
+            user.id,
+            reason=reason,
+            tokens=[token.id for token in revoked],
+        )
+    db.session.flush()
+    return len(revoked)
+
+
+def _on_credentials_reset(user: User, *, actor: User | None, reason: str) -> None:
+    revoke_all(user, actor, reason)
+
+
+credentials_reset.connect(_on_credentials_reset)
 
 
 def authenticate(raw: str | None) -> ApiToken | None:

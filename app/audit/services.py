@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, request
-
 from app.audit.models import AuditEvent, Notification
 from app.core.extensions import db
 from app.core.mail import send_mail
+from app.core.urls import absolute
 
 
 def record_event(
@@ -32,7 +31,5 @@ def notify(user: Any, message: str, link: str | None = None) -> None:
         return
     db.session.add(Notification(user_id=user.id, message=message, link=link))
     subject = " ".join(message.split())[:70]  # a header must be one line
-    url = link or ""
-    if url.startswith("/") and has_request_context():
-        url = request.host_url.rstrip("/") + url
+    url = absolute(link or "")  # the configured address, never the request's Host
     send_mail(user.email, f"Prevent-Hub: {subject}", f"{message}\n\n{url}".strip())

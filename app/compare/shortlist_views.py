@@ -23,6 +23,7 @@ from app.compare.views import FORMATS, download
 from app.core.extensions import db
 from app.core.redirects import safe_next_url
 from app.core.security import public
+from app.core.urls import external_url
 from app.measures.models import Measure
 
 bp = Blueprint("shortlists", __name__, url_prefix="/shortlists")
@@ -140,7 +141,7 @@ def _show(
 def _share_url(shortlist: Shortlist) -> str | None:
     if not shortlist.share_token:
         return None
-    return url_for("shortlists.shared", token=shortlist.share_token, _external=True)
+    return external_url("shortlists.shared", token=shortlist.share_token)
 
 
 @bp.post("/<int:shortlist_id>/items")

@@ -29,6 +29,7 @@ from app.compare.ratings import ratings_for
 from app.core.extensions import limiter
 from app.core.redirects import safe_next_url
 from app.core.security import public
+from app.core.urls import external_url
 from app.measures.models import Measure
 from app.search.query import SearchParamError, parse_search_args
 from app.search.services import search_measures
@@ -191,7 +192,7 @@ def _in_chunks(ids: list[int]) -> Iterator[Measure]:
 
 
 def _measure_link(measure_id: int) -> str:
-    return url_for("measures.show", measure_id=measure_id, _external=True)
+    return external_url("measures.show", measure_id=measure_id)
 
 
 def download(
@@ -211,7 +212,7 @@ def download(
         name = f"{name}-codes" if codes else name
     else:
         chunks = export.jsonl_chunks(_in_chunks(ids), link=_measure_link, notes=notes)
-    response = Response(stream_with_context(chunks), mimetype=_MIMETYPES[fmt])
+    response = Response(stream_with_context(chunks), content_type=_MIMETYPES[fmt])
     filename = f"prevent-hub-{name}-{date.today().isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

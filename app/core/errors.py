@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
-from werkzeug.exceptions import Conflict, Forbidden, HTTPException, NotFound
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import Conflict, Forbidden, HTTPException, NotFound, SecurityError
 
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
@@ -68,6 +68,13 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
+        if isinstance(error, SecurityError):
+            # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+            return Response(
+                "Bad request: this site does not answer to that host name.\n",
+                400,
+                mimetype="text/plain",
+            )
         if is_api_request():
             return http_problem(error)
         return render_template("errors/error.html", error=error), error.code

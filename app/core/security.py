@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
@@ -85,4 +85,18 @@ def init_security(app: Flask) -> None:
         hsts = app.config.get("STRICT_TRANSPORT_SECURITY")
         if hsts:
             headers.setdefault("Strict-Transport-Security", hsts)
+        if _signed_in_page() and "no-store" not in headers.get("Cache-Control", ""):
+            # A signed-in page shows someone's own data: no copy in a shared or back-button
+            # cache after they sign out (ASVS 8.2.1).
+            headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _signed_in_page() -> bool:
+    """A page (not the API, which has its own caching, nor a static file) for a signed-in user.
+    Looks only at a user already loaded for this request: loading one here would read the
+    database for every static file."""
+    if request.endpoint == "static" or request.path.startswith("/api/"):
+        return False
+    user = g.get("_login_user")
+    return bool(user is not None and getattr(user, "is_authenticated", False))

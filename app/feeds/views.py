@@ -3,10 +3,11 @@ opening the address reads it as a page (issue 14: no raw XML for people)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 
 from app.core.dbtypes import utcnow
 from app.core.security import public
+from app.core.urls import external_url
 from app.feeds import atom
 from app.feeds.services import (
     FEED_SIZE,
@@ -52,7 +53,7 @@ def _wants_a_page() -> bool:
 def _feed(filters: FeedFilters, measures: list[Measure]) -> atom.Feed:
     args = filters.as_args()
     # The same filters give the same URL, so the self link doubles as the feed's stable id.
-    self_link = url_for("feeds.measures_atom", _external=True, **args)
+    self_link = external_url("feeds.measures_atom", **args)
     entries = [_entry(m) for m in measures]
     updated = max((e.updated for e in entries), default=None) or utcnow()
     return atom.Feed(
@@ -61,7 +62,7 @@ def _feed(filters: FeedFilters, measures: list[Measure]) -> atom.Feed:
         subtitle=f"The {FEED_SIZE} newest measures published in the prevention "
         "best-practice repository, newest first.",
         self_link=self_link,
-        alternate_link=url_for("search.search_page", _external=True, sort="newest", **args),
+        alternate_link=external_url("search.search_page", sort="newest", **args),
         updated=updated,
         author="Prevent-Hub",
         entries=entries,
@@ -90,7 +91,7 @@ def _entry(measure: Measure) -> atom.Entry:
     # The entry changes when a new revision is published: that is its "updated".
     updated = revision.decided_at or published or revision.updated_at
     # Categories carry the evidence (in English) so the summary stays in the measure's language.
-    scheme = url_for("search.search_page", _external=True)
+    scheme = external_url("search.search_page")
     level = revision.evidence_level
     categories = [
         (
@@ -104,9 +105,9 @@ def _entry(measure: Measure) -> atom.Entry:
     categories += [(c, vocab.country_name(c), scheme + "?countries") for c in revision.countries]
     categories += [(t, vocab.label(t), scheme + "?target_groups") for t in revision.target_groups]
     return atom.Entry(
-        id=url_for("measures.show", measure_id=measure.id, _external=True),
+        id=external_url("measures.show", measure_id=measure.id),
         title=revision.title,
-        link=url_for("measures.show", measure_id=measure.id, _external=True),
+        link=external_url("measures.show", measure_id=measure.id),
         updated=updated,
         published=published,
         summary=revision.summary,

@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
+from app.core.paging import is_ascii_number
 from app.core.security import public
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionTerm
 
@@ -65,7 +66,7 @@ def favicon():
 def browse():
     """Published measures, newest first, 20 a page. A bad page number is a 400."""
     raw = request.args.get("page", "1").strip()
-    if not raw.isdigit() or int(raw) < 1:
+    if not is_ascii_number(raw) or int(raw) < 1:
         abort(400, description="The page number must be a whole number of at least 1.")
     if int(raw) > MAX_PAGE:  # far beyond any list; also keeps the SQL offset in range
         abort(404)

@@ -7,9 +7,11 @@ it, so the upload check refuses it (app.measures.uploads.check_report calls this
 
 The whole object graph is walked through pypdf, not the raw bytes: objects inside compressed
 object streams and names written with #xx escapes (/J#61vaScript) are seen as what they are.
-An /OpenAction that only says which page to show first (a destination array, as many word
-processors write) is harmless and allowed; one that is an action dictionary is judged by its
-action type like every other action.
+Links that open another file (/GoToR) and any file specification naming a network path
+(\\\\host\\share, //host: the reader's computer would send its Windows credentials there) are
+refused too, as are media annotations (RichMedia, Screen, 3D). An /OpenAction that only says
+which page to show first (a destination array, as many word processors write) is harmless and
+allowed; one that is an action dictionary is judged by its action type like every other action.
 """
 
 from __future__ import annotations
@@ -25,7 +27,17 @@ ACTIVE_KEYS = {
     "/EmbeddedFile": "an embedded file",
     "/EmbeddedFiles": "an embedded file",
     "/RichMedia": "embedded media that can run code",
+    "/RichMediaContent": "embedded media that can run code",
+    "/RichMediaSettings": "embedded media that can run code",
     "/XFA": "an XFA form, which can run scripts",
+}
+# Annotation types (/Subtype) that play embedded media, which may run code.
+ACTIVE_ANNOTATIONS = {
+    "/RichMedia": "embedded media that can run code",
+    "/Screen": "embedded media that can run code",
+    "/Movie": "embedded media",
+    "/Sound": "embedded sound",
+    "/3D": "an embedded 3D model, which can run scripts",
 }
 # Action types (the /S of an action dictionary) that run code, open other files or send data.
 ACTIVE_ACTIONS = {
@@ -35,7 +47,12 @@ ACTIVE_ACTIONS = {
     "/ImportData": "an action that imports data from another file",
     "/GoToE": "an action that opens an embedded file",
     "/RichMediaExecute": "embedded media that can run code",
+    # Opens another PDF; a network path (UNC) target makes the reader's computer send its
+    # Windows credentials to that host.
+    "/GoToR": "a link that opens another file",
+    "/Rendition": "an action that plays media and can run JavaScript",
 }
+_UNC_PREFIXES = ("\\\\", "//", "smb:", "\\??\\")
 # A bound on the work for one upload; a 20 MB report has far fewer objects than this.
 MAX_OBJECTS = 500_000
 
@@ -89,8 +106,28 @@ def _dictionary_problem(obj: DictionaryObject) -> str | None:
     action = obj.get("/S")
     if isinstance(action, NameObject) and action in ACTIVE_ACTIONS:
         return _problem(ACTIVE_ACTIONS[action])
+    subtype = obj.get("/Subtype")
+    if isinstance(subtype, NameObject) and subtype in ACTIVE_ANNOTATIONS:
+        return _problem(ACTIVE_ANNOTATIONS[subtype])
     if action == "/URI":
         uri = str(obj.get("/URI", "")).strip().lower()
-        if uri.startswith(("javascript:", "file:", "data:")):
+        if uri.startswith(("javascript:", "file:", "data:", *_UNC_PREFIXES)):
             return _problem("a link that runs script or opens local files")
+    if _names_network_file(obj):
+        return _problem("a link to a file on another computer (a network path)")
     return None
+
+
+def _names_network_file(obj: DictionaryObject) -> bool:
+    """A file specification (/F, /UF, /DOS, /Unix: a string or a file dictionary) naming a
+    network path, as a /GoToR, /Launch or /OpenAction target can."""
+    for key in ("/F", "/UF", "/DOS", "/Unix", "/Win"):
+        value = obj.get(key)
+        if isinstance(value, DictionaryObject):
+            if _names_network_file(value):
+                return True
+        elif value is not None and not isinstance(value, (DictionaryObject, ArrayObject)):
+            text = str(value).strip().lower()
+            if text.startswith(_UNC_PREFIXES):
+                return True
+    return False

@@ -15,7 +15,7 @@ from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.measures import policies
+from app.measures import policies, report_text
 from app.measures.evidence_state import (
     copy_review_state,
     refresh_evidence,
@@ -316,6 +316,8 @@ def attach_report(actor: Any, evaluation: Evaluation, report: CheckedReport) -> 
         uploaded_by_id=getattr(actor, "id", None),
     )
     evaluation.attachments.append(attachment)
+    if not report.text:
+        report_text.note_stored(report.sha256)  # read after the commit, outside the request
     record_event(
         actor, "report.attached", "measure", measure.id,
         evaluation=evaluation.position, filename=report.filename, sha256=report.sha256,

@@ -30,8 +30,6 @@ from app.measures.pdf_safety import active_content_problem
 log = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
-# Text beyond this is not needed to find a report in search and would bloat the database.
-MAX_TEXT_CHARS = 1_000_000
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -62,7 +60,7 @@ class CheckedReport:
     data: bytes
     sha256: str
     page_count: int
-    text: str
+    text: str = ""  # read after the commit (app/measures/report_text.py)
 
     @property
     def size_bytes(self) -> int:
@@ -113,33 +111,15 @@ def check_report(
     active = active_content_problem(reader)
     if active:
         raise ReportRejected(active)
+    # The text is read after the commit, in a process of its own (app/measures/report_text.py):
+    # reading it can take without bound, and the upload answers at once.
     return CheckedReport(
         filename=clean_filename(filename),
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         page_count=page_count,
-        text=extract_text(reader),
+        text="",
     )
-
-
-def extract_text(reader: PdfReader, max_chars: int = MAX_TEXT_CHARS) -> str:
-    """The text of the pages in order, up to `max_chars`; unreadable pages are skipped."""
-    parts: list[str] = []
-    total = 0
-    for number, page in enumerate(reader.pages, start=1):
-        try:
-            text = page.extract_text() or ""
-        except Exception as error:  # one bad page should not lose the others
-            log.info("page %d: text extraction failed: %s", number, error)
-            continue
-        text = text.replace("\x00", "").strip()
-        if not text:
-            continue
-        parts.append(text[: max_chars - total])
-        total += len(parts[-1]) + 2
-        if total >= max_chars:
-            break
-    return "\n\n".join(parts)[:max_chars]
 
 
 def report_path(sha256: str, upload_dir: str | None = None) -> Path:

@@ -84,6 +84,31 @@ def allowed_actions(measure: Measure) -> list[str]:
     return [a for a in ACTIONS if transition_refusal(a, measure) is None]
 
 
+# --- separation of duties: nobody decides on their own measure (issue 15) ------------------------
+
+# The decisions on a measure's content; archiving is not one (it withdraws a published measure).
+DECISIONS = ("publish", "request_changes", "reject", "confirm_evidence", "flag_evidence")
+OWN_MEASURE_REFUSED = (
+    "You wrote or own this measure: a different moderator decides on it, so that two people "
+    "have read it."
+)
+
+
+def decides_on_own(user: Any, measure: Measure, action: str) -> bool:
+    """True when `action` would be `user` deciding on a measure they submitted or own."""
+    if action not in DECISIONS or user is None:
+        return False
+    revision = submitted_revision(measure) or evidence_revision(measure)
+    authors = {measure.owner_id, revision.author_id if revision is not None else None}
+    return user.id in authors
+
+
+def needs_second_admin(user: Any, measure: Measure, action: str) -> bool:
+    """An admin's decision on their own measure waits for another admin's confirmation;
+    a moderator's is refused outright (PermissionDenied, OWN_MEASURE_REFUSED)."""
+    return decides_on_own(user, measure, action) and bool(getattr(user, "is_admin", False))
+
+
 # --- the evidence workflow of EVIDENCE-2027 §7: four eyes on every check ------------------------
 
 NOT_A_MODERATOR = "Only moderators and admins can review evidence."

@@ -42,6 +42,22 @@ class CommentRequired(ValueError):
     """A moderator's decision needs a comment: the owner and the audit log read it."""
 
 
+class SecondAdminNeeded(Exception):
+    """An admin decided on their own measure: recorded as pending, not done (decide())."""
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """An admin's decision on their own measure, waiting for another admin to confirm it by
+    making the same decision (the audit event `moderation.decision_pending`)."""
+
+    event: AuditEvent
+
+    @property
+    def action(self) -> str:
+        return str(self.event.details.get("decision"))
+
+
 # --- transitions -----------------------------------------------------------------------------
 
 
@@ -72,7 +88,62 @@ def _check(actor: Any, measure: Measure, action: str, comment: str | None) -> st
         raise CommentRequired("Write a comment: the owner and the audit log read it.")
     if len(comment) > COMMENT_MAX_LENGTH:
         raise CommentRequired(f"The comment must be at most {COMMENT_MAX_LENGTH:,} characters.")
+    if policies.decides_on_own(actor, measure, action):
+        if policies.needs_second_admin(actor, measure, action):
+            raise SecondAdminNeeded(comment)
+        raise PermissionDenied(policies.OWN_MEASURE_REFUSED)
     return comment
+
+
+def decide(
+    actor: Any, measure: Measure, action: str, comment: str
+) -> MeasureRevision | PendingDecision:
+    """Make the decision `action`, or, for an admin deciding on their own measure, record it
+    as pending until another admin confirms it by making the same decision (separation of
+    duties). Raises PermissionDenied, InvalidTransition, CommentRequired."""
+    try:
+        return TRANSITIONS[action](actor, measure, comment)
+    except SecondAdminNeeded as pending:
+        revision = policies.submitted_revision(measure) or policies.evidence_revision(measure)
+        event = record_event(
+            actor,
+            "moderation.decision_pending",
+            "measure",
+            measure.id,
+            decision=action,
+            revision=revision.number if revision is not None else None,
+            comment=str(pending),
+        )
+        db.session.flush()
+        return PendingDecision(event)
+
+
+def pending_decision(measure: Measure) -> AuditEvent | None:
+    """The newest decision an admin made on their own measure that no one has made since."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "measure", AuditEvent.object_id == measure.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(50)
+    )
+    for event in events:
+        if event.action == "moderation.decision_pending":
+            return event
+        if event.action in _DECIDED_EVENTS:
+            return None
+    return None
+
+
+# The audit events of a decision: one of them after a pending one settles it.
+_DECIDED_EVENTS = {
+    "measure.published",
+    "measure.changes_requested",
+    "measure.rejected",
+    "measure.archived",
+    "evidence.confirmed",
+    "evidence.flagged",
+    "measure.submitted",
+}
 
 
 def _conclude(
@@ -84,6 +155,9 @@ def _conclude(
     message: str,
     **details: Any,
 ) -> None:
+    pending = pending_decision(measure)
+    if pending is not None and pending.actor_id != getattr(actor, "id", None):
+        details["confirms_pending_decision_of"] = pending.actor_id  # the second admin's eyes
     record_event(
         actor, action, "measure", measure.id, revision=revision.number, comment=comment, **details
     )

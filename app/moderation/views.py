@@ -17,6 +17,7 @@ from flask_login import current_user
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition
 from app.core.extensions import db
+from app.core.paging import page_number
 from app.measures.models import Measure
 from app.moderation import diff, policies, services
 from app.moderation.forms import AuditFilterForm, QueueFilterForm, TransitionForm
@@ -84,6 +85,12 @@ ACTION_TEXT: dict[str, ActionText] = {
 }
 
 
+PENDING_TEXT = (
+    "You wrote or own this measure, so your decision is recorded as pending: it takes effect "
+    "when another admin makes the same decision."
+)
+
+
 def action_slug(action: str) -> str:
     """URL form of an action name: request_changes -> request-changes."""
     return action.replace("_", "-")
@@ -120,7 +127,7 @@ def _require(allowed: Callable[[Any], bool]) -> None:
 
 
 def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_number()  # 400 for a bad or huge one (a huge offset was a 500)
 
 
 def _filter_args() -> dict[str, str]:
@@ -187,6 +194,7 @@ def _render_review(
     return render_template(
         "moderation/review.html",
         review=services.prepare_review(current_user, measure),
+        pending=services.pending_decision(measure),
         forms=forms,
         failed=next(iter(submitted), None),
         error=error,
@@ -209,13 +217,16 @@ def transition(measure_id: int, action: str):
     if not form.validate_on_submit():
         return _render_review(measure, {name: form}), 422
     try:
-        services.TRANSITIONS[name](current_user, measure, form.comment.data)
+        outcome = services.decide(current_user, measure, name, form.comment.data)
     except InvalidTransition as exc:
         return _render_review(measure, error=str(exc)), 409
     except services.CommentRequired as exc:
         form.comment.errors = [str(exc)]
         return _render_review(measure, {name: form}), 422
-    flash(ACTION_TEXT[name].done, "success")
+    if isinstance(outcome, services.PendingDecision):
+        flash(PENDING_TEXT, "info")
+    else:
+        flash(ACTION_TEXT[name].done, "success")
     return redirect(url_for(".review", measure_id=measure_id))
 
 

@@ -84,7 +84,7 @@ def _int(args: MultiDict, name: str, low: int, high: int, default: int | None) -
     raw = _single(args, name)
     if raw is None:
         return default
-    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw):
         raise SearchParamError(name, "must be a whole number")
     value = int(raw)
     if not low <= value <= high:

@@ -15,7 +15,7 @@ from app.api_tokens import services as tokens
 from app.api_tokens.models import ApiToken
 from app.audit.models import AuditEvent
 from app.core.extensions import db
-from tests.api.conftest import assert_problem, bearer, make_token
+from tests.api.conftest import assert_problem, bearer, make_token, with_two_factor
 from tests.conftest import make_measure, make_user, sample_record
 from tests.measures.conftest import sign_in
 
@@ -102,7 +102,7 @@ def test_only_moderators_and_admins_are_offered_and_given_the_moderate_scope(cli
     assert 'value="moderate"' not in client.get("/account/tokens/").get_data(as_text=True)
 
     for role in (Role.MODERATOR, Role.ADMIN):
-        moderator = make_user(role)
+        moderator = with_two_factor(make_user(role))  # a moderate token needs two-factor
         sign_in(client, moderator)  # staff sign in with two factors: the session is enough here
         assert 'value="moderate"' in client.get("/account/tokens/").get_data(as_text=True)
         response = client.post("/account/tokens/", data={"name": "Queue", "scope": "moderate"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ def _forget_cached_user() -> None:
 
 def make_pdf(text: str = "Evaluation report of Safe Together", pages: int = 1) -> bytes:
     pdf = FPDF()
+    # A fixed date: the same text gives the same bytes (and sha256) whenever it is made.
+    pdf.set_creation_date(datetime(2020, 1, 1, tzinfo=UTC))
     pdf.set_font("helvetica", size=12)
     for number in range(1, pages + 1):
         pdf.add_page()
@@ -146,7 +149,8 @@ def upload_dir(app, tmp_path, monkeypatch) -> Path:
 
 
 def stored_files(path: Path) -> list[Path]:
-    return sorted(p for p in path.rglob("*") if p.is_file())
+    """The report files under `path` (not the text read from them, kept under text/)."""
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.parent.parent.name != "text")
 
 
 def count(model) -> int:

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfWriter
 
 from app.core.extensions import db
+from app.measures import report_text
 from app.measures.models import Attachment, Measure
 from app.measures.uploads import (
     ReportRejected,
@@ -253,11 +254,13 @@ def test_a_new_revision_of_a_published_measure_keeps_its_reports(client, owner, 
 # --- the module itself ---------------------------------------------------------------------
 
 
-def test_check_report_reads_pages_and_text(app):
-    report = check_report(io.BytesIO(make_pdf("Page text here", pages=3)), "C:\\Users\\me\\r.pdf")
+def test_check_report_reads_pages_and_the_worker_the_text(app):
+    pdf = make_pdf("Page text here", pages=3)
+    report = check_report(io.BytesIO(pdf), "C:\\Users\\me\\r.pdf")
     assert report.page_count == 3
-    assert "Page text here page 3" in report.text
+    assert report.text == ""  # read after the commit, by a separate process
     assert report.filename == "r.pdf"
+    assert "Page text here page 3" in report_text.extract_for_app(pdf).text
 
 
 def test_check_report_reads_no_more_than_the_limit(app):

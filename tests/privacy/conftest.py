@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ def sign_in(client, user) -> None:
 
 def make_pdf(text: str) -> bytes:
     pdf = FPDF()
+    # A fixed date: the same text gives the same bytes (and sha256) whenever it is made.
+    pdf.set_creation_date(datetime(2020, 1, 1, tzinfo=UTC))
     pdf.set_font("helvetica", size=12)
     pdf.add_page()
     pdf.cell(text=text)
