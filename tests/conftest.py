@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -141,17 +142,62 @@ def _empty_all_tables() -> None:
             conn.execute(table.delete())
 
 
+@contextmanager
+def _rolled_back_transaction(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the test inside one transaction on one connection, rolled back afterwards.
+
+    SQLAlchemy's "join an external transaction" recipe: every session of db.session is bound
+    to this connection and works in a savepoint of it (join_transaction_mode="create_savepoint"),
+    so a commit, whether a view's or a test's, only releases a savepoint, and a rollback
+    returns to the last one. Nothing is ever committed, so there is nothing to empty after.
+    """
+    connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite starts a transaction only before a write, and a SAVEPOINT outside one
+        # becomes the transaction itself (so releasing it commits). Take over: BEGIN ourselves.
+        driver = connection.connection.driver_connection
+        isolation_level = driver.isolation_level
+        driver.isolation_level = None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    db.session.remove()
+    monkeypatch.setitem(db.session.session_factory.kw, "join_transaction_mode", "create_savepoint")
+    # Flask-SQLAlchemy's Session.get_bind picks an engine and ignores a bound connection.
+    monkeypatch.setattr(db.session.session_factory.class_, "get_bind", lambda *a, **kw: connection)
+    try:
+        yield
+    finally:
+        db.session.remove()
+        transaction.rollback()
+        if sqlite:
+            driver.isolation_level = isolation_level
+        connection.close()
+
+
 @pytest.fixture()
-def app(_schema_app):
+def app(_schema_app, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The app, in an app context, on an empty database.
+
+    Each test runs in a transaction rolled back afterwards. A test whose data must be seen by
+    another connection (a thread, a process, the search indexer's own sessions) is marked
+    `commits`: it commits for real, and every table is emptied after it.
+    """
     from app.search.indexer import clear as clear_search_index
 
+    commits = request.node.get_closest_marker("commits") is not None
     with _schema_app.app_context():
         limiter.reset()
         clear_search_index()  # the index is a cache of the (empty) database: start it empty
-        yield _schema_app
-        db.session.rollback()
-        db.session.remove()
-        _empty_all_tables()
+        if commits:
+            yield _schema_app
+            db.session.rollback()
+            db.session.remove()
+            _empty_all_tables()
+        else:
+            with _rolled_back_transaction(monkeypatch):
+                yield _schema_app
 
 
 @pytest.fixture()
@@ -351,3 +397,18 @@ def auth(client) -> AuthActions:
 
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+# Folders whose tests need real commits: other processes (faults, ops), the search indexer's
+# own sessions (search), copying the database files (backup).
+COMMITTING_FOLDERS = ("search", "faults", "ops", "backup")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    folders = [tests / name for name in COMMITTING_FOLDERS]
+    for item in items:
+        path = Path(str(item.path))
+        # Browser tests: a live server answers from a thread of its own.
+        if item.get_closest_marker("browser") or any(path.is_relative_to(f) for f in folders):
+            item.add_marker(pytest.mark.commits)
