@@ -127,19 +127,22 @@ def _schema_app(make_app):
         db.engine.dispose()
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
+    """Delete every row, through db.session: inside the test's transaction when it runs in one,
+    committed for real when it is marked `commits`."""
+    conn = db.session.connection()
     tables = db.metadata.sorted_tables
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            return
+    if conn.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
         # measures <-> measure_revisions point at each other: break the cycle first.
         conn.execute(
             text("UPDATE measures SET published_revision_id = NULL, working_revision_id = NULL")
         )
         for table in reversed(tables):
             conn.execute(table.delete())
+    db.session.commit()
 
 
 @contextmanager
@@ -194,7 +197,8 @@ def app(_schema_app, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
             yield _schema_app
             db.session.rollback()
             db.session.remove()
-            _empty_all_tables()
+            empty_all_tables()
+            db.session.remove()
         else:
             with _rolled_back_transaction(monkeypatch):
                 yield _schema_app
