@@ -8,6 +8,7 @@ run and drops it afterwards, so it never touches the data in NAME.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -167,16 +168,27 @@ def _rolled_back_transaction(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         connection.exec_driver_sql("BEGIN")
     db.session.remove()
     monkeypatch.setitem(db.session.session_factory.kw, "join_transaction_mode", "create_savepoint")
-    # Flask-SQLAlchemy's Session.get_bind picks an engine and ignores a bound connection.
-    monkeypatch.setattr(db.session.session_factory.class_, "get_bind", lambda *a, **kw: connection)
+    test_thread = threading.get_ident()
+
+    def get_bind(*_args: Any, **_kwargs: Any) -> Connection:
+        # Flask-SQLAlchemy's Session.get_bind picks an engine and ignores a bound connection.
+        if threading.get_ident() != test_thread:  # one connection cannot serve two threads
+            raise RuntimeError("a test whose threads use the database must be marked `commits`")
+        return connection
+
+    monkeypatch.setattr(db.session.session_factory.class_, "get_bind", get_bind)
     try:
         yield
     finally:
-        db.session.remove()
-        transaction.rollback()
-        if sqlite:
-            driver.isolation_level = isolation_level
-        connection.close()
+        try:
+            db.session.remove()
+        finally:
+            try:
+                transaction.rollback()
+            finally:
+                if sqlite:
+                    driver.isolation_level = isolation_level
+                connection.close()
 
 
 @pytest.fixture()
@@ -202,6 +214,12 @@ def app(_schema_app, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
         else:
             with _rolled_back_transaction(monkeypatch):
                 yield _schema_app
+
+
+@pytest.fixture()
+def commits() -> None:
+    """Ask for real commits from a fixture (as the `commits` marker does from a test): its
+    tests, say, search what it publishes, and the indexer reads with sessions of its own."""
 
 
 @pytest.fixture()
@@ -414,5 +432,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.path))
         # Browser tests: a live server answers from a thread of its own.
-        if item.get_closest_marker("browser") or any(path.is_relative_to(f) for f in folders):
+        if (
+            item.get_closest_marker("browser")
+            or any(path.is_relative_to(f) for f in folders)
+            or "commits" in getattr(item, "fixturenames", ())
+        ):
             item.add_marker(pytest.mark.commits)
