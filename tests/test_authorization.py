@@ -589,7 +589,6 @@ CASES = [
         lambda w: f"/api/v1/reviews/{_review(w).id}",
         PUBLIC,
         api=True,
-        statuses={"anonymous": 404},
     ),
     case(
         "api.get_review",
