@@ -756,7 +756,7 @@ CASES = [
         SIGNED_IN,
         {"password": "not the password"},
         ok=400,
-        statuses={"admin": 409},
+        statuses={"admin": 409},  # the only admin may not leave: refused before the password
     ),
 ]
 
