@@ -12,7 +12,7 @@ PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --stri
 	--no-emit-index-url --no-emit-find-links
 LOCK_ARGS ?=
 
-.PHONY: install lock run test test-sqlite test-postgres lint format
+.PHONY: install lock run test test-fast test-sqlite test-postgres lint format
 
 install: $(VENV)/.installed
 
@@ -46,6 +46,11 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: lint test-sqlite test-postgres
+
+# The quick run while working: the SQLite suite without the browser and fault tests, and
+# without tests/ops (real gunicorn servers over PostgreSQL and Redis). `make test` runs all.
+test-fast: install
+	env -u DATABASE_URL $(BIN)/python -m pytest -q -m "not browser and not faults" --ignore=tests/ops
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/python -m pytest

@@ -8,15 +8,17 @@ run and drops it afterwards, so it never touches the data in NAME.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -62,13 +64,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Settings for every test app; a test needing others builds its own with make_app."""
     base = tmp_path_factory.mktemp("instance")
-    return {
+    config: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_DIR": str(base / "uploads"),
         "MAIL_DIR": str(base / "mail"),
         "SEARCH_INDEX_DIR": str(base / "search_index"),
         "SERVER_NAME": "localhost",
     }
+    if database_url.startswith("postgresql"):
+        # A test that waits for a lock its own rolled-back transaction holds (forgetting the
+        # `commits` marker) fails after a minute instead of hanging the run.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": "-c lock_timeout=60s"}}
+    return config
 
 
 def start_with_an_empty_g() -> None:
@@ -126,32 +133,98 @@ def _schema_app(make_app):
         db.engine.dispose()
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
+    """Delete every row, through db.session: inside the test's transaction when it runs in one,
+    committed for real when it is marked `commits`."""
+    conn = db.session.connection()
     tables = db.metadata.sorted_tables
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            return
+    if conn.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
         # measures <-> measure_revisions point at each other: break the cycle first.
         conn.execute(
             text("UPDATE measures SET published_revision_id = NULL, working_revision_id = NULL")
         )
         for table in reversed(tables):
             conn.execute(table.delete())
+    db.session.commit()
+
+
+@contextmanager
+def _rolled_back_transaction(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the test inside one transaction on one connection, rolled back afterwards.
+
+    SQLAlchemy's "join an external transaction" recipe: every session of db.session is bound
+    to this connection and works in a savepoint of it (join_transaction_mode="create_savepoint"),
+    so a commit, whether a view's or a test's, only releases a savepoint, and a rollback
+    returns to the last one. Nothing is ever committed, so there is nothing to empty after.
+    """
+    connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite starts a transaction only before a write, and a SAVEPOINT outside one
+        # becomes the transaction itself (so releasing it commits). Take over: BEGIN ourselves.
+        driver = connection.connection.driver_connection
+        isolation_level = driver.isolation_level
+        driver.isolation_level = None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    db.session.remove()
+    monkeypatch.setitem(db.session.session_factory.kw, "join_transaction_mode", "create_savepoint")
+    test_thread = threading.get_ident()
+
+    def get_bind(*_args: Any, **_kwargs: Any) -> Connection:
+        # Flask-SQLAlchemy's Session.get_bind picks an engine and ignores a bound connection.
+        if threading.get_ident() != test_thread:  # one connection cannot serve two threads
+            raise RuntimeError("a test whose threads use the database must be marked `commits`")
+        return connection
+
+    monkeypatch.setattr(db.session.session_factory.class_, "get_bind", get_bind)
+    try:
+        yield
+    finally:
+        try:
+            db.session.remove()
+        finally:
+            try:
+                transaction.rollback()
+            finally:
+                if sqlite:
+                    driver.isolation_level = isolation_level
+                connection.close()
 
 
 @pytest.fixture()
-def app(_schema_app):
+def app(_schema_app, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The app, in an app context, on an empty database.
+
+    Each test runs in a transaction rolled back afterwards. A test whose data must be seen by
+    another connection (a thread, a process, the search indexer's own sessions) is marked
+    `commits`: it commits for real, and every table is emptied after it.
+    """
     from app.search.indexer import clear as clear_search_index
 
+    commits = request.node.get_closest_marker("commits") is not None
     with _schema_app.app_context():
         limiter.reset()
         clear_search_index()  # the index is a cache of the (empty) database: start it empty
-        yield _schema_app
-        db.session.rollback()
-        db.session.remove()
-        _empty_all_tables()
+        if commits:
+            yield _schema_app
+            db.session.rollback()
+            db.session.remove()
+            empty_all_tables()
+            db.session.remove()
+        else:
+            with _rolled_back_transaction(monkeypatch):
+                yield _schema_app
+
+
+@pytest.fixture()
+def commits() -> None:
+    """Ask for real commits from a fixture (as the `commits` marker does from a test): its
+    tests, say, search what it publishes, and the indexer reads with sessions of its own."""
 
 
 @pytest.fixture()
@@ -351,3 +424,22 @@ def auth(client) -> AuthActions:
 
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+# Folders whose tests need real commits: other processes (faults, ops), the search indexer's
+# own sessions (search), copying the database files (backup).
+COMMITTING_FOLDERS = ("search", "faults", "ops", "backup")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    folders = [tests / name for name in COMMITTING_FOLDERS]
+    for item in items:
+        path = Path(str(item.path))
+        # Browser tests: a live server answers from a thread of its own.
+        if (
+            item.get_closest_marker("browser")
+            or any(path.is_relative_to(f) for f in folders)
+            or "commits" in getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.commits)

@@ -24,6 +24,7 @@ def _links(response) -> dict[str, str]:
     }
 
 
+@pytest.mark.commits  # searches: the indexer reads with sessions of its own
 def test_link_headers_page_through_the_collection_keeping_other_arguments(client, owner):
     for n in range(5):
         make_measure(owner, publish=True, title=f"Measure number {n}")
@@ -40,6 +41,7 @@ def test_link_headers_page_through_the_collection_keeping_other_arguments(client
     assert len(last.get_json()["results"]) == 1
 
 
+@pytest.mark.commits  # searches: the indexer reads with sessions of its own
 def test_the_list_takes_the_search_filters_and_their_validation(client, owner):
     make_measure(owner, publish=True, title="German school programme", countries=["DE"])
     make_measure(owner, publish=True, title="French school programme", countries=["FR"])

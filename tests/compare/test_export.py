@@ -15,7 +15,7 @@ from app.core.extensions import db
 from app.measures.io import export_records, import_records
 from app.records.schema import EXPORT_ONLY_KEYS
 from app.search.indexer import clear
-from tests.conftest import _empty_all_tables, make_measure
+from tests.conftest import empty_all_tables, make_measure
 
 
 def read_csv(response) -> list[dict[str, str]]:
@@ -150,7 +150,7 @@ def test_json_lines_round_trip_into_an_empty_database_gives_the_same_records(cli
     assert all(r["external_id"] for r in exported)  # every measure has one
 
     db.session.remove()
-    _empty_all_tables()
+    empty_all_tables()
     report = import_records(text.splitlines(), publish=True)  # the extra keys are ignored
     assert report.ok and report.created == 3, report.errors
     records = [{k: v for k, v in r.items() if k not in EXPORT_ONLY_KEYS} for r in exported]
@@ -210,6 +210,7 @@ def indexed(app):
     clear()
 
 
+@pytest.mark.commits  # searches: the indexer reads with sessions of its own
 def test_search_export_takes_the_search_parameters_and_keeps_its_order(client, owner, indexed):
     de = make_measure(owner, publish=True, title="Grooming prevention in German schools")
     fr = make_measure(owner, publish=True, title="Grooming helpline", countries=["FR"])
@@ -230,6 +231,7 @@ def test_search_export_takes_the_search_parameters_and_keeps_its_order(client, o
     ]
 
 
+@pytest.mark.commits  # searches: the indexer reads with sessions of its own
 def test_search_export_refuses_bad_parameters_with_a_message(client, indexed):
     response = client.get("/export/search.csv?countries=XX")
     assert response.status_code == 400
@@ -238,6 +240,7 @@ def test_search_export_refuses_bad_parameters_with_a_message(client, indexed):
     assert client.get("/export/search.pdf").status_code == 404
 
 
+@pytest.mark.commits  # searches: the indexer reads with sessions of its own
 def test_search_export_is_capped(client, owner, indexed, monkeypatch):
     from app.compare import views
 

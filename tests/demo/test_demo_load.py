@@ -3,6 +3,7 @@ labelled synthetic ones), idempotent. What the files hold: test_demo_data.py."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
@@ -20,6 +21,8 @@ from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.outbox.models import IndexChange
 from app.records.schema import validate_record
 from tests.conftest import make_measure, make_user
+
+pytestmark = pytest.mark.commits  # `flask demo load` leaves a searchable instance
 
 
 def _lines(path) -> int:

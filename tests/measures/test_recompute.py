@@ -3,6 +3,7 @@ printed with the rule that decided it and audited."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -73,6 +74,7 @@ def test_a_dry_run_prints_each_change_and_stores_nothing(app, runner):
     assert _events() == []
 
 
+@pytest.mark.commits  # searches: the indexer reads with sessions of its own
 def test_recompute_stores_audits_and_reindexes_each_change(app, runner):
     owner = make_user()
     lowered = make_measure(owner, publish=True, external_id="trial")

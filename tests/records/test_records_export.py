@@ -8,7 +8,7 @@ from app.core.extensions import db
 from app.measures.io import export_records, import_records
 from app.measures.services import update_measure
 from app.records.schema import RECORD_KEYS, validate_record
-from tests.conftest import SHARED_DATA, _empty_all_tables, make_measure, make_user
+from tests.conftest import SHARED_DATA, empty_all_tables, make_measure, make_user
 from tests.records.helpers import count, jsonl
 
 SAMPLE = SHARED_DATA / "sample-measures.jsonl"
@@ -88,7 +88,7 @@ def test_round_trip_export_import_export_is_identical(runner, tmp_path):
     first = _export(runner)
 
     db.session.remove()
-    _empty_all_tables()
+    empty_all_tables()
     assert count() == 0
     path = tmp_path / "first.jsonl"
     path.write_text(first, encoding="utf-8")
@@ -102,6 +102,6 @@ def test_round_trip_of_all_statuses(app, tmp_path):
     _published_draft_and_submitted()
     first = [jsonl(r) for r in export_records("all")]
     db.session.remove()
-    _empty_all_tables()
+    empty_all_tables()
     import_records(first, publish=True)
     assert [jsonl(r) for r in export_records("all")] == first

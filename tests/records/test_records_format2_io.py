@@ -13,7 +13,7 @@ from app.measures.io import export_records, import_records
 from app.measures.mapping import revision_to_record
 from app.measures.models import EvaluationResult, Measure
 from app.records.schema import validate_record
-from tests.conftest import _empty_all_tables, format2_record, sample_record
+from tests.conftest import empty_all_tables, format2_record, sample_record
 from tests.records.helpers import count, jsonl, measure_by_external_id
 from tests.records.test_record_format2 import FORMAT_1_FILES
 
@@ -38,7 +38,7 @@ def test_a_format_2_record_with_every_new_key_round_trips(app):
     again = import_records(_lines(exported), publish=True)
     assert again.unchanged == 1
     db.session.remove()
-    _empty_all_tables()
+    empty_all_tables()
     assert import_records(_lines(exported), publish=True).created == 1
     assert list(export_records()) == [record]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 from sqlalchemy import select
@@ -16,7 +15,7 @@ from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import refresh_evidence
 from app.outbox.models import IndexChange
 from app.records.schema import validate_record
-from tests.conftest import _empty_all_tables
+from tests.conftest import empty_all_tables
 from tests.records.helpers import count, jsonl
 
 
@@ -102,7 +101,7 @@ def test_generated_data_survives_an_export_import_round_trip(app):
     first = [jsonl(r) for r in export_records()]
     levels = sorted(db.session.scalars(select(Measure.evidence_level)))
     db.session.remove()
-    _empty_all_tables()
+    empty_all_tables()
     report = import_records(first, publish=True)
     assert report.created == 30
     assert [jsonl(r) for r in export_records()] == first
@@ -122,10 +121,8 @@ def test_generate_command_refuses_a_count_below_one(runner):
     assert count() == 0
 
 
-def test_generating_a_thousand_measures_takes_seconds(app):
-    started = time.perf_counter()
+def test_a_thousand_generated_measures_are_all_published_and_varied(app):
     generate_measures(1000, seed=1, publish=True)
-    elapsed = time.perf_counter() - started
     assert count() == 1000
-    assert elapsed < 15, f"1,000 measures took {elapsed:.1f} s"
+    assert count(Measure, Measure.status == MeasureStatus.PUBLISHED) == 1000
     assert len(Counter(db.session.scalars(select(Measure.organisation)))) > 50

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
@@ -76,6 +77,7 @@ def test_all_twenty_sample_lines_import_and_wait_for_moderation(runner):
     assert count(IndexChange) == 0  # nothing public yet
 
 
+@pytest.mark.commits  # searches: the indexer reads with sessions of its own
 def test_sample_import_with_publish_publishes_and_indexes(runner):
     result = runner.invoke(args=["measures", "import", str(SAMPLE), "--publish"])
     assert result.exit_code == 0, result.output

@@ -17,6 +17,8 @@ from app.reviews.services import create_review
 from tests.conftest import make_measure
 from tests.reviews.conftest import review_data, reviewer, scores
 
+pytestmark = pytest.mark.commits  # each writer is a thread with a connection of its own
+
 WRITERS = 8  # below the connection pool's size, so every writer holds a connection at once
 
 

@@ -136,7 +136,7 @@ def test_measure_page_shows_every_field_inert(client, hostile):
     assert 'href="https://example.org/&#34;&gt;&lt;script&gt;' in html
 
 
-def test_browse_and_search_results_with_highlights_are_inert(client, hostile):
+def test_browse_and_search_results_with_highlights_are_inert(client, hostile, commits):
     assert_inert(_page(client, "/measures/"))
     # "alert" and "script" hit the title and the summary: the highlighter wraps them in <mark>.
     html = _page(client, "/search?q=alert+script")
@@ -332,7 +332,7 @@ def _sql_targets() -> list[tuple[str, str]]:
 
 
 @pytest.fixture()
-def two_measures(app):
+def two_measures(app, commits):
     owner = make_user()
     return [
         make_measure(owner, publish=True, title="Safe Together school programme"),
