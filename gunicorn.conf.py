@@ -1,4 +1,4 @@
-"""gunicorn settings for Prevent-Hub: `gunicorn -c gunicorn.conf.py` (README "Deploying").
+"""gunicorn settings for Prevent-Hub: `gunicorn -c gunicorn.conf.py` (docs/deploying.md).
 
 Every setting can be changed from the environment, so one file serves every host:
 

@@ -1,4 +1,4 @@
-"""Running behind a reverse proxy and in forked worker processes (README "Deploying")."""
+"""Running behind a reverse proxy and in forked worker processes (docs/deploying.md)."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     # The base32 TOTP key. Set while enrolment is under way; two-factor sign-in is on only once
     # totp_enabled_at is set (the person proved their app shows the right codes). Stored as is
-    # (see README "Security"): never logged, shown or exported.
+    # (see docs/security.md): never logged, shown or exported.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None]
     # The last 30-second TOTP step accepted: a code from that step or earlier is refused (replay).

@@ -1,4 +1,4 @@
-"""`flask backup create [PATH]` and `flask backup restore PATH` (README "Backups")."""
+"""`flask backup create [PATH]` and `flask backup restore PATH` (docs/backups.md)."""
 
 from __future__ import annotations
 

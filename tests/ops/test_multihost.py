@@ -1,4 +1,4 @@
-"""Two hosts over one PostgreSQL database, as README "Deploying" describes them.
+"""Two hosts over one PostgreSQL database, as docs/deploying.md describes them.
 
 Each "host" is a real gunicorn server (the repository's gunicorn.conf.py, two workers) on its
 own port with its own folders, plus its own `flask search sync --follow`. A measure published
