@@ -46,7 +46,7 @@ class Config:
     # Searches per client address on /search (exports: app/compare/views.py; API: API_RATE_LIMIT).
     SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "60 per minute")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
-    # Deploying (docs/deploying.md): with several workers or hosts the limits must live in one shared
+    # docs/deploying.md: with several workers or hosts the limits must live in one shared
     # store (redis://127.0.0.1:6379/0), or each process counts alone and a limit of 10 becomes
     # 10 per process. The prefix keeps apps sharing one Redis apart.
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "prevent-hub")
