@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from app.core.extensions import db
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionTerm
 from app.records import vocab
+from app.search.facets import VERDICT_LABELS
 
 FEED_SIZE = 50
 MULTI_PARAMS = ("countries", "prevention_level", "target_groups")
@@ -111,6 +112,8 @@ def newest_measures(filters: FeedFilters, limit: int = FEED_SIZE) -> list[Measur
         stmt = stmt.where(MeasureRevision.prevention_level.in_(filters.prevention_level))
     if filters.evidence_min is not None:
         stmt = stmt.where(MeasureRevision.evidence_level >= filters.evidence_min)
+        if filters.evidence_min >= 1:  # a verdict is never "level 1 or better", as in search
+            stmt = stmt.where(MeasureRevision.evidence_label.notin_(VERDICT_LABELS))
     stmt = (
         stmt.order_by(Measure.published_at.desc(), Measure.id.desc())
         .limit(limit)

@@ -6,23 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from app.records import vocab
+from app.search.facets import (
+    FACET_KEYS,
+    MULTI_VALUED,
+    boolean_value,
+    cost_band,
+    facet_values,
+)
 
-# Facet keys, named as the record keys (DESIGN §6, §8). "status" is the programme status.
-FACET_KEYS = (
-    "countries",
-    "prevention_level",
-    "target_groups",
-    "settings",
-    "abuse_forms",
-    "delivery",
-    "evidence_level",
-    "languages",
-    "status",
-    "cost_level",
-)
-MULTI_VALUED = frozenset(
-    {"countries", "target_groups", "settings", "abuse_forms", "delivery", "languages"}
-)
+# Re-exported: the backends and the query parser read the facet keys from here.
+__all__ = ["FACET_KEYS", "MULTI_VALUED", "facet_values", "measure_to_document"]
 
 
 def _join(*parts: str | None) -> str:
@@ -48,7 +41,11 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
     findings = [e.findings for e in evaluations]
     citations = [e.citation for e in evaluations if e.citation]
     designs = [vocab.label(e.design) for e in evaluations]
-    outcomes = sorted({o for e in evaluations for o in (e.outcomes or [])})
+    # Outcomes an evaluation names or reports results on (format 2 results per outcome).
+    outcomes = sorted(
+        {o for e in evaluations for o in (e.outcomes or [])}
+        | {r.outcome for e in evaluations for r in (getattr(e, "results", None) or [])}
+    )
     countries = list(revision.countries)
     tags = " ".join(
         [
@@ -92,6 +89,12 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         "languages": list(revision.languages),
         "status": revision.programme_status,
         "cost_level": revision.cost_level,
+        "population_level": revision.population_level,
+        "outcomes": outcomes,
+        "design": sorted({e.design for e in evaluations if e.design}),
+        "unit_cost_band": cost_band(revision.unit_cost_eur, revision.unit_cost_per),
+        "licence": revision.licence,
+        "certification_required": boolean_value(revision.certification_required),
         "evidence_level": int(revision.evidence_level or 0),
         "evidence_label": revision.evidence_label,
         "harm_flag": bool(revision.harm_flag),
@@ -100,13 +103,3 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         "rating": float(rating or 0.0),
         "organisation": revision.organisation,
     }
-
-
-def facet_values(document: dict[str, Any], key: str) -> list[str]:
-    """A document's values for one facet key, as strings (empty when unset)."""
-    value = document.get(key)
-    if value is None or value == "":
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)]

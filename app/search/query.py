@@ -27,6 +27,7 @@ from app.search import thesaurus
 from app.search.analysis import query_stopwords, tokenize
 from app.search.backends.base import SORTS, Expansion, SearchQuery
 from app.search.documents import FACET_KEYS
+from app.search.facets import FILTER_VALUES
 
 # Bounds of the query text, so that no query costs more than a search should: nesting is
 # parsed by recursion, and every word is looked up in each language's field.
@@ -57,18 +58,6 @@ class QueryTooComplex(SearchParamError):
 
 # --- request parameters ---------------------------------------------------------------------
 
-FILTER_VALUES: dict[str, Any] = {
-    "countries": vocab.COUNTRY_CODES,
-    "languages": vocab.LANGUAGE_CODES,
-    "prevention_level": vocab.PREVENTION_LEVELS,
-    "target_groups": vocab.TARGET_GROUPS,
-    "settings": vocab.SETTINGS,
-    "abuse_forms": vocab.ABUSE_FORMS,
-    "delivery": vocab.DELIVERY,
-    "status": vocab.PROGRAMME_STATUSES,
-    "cost_level": vocab.COST_LEVELS,
-    "evidence_level": tuple(str(n) for n in range(6)),
-}
 _SINGLE_PARAMS = ("q", "page", "per_page", "sort", "evidence_min", "year_from", "year_to", "expand")
 KNOWN_PARAMS = frozenset(_SINGLE_PARAMS) | frozenset(FACET_KEYS) | {"noexpand"}
 
@@ -101,7 +90,7 @@ def _filter_values(args: MultiDict, key: str) -> tuple[str, ...]:
             continue
         if key == "countries":
             value = value.upper()
-        elif key == "languages":
+        elif key in ("languages", "certification_required"):
             value = value.lower()
         if value not in allowed:
             raise SearchParamError(key, f"{raw!r} is not a known value")

@@ -12,16 +12,35 @@ from app.evidence.rules import LEVEL_NAMES
 from app.records import labels
 from app.search.backends.base import SORTS, SearchQuery
 from app.search.documents import FACET_KEYS
+from app.search.facets import CERTIFICATION_LABELS, UNIT_COST_HINT, UNIT_COST_LABELS, VERDICTS
 from app.search.query import SearchParamError, parse_search_args, query_args
 from app.search.services import search_measures
 
 bp = Blueprint("search", __name__)
 
-# Record keys are named by the record model; the evidence level is computed, not a key.
-FACET_LEGENDS = {
-    key: "Evidence level" if key == "evidence_level" else labels.facet_legend(key)
-    for key in FACET_KEYS
+# Record keys are named by the record model; the evidence level and the cost band are
+# computed, not keys, and outcomes and designs are the evaluations'.
+_COMPUTED_LEGENDS = {
+    "evidence_level": "Evidence level",
+    "unit_cost_band": "Unit cost per participant",
+    "outcomes": "Outcomes studied",
+    "design": "Study design",
+    "certification_required": "Certification of deliverers",
 }
+FACET_LEGENDS = {key: _COMPUTED_LEGENDS.get(key) or labels.facet_legend(key) for key in FACET_KEYS}
+# A line under a facet's legend where its values need explaining.
+FACET_HINTS = {
+    "evidence_level": (
+        "Levels from 5 (strongest) to 0, then two findings that are no level of their own:"
+        " no effect found, and negative effects found."
+    ),
+    "unit_cost_band": UNIT_COST_HINT,
+    "outcomes": "What the measure's evaluations looked at, with or without an effect.",
+}
+EVIDENCE_MIN_HINT = (
+    "Measures where no effect or negative effects were found are left out whatever minimum"
+    " you choose."
+)
 SORT_LABELS = {
     "relevance": "Relevance",
     "evidence": "Evidence level (strongest first)",
@@ -59,9 +78,18 @@ def search_rate_limit() -> str:
     return current_app.config.get("SEARCH_RATE_LIMIT") or "60 per minute"
 
 
+_VERDICT_NAMES = {value: label for label, value in VERDICTS.items()}
+
+
 def facet_value_label(key: str, value: str) -> str:
     if key == "evidence_level":
+        if value in _VERDICT_NAMES:
+            return _VERDICT_NAMES[value]
         return f"{value}: {LEVEL_NAMES[int(value)]}"
+    if key == "unit_cost_band":
+        return UNIT_COST_LABELS.get(value, value)
+    if key == "certification_required":
+        return CERTIFICATION_LABELS.get(value, value)
     return labels.value_label(key, value)
 
 
@@ -97,6 +125,8 @@ def _page_context() -> dict[str, Any]:
     return {
         "facet_keys": FACET_KEYS,
         "facet_legends": FACET_LEGENDS,
+        "facet_hints": FACET_HINTS,
+        "evidence_min_hint": EVIDENCE_MIN_HINT,
         "facet_value_label": facet_value_label,
         "sort_labels": SORT_LABELS,
         "sorts": SORTS,

@@ -68,6 +68,7 @@ from app.search.backends.postgres_text import (
     without_alternatives,
 )
 from app.search.documents import FACET_KEYS, facet_values
+from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
 from app.search.query import ParsedText, Word, parse_text
@@ -374,6 +375,8 @@ class _PostgresSearch:
             where.append(_matches(self.tsquery) if self.tsquery else false())
         if query.evidence_min is not None:
             where.append(SearchDocument.evidence_level >= query.evidence_min)
+            if query.evidence_min >= 1:  # a verdict is never "level 1 or better" (§5)
+                where.append(SearchDocument.evidence_label.notin_(VERDICT_LABELS))
         if query.year_from is not None:
             where.append(SearchDocument.start_year >= query.year_from)
         if query.year_to is not None:
@@ -495,7 +498,7 @@ class _PostgresSearch:
             values = counts.get(key, {})
             for value in self.query.filters.get(key, ()):
                 values.setdefault(value, 0)
-            out[key] = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+            out[key] = ordered_counts(key, values)
         return out
 
     def _highlights(self, rows: list[Any]) -> dict[int, dict[str, str]]:

@@ -41,7 +41,7 @@ COLUMN_TYPES = {
     "n_year": columns.NumericColumn("h", default=0),  # 0 = unknown
 }
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: profile and evaluation facets, evidence verdicts
 PAIRS_FIELD = "pairs"
 # PDF text can be very long; past this much the rest adds index size, not findability.
 MAX_REPORT_CHARS = 200_000

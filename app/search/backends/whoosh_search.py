@@ -29,6 +29,7 @@ from app.search.backends.whoosh_schema import (
 )
 from app.search.backends.whoosh_snapshot import Snapshot
 from app.search.documents import FACET_KEYS
+from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
 from app.search.query import Node, ParsedText, Phrase, Synonyms, Word
 from app.search.suggestions import suggest
@@ -171,6 +172,8 @@ class WhooshSearch:
         evidence, year = snap.columns["n_evidence"], snap.columns["n_year"]
         if query.evidence_min is not None:
             fixed = fixed & (evidence >= query.evidence_min)
+            if query.evidence_min >= 1:  # a verdict is never "level 1 or better" (§5)
+                fixed = fixed & ~snap.facets["evidence_level"].any_of(VERDICT_VALUES)
         if query.year_from is not None:
             fixed = fixed & (year >= query.year_from)
         if query.year_to is not None:
@@ -212,7 +215,7 @@ class WhooshSearch:
             counts = self.snap.facets[key].counts(base)
             for value in self.query.filters.get(key, ()):
                 counts.setdefault(value, 0)
-            out[key] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            out[key] = ordered_counts(key, counts)
         return out
 
     def _page(self, final: np.ndarray, scores: np.ndarray | None) -> list[tuple[int, float]]:
