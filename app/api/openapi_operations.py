@@ -101,6 +101,28 @@ def page_parameters() -> dict[str, dict[str, Any]]:
     }
 
 
+FILTER_DESCRIPTIONS = {
+    "evidence_level": (
+        "Only measures at this evidence level (0-5), or with this verdict: no_effect (No"
+        " effect found) or negative_effects (Negative effects found), which are not counted"
+        " as level 1."
+    ),
+    "outcomes": "Only measures with an evaluation that names this outcome or reports on it.",
+    "design": "Only measures with an evaluation of this study design.",
+    "population_level": "Only measures that reach this population (universal, selective,"
+    " indicated).",
+    "licence": "Only measures under this licence.",
+    "certification_required": "true: deliverers must be certified by the developer; false:"
+    " no certification needed.",
+    "unit_cost_band": (
+        "Only measures whose unit cost per participant, in euros of the measure's price year,"
+        " is in this band: under_50 (< 50), 50_250 (50 to under 250), 250_1000 (250 to"
+        " 1,000), over_1000 (> 1,000); other_unit: the cost is given per family, group,"
+        " school, site or year; unknown: no unit cost given."
+    ),
+}
+
+
 def search_params() -> tuple[dict[str, Any], ...]:
     """The search filters (app/search/query.py), shared by /search and /measures."""
     year = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
@@ -108,7 +130,8 @@ def search_params() -> tuple[dict[str, Any], ...]:
         query_param(
             key,
             {"type": "array", "items": {"type": "string", "enum": sorted(values)}},
-            f"Only measures with this {key.replace('_', ' ')} (repeat for several: any of them).",
+            FILTER_DESCRIPTIONS.get(key, f"Only measures with this {key.replace('_', ' ')}.")
+            + " Repeat for several: any of them.",
         )
         for key, values in FILTER_VALUES.items()
     ]
@@ -122,7 +145,8 @@ def search_params() -> tuple[dict[str, Any], ...]:
         query_param(
             "evidence_min",
             {"type": "integer", "minimum": 0, "maximum": 5},
-            "Lowest evidence level.",
+            "Lowest evidence level. From 1 up, measures labelled No effect found or Negative"
+            " effects found (level 1, but verdicts rather than rungs) are left out.",
         ),
         query_param("year_from", year, "Started in or after."),
         query_param("year_to", year, "Started in or before."),

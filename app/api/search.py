@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, request
 
 from app.api.limits import api_limit
 from app.api.openapi_operations import BASE, operation, query_param, search_params
@@ -52,10 +52,14 @@ def api_search() -> tuple[Response, int]:
     except SearchParamError as exc:
         raise BadParameter(exc.param, exc.message, detail=str(exc)) from exc
     results = search_measures(query)
-    return jsonify(
-        total=results.total,
-        page=query.page,
-        results=[_hit_json(h) for h in results.hits],
-        facets=results.facets,
-        suggestion=results.suggestion,
-    ), 200
+    body = {
+        "total": results.total,
+        "page": query.page,
+        "results": [_hit_json(h) for h in results.hits],
+        "facets": results.facets,
+        "suggestion": results.suggestion,
+    }
+    # Not sorted: a facet's values keep their order (levels 5 … 0, then the verdicts; the
+    # most frequent first elsewhere), as the search page lists them.
+    text = current_app.json.dumps(body, sort_keys=False)
+    return current_app.response_class(text + "\n", mimetype=current_app.json.mimetype), 200
