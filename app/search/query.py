@@ -17,12 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Union
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from app.records import vocab
 from app.search import thesaurus
 from app.search.analysis import query_stopwords, tokenize
 from app.search.backends.base import SORTS, Expansion, SearchQuery
