@@ -40,7 +40,13 @@ def cell_json(cell: Cell) -> dict[str, Any]:
             required=True,
         )
     ],
-    ok=(200, schemas.Comparison, "One row per aspect; `differs` marks real differences."),
+    ok=(
+        200,
+        schemas.Comparison,
+        "One row per aspect; `differs` marks differences that matter for a choice (a level,"
+        " rating, band or set of values; not a month or a euro), among the `compared` rows;"
+        " `same`: every cell reads alike.",
+    ),
     errors=[404],
     example=f"curl '{BASE}/compare?ids=42,43,44'",
 )
@@ -77,12 +83,16 @@ def compare() -> Response:
             ],
             "sections": list(SECTIONS),
             "differing": sum(r.differs for r in rows),
+            "compared": sum(r.compared for r in rows),
             "rows": [
                 {
                     "key": r.key,
                     "label": r.label,
                     "section": r.section,
                     "differs": r.differs,
+                    "compared": r.compared,
+                    "same": r.same,
+                    "note": r.note,
                     "cells": [cell_json(c) for c in r.cells],
                 }
                 for r in rows

@@ -330,6 +330,9 @@ class ComparisonRow(BaseModel):
     label: str
     section: str
     differs: bool
+    compared: bool
+    same: bool
+    note: str | None
     cells: list[ComparisonCell]
 
 
@@ -338,6 +341,7 @@ class Comparison(BaseModel):
     measures: list[ComparedMeasure]
     sections: list[str]
     differing: int
+    compared: int
     rows: list[ComparisonRow]
 
 

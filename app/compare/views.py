@@ -121,6 +121,8 @@ def compare_page() -> Any:
         measures=compared,
         rows=[r for r in rows if r.differs] if only_differences else rows,
         differing=sum(r.differs for r in rows),
+        compared_rows=sum(r.compared for r in rows),
+        same_rows=sum(r.compared and r.same for r in rows),
         total_rows=len(rows),
         sections=SECTIONS,
         only_differences=only_differences,

@@ -41,18 +41,27 @@ def test_every_aspect_of_the_brief_is_a_row_in_a_fixed_order():
     rows = comparison_rows([measure(1), measure(2)])
     assert [r.key for r in rows] == [
         "evidence",
+        "favourable_outcomes",
+        "best_rating",
+        "replication",
+        "sustained",
         "studies",
-        "best_design",
         "follow_up",
         "effects",
         "outcomes",
+        "external_ratings",
         "prevention_level",
+        "population_level",
         "target_groups",
         "settings",
         "ages",
         "countries",
         "languages",
+        "unit_cost",
         "cost",
+        "training_hours",
+        "licence",
+        "certification",
         "manual",
         "rating_effectiveness",
         "rating_ease",
@@ -125,8 +134,9 @@ def test_studies_best_design_follow_up_effects_and_outcomes_summarise_the_evalua
     assert [c.text for c in rows["studies"].cells] == ["1", "3"]
     # Ratings of ruleset 2027.1: the sample trial reports no differential attrition and no
     # baseline equivalence, so it is rated low, below the quasi-experiment with equivalent groups.
-    assert rows["best_design"].cells[0].text == "Randomised controlled trial (rated low)"
-    assert rows["best_design"].cells[1].text == "Quasi-experimental (rated moderate)"
+    assert rows["best_rating"].cells[0].text == "Low: Randomised controlled trial, 2019"
+    assert rows["best_rating"].cells[1].text == "Moderate: Quasi-experimental, 2020"
+    assert rows["best_rating"].cells[1].items[0].startswith("Moderate: quasi-experiment")
     assert [c.text for c in rows["follow_up"].cells] == ["12 months", "24 months"]
     assert rows["effects"].cells[0].items == ("Positive: 1 study",)
     assert rows["effects"].cells[1].items == (
@@ -135,14 +145,17 @@ def test_studies_best_design_follow_up_effects_and_outcomes_summarise_the_evalua
         "Not reported: 1 study",
     )
     assert rows["outcomes"].cells[1].items == ("Knowledge", "Victimisation", "Reach")
-    assert all(rows[k].differs for k in ("studies", "best_design", "follow_up", "effects"))
+    assert all(rows[k].differs for k in ("studies", "best_rating", "follow_up", "effects"))
 
 
 def test_a_measure_without_evaluations_says_so_in_each_evidence_row():
     rows = rows_by_key(measure(1), measure(2, evaluations=[]))
-    empty = {k: rows[k].cells[1] for k in ("studies", "best_design", "follow_up", "effects")}
+    empty = {k: rows[k].cells[1] for k in ("studies", "best_rating", "follow_up", "effects")}
     assert empty["studies"].text == "None"
-    assert empty["best_design"].text == "No studies"
+    assert empty["best_rating"].text == "No studies"
+    assert rows["favourable_outcomes"].cells[1].text == "None"
+    assert rows["sustained"].cells[1].text == "No favourable finding"
+    assert rows["replication"].cells[1].text == "No"
     assert empty["follow_up"].text == "Not stated"
     assert empty["effects"].text == "No studies"
     assert rows["outcomes"].cells[1].text == "None stated"
