@@ -162,3 +162,35 @@ def test_evidence_values_and_order(search_backend):
         "5", "2", "1", "0", "no_effect", "negative_effects"
     ]  # fmt: skip
     assert list(ordered_counts("countries", {"DE": 1, "AT": 3})) == ["AT", "DE"]
+
+
+def test_the_page_lists_the_verdicts_in_words_after_the_levels(client, evidence_measures):
+    html = client.get("/search").get_data(as_text=True)
+    panel = html[html.index('id="search-evidence-level"') :]
+    panel = panel[: panel.index("</fieldset>")]
+    labels = [
+        panel.index(text)
+        for text in (
+            "4: Supported",
+            "0: Not evaluated",
+            "No effect found",
+            "Negative effects found",
+        )
+    ]
+    assert labels == sorted(labels)
+    assert "1: Emerging" not in panel
+    assert "left out whatever minimum" in html  # the minimum's hint says so
+    filtered = client.get("/search?evidence_min=1").get_data(as_text=True)
+    assert "Null trial" not in filtered and "Harmful trial" not in filtered
+    assert "Supported trial" in filtered
+
+
+def test_the_page_explains_the_cost_bands(client, profile_measures):
+    html = client.get("/search").get_data(as_text=True)
+    panel = html[html.index('id="search-unit-cost-band"') :]
+    panel = panel[: panel.index("</fieldset>")]
+    assert "under 50, 50 to under 250, 250 to 1,000, or over 1,000" in panel
+    assert 'aria-describedby="search-unit-cost-band-hint"' in html
+    for label in ("Under €50", "€250 to €1,000", "Not stated"):
+        assert label in panel
+    assert "Deliverers must be certified" in html and "Licensed, for a fee" in html
