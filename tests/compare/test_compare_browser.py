@@ -55,7 +55,7 @@ def test_an_official_compares_three_measures_and_keeps_them_in_a_shortlist(
     page.get_by_role("button", name="Share by link").click()
     share_url = page.locator("#share-url").input_value()
     with page.expect_download() as download:
-        page.get_by_role("link", name=re.compile("^CSV")).click()
+        page.get_by_role("link", name=re.compile("^CSV file")).click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     assert "Ask the Land about costs." in text and "Alpha school programme" in text
 
