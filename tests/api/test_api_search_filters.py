@@ -13,6 +13,9 @@ from app.search.facets import FACET_KEYS
 from tests.api.conftest import assert_problem
 from tests.conftest import make_measure, make_user, supported_evaluation
 
+# Searches: the indexer reads with sessions of its own.
+pytestmark = pytest.mark.commits
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 NEW_PARAMS = (
     "outcomes",
