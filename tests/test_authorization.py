@@ -212,6 +212,7 @@ CASES = [
         lambda w: f"/measures/{w.draft.id}/factsheet",
         OWNER_OR_MODERATOR,
         hidden=True,
+        statuses={"anonymous": 404},  # like the draft's page: nothing there for a visitor
     ),
     case("evidence.methodology_page", "GET", lambda w: "/evidence", PUBLIC),
     case(

@@ -107,6 +107,7 @@ def test_a_domain_error_half_way_leaves_nothing(txn_app, error, status):
     assert txn_app.config["AFTER_COMMIT"] == []
 
 
+@pytest.mark.commits  # another connection must see the commit
 def test_after_commit_work_runs_once_the_commit_is_done(txn_app):
     def view():
         record_event(None, "test.kept", "test", None)

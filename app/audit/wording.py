@@ -43,6 +43,8 @@ ACTIONS: dict[str, str] = {
     "shortlist.unshared": "Stopped sharing a shortlist",
     "api_token.created": "Created an API token",
     "api_token.revoked": "Revoked an API token",
+    "api_token.revoked_all": "Revoked every API token of the account",
+    "moderation.decision_pending": "Made a decision on their own measure, waiting for a second admin",
     "user.registered": "Registered an account",
     "user.created": "Created an account",
     "user.email_verified": "Confirmed their email address",

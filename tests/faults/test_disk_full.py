@@ -63,7 +63,9 @@ def _free(folder: Path) -> int:
 
 
 def _stored(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    """The stored reports; their text, read after the upload, is cached apart under text/."""
+    files = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return sorted(f for f in files if not f.startswith("text/"))
 
 
 def _counts(instance) -> tuple[int, int]:

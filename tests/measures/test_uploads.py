@@ -59,6 +59,7 @@ def encrypted_pdf() -> bytes:
 # --- through the form --------------------------------------------------------------------------
 
 
+@pytest.mark.commits  # the text is read after the commit, by a worker with its own session
 def test_a_real_pdf_is_stored_by_its_sha256_with_its_text(client, owner, upload_dir):
     pdf = make_pdf("Safe Together randomised trial findings")
     response = post_with_report(client, pdf, "Safe Together 2019.pdf")

@@ -62,6 +62,7 @@ def test_gunicorn_refuses_the_memory_store_with_several_workers_in_production(tm
         tmp_path,
         APP_CONFIG="production",
         SECRET_KEY="a-long-random-production-secret",
+        BASE_URL="https://hub.example.org",
         RATELIMIT_STORAGE_URI="memory://",
         GUNICORN_WORKERS="2",
         GUNICORN_BIND="127.0.0.1:0",

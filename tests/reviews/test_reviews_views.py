@@ -421,4 +421,4 @@ def test_review_events_appear_in_the_audit_log(client, measure, practitioner, mo
     response = client.get("/moderation/audit")
     assert response.status_code == 200
     shown = text(response)
-    assert "review.created" in shown and "review.hidden" in shown
+    assert "Wrote a peer review" in shown and "Hid a peer review" in shown

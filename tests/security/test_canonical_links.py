@@ -69,6 +69,7 @@ def test_atom_feed_links_ignore_a_forged_host(app, client):
     assert b'href="http://localhost/measures/' in feed.data
 
 
+@pytest.mark.commits  # the export searches the index, which reads with sessions of its own
 def test_csv_url_column_ignores_a_forged_host(app, client):
     measure = make_measure(make_user(), publish=True)
     answer = client.get(f"/export/search.csv?q=&codes=1&ids={measure.id}", base_url=ATTACKER)
