@@ -44,7 +44,7 @@ ACTIONS: dict[str, str] = {
     "api_token.created": "Created an API token",
     "api_token.revoked": "Revoked an API token",
     "api_token.revoked_all": "Revoked every API token of the account",
-    "moderation.decision_pending": "Made a decision on their own measure, waiting for a second admin",
+    "moderation.decision_pending": "Decided on their own measure: waits for a second admin",
     "user.registered": "Registered an account",
     "user.created": "Created an account",
     "user.email_verified": "Confirmed their email address",
