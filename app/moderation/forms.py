@@ -94,8 +94,10 @@ class VerifyEvidenceForm(FlaskForm):
 class ChoiceRadio(RadioField):
     """Radios that must be answered: one message whether nothing or an unknown value came."""
 
-    def __init__(self, label: str, choices: list[tuple[str, str]], message: str) -> None:
-        super().__init__(label, choices=choices, invalid_choice_message=message)
+    def __init__(
+        self, label: str, choices: list[SelectChoice], message: str, **kwargs: Any
+    ) -> None:
+        super().__init__(label, choices=choices, invalid_choice_message=message, **kwargs)
 
     def pre_validate(self, form: Form) -> None:
         try:
@@ -105,8 +107,8 @@ class ChoiceRadio(RadioField):
 
 
 HARM_VERDICTS = [
-    ("confirmed", "Harm confirmed: the evidence is labelled Negative effects found"),
-    ("not_confirmed", "Harm not confirmed: the harm signal is cleared"),
+    SelectChoice("confirmed", "Harm confirmed: the evidence is labelled Negative effects found"),
+    SelectChoice("not_confirmed", "Harm not confirmed: the harm signal is cleared"),
 ]
 
 
@@ -120,8 +122,10 @@ class HarmReviewForm(FlaskForm):
 
 
 REREVIEW_DECISIONS = [
-    ("upheld", "The level stands: the figures were checked again"),
-    ("changes_requested", "The figures need correcting: the owner is asked to edit the measure"),
+    SelectChoice("upheld", "The level stands: the figures were checked again"),
+    SelectChoice(
+        "changes_requested", "The figures need correcting: the owner is asked to edit the measure"
+    ),
 ]
 
 

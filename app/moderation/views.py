@@ -132,8 +132,8 @@ def _helpers() -> dict[str, Any]:
         "field_label": diff.field_label,
         "evaluation_title": diff.evaluation_title,
         "moderation_policies": policies,
-        "harm_verdicts": dict(HARM_VERDICTS),
-        "rereview_decisions": dict(REREVIEW_DECISIONS),
+        "harm_verdicts": {c.value: c.label for c in HARM_VERDICTS},
+        "rereview_decisions": {c.value: c.label for c in REREVIEW_DECISIONS},
     }
 
 
