@@ -823,6 +823,13 @@ CASES = [
         api=True,
     ),
     case(
+        "api.list_rereviews",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.published.id}/evidence/rereview-requests",
+        OWNER_OR_MODERATOR,
+        api=True,
+    ),
+    case(
         "api.decide_rereview",
         "POST",
         lambda w: f"/api/v1/rereview-requests/{_rereview(w).id}/decision",
