@@ -362,16 +362,16 @@ def owner_rereview(user: Any, measure: Measure) -> OwnerRereview | None:
 
 def _published_shown() -> Select:
     return (
-        select(Measure, MeasureRevision)
+        select(Measure)
         .join(MeasureRevision, MeasureRevision.id == Measure.published_revision_id)
         .where(Measure.status == MeasureStatus.PUBLISHED)
-        .options(selectinload(Measure.owner))
+        .options(selectinload(Measure.owner), selectinload(Measure.published_revision))
     )
 
 
 def to_verify_select(actor: Any) -> Select:
     """Published measures whose level (4 or 5) is provisional, oldest publication first.
-    Rows are (measure, published revision). Raises PermissionDenied."""
+    Raises PermissionDenied."""
     if not policies.can_moderate(actor):
         raise PermissionDenied("Only moderators and admins can see this.")
     return (
@@ -383,7 +383,7 @@ def to_verify_select(actor: Any) -> Select:
 
 def due_select(actor: Any, now: datetime | None = None) -> Select:
     """Published measures whose evidence was last reviewed (or published) 24 months ago or
-    more, longest-waiting first. Rows are (measure, published revision)."""
+    more, longest-waiting first. Raises PermissionDenied."""
     if not policies.can_moderate(actor):
         raise PermissionDenied("Only moderators and admins can see this.")
     since = func.coalesce(MeasureRevision.evidence_reviewed_at, MeasureRevision.decided_at)

@@ -375,11 +375,9 @@ def evidence_lists():
     else:
         stmt = evidence_review.due_select(current_user)
     page = db.paginate(stmt, page=_page_number(), per_page=PER_PAGE, error_out=False)
-    rows = list(page.items) if show == "requests" else [tuple(r) for r in page.items]
     return render_template(
         "moderation/evidence_lists.html",
         page=page,
-        rows=rows,
         show=show,
         lists=EVIDENCE_LISTS,
         filter_args={"show": show},
@@ -391,9 +389,7 @@ def evidence_lists():
 def request_rereview(measure_id: int):
     """The owner asks for the evidence to be reviewed again (the form on the measure page)."""
     measure = db.session.get(Measure, measure_id, with_for_update=True)
-    if measure is None or not measure_policies.can_view_measure(
-        current_user, measure
-    ):
+    if measure is None or not measure_policies.can_view_measure(current_user, measure):
         abort(404)
     form = RereviewRequestForm()
     if form.validate_on_submit():
