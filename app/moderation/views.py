@@ -281,7 +281,7 @@ def transition(measure_id: int, action: str):
     return redirect(url_for(".review", measure_id=measure_id))
 
 
-# --- the evidence workflow of EVIDENCE-2027 §7 -----------------------------------------------------
+# --- the evidence workflow of EVIDENCE-2027 §7 -------------------------------------------
 
 
 def _locked_measure(measure_id: int) -> Measure:
