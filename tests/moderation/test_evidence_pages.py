@@ -379,3 +379,16 @@ def test_the_evidence_forms_need_a_csrf_token(make_app, app, owner, moderator, s
     db.session.expire_all()
     assert measure.harm_flag is True
     assert db.session.scalar(select(RereviewRequest)) is None
+
+
+def test_a_confirmed_harm_leaves_the_expert_review_list(client, login, owner, moderator, second):
+    measure = _published(owner, moderator, evaluations=[WEAK_HARM], title="Harmful trial")
+    login(second)
+    assert "Harmful trial" in client.get("/moderation/expert-review").get_data(as_text=True)
+    client.post(
+        f"/moderation/measures/{measure.id}/harm-review",
+        data={"verdict": "confirmed", "reasons": "Replicated in a second trial."},
+    )
+    db.session.expire_all()
+    assert measure.evidence_label == "Negative effects found" and measure.harm_flag
+    assert "Harmful trial" not in client.get("/moderation/expert-review").get_data(as_text=True)
