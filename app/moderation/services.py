@@ -412,7 +412,8 @@ def queue_select(actor: Any, filters: QueueFilters, now: datetime | None = None)
 
 def expert_review_select(actor: Any) -> Select:
     """Measures that need an expert's eye: a harm flag (published or submitted) without the
-    experts' verdict yet, or a moderator's flag. Ones not yet confirmed come first. Raises PermissionDenied."""
+    experts' verdict yet, or a moderator's flag. Ones not yet confirmed come first.
+    Raises PermissionDenied."""
     _require_moderator(actor)
     working = aliased(MeasureRevision)
     published = aliased(MeasureRevision)

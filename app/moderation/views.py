@@ -398,7 +398,9 @@ def request_rereview(measure_id: int):
         except services.CommentRequired as exc:
             form.reason.errors = [str(exc)]
         else:
-            flash("Your request is with the moderators. You will be told their decision.", "success")
+            flash(
+                "Your request is with the moderators. You will be told their decision.", "success"
+            )
             return redirect(url_for("measures.show", measure_id=measure_id) + "#rereview-heading")
     return render_template("moderation/rereview_request.html", measure=measure, form=form), 422
 
