@@ -70,7 +70,8 @@ def test_published_by_one_moderator_verified_by_another(
     page.context.clear_cookies()
     page.goto(f"{live_server}/measures/{measure.id}")
     html = page.content()
-    assert f"Evidence level {level} of 5" in html
+    label = measure.published_revision.evidence_label
+    assert f"Level {level} of 5 · {label}" in html
     assert "Provisional:" not in html
     assert "Evidence last reviewed" in html and "by a moderator" in html
     # The table of findings shows both time points of the trial.
