@@ -775,14 +775,16 @@ CASES = [
         lambda w: f"/moderation/measures/{w.published.id}/verify-evidence",
         MODERATORS,
         {"comment": "Effect sizes checked against the report."},
+        ok=302,
     ),
-    # No harm signal on the measure: moderators get 409, the others are refused first.
+    # No harm signal on the measure: moderators get 409 (the state), the others 403 first.
     case(
         "moderation.harm_review",
         "POST",
         lambda w: f"/moderation/measures/{w.published.id}/harm-review",
         MODERATORS,
         {"verdict": "not_confirmed", "reasons": "The unfavourable effect was a typo."},
+        ok=409,
     ),
     case(
         "moderation.decide_rereview",
@@ -790,6 +792,7 @@ CASES = [
         lambda w: f"/moderation/rereview-requests/{_rereview(w).id}/decision",
         MODERATORS,
         {"decision": "upheld", "comment": "Figures checked again."},
+        ok=302,
     ),
     case(
         "rereview.request_rereview",
@@ -797,6 +800,7 @@ CASES = [
         lambda w: f"/measures/{w.published.id}/rereview-request",
         {"owner"},
         {"reason": "The attrition was copied wrongly."},
+        ok=302,
     ),
     case(
         "api.verify_evidence",
@@ -813,6 +817,7 @@ CASES = [
         MODERATORS,
         {"verdict": "not_confirmed", "reasons": "A typo."},
         api=True,
+        ok=409,  # no harm signal on the measure: nothing to review
     ),
     case(
         "api.request_rereview",
@@ -821,6 +826,7 @@ CASES = [
         {"owner"},
         {"reason": "The attrition was copied wrongly."},
         api=True,
+        ok=201,
     ),
     case(
         "api.list_rereviews",
