@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.measures.cli import evidence_cli, measures_cli
     from app.measures.views import bp as measures_bp
     from app.moderation.views import bp as moderation_bp
+    from app.moderation.views import owner_bp as rereview_bp
     from app.privacy.views import bp as privacy_bp
     from app.reviews.views import bp as reviews_bp
     from app.search.cli import search_cli, sync_at_end
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         measures_bp,
         moderation_bp,
+        rereview_bp,
         search_bp,
         api_bp,
         compare_bp,

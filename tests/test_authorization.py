@@ -768,7 +768,93 @@ CASES = [
         ok=400,
         statuses={"admin": 409},  # the only admin may not leave: refused before the password
     ),
+    # --- evidence workflow (issue 11, EVIDENCE-2027 §7): verify, harm review, re-review ---
+    case("moderation.evidence_lists", "GET", lambda w: "/moderation/evidence", MODERATORS),
+    case(
+        "moderation.verify_evidence",
+        "POST",
+        lambda w: f"/moderation/measures/{w.published.id}/verify-evidence",
+        MODERATORS,
+        {"comment": "Effect sizes checked against the report."},
+        ok=302,
+    ),
+    # No harm signal on the measure: moderators get 409 (the state), the others 403 first.
+    case(
+        "moderation.harm_review",
+        "POST",
+        lambda w: f"/moderation/measures/{w.published.id}/harm-review",
+        MODERATORS,
+        {"verdict": "not_confirmed", "reasons": "The unfavourable effect was a typo."},
+        ok=409,
+    ),
+    case(
+        "moderation.decide_rereview",
+        "POST",
+        lambda w: f"/moderation/rereview-requests/{_rereview(w).id}/decision",
+        MODERATORS,
+        {"decision": "upheld", "comment": "Figures checked again."},
+        ok=302,
+    ),
+    case(
+        "rereview.request_rereview",
+        "POST",
+        lambda w: f"/measures/{w.published.id}/rereview-request",
+        {"owner"},
+        {"reason": "The attrition was copied wrongly."},
+        ok=302,
+    ),
+    case(
+        "api.verify_evidence",
+        "POST",
+        lambda w: f"/api/v1/measures/{w.published.id}/evidence/verification",
+        MODERATORS,
+        {"comment": "Checked."},
+        api=True,
+    ),
+    case(
+        "api.review_harm",
+        "POST",
+        lambda w: f"/api/v1/measures/{w.published.id}/evidence/harm-review",
+        MODERATORS,
+        {"verdict": "not_confirmed", "reasons": "A typo."},
+        api=True,
+        ok=409,  # no harm signal on the measure: nothing to review
+    ),
+    case(
+        "api.request_rereview",
+        "POST",
+        lambda w: f"/api/v1/measures/{w.published.id}/evidence/rereview-requests",
+        {"owner"},
+        {"reason": "The attrition was copied wrongly."},
+        api=True,
+        ok=201,
+    ),
+    case(
+        "api.list_rereviews",
+        "GET",
+        lambda w: f"/api/v1/measures/{w.published.id}/evidence/rereview-requests",
+        OWNER_OR_MODERATOR,
+        api=True,
+    ),
+    case(
+        "api.decide_rereview",
+        "POST",
+        lambda w: f"/api/v1/rereview-requests/{_rereview(w).id}/decision",
+        MODERATORS,
+        {"decision": "upheld", "comment": "Figures checked again."},
+        api=True,
+    ),
 ]
+
+
+def _rereview(w: World):
+    """The owner's open request to review the published measure's level again."""
+    if getattr(w, "rereview", None) is None:
+        from app.moderation.evidence_review import request_rereview
+
+        w.rereview = request_rereview(w.users["owner"], w.published, "Please check attrition.")
+        db.session.commit()
+    return w.rereview
 
 
 def _api_request(client, world: World, role: str, c: Case):

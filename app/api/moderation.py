@@ -37,8 +37,10 @@ from app.audit.models import AuditEvent
 from app.core.extensions import db
 from app.core.problems import ApiProblem, BadParameter, ValidationProblem, field_error
 from app.core.security import public
+from app.measures import policies as measure_policies
 from app.measures.models import Measure, MeasureRevision
-from app.moderation import policies, services
+from app.moderation import evidence_review, policies, services
+from app.moderation.models import RereviewDecision, RereviewRequest
 from app.records import vocab
 from app.reviews import policies as review_policies
 from app.reviews import services as review_services
@@ -46,6 +48,7 @@ from app.reviews.models import Review
 
 OLDER_THAN_MAX = 36_500  # days: a hundred years is "any time"
 MSG_COMMENT = "Write a comment: the owner and the audit log read it."
+HARM_VERDICTS = ("confirmed", "not_confirmed")
 
 
 def _moderators_only() -> None:
@@ -206,6 +209,9 @@ def moderate_measure(measure_id: int) -> Response:
     measure = _measure_or_404(measure_id, lock=True)
     try:
         outcome = services.decide(current_user, measure, action, comment)
+        if action == "confirm_evidence" and not isinstance(outcome, services.PendingDecision):
+            # The older confirm_evidence also verifies when it can (EVIDENCE-2027 §7).
+            evidence_review.verify_after_confirm(current_user, measure, comment)
     except services.CommentRequired as required:
         raise ValidationProblem([field_error("comment", str(required))]) from required
     if isinstance(outcome, services.PendingDecision):
@@ -293,3 +299,185 @@ def unhide_review(review_id: int) -> Response:
     except review_services.ReviewInvalid as invalid:
         raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
     return json_response(review_to_json(review))
+
+
+# --- the evidence workflow of EVIDENCE-2027 §7 -----------------------------------------------
+# Verification and the experts' verdict on harm (moderators), the owner's request to review the
+# level again and a moderator's decision on it. The services check who (403: a different
+# moderator each time), the state (409) and the reasons (422), and write the audit events.
+
+
+def _body_of(body: Any, name: str, keys: dict[str, bool]) -> dict[str, Any]:
+    """The body as a dict of text values: unknown keys, non-text values and missing required
+    keys (keys[k] is True) are refused together (422)."""
+    if not isinstance(body, dict):
+        raise ValidationProblem([field_error(name, "must be a JSON object")])
+    errors = [field_error(k, "is not a known key") for k in body if k not in keys]
+    for key, required in keys.items():
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            errors.append(field_error(key, "must be text"))
+        elif required and not (value or "").strip():
+            errors.append(field_error(key, evidence_review.REASON_REQUIRED))
+    if errors:
+        raise ValidationProblem(errors)
+    return body
+
+
+def _reasons_problem(required: services.CommentRequired, key: str) -> ValidationProblem:
+    return ValidationProblem([field_error(key, str(required))])
+
+
+def _visible_measure_or_404(measure_id: int) -> Measure:
+    measure = db.session.get(Measure, measure_id, with_for_update=True)
+    if measure is None or not measure_policies.can_view_measure(current_user, measure):
+        raise ApiProblem(404, "No measure with this id.")
+    return measure
+
+
+def rereview_to_json(request_: RereviewRequest) -> dict[str, Any]:
+    revision = request_.revision
+    return {
+        "id": request_.id,
+        "measure_id": request_.measure_id,
+        "revision": revision.number if revision is not None else None,
+        "reason": request_.reason,
+        "requested_at": iso(request_.created_at),
+        "status": "open" if request_.is_open else "decided",
+        "decision": request_.decision.value if request_.decision else None,
+        "decision_comment": request_.decision_comment,
+        "decided_at": iso(request_.decided_at),
+    }
+
+
+@bp.post("/measures/<int:measure_id>/evidence/verification")
+@public
+@api_limit
+@require_scope("moderate")
+@operation(
+    "Verify a measure's evidence (a second moderator)",
+    "Moderation",
+    body=schemas.VerifyEvidence,
+    ok=(200, schemas.Measure, "The published measure, its level no longer provisional."),
+    errors=[404, 409],
+    description="A moderator other than the one who published the revision (and not its "
+    "author or owner) records that the extracted figures match the reports: a level of 4 or 5 "
+    "stops being provisional. 403 for the publisher, author or owner; 409 when the measure is "
+    "not published or these figures are already verified.",
+    example=CURL + "-H 'Content-Type: application/json' -d '{\"comment\": "
+    f'"Effect sizes checked against the report."}}\' {BASE}/measures/42/evidence/verification',
+)
+def verify_evidence(measure_id: int) -> Response:
+    """Verify the published revision's figures; `comment` (optional) goes to the audit log."""
+    body = _body_of(json_body(), "verification", {"comment": False})
+    _moderators_only()
+    measure = _measure_or_404(measure_id, lock=True)
+    revision = evidence_review.verify_evidence(current_user, measure, body.get("comment"))
+    return measure_response(measure, revision)
+
+
+@bp.post("/measures/<int:measure_id>/evidence/harm-review")
+@public
+@api_limit
+@require_scope("moderate")
+@operation(
+    "Record the experts' verdict on a harm signal",
+    "Moderation",
+    body=schemas.HarmReview,
+    ok=(200, schemas.Measure, "The measure, its level recomputed with the verdict."),
+    errors=[404, 409],
+    description="`confirmed` gives the label Negative effects found; `not_confirmed` clears "
+    "the harm flag (kept in the history). The reasons go to the owner and the audit log. 403 "
+    "for the publisher, author or owner; 409 when the measure has no harm signal.",
+)
+def review_harm(measure_id: int) -> Response:
+    """The experts' verdict (`confirmed` or `not_confirmed`) with `reasons` (required)."""
+    body = _body_of(json_body(), "harm_review", {"verdict": True, "reasons": True})
+    _moderators_only()
+    if body["verdict"] not in HARM_VERDICTS:
+        raise ValidationProblem(
+            [field_error("verdict", f"must be one of {', '.join(HARM_VERDICTS)}")]
+        )
+    measure = _measure_or_404(measure_id, lock=True)
+    try:
+        revision = evidence_review.record_harm_review(
+            current_user, measure, body["verdict"] == "confirmed", body["reasons"]
+        )
+    except services.CommentRequired as required:
+        raise _reasons_problem(required, "reasons") from required
+    return measure_response(measure, revision)
+
+
+@bp.get("/measures/<int:measure_id>/evidence/rereview-requests")
+@public
+@api_limit
+@require_scope("read")
+@operation(
+    "Requests to review a measure's evidence again",
+    "Moderation",
+    ok=(200, schemas.RereviewRequests, "The measure's requests and decisions, newest first."),
+    errors=[404],
+    description="For the measure's owner and the moderators (403 for anyone else).",
+)
+def list_rereviews(measure_id: int) -> Response:
+    measure = _visible_measure_or_404(measure_id)
+    requests = evidence_review.rereview_requests_of(current_user, measure)
+    return json_response({"results": [rereview_to_json(r) for r in requests]})
+
+
+@bp.post("/measures/<int:measure_id>/evidence/rereview-requests")
+@public
+@api_limit
+@require_scope("write")
+@operation(
+    "Ask for a measure's evidence to be reviewed again (its owner)",
+    "Moderation",
+    body=schemas.RereviewRequestBody,
+    ok=(201, schemas.RereviewRequest, "The request, open until a moderator decides."),
+    errors=[404, 409],
+    description="The owner of a published measure asks, with a reason (required), for its "
+    "level to be reviewed again; a moderator other than the ones who published or verified it "
+    "decides. 403 for anyone but the owner; 409 when the measure is not published or a "
+    "request is already open.",
+    example=CURL + "-H 'Content-Type: application/json' -d '{\"reason\": "
+    f'"The attrition was copied wrongly."}}\' {BASE}/measures/42/evidence/rereview-requests',
+)
+def request_rereview(measure_id: int) -> Response:
+    body = _body_of(json_body(), "rereview_request", {"reason": True})
+    measure = _visible_measure_or_404(measure_id)
+    try:
+        rereview = evidence_review.request_rereview(current_user, measure, body["reason"])
+    except services.CommentRequired as required:
+        raise _reasons_problem(required, "reason") from required
+    return json_response(rereview_to_json(rereview), 201)
+
+
+@bp.post("/rereview-requests/<int:request_id>/decision")
+@public
+@api_limit
+@require_scope("moderate")
+@operation(
+    "Decide on a request to review the evidence again",
+    "Moderation",
+    body=schemas.RereviewDecisionBody,
+    ok=(200, schemas.RereviewRequest, "The request, decided; the owner is told."),
+    errors=[404, 409],
+    description="`upheld`: the figures were checked again and the level stands; "
+    "`changes_requested`: the owner is asked to correct the figures. The comment (required) "
+    "goes to the owner and the audit log. 403 for the moderator who asked, published or "
+    "verified; 409 when the request is already decided.",
+)
+def decide_rereview(request_id: int) -> Response:
+    body = _body_of(json_body(), "decision", {"decision": True, "comment": True})
+    _moderators_only()
+    values = [d.value for d in RereviewDecision]
+    if body["decision"] not in values:
+        raise ValidationProblem([field_error("decision", f"must be one of {', '.join(values)}")])
+    rereview = db.session.get(RereviewRequest, request_id, with_for_update=True)
+    if rereview is None:
+        raise ApiProblem(404, "No request with this id.")
+    try:
+        evidence_review.decide_rereview(current_user, rereview, body["decision"], body["comment"])
+    except services.CommentRequired as required:
+        raise _reasons_problem(required, "comment") from required
+    return json_response(rereview_to_json(rereview))

@@ -104,6 +104,7 @@ PATH_PARAMETERS = {
     "measure_id": "The measure's id.",
     "review_id": "The review's id.",
     "shortlist_id": "The shortlist's id.",
+    "request_id": "The re-review request's id.",
     "number": "The revision's number, from 1.",
     "index": "The evaluation's position in the record, from 0.",
     "token": "The share token of the list's share link.",  # nosec B105  (a description)

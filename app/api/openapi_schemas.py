@@ -20,6 +20,7 @@ from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
 from app.measures.models import EvidenceReview
 from app.measures.models import MeasureStatus as MeasureStatusEnum
 from app.measures.models import RevisionState as RevisionStateEnum
+from app.moderation.models import RereviewDecision as RereviewDecisionEnum
 from app.moderation.policies import ACTIONS
 from app.moderation.services import COMMENT_MAX_LENGTH
 from app.records.fields import Country
@@ -394,6 +395,45 @@ class ModerationState(BaseModel):
 class Decision(Closed):
     action: Action
     comment: Annotated[str, Field(min_length=1, max_length=COMMENT_MAX_LENGTH)]
+
+
+Reasons = Annotated[str, Field(min_length=1, max_length=COMMENT_MAX_LENGTH)]
+
+
+class VerifyEvidence(Closed):
+    comment: Annotated[str, Field(max_length=COMMENT_MAX_LENGTH)] | None = None
+
+
+class HarmReview(Closed):
+    verdict: Literal["confirmed", "not_confirmed"]
+    reasons: Reasons
+
+
+class RereviewRequestBody(Closed):
+    reason: Reasons
+
+
+class RereviewDecisionBody(Closed):
+    decision: one_of(RereviewDecisionEnum)  # type: ignore[valid-type]
+    comment: Reasons
+
+
+class RereviewRequest(BaseModel):
+    """An owner's request to review a measure's evidence level again, and its decision."""
+
+    id: int
+    measure_id: int
+    revision: int | None
+    reason: str
+    requested_at: datetime
+    status: Literal["open", "decided"]
+    decision: one_of(RereviewDecisionEnum) | None  # type: ignore[valid-type]
+    decision_comment: str | None
+    decided_at: datetime | None
+
+
+class RereviewRequests(BaseModel):
+    results: list[RereviewRequest]
 
 
 class HideReview(Closed):

@@ -16,10 +16,11 @@ change, app/measures/evidence_state.py forgets it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import notify, record_event
@@ -27,7 +28,14 @@ from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.measures import policies as measure_policies
-from app.measures.evidence_state import is_verified, refresh_evidence, update_provisional
+from app.measures.evidence_state import (
+    REREVIEW_AFTER,
+    due_for_rereview,
+    is_verified,
+    last_reviewed,
+    refresh_evidence,
+    update_provisional,
+)
 from app.measures.models import HarmReview, Measure, MeasureRevision, MeasureStatus
 from app.moderation import policies
 from app.moderation.models import RereviewDecision, RereviewRequest
@@ -260,4 +268,127 @@ def open_rereview_requests_select(actor: Any) -> Select:
         .where(RereviewRequest.decision.is_(None))
         .options(selectinload(RereviewRequest.measure), selectinload(RereviewRequest.requested_by))
         .order_by(RereviewRequest.created_at, RereviewRequest.id)
+    )
+
+
+def verify_after_confirm(actor: Any, measure: Measure, comment: str | None) -> None:
+    """The older "confirm the evidence level" is kept as an alias of verification: after a
+    confirmation of the published revision by a moderator who may verify it (a second
+    moderator), the figures are verified as well. Otherwise nothing more happens."""
+    revision = measure.published_revision
+    if (
+        revision is not None
+        and measure.status == MeasureStatus.PUBLISHED
+        and policies.evidence_revision(measure) is revision
+        and not is_verified(revision)
+        and policies.second_moderator_refusal(actor, revision) is None
+    ):
+        verify_evidence(actor, measure, comment)
+
+
+# --- what the moderation pages and the owner's panel show ---------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceChecks:
+    """The §7 state of a measure for the review page: each check, and why the moderator
+    looking may not do it (None when they may)."""
+
+    published: MeasureRevision | None
+    verified: bool
+    last_reviewed: datetime | None
+    due: bool
+    verify_offered: bool  # published, with figures not verified yet
+    verify_refusal: str | None
+    harm_revision: MeasureRevision | None  # a revision with a harm signal or a verdict
+    harm_refusal: str | None
+    open_request: RereviewRequest | None
+    decide_refusal: str | None
+    requests: list[RereviewRequest]
+
+
+def evidence_checks(actor: Any, measure: Measure, now: datetime | None = None) -> EvidenceChecks:
+    """Raises PermissionDenied for anyone but moderators."""
+    if not policies.can_moderate(actor):
+        raise PermissionDenied("Only moderators and admins can see this.")
+    published = measure.published_revision
+    if measure.status != MeasureStatus.PUBLISHED:
+        published = None
+    verified = published is not None and is_verified(published)
+    harm = policies.evidence_revision(measure)
+    if harm is not None and not (harm.harm_flag or harm.harm_review is not None):
+        harm = None
+    request = open_rereview_request(measure)
+    return EvidenceChecks(
+        published=published,
+        verified=verified,
+        last_reviewed=last_reviewed(published) if published is not None else None,
+        due=published is not None and due_for_rereview(published, now),
+        verify_offered=published is not None and not verified,
+        verify_refusal=None
+        if published is None
+        else policies.second_moderator_refusal(actor, published),
+        harm_revision=harm,
+        harm_refusal=None if harm is None else policies.second_moderator_refusal(actor, harm),
+        open_request=request,
+        decide_refusal=None
+        if request is None
+        else policies.rereview_decision_refusal(actor, request),
+        requests=rereview_requests_of(actor, measure),
+    )
+
+
+@dataclass(frozen=True)
+class OwnerRereview:
+    """What the owner's panel on the measure page shows: may they ask, and their requests."""
+
+    may_ask: bool
+    open_request: RereviewRequest | None
+    latest: RereviewRequest | None  # the newest request, open or decided
+
+
+def owner_rereview(user: Any, measure: Measure) -> OwnerRereview | None:
+    """None for anyone but the owner (the panel is theirs alone)."""
+    if not measure_policies.is_owner(user, measure):
+        return None
+    requests = rereview_requests_of(user, measure)
+    request = next((r for r in requests if r.is_open), None)
+    return OwnerRereview(
+        may_ask=request is None and policies.can_request_rereview(user, measure),
+        open_request=request,
+        latest=requests[0] if requests else None,
+    )
+
+
+def _published_shown() -> Select:
+    return (
+        select(Measure)
+        .join(MeasureRevision, MeasureRevision.id == Measure.published_revision_id)
+        .where(Measure.status == MeasureStatus.PUBLISHED)
+        .options(selectinload(Measure.owner), selectinload(Measure.published_revision))
+    )
+
+
+def to_verify_select(actor: Any) -> Select:
+    """Published measures whose level (4 or 5) is provisional, oldest publication first.
+    Raises PermissionDenied."""
+    if not policies.can_moderate(actor):
+        raise PermissionDenied("Only moderators and admins can see this.")
+    return (
+        _published_shown()
+        .where(MeasureRevision.evidence_provisional.is_(True))
+        .order_by(MeasureRevision.decided_at, Measure.id)
+    )
+
+
+def due_select(actor: Any, now: datetime | None = None) -> Select:
+    """Published measures whose evidence was last reviewed (or published) 24 months ago or
+    more, longest-waiting first. Raises PermissionDenied."""
+    if not policies.can_moderate(actor):
+        raise PermissionDenied("Only moderators and admins can see this.")
+    since = func.coalesce(MeasureRevision.evidence_reviewed_at, MeasureRevision.decided_at)
+    return (
+        _published_shown()
+        .where(since <= (now or utcnow()) - REREVIEW_AFTER)
+        .order_by(since, Measure.id)
     )

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Form, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    Form,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from app.audit import wording
@@ -54,6 +62,87 @@ class TransitionForm(FlaskForm):
             DataRequired("Write a comment: the owner and the audit log read it."),
             Length(max=COMMENT_MAX_LENGTH, message="Keep the comment to %(max)d characters."),
         ],
+    )
+
+
+# --- the evidence workflow of EVIDENCE-2027 §7 -------------------------------------------------
+
+_REASONS_REQUIRED = "Give your reasons: the owner and the audit log read them."
+_REASONS_LENGTH = Length(max=COMMENT_MAX_LENGTH, message="Keep it to %(max)d characters.")
+
+
+def _reasons(label: str, hint: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[_strip],
+        description=hint,
+        validators=[DataRequired(_REASONS_REQUIRED), _REASONS_LENGTH],
+    )
+
+
+class VerifyEvidenceForm(FlaskForm):
+    """A second moderator records that the figures match the reports; a comment is optional."""
+
+    comment = TextAreaField(
+        "What did you check? (optional)",
+        filters=[_strip],
+        description="For example: effect sizes, sample sizes and attrition against each report.",
+        validators=[Optional(), _REASONS_LENGTH],
+    )
+
+
+class ChoiceRadio(RadioField):
+    """Radios that must be answered: one message whether nothing or an unknown value came."""
+
+    def __init__(
+        self, label: str, choices: list[SelectChoice], message: str, **kwargs: Any
+    ) -> None:
+        super().__init__(label, choices=choices, invalid_choice_message=message, **kwargs)
+
+    def pre_validate(self, form: Form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValueError as exc:
+            raise StopValidation(str(exc)) from None
+
+
+HARM_VERDICTS = [
+    SelectChoice("confirmed", "Harm confirmed: the evidence is labelled Negative effects found"),
+    SelectChoice("not_confirmed", "Harm not confirmed: the harm signal is cleared"),
+]
+
+
+class HarmReviewForm(FlaskForm):
+    """The experts' verdict on a harm signal, with the reasons the owner reads."""
+
+    verdict = ChoiceRadio(
+        "The experts' verdict", HARM_VERDICTS, "Choose whether the experts confirmed the harm."
+    )
+    reasons = _reasons("Reasons", "What the experts found; the owner receives this text.")
+
+
+REREVIEW_DECISIONS = [
+    SelectChoice("upheld", "The level stands: the figures were checked again"),
+    SelectChoice(
+        "changes_requested", "The figures need correcting: the owner is asked to edit the measure"
+    ),
+]
+
+
+class RereviewDecisionForm(FlaskForm):
+    """A moderator's decision on an owner's request to review the level again."""
+
+    decision = ChoiceRadio("Decision", REREVIEW_DECISIONS, "Choose a decision.")
+    comment = _reasons("Reasons", "Why; the owner receives this text.")
+
+
+class RereviewRequestForm(FlaskForm):
+    """The owner's request to have the evidence level reviewed again."""
+
+    reason = _reasons(
+        "Why should the evidence be reviewed again?",
+        "For example: a figure was copied wrongly, or a report was misread. The moderators"
+        " and the audit log read this.",
     )
 
 

@@ -411,19 +411,27 @@ def queue_select(actor: Any, filters: QueueFilters, now: datetime | None = None)
 
 
 def expert_review_select(actor: Any) -> Select:
-    """Measures that need an expert's eye: a harm flag (published or submitted) or a
-    moderator's flag. Ones not yet confirmed come first. Raises PermissionDenied."""
+    """Measures that need an expert's eye: a harm flag (published or submitted) without the
+    experts' verdict yet, or a moderator's flag. Ones not yet confirmed come first.
+    Raises PermissionDenied."""
     _require_moderator(actor)
     working = aliased(MeasureRevision)
+    published = aliased(MeasureRevision)
     return (
         select(Measure)
         .outerjoin(working, working.id == Measure.working_revision_id)
+        .outerjoin(published, published.id == Measure.published_revision_id)
         .where(
             Measure.status.in_((MeasureStatus.SUBMITTED, MeasureStatus.PUBLISHED)),
             or_(
-                Measure.harm_flag.is_(True),
+                # A harm signal waits until the experts' verdict is recorded (EVIDENCE-2027 §7).
+                and_(Measure.harm_flag.is_(True), published.harm_review.is_(None)),
                 Measure.evidence_review == EvidenceReview.FLAGGED,
-                and_(working.state == RevisionState.SUBMITTED, working.harm_flag.is_(True)),
+                and_(
+                    working.state == RevisionState.SUBMITTED,
+                    working.harm_flag.is_(True),
+                    working.harm_review.is_(None),
+                ),
             ),
         )
         .options(selectinload(Measure.owner))

@@ -15,14 +15,28 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.core.dbtypes import utcnow
-from app.core.exceptions import InvalidTransition
+from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
 from app.core.paging import page_number
+from app.measures import policies as measure_policies
 from app.measures.models import Measure
-from app.moderation import diff, policies, services
-from app.moderation.forms import AuditFilterForm, QueueFilterForm, TransitionForm
+from app.moderation import diff, evidence_review, policies, services
+from app.moderation.forms import (
+    HARM_VERDICTS,
+    REREVIEW_DECISIONS,
+    AuditFilterForm,
+    HarmReviewForm,
+    QueueFilterForm,
+    RereviewDecisionForm,
+    RereviewRequestForm,
+    TransitionForm,
+    VerifyEvidenceForm,
+)
+from app.moderation.models import RereviewRequest
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+# The owner's side of the workflow lives under the measure's own URL.
+owner_bp = Blueprint("rereview", __name__, url_prefix="/measures")
 
 PER_PAGE = 25
 
@@ -118,6 +132,17 @@ def _helpers() -> dict[str, Any]:
         "field_label": diff.field_label,
         "evaluation_title": diff.evaluation_title,
         "moderation_policies": policies,
+        "harm_verdicts": {c.value: c.label for c in HARM_VERDICTS},
+        "rereview_decisions": {c.value: c.label for c in REREVIEW_DECISIONS},
+    }
+
+
+@owner_bp.app_context_processor
+def _owner_rereview() -> dict[str, Any]:
+    # The measure page (app/measures/views.py) cannot import moderation: it reads this.
+    return {
+        "owner_rereview": lambda measure: evidence_review.owner_rereview(current_user, measure),
+        "rereview_form": lambda: RereviewRequestForm(formdata=None),
     }
 
 
@@ -186,17 +211,40 @@ def _decision_form(action: str, *, from_request: bool = False) -> TransitionForm
     return form
 
 
+def _with_ids(form: Any, prefix: str) -> Any:
+    """Give every field an id of its own: several forms share the review page."""
+    for field in form:
+        if field.name != "csrf_token":
+            field.id = f"{prefix}-{field.name.replace('_', '-')}"
+            field.label.field_id = field.id
+    return form
+
+
+def _check_forms() -> dict[str, Any]:
+    return {
+        "verify": _with_ids(VerifyEvidenceForm(formdata=None), "verify"),
+        "harm": _with_ids(HarmReviewForm(formdata=None), "harm"),
+        "rereview": _with_ids(RereviewDecisionForm(formdata=None), "rereview"),
+    }
+
+
 def _render_review(
-    measure: Measure, submitted: dict[str, TransitionForm] | None = None, error: str | None = None
+    measure: Measure,
+    submitted: dict[str, Any] | None = None,
+    error: str | None = None,
 ) -> str:
+    """The review page; `submitted` holds the one form posted (by action or check name)."""
     submitted = submitted or {}
     forms = {action: submitted.get(action) or _decision_form(action) for action in policies.ACTIONS}
+    checks = {name: submitted.get(name) or form for name, form in _check_forms().items()}
     return render_template(
         "moderation/review.html",
         review=services.prepare_review(current_user, measure),
         pending=services.pending_decision(measure),
+        checks=evidence_review.evidence_checks(current_user, measure),
         forms=forms,
-        failed=next(iter(submitted), None),
+        check_forms=checks,
+        failed_form=next(iter(submitted.values()), None),
         error=error,
         now=utcnow(),
     )
@@ -218,6 +266,9 @@ def transition(measure_id: int, action: str):
         return _render_review(measure, {name: form}), 422
     try:
         outcome = services.decide(current_user, measure, name, form.comment.data)
+        if name == "confirm_evidence" and not isinstance(outcome, services.PendingDecision):
+            # The older "confirm" also verifies when it can (EVIDENCE-2027 §7).
+            evidence_review.verify_after_confirm(current_user, measure, form.comment.data)
     except InvalidTransition as exc:
         return _render_review(measure, error=str(exc)), 409
     except services.CommentRequired as exc:
@@ -228,6 +279,130 @@ def transition(measure_id: int, action: str):
     else:
         flash(ACTION_TEXT[name].done, "success")
     return redirect(url_for(".review", measure_id=measure_id))
+
+
+# --- the evidence workflow of EVIDENCE-2027 §7 -------------------------------------------
+
+
+def _locked_measure(measure_id: int) -> Measure:
+    measure = db.session.get(Measure, measure_id, with_for_update=True)
+    if measure is None:
+        abort(404)
+    return measure
+
+
+def _check_refused(measure: Measure, name: str, form: Any, exc: Exception) -> tuple[str, int]:
+    """Re-render the review page after a service said no: 403, 409 or 422 with why (the
+    error status rolls the request's transaction back, app/core/transaction.py)."""
+    if isinstance(exc, services.CommentRequired):
+        field = getattr(form, "reasons", None) or form.comment
+        field.errors = [str(exc)]
+        return _render_review(measure, {name: form}), 422
+    status = 403 if isinstance(exc, PermissionDenied) else 409
+    return _render_review(measure, error=str(exc)), status
+
+
+@bp.post("/measures/<int:measure_id>/verify-evidence")
+def verify_evidence(measure_id: int):
+    _require(policies.can_moderate)
+    measure = _locked_measure(measure_id)
+    form = _with_ids(VerifyEvidenceForm(), "verify")
+    if not form.validate_on_submit():
+        return _render_review(measure, {"verify": form}), 422
+    try:
+        evidence_review.verify_evidence(current_user, measure, form.comment.data)
+    except (PermissionDenied, InvalidTransition) as exc:
+        return _check_refused(measure, "verify", form, exc)
+    flash("Evidence verified. The owner has been told.", "success")
+    return redirect(url_for(".review", measure_id=measure_id))
+
+
+@bp.post("/measures/<int:measure_id>/harm-review")
+def harm_review(measure_id: int):
+    _require(policies.can_moderate)
+    measure = _locked_measure(measure_id)
+    form = _with_ids(HarmReviewForm(), "harm")
+    if not form.validate_on_submit():
+        return _render_review(measure, {"harm": form}), 422
+    try:
+        evidence_review.record_harm_review(
+            current_user, measure, form.verdict.data == "confirmed", form.reasons.data
+        )
+    except (PermissionDenied, InvalidTransition, services.CommentRequired) as exc:
+        return _check_refused(measure, "harm", form, exc)
+    flash("The experts' verdict is recorded. The owner has been told.", "success")
+    return redirect(url_for(".review", measure_id=measure_id))
+
+
+@bp.post("/rereview-requests/<int:request_id>/decision")
+def decide_rereview(request_id: int):
+    _require(policies.can_moderate)
+    rereview = db.session.get(RereviewRequest, request_id, with_for_update=True)
+    if rereview is None:
+        abort(404)
+    measure = rereview.measure
+    form = _with_ids(RereviewDecisionForm(), "rereview")
+    if not form.validate_on_submit():
+        return _render_review(measure, {"rereview": form}), 422
+    try:
+        evidence_review.decide_rereview(
+            current_user, rereview, form.decision.data, form.comment.data
+        )
+    except (PermissionDenied, InvalidTransition, services.CommentRequired) as exc:
+        return _check_refused(measure, "rereview", form, exc)
+    flash("Decided. The owner has been told.", "success")
+    return redirect(url_for(".review", measure_id=measure.id))
+
+
+EVIDENCE_LISTS = {
+    "verify": "Evidence to verify",
+    "requests": "Re-review requests",
+    "due": "Due for re-review",
+}
+
+
+@bp.get("/evidence")
+def evidence_lists():
+    """One tab, three lists: provisional levels to verify, owners' requests, levels due."""
+    _require(policies.can_moderate)
+    show = request.args.get("show", "verify")
+    if show not in EVIDENCE_LISTS:
+        abort(404)
+    if show == "requests":
+        stmt = evidence_review.open_rereview_requests_select(current_user)
+    elif show == "verify":
+        stmt = evidence_review.to_verify_select(current_user)
+    else:
+        stmt = evidence_review.due_select(current_user)
+    page = db.paginate(stmt, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "moderation/evidence_lists.html",
+        page=page,
+        show=show,
+        lists=EVIDENCE_LISTS,
+        filter_args={"show": show},
+        now=utcnow(),
+    )
+
+
+@owner_bp.post("/<int:measure_id>/rereview-request")
+def request_rereview(measure_id: int):
+    """The owner asks for the evidence to be reviewed again (the form on the measure page)."""
+    measure = db.session.get(Measure, measure_id, with_for_update=True)
+    if measure is None or not measure_policies.can_view_measure(current_user, measure):
+        abort(404)
+    form = RereviewRequestForm()
+    if form.validate_on_submit():
+        try:
+            evidence_review.request_rereview(current_user, measure, form.reason.data)
+        except services.CommentRequired as exc:
+            form.reason.errors = [str(exc)]
+        else:
+            flash(
+                "Your request is with the moderators. You will be told their decision.", "success"
+            )
+            return redirect(url_for("measures.show", measure_id=measure_id) + "#rereview-heading")
+    return render_template("moderation/rereview_request.html", measure=measure, form=form), 422
 
 
 @bp.get("/audit")

@@ -241,6 +241,9 @@ def _routes(measure_id):
         ("GET", "/moderation/", None),
         ("GET", "/moderation/?state=all&country=DE&older_than=7", None),
         ("GET", "/moderation/expert-review", None),
+        ("GET", "/moderation/evidence", None),
+        ("GET", "/moderation/evidence?show=requests", None),
+        ("GET", "/moderation/evidence?show=due", None),
         ("GET", f"/moderation/measures/{measure_id}", None),
         ("GET", "/moderation/audit", None),
         ("GET", "/moderation/audit?action=measure.created&object_type=measure", None),
@@ -259,6 +262,10 @@ def test_every_moderation_route_is_listed_here(app):
         "/moderation/expert-review",
         "/moderation/measures/<int:measure_id>",
         "/moderation/measures/<int:measure_id>/<action>",
+        "/moderation/measures/<int:measure_id>/verify-evidence",
+        "/moderation/measures/<int:measure_id>/harm-review",
+        "/moderation/rereview-requests/<int:request_id>/decision",
+        "/moderation/evidence",
         "/moderation/audit",
     }
 
