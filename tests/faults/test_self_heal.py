@@ -9,7 +9,6 @@ No durations are asserted: each wait polls the state with a generous deadline.
 from __future__ import annotations
 
 import os
-
 import shutil
 import signal
 import threading
