@@ -13,6 +13,7 @@ from app.search.facets import (
     cost_band,
     facet_values,
 )
+from app.search.concept_match import text_concepts
 
 # Re-exported: the backends and the query parser read the facet keys from here.
 __all__ = ["FACET_KEYS", "MULTI_VALUED", "facet_values", "measure_to_document"]
@@ -69,7 +70,16 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         *citations,
         tags,
     )
+    # The English summary of a record in another language: an English query finds it.
+    summary_en = getattr(revision, "summary_en", None) or ""
+    if summary_en:
+        body = _join(body, summary_en)
     reports = _join(*(a.text for e in evaluations for a in e.attachments))
+    # Concepts of the vocabulary that the text mentions (not report text: long, and noisy).
+    concepts = sorted(
+        set(text_concepts((revision.title, revision.summary, body), revision.text_language))
+        | set(text_concepts((summary_en,), "en"))
+    )
     published_at: datetime | None = measure.published_at
     return {
         "id": measure.id,
@@ -102,4 +112,5 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         "published_at": published_at,
         "rating": float(rating or 0.0),
         "organisation": revision.organisation,
+        "concepts": concepts,
     }
