@@ -316,8 +316,9 @@ def _extra_stopwords() -> dict[str, list[str]]:
 
 
 STOPWORD_LANGUAGES = (
-    "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv".split()
-)
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
+    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)

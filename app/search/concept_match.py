@@ -104,7 +104,7 @@ def tables() -> Tables:
 def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
     """Concept ids mentioned in these texts of a document in `lang` (and in English)."""
     t = tables()
-    languages = dict.fromkeys(l for l in (lang, "en") if l)
+    languages = dict.fromkeys(code for code in (lang, "en") if code)
     found: set[str] = set()
     for text in texts:
         if not text:

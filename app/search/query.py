@@ -27,8 +27,8 @@ from werkzeug.datastructures import MultiDict
 
 from app.search import concept_match
 from app.search.analysis import query_stopwords, tokenize
-from app.search.concepts import load_concepts
 from app.search.backends.base import SORTS, Expansion, SearchQuery
+from app.search.concepts import load_concepts
 from app.search.documents import FACET_KEYS
 from app.search.facets import FILTER_VALUES
 

@@ -5,7 +5,9 @@ archived measures or replaced revisions still lying in an index): in how many do
 and what is the closest known word. "Closest" counts edits between the words, or between their
 English stems when that is fewer ("sextoring" is one edit from "sextortion" as stems, two from
 "sexting" as words). A misspelt word is corrected automatically (the page says so and offers
-the search as typed); `suggestion` is the corrected query either way. Looking for close words is the costly part, so only a few words of plausible
+the search as typed); `suggestion` is the corrected query either way.
+
+Looking for close words is the costly part, so only a few words of plausible
 length are corrected per query, and none once the search's time budget has run out: a query of
 random strings must not cost seconds for a suggestion nobody will take.
 """
