@@ -22,7 +22,8 @@ MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
 # A phrasing matches when the query holds at least this many of its content words, and at
 # least this share of them.
 PHRASE_MIN_WORDS = 2
-PHRASE_MIN_SHARE = 0.5
+PHRASE_MIN_SHARE = 0.4  # of the phrasing's content words
+QUERY_MIN_SHARE = 0.6  # of the query's content words: a long query is not a phrasing
 
 
 @dataclass(frozen=True)
@@ -176,9 +177,14 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
             continue
         if lang not in per_lang:
             per_lang[lang] = [(w, _content(w, lang)) for w in words]
-        matched = [w for w, keys in per_lang[lang] if keys and set(keys) & phrase_words]
-        overlap = len({k for w, keys in per_lang[lang] for k in keys} & phrase_words)
-        if overlap >= PHRASE_MIN_WORDS and overlap >= PHRASE_MIN_SHARE * len(phrase_words):
+        content = {k for _w, keys in per_lang[lang] for k in keys}
+        overlap = len(content & phrase_words)
+        if (
+            overlap >= PHRASE_MIN_WORDS
+            and overlap >= PHRASE_MIN_SHARE * len(phrase_words)
+            and overlap >= QUERY_MIN_SHARE * len(content)
+        ):
+            matched = [w for w, keys in per_lang[lang] if set(keys) & phrase_words]
             out[concept_id] = tuple(matched)
     return list(out.items())
 
@@ -190,8 +196,14 @@ def concept_label(concept_id: str) -> str:
     return english[0]
 
 
-def concept_preview(concept_id: str, limit: int = 6) -> tuple[str, ...]:
-    """A few of the concept's terms in other languages, to show what an expansion adds."""
-    concept = load_concepts().by_id[concept_id]
-    firsts = [terms[0] for lang, terms in concept.terms.items() if lang != "en" and terms]
-    return tuple(dict.fromkeys(firsts))[:limit]
+def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
+    """The concept's terms in every language, but the one typed, each once (accents ignored):
+    what an expansion finds besides the typed words."""
+    seen = {tuple(tokenize(matched))}
+    out = []
+    for term in load_concepts().terms_of(concept_id):
+        key = tuple(tokenize(term))
+        if key not in seen:
+            seen.add(key)
+            out.append(term)
+    return tuple(out)

@@ -434,7 +434,7 @@ def _expansion(concept: str, matched: str) -> Expansion:
         concept=concept,
         label=concept_match.concept_label(concept),
         matched=matched,
-        added=concept_match.concept_preview(concept),
+        added=concept_match.concept_terms(concept, matched),
     )
 
 

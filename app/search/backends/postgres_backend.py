@@ -437,10 +437,10 @@ class _PostgresSearch:
             alternatives = alternatives_tsquery(node, self.lexicon)
             if alternatives:
                 rank = rank + SYNONYM_BOOST * idf(alternatives) * rank_of(alternatives)
-            prefixes = prefixes_tsquery(node)
+            prefixes = prefixes_tsquery(node) if self.query.expand else ""
             if prefixes:
                 rank = rank + PREFIX_BOOST * idf(prefixes) * rank_of(prefixes)
-            unit = node_tsquery(node, self.lexicon)
+            unit = node_tsquery(node, self.lexicon, self.query.expand)
             if unit:
                 units.append(unit)
         for node in self.parsed.root.should:
@@ -473,7 +473,8 @@ class _PostgresSearch:
         if not parsed.is_empty:
             self._arm()
             self.lexicon.fetch(self.conn, query_pairs(parsed.root, self.lexicon))
-            self.tsquery = group_tsquery(parsed.root, self.lexicon)
+            # Without expansion, words match only their own forms (no longer compounds).
+            self.tsquery = group_tsquery(parsed.root, self.lexicon, self.query.expand)
         where = self._conditions()
         self._arm()
         total = self.conn.scalar(select(func.count()).select_from(doc).where(*where)) or 0
@@ -526,7 +527,7 @@ class _PostgresSearch:
         checks: list[tuple[str, Any]] = []
         for node in self.parsed.root.must + self.parsed.root.should:
             if isinstance(node, Synonyms) and node.concepts:
-                typed = node_tsquery(node.original, self.lexicon)
+                typed = node_tsquery(node.original, self.lexicon, self.query.expand)
                 matched, concepts = _typed_text(node.original), node.concepts
             elif isinstance(node, Concepts):
                 typed, matched, concepts = "", node.matched, node.ids

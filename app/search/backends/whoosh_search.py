@@ -87,16 +87,23 @@ class WhooshSearch:
         and Finnish ("Missbrauch" finds "Missbrauchsabbildungen")."""
         parts: list[Part] = []
         for name in NEUTRAL_FIELDS:
-            for i, term in enumerate(self.reader.expand_prefix(name, token)):
-                if i == MAX_PREFIX_TERMS:
-                    break
+            for term in self._prefixed(name, token):
                 if term != token:
                     parts.append((name, (term,), boost * PREFIX_BOOST))
         return parts
 
+    def _prefixed(self, name: str, prefix: str) -> list[str]:
+        """At most MAX_PREFIX_TERMS indexed words of a field that begin with `prefix`."""
+        out = []
+        for i, term in enumerate(self.reader.expand_prefix(name, prefix)):
+            if i == MAX_PREFIX_TERMS:
+                break
+            out.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        return out
+
     def _word_parts(self, text: str, tokens: tuple[str, ...], boost: float) -> list[Part]:
         parts = self._phrase_parts(tokens, boost)
-        if len(tokens) == 1 and len(tokens[0]) >= MIN_PREFIX:
+        if self.query.expand and len(tokens) == 1 and len(tokens[0]) >= MIN_PREFIX:
             parts += self._prefix_parts(tokens[0], boost)
         for lang in STEMMED_LANGUAGES:
             stems = tuple(analyze(text, lang))
@@ -400,11 +407,7 @@ class WhooshSearch:
             # Words whose English stem is one edit from the typed word's stem.
             for other in self._matches(stem, 1, (stem_field("en"),)):
                 for name in SPELLING_FIELDS:
-                    for i, word in enumerate(self.reader.expand_prefix(name, other)):
-                        if i == MAX_PREFIX_TERMS:
-                            break
-                        if english_stem(word) == other:
-                            words.add(word)
+                    words.update(w for w in self._prefixed(name, other) if english_stem(w) == other)
         words.discard(token)
         candidates = [Candidate(w, self._docs(w), distance(token, w)) for w in words]
         return best_candidate(token, candidates)
