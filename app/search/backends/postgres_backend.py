@@ -17,6 +17,7 @@ import contextlib
 import math
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -326,7 +327,20 @@ class PostgresBackend(SearchBackend):
                 )
             )
             self._vocabulary = (count, dict(rows.all()))
+            self._sorted_words = None
         return self._vocabulary[1]
+
+    def words_starting(self, prefix: str) -> list[str]:
+        """The cached vocabulary's words that begin with `prefix` (sorted once per change)."""
+        if getattr(self, "_sorted_words", None) is None:
+            self._sorted_words = sorted(self._vocabulary[1]) if self._vocabulary else []
+        words = self._sorted_words
+        out = []
+        for i in range(bisect_left(words, prefix), len(words)):
+            if not words[i].startswith(prefix):
+                break
+            out.append(words[i])
+        return out
 
     @property
     def vocabulary_docs(self) -> int:
@@ -650,8 +664,10 @@ class _PostgresSearch:
             # Words whose English stem is one edit from the typed word's stem.
             for other in _candidates(stem, self.vocabulary, 1):
                 words.update(
-                    w for w in self.vocabulary if w.startswith(other) and english_stem(w) == other
+                    w for w in self.backend.words_starting(other) if english_stem(w) == other
                 )
+        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem.
+        words = {self._surface(w) for w in words}
         words.discard(token)
         ranked = sorted(
             (Candidate(w, self.vocabulary[w], distance(token, w)) for w in words),
@@ -663,11 +679,18 @@ class _PostgresSearch:
                 return None
             # Stems are in the vocabulary too, and it may be stale: a word must be in some
             # document's text now.
-            stmt = select(SearchDocument.measure_id).where(_matches(self.lexicon.phrase(best.word)))
-            if self.lexicon.phrase(best.word) and self.conn.execute(stmt.limit(1)).first():
+            stmt = select(SearchDocument.measure_id).where(_matches(self.lexicon.quote(best.word)))
+            if self.conn.execute(stmt.limit(1)).first() is not None:
                 return best
             ranked.remove(best)
         return None
+
+    def _surface(self, word: str) -> str:
+        """The commonest (then longest) vocabulary word that begins with `word` and has its
+        English stem: "grooming" for the stem "groom", "school" for "school"."""
+        stem = english_stem(word)
+        forms = [w for w in self.backend.words_starting(word) if english_stem(w) == stem]
+        return max(forms, key=lambda w: (self.vocabulary[w], len(w)), default=word)
 
     def _word_known(self, word: Word) -> bool:
         """Whether the word, or one of its stems, occurs in some document.
