@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from app.api.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
-from app.search.concepts import load_concepts
 from app.search.backends.base import SORTS
+from app.search.concepts import load_concepts
 from app.search.query import FILTER_VALUES, MAX_QUERY_LENGTH, YEAR_MAX, YEAR_MIN
 
 JSON = "application/json"
