@@ -3,6 +3,7 @@ tags (app/search/concept_match.py), compound prefixes, stop-words and "matched v
 
 from __future__ import annotations
 
+from app.core.extensions import db
 from app.search.query import Concepts, Synonyms, parse_text
 from tests.conftest import make_user
 from tests.search.conftest import found, search, text_measure
@@ -111,3 +112,19 @@ def test_results_matching_more_of_the_query_rank_first(app):
     both = text_measure(owner, "School programme for parents", SUMMARY)
     assert found("school programme for parents")[0] == both.id
     assert one.id in found("school programme for parents")
+
+
+def test_an_index_written_by_an_older_analysis_counts_as_missing(app, search_backend):
+    """So `flask search sync` rebuilds it after an upgrade (Whoosh: SCHEMA_VERSION)."""
+    text_measure(make_user(), "Sextortion response guide", SUMMARY)
+    assert search_backend.exists()
+    if search_backend.name == "postgres":
+        from sqlalchemy import text
+
+        from app.search.backends.postgres_text import VERSION_LEXEME
+
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE search_documents SET tsv = ts_delete(tsv, :v)"), {"v": VERSION_LEXEME}
+            )
+        assert not search_backend.exists()

@@ -360,7 +360,7 @@ def _lexemes(tsquery: str) -> list[str]:
 
 
 def _matches(tsquery: str) -> Any:
-    return SearchDocument.tsv.op("@@")(cast(tsquery, TSQUERY))
+    return SearchDocument.tsv.op("@@", is_comparison=True)(cast(tsquery, TSQUERY))
 
 
 HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
