@@ -175,6 +175,11 @@ def _word_stemmer(lang: str):
     return lru_cache(maxsize=200_000)(light)
 
 
+def stem_word(word: str, lang: str) -> str | None:
+    """A lower-cased word's folded stem in `lang`, or None for a stop word (cached)."""
+    return _word_stemmer(lang)(word)
+
+
 class StemFoldFilter(Filter):
     """Stop words out, then stem and fold, as one cached lookup per token (input lower-cased).
 

@@ -10,11 +10,24 @@ a phrasing's content words ("teenagers … threatened … photos") in the query 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.search.analysis import STEMMED_LANGUAGES, analyze, query_stopwords, stopwords, tokenize
+from whoosh.lang import has_stopwords, stopwords_for_language
+
+from app.search.analysis import (
+    SNOWBALL_LANGUAGES,
+    STEMMED_LANGUAGES,
+    TOKEN_PATTERN,
+    analyze,
+    fold,
+    query_stopwords,
+    stopwords,
+    stem_word,
+    tokenize,
+)
 from app.search.concepts import load_concepts
 
 Key = tuple[str, ...]
@@ -33,6 +46,7 @@ class Table:
     keys: dict[Key, tuple[str, ...]]
     firsts: frozenset[str]
     longest: int
+    starts: frozenset[str]  # the first three letters of every word of every key
 
     def scan(self, tokens: Sequence[str], out: set[str]) -> None:
         """Add to `out` the concepts of every run of `tokens` that is a key."""
@@ -56,6 +70,7 @@ def _table(pairs: Iterable[tuple[Key, str]]) -> Table:
         {k: tuple(v) for k, v in keys.items()},
         frozenset(k[0] for k in keys),
         max((len(k) for k in keys), default=0),
+        frozenset(t[:3] for k in keys for t in k),
     )
 
 
@@ -114,9 +129,39 @@ def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
         for language in languages:
             if language in t.folded:
                 t.folded[language].scan(tokens, found)
-            if language in t.stemmed:
-                t.stemmed[language].scan(analyze(text, language), found)
+        # Stems in the document's own language only: stemming is most of the cost, and the
+        # English in other documents (taxonomy labels) is written as the terms are.
+        if (lang or "en") in t.stemmed:
+            table = t.stemmed[lang or "en"]
+            table.scan(_stems_for(text, lang or "en", table.starts), found)
     return sorted(found)
+
+
+_WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+
+
+@lru_cache(maxsize=32)
+def _raw_stopwords(lang: str) -> frozenset[str]:
+    if lang in SNOWBALL_LANGUAGES and has_stopwords(lang):
+        return frozenset(stopwords_for_language(lang))
+    return frozenset()
+
+
+def _stems_for(text: str, lang: str, starts: frozenset[str]) -> list[str]:
+    """The text's stems in `lang`, as analyze() gives them, except that words no term's stem
+    could begin like are left unstemmed ("" placeholders, which match nothing)."""
+    stop = _raw_stopwords(lang)
+    out = []
+    for word in _WORD_RE.findall(text.lower()):
+        if len(word) < 2 or word in stop:
+            continue
+        if fold(word)[:3] in starts:
+            stem = stem_word(word, lang)
+            if stem is not None:
+                out.append(stem)
+        else:
+            out.append("")
+    return out
 
 
 # --- queries ------------------------------------------------------------------------------------
