@@ -24,8 +24,8 @@ from app.search.analysis import (
     analyze,
     fold,
     query_stopwords,
-    stopwords,
     stem_word,
+    stopwords,
     tokenize,
 )
 from app.search.concepts import load_concepts
