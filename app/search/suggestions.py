@@ -63,12 +63,17 @@ def corrections(
     frequency: Callable[[Word], int],
     correct: Callable[[str], Candidate | None],
     deadline: Deadline,
+    together: Callable[[list[Word]], bool] | None = None,
 ) -> dict[str, str]:
     """Typed word -> its correction, for the words no published measure holds, and for those
-    far rarer than a close neighbour. Quoted words are never corrected."""
+    far rarer than a close neighbour, unless some measure holds all the typed words together
+    (`together`: "Safe Dates" is a programme, not a typo of "safe data"). Quoted words are
+    never corrected."""
     replacements: dict[str, str] = {}
     looked_up = 0
-    for word in correctable_words(parsed):
+    words = correctable_words(parsed)
+    typed_together: bool | None = None
+    for word in words:
         if looked_up == MAX_CORRECTED_WORDS or deadline.passed:
             break
         docs = frequency(word)
@@ -80,6 +85,11 @@ def corrections(
             continue
         if docs and (candidate.distance > 1 or candidate.docs < RARER_FACTOR * docs):
             continue
+        if docs:
+            if typed_together is None:
+                typed_together = together is None or together(parsed.positive_words())
+            if typed_together:
+                continue
         replacements[word.text] = candidate.word
     return replacements
 

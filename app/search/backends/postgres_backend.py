@@ -474,7 +474,9 @@ class _PostgresSearch:
         if parsed.is_empty or not self.vocabulary:
             return None, None
         self._arm()
-        replacements = corrections(parsed, self._frequency, self._correction, self.deadline)
+        replacements = corrections(
+            parsed, self._frequency, self._correction, self.deadline, self._together
+        )
         corrected = corrected_text(query.q, replacements)
         if corrected is None or not query.autocorrect:
             return None, corrected
@@ -684,6 +686,15 @@ class _PostgresSearch:
                 return best
             ranked.remove(best)
         return None
+
+    def _together(self, words: list[Word]) -> bool:
+        """Whether some document holds every one of these words."""
+        self.lexicon.fetch(self.conn, [p for w in words for p in query_pairs(w, self.lexicon)])
+        tsquery = " & ".join(f"({q})" for w in words if (q := node_tsquery(w, self.lexicon)))
+        if not tsquery:
+            return False
+        stmt = select(SearchDocument.measure_id).where(_matches(tsquery)).limit(1)
+        return self.conn.execute(stmt).first() is not None
 
     def _surface(self, word: str) -> str:
         """The commonest (then longest) vocabulary word that begins with `word` and has its

@@ -209,7 +209,9 @@ class WhooshSearch:
         query, parsed = self.query, self.parsed
         if parsed.is_empty:
             return None, None
-        replacements = corrections(parsed, self._frequency, self._correction, self.deadline)
+        replacements = corrections(
+            parsed, self._frequency, self._correction, self.deadline, self._together
+        )
         corrected = corrected_text(query.q, replacements)
         if corrected is None or not query.autocorrect:
             return None, corrected
@@ -383,6 +385,13 @@ class WhooshSearch:
             if stems and self._live_frequency(name, stems[0]):
                 return 1_000_000
         return 0
+
+    def _together(self, words: list[Word]) -> bool:
+        """Whether some live document holds every one of these words."""
+        mask = self.snap.live.copy()
+        for word in words:
+            mask &= self._union(self._parts(word))[0]
+        return bool(mask.any())
 
     def _docs(self, word: str) -> int:
         return max(self._live_frequency(f, word) for f in SPELLING_FIELDS)
