@@ -44,8 +44,8 @@ from app.search.suggestions import (
 
 # Tuned with bench/search_quality.py (tuning half only).
 SYNONYM_BOOST = 0.9  # an equivalent word counts a little less than the word typed
-CONCEPT_BOOST = 0.5  # a document tagged with a concept the typed words name
-PHRASING_BOOST = 0.4  # a document tagged with the concept of an everyday phrasing
+CONCEPT_BOOST = 2.0  # a document tagged with a concept the typed words name
+PHRASING_BOOST = 1.2  # a document tagged with the concept of an everyday phrasing
 PREFIX_BOOST = 0.3  # a longer indexed word the typed word begins ("Missbrauch…sabbildungen")
 COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
 # A typed word of at least this many letters also matches the words it begins (compounds).
