@@ -480,7 +480,7 @@ def _drop_function_words(root: Group) -> Group:
 
 
 def parse_text(q: str, *, expand: bool = True, no_expand: Iterable[str] = ()) -> ParsedText:
-    """The query text as a tree; thesaurus expansions applied and listed.
+    """The query text as a tree; concept expansions applied and listed.
 
     Raises QueryTooComplex past the parser's bounds (parse_search_args checks them first).
     """

@@ -426,7 +426,7 @@ class _PostgresSearch:
         ts_rank alone counts a common word ("support") as much as a rare one ("cosa"); BM25
         weighs terms by inverse document frequency. Here each top-level part's rank is
         multiplied by its BM25 idf (document frequencies from ts_stat, cached per change),
-        thesaurus equivalents count SYNONYM_BOOST as much as the words typed, and documents
+        equivalents (concepts) count SYNONYM_BOOST as much as the words typed, and documents
         matching more of the parts rank higher (COORD_WEIGHT).
         """
         if not self.tsquery:

@@ -258,7 +258,7 @@ def node_tsquery(node: Node, lexicon: Lexicon, prefix: bool = True) -> str:
 
 
 def without_alternatives(node: Node) -> Node:
-    """The tree as typed: thesaurus expansions replaced by the user's own words."""
+    """The tree as typed: concept expansions replaced by the user's own words."""
     if isinstance(node, Synonyms):
         return without_alternatives(node.original)
     if isinstance(node, Group):
