@@ -44,17 +44,17 @@ class Table:
     """Term keys -> concept ids, with what a scan needs to skip most words quickly."""
 
     keys: dict[Key, tuple[str, ...]]
-    firsts: frozenset[str]
+    lengths: dict[str, tuple[int, ...]]  # first word -> the lengths of its keys, shortest first
     longest: int
     starts: frozenset[str]  # the first three letters of every word of every key
 
     def scan(self, tokens: Sequence[str], out: set[str]) -> None:
         """Add to `out` the concepts of every run of `tokens` that is a key."""
-        keys, firsts, n = self.keys, self.firsts, len(tokens)
+        keys, lengths, n = self.keys, self.lengths, len(tokens)
         for i, token in enumerate(tokens):
-            if token not in firsts:
-                continue
-            for k in range(1, min(self.longest, n - i) + 1):
+            for k in lengths.get(token, ()):
+                if i + k > n:
+                    break
                 ids = keys.get(tuple(tokens[i : i + k]))
                 if ids:
                     out.update(ids)
@@ -68,10 +68,17 @@ def _table(pairs: Iterable[tuple[Key, str]]) -> Table:
             ids.append(concept_id)
     return Table(
         {k: tuple(v) for k, v in keys.items()},
-        frozenset(k[0] for k in keys),
+        _lengths(keys),
         max((len(k) for k in keys), default=0),
         frozenset(t[:3] for k in keys for t in k),
     )
+
+
+def _lengths(keys: Iterable[Key]) -> dict[str, tuple[int, ...]]:
+    out: dict[str, set[int]] = {}
+    for key in keys:
+        out.setdefault(key[0], set()).add(len(key))
+    return {first: tuple(sorted(found)) for first, found in out.items()}
 
 
 def _usable(key: Key, min_length: int = 3) -> bool:

@@ -17,6 +17,7 @@ from app.search.concept_match import text_concepts
 
 # Re-exported: the backends and the query parser read the facet keys from here.
 __all__ = ["FACET_KEYS", "MULTI_VALUED", "facet_values", "measure_to_document"]
+CONCEPT_TEXT_CHARS = 2000  # of the description, looked at for concepts
 
 
 def _join(*parts: str | None) -> str:
@@ -75,9 +76,16 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
     if summary_en:
         body = _join(body, summary_en)
     reports = _join(*(a.text for e in evaluations for a in e.attachments))
-    # Concepts of the vocabulary that the text mentions (not report text: long, and noisy).
+    # Concepts of the vocabulary that the text mentions: in the title, the summary, the start
+    # of the description and the tags (the rest of a long text, and report text, would cost
+    # more indexing time than it adds concepts).
+    described = (revision.description or "")[:CONCEPT_TEXT_CHARS]
     concepts = sorted(
-        set(text_concepts((revision.title, revision.summary, body), revision.text_language))
+        set(
+            text_concepts(
+                (revision.title, revision.summary, described, tags), revision.text_language
+            )
+        )
         | set(text_concepts((summary_en,), "en"))
     )
     published_at: datetime | None = measure.published_at
