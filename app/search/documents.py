@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.records import vocab
+from app.search.concept_match import text_concepts
 from app.search.facets import (
     FACET_KEYS,
     MULTI_VALUED,
@@ -13,7 +14,6 @@ from app.search.facets import (
     cost_band,
     facet_values,
 )
-from app.search.concept_match import text_concepts
 
 # Re-exported: the backends and the query parser read the facet keys from here.
 __all__ = ["FACET_KEYS", "MULTI_VALUED", "facet_values", "measure_to_document"]
