@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from app.api.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
-from app.search import thesaurus
 from app.search.backends.base import SORTS
+from app.search.concepts import load_concepts
 from app.search.query import FILTER_VALUES, MAX_QUERY_LENGTH, YEAR_MAX, YEAR_MIN
 
 JSON = "application/json"
@@ -151,12 +151,19 @@ def search_params() -> tuple[dict[str, Any], ...]:
         query_param("year_from", year, "Started in or after."),
         query_param("year_to", year, "Started in or before."),
         query_param(
-            "expand", enum_schema(("0", "1", "true", "false")), "Thesaurus expansion (default 1)."
+            "expand",
+            enum_schema(("0", "1", "true", "false")),
+            "Also match documents of the concepts the words name, in every language (default 1).",
         ),
         query_param(
             "noexpand",
-            {"type": "array", "items": enum_schema(sorted(thesaurus.CONCEPTS_BY_ID))},
-            "Thesaurus concepts not to expand.",
+            {"type": "array", "items": enum_schema(sorted(load_concepts().by_id))},
+            "Concepts not to expand.",
+        ),
+        query_param(
+            "autocorrect",
+            enum_schema(("0", "1", "true", "false")),
+            "Search misspelt words as corrected (default 1); 0 searches the words as typed.",
         ),
         *filters,
     )

@@ -173,6 +173,8 @@ class SearchHit(BaseModel):
     countries: list[str]
     score: float
     highlights: dict[str, str]
+    # The concept expansions that alone brought this hit: "sextortion (from 'photos threatened')".
+    matched_via: list[str]
 
 
 class SearchResults(BaseModel):
@@ -181,6 +183,9 @@ class SearchResults(BaseModel):
     results: list[SearchHit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None
+    # Set when misspelt words were corrected: the results are for corrected_query.
+    corrected_query: str | None
+    original_query: str | None
 
 
 # --- account -------------------------------------------------------------------------------

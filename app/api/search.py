@@ -27,6 +27,7 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
         "countries": hit.countries,
         "score": hit.score,
         "highlights": hit.highlights,
+        "matched_via": hit.matched_via,
     }
 
 
@@ -43,7 +44,12 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
         ),
         "per_page",
     ],
-    ok=(200, SearchResults, "Hits, facet counts and a spelling suggestion."),
+    ok=(
+        200,
+        SearchResults,
+        "Hits, facet counts and a spelling suggestion. When misspelt words were corrected, the "
+        "hits are for `corrected_query` and `original_query` is the query as sent.",
+    ),
     example=f"curl '{BASE}/search?q=school&countries=DE&evidence_min=3'",
 )
 def api_search() -> tuple[Response, int]:
@@ -58,6 +64,8 @@ def api_search() -> tuple[Response, int]:
         "results": [_hit_json(h) for h in results.hits],
         "facets": results.facets,
         "suggestion": results.suggestion,
+        "corrected_query": results.corrected_query,
+        "original_query": results.original_query,
     }
     # Not sorted: a facet's values keep their order (levels 5 … 0, then the verdicts; the
     # most frequent first elsewhere), as the search page lists them.

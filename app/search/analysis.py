@@ -9,10 +9,12 @@ get it; Polish, Czech and Slovak get a light suffix stripper; other languages ar
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import lru_cache
 from itertools import pairwise
+from pathlib import Path
 
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token, Tokenizer
 from whoosh.lang import has_stopwords, stemmer_for_language, stopwords_for_language
@@ -173,6 +175,11 @@ def _word_stemmer(lang: str):
     return lru_cache(maxsize=200_000)(light)
 
 
+def stem_word(word: str, lang: str) -> str | None:
+    """A lower-cased word's folded stem in `lang`, or None for a stop word (cached)."""
+    return _word_stemmer(lang)(word)
+
+
 class StemFoldFilter(Filter):
     """Stop words out, then stem and fold, as one cached lookup per token (input lower-cased).
 
@@ -296,13 +303,36 @@ def _cached_language_analyzer(lang: str) -> LanguageAnalyzer:
     return LanguageAnalyzer(lang)
 
 
+STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
+
+
+@lru_cache(maxsize=32)
+def stopwords(lang: str) -> frozenset[str]:
+    """The folded function words of one language: Whoosh's list, or ours (data/stopwords.json)."""
+    if has_stopwords(lang):
+        return frozenset(fold(w) for w in stopwords_for_language(lang))
+    return frozenset(fold(w) for w in _extra_stopwords().get(lang, ()))
+
+
+@lru_cache(maxsize=1)
+def _extra_stopwords() -> dict[str, list[str]]:
+    with STOPWORDS_FILE.open(encoding="utf-8") as handle:
+        return {k: v for k, v in json.load(handle).items() if not k.startswith("_")}
+
+
+STOPWORD_LANGUAGES = (
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
+    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+)  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def query_stopwords() -> frozenset[str]:
-    """Function words of the stemmed languages, folded: dropped from long free-text queries."""
+    """Function words of the 24 EU languages, folded: they never expand, match nor highlight
+    (unless a query holds nothing else)."""
     words: set[str] = set()
-    for lang in SNOWBALL_LANGUAGES:
-        if has_stopwords(lang):
-            words.update(fold(w) for w in stopwords_for_language(lang))
+    for lang in STOPWORD_LANGUAGES:
+        words.update(stopwords(lang))
     return frozenset(words)
 
 

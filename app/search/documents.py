@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.records import vocab
+from app.search.concept_match import text_concepts
 from app.search.facets import (
     FACET_KEYS,
     MULTI_VALUED,
@@ -16,6 +17,7 @@ from app.search.facets import (
 
 # Re-exported: the backends and the query parser read the facet keys from here.
 __all__ = ["FACET_KEYS", "MULTI_VALUED", "facet_values", "measure_to_document"]
+CONCEPT_TEXT_CHARS = 2000  # of the description, looked at for concepts
 
 
 def _join(*parts: str | None) -> str:
@@ -69,7 +71,23 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         *citations,
         tags,
     )
+    # The English summary of a record in another language: an English query finds it.
+    summary_en = getattr(revision, "summary_en", None) or ""
+    if summary_en:
+        body = _join(body, summary_en)
     reports = _join(*(a.text for e in evaluations for a in e.attachments))
+    # Concepts of the vocabulary that the text mentions: in the title, the summary, the start
+    # of the description and the tags (the rest of a long text, and report text, would cost
+    # more indexing time than it adds concepts).
+    described = (revision.description or "")[:CONCEPT_TEXT_CHARS]
+    concepts = sorted(
+        set(
+            text_concepts(
+                (revision.title, revision.summary, described, tags), revision.text_language
+            )
+        )
+        | set(text_concepts((summary_en,), "en"))
+    )
     published_at: datetime | None = measure.published_at
     return {
         "id": measure.id,
@@ -102,4 +120,5 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         "published_at": published_at,
         "rating": float(rating or 0.0),
         "organisation": revision.organisation,
+        "concepts": concepts,
     }

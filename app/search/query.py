@@ -7,9 +7,12 @@ brackets are closed at the end):
   more of them rank higher (so a long question never comes back empty for one missing word);
 - ``"exact phrase"``; ``a AND b`` (both required); ``a OR b``; ``NOT a`` and ``-a`` (excluded);
   ``+a`` (required); brackets group. AND binds tighter than OR.
-- words of the thesaurus (app/search/thesaurus.py) also search for their equivalents, unless
-  the user removed that expansion; function words ("the", "der", "avec") are dropped from a
-  query that has other words, since they match nearly everything and rank nothing.
+- words naming a concept of the vocabulary (app/search/concepts.py, in any of the 24 EU
+  languages) also match documents tagged with that concept in every language, and a query
+  that reads like an everyday phrasing of a concept ("teenagers threatened with their own
+  photos") matches that concept's documents, unless the user removed that expansion; function
+  words ("the", "der", "avec") are dropped from a query that has other words, never expand
+  and are never highlighted.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from app.search import thesaurus
+from app.search import concept_match
 from app.search.analysis import query_stopwords, tokenize
 from app.search.backends.base import SORTS, Expansion, SearchQuery
+from app.search.concepts import load_concepts
 from app.search.documents import FACET_KEYS
 from app.search.facets import FILTER_VALUES
 
@@ -57,7 +61,10 @@ class QueryTooComplex(SearchParamError):
 
 # --- request parameters ---------------------------------------------------------------------
 
-_SINGLE_PARAMS = ("q", "page", "per_page", "sort", "evidence_min", "year_from", "year_to", "expand")
+_SINGLE_PARAMS = (
+    "q", "page", "per_page", "sort", "evidence_min", "year_from", "year_to", "expand",
+    "autocorrect",
+)  # fmt: skip
 KNOWN_PARAMS = frozenset(_SINGLE_PARAMS) | frozenset(FACET_KEYS) | {"noexpand"}
 
 
@@ -116,10 +123,13 @@ def parse_search_args(
     expand_raw = (_single(args, "expand") or "1").lower()
     if expand_raw not in ("0", "1", "true", "false"):
         raise SearchParamError("expand", "must be 0 or 1")
+    autocorrect_raw = (_single(args, "autocorrect") or "1").lower()
+    if autocorrect_raw not in ("0", "1", "true", "false"):
+        raise SearchParamError("autocorrect", "must be 0 or 1")
     no_expand = frozenset(v for v in args.getlist("noexpand") if v)
-    unknown = no_expand - set(thesaurus.CONCEPTS_BY_ID)
+    unknown = no_expand - set(load_concepts().by_id)
     if unknown:
-        raise SearchParamError("noexpand", f"{sorted(unknown)[0]!r} is not a thesaurus concept")
+        raise SearchParamError("noexpand", f"{sorted(unknown)[0]!r} is not a known concept")
     year_from = _int(args, "year_from", YEAR_MIN, YEAR_MAX, None)
     year_to = _int(args, "year_to", YEAR_MIN, YEAR_MAX, None)
     if year_from is not None and year_to is not None and year_to < year_from:
@@ -136,6 +146,7 @@ def parse_search_args(
         per_page=_int(args, "per_page", 1, max_per_page, default_per_page) or default_per_page,
         expand=expand_raw in ("1", "true"),
         no_expand=no_expand,
+        autocorrect=autocorrect_raw in ("1", "true"),
     )
 
 
@@ -163,14 +174,30 @@ class Group:
 
 @dataclass(frozen=True)
 class Synonyms:
-    """The user's words, or one of a thesaurus concept's other terms (weighted lower)."""
+    """The user's words, or a document tagged with a concept they name (weighted lower).
+
+    `alternatives` are other words searched as text (none come from the concept vocabulary,
+    whose documents are found by their concept tags).
+    """
 
     original: Node
     alternatives: tuple[Phrase, ...]
     concepts: tuple[str, ...]
 
 
-Node = Union[Word, Phrase, Group, Synonyms]  # noqa: UP007  (forward references)
+@dataclass(frozen=True)
+class Concepts:
+    """Documents tagged with these concepts, which an everyday phrasing in the query names.
+
+    Not one of the query's units: it adds documents and score, and matching it does not count
+    as matching more of what was typed.
+    """
+
+    ids: tuple[str, ...]
+    matched: str  # the query words that matched the phrasing
+
+
+Node = Union[Word, Phrase, Group, Synonyms, Concepts]  # noqa: UP007  (forward references)
 
 
 @dataclass
@@ -185,7 +212,7 @@ class ParsedText:
     @property
     def units(self) -> tuple[Node, ...]:
         """The positive top-level parts; matching more of them ranks higher."""
-        return self.root.must + self.root.should
+        return tuple(n for n in self.root.must + self.root.should if not isinstance(n, Concepts))
 
     def positive_words(self) -> list[Word]:
         """Words the user typed that must or may match (for spelling suggestions)."""
@@ -204,11 +231,14 @@ class ParsedText:
         return out
 
     def highlight_terms(self) -> list[str]:
-        """Every positive word, phrase word and thesaurus term, as typed, for highlighting."""
+        """Every positive word and phrase word, as typed, for highlighting; no function words."""
         out: list[str] = []
+        stop = query_stopwords()
 
         def walk(node: Node) -> None:
-            if isinstance(node, Word | Phrase):
+            if isinstance(node, Word):
+                out.extend(t for t in node.tokens if t not in stop)
+            elif isinstance(node, Phrase):
                 out.extend(node.tokens)
             elif isinstance(node, Group):
                 for child in node.must + node.should:
@@ -363,10 +393,11 @@ def _group(items: list[tuple[str, Node]], default: str) -> Group:
 def _expand(
     nodes: tuple[Node, ...], removed: frozenset[str], found: list[Expansion]
 ) -> tuple[Node, ...]:
-    """Replace runs of words (or a phrase) that name a thesaurus concept by Synonyms."""
+    """Replace runs of words (or a phrase) that name a concept by Synonyms of that concept."""
     out: list[Node] = []
     i = 0
-    longest = thesaurus.max_term_length()
+    longest = concept_match.longest_term()
+    stop = query_stopwords()
     while i < len(nodes):
         replaced = False
         for n in range(min(longest, len(nodes) - i), 0, -1):
@@ -375,24 +406,20 @@ def _expand(
                 n > 1 and any(isinstance(x, Phrase) for x in run)
             ):
                 continue
+            # A run never starts or ends with a function word: "the school" is "school".
+            if any(
+                isinstance(x, Word) and all(t in stop for t in x.tokens) for x in (run[0], run[-1])
+            ):
+                continue
             key = tuple(t for x in run for t in x.tokens)  # type: ignore[union-attr]
-            concepts = tuple(c for c in thesaurus.concepts_for(key) if c not in removed)
+            concepts = tuple(c for c in concept_match.term_concepts(key) if c not in removed)
             if not concepts:
                 continue
-            alternatives: list[Phrase] = []
+            matched = " ".join(x.text for x in run)  # type: ignore[union-attr]
             for concept in concepts:
-                alts = thesaurus.alternatives(concept, key)
-                alternatives.extend(Phrase(text, key) for key, text in alts)
-                found.append(
-                    Expansion(
-                        concept=concept,
-                        label=thesaurus.CONCEPTS_BY_ID[concept].label,
-                        matched=" ".join(x.text for x in run),  # type: ignore[union-attr]
-                        added=tuple(text for _key, text in alts),
-                    )
-                )
+                found.append(_expansion(concept, matched))
             original = run[0] if n == 1 else Group(should=run)
-            out.append(Synonyms(original, tuple(alternatives), concepts))
+            out.append(Synonyms(original, (), concepts))
             i += n
             replaced = True
             break
@@ -400,6 +427,43 @@ def _expand(
             out.append(nodes[i])
             i += 1
     return tuple(out)
+
+
+def _expansion(concept: str, matched: str) -> Expansion:
+    return Expansion(
+        concept=concept,
+        label=concept_match.concept_label(concept),
+        matched=matched,
+        added=concept_match.concept_terms(concept, matched),
+    )
+
+
+def _phrasing_concepts(root: Group, removed: frozenset[str], found: list[Expansion]) -> Group:
+    """Add a Concepts node for each everyday phrasing that the typed words match."""
+    words = [n.text for n in root.should + root.must if isinstance(n, Word)]
+    words += [
+        w.text
+        for n in root.should + root.must
+        if isinstance(n, Synonyms) and isinstance(n.original, Group)
+        for w in n.original.should
+        if isinstance(w, Word)
+    ]
+    words += [
+        n.original.text
+        for n in root.should + root.must
+        if isinstance(n, Synonyms) and isinstance(n.original, Word)
+    ]
+    have = {e.concept for e in found}
+    added: list[Node] = []
+    for concept, matched in concept_match.phrase_concepts(words):
+        if concept in removed or concept in have:
+            continue
+        text = " ".join(matched)
+        found.append(_expansion(concept, text))
+        added.append(Concepts((concept,), text))
+    if not added:
+        return root
+    return Group(must=root.must, should=root.should + tuple(added), must_not=root.must_not)
 
 
 def _drop_function_words(root: Group) -> Group:
@@ -416,7 +480,7 @@ def _drop_function_words(root: Group) -> Group:
 
 
 def parse_text(q: str, *, expand: bool = True, no_expand: Iterable[str] = ()) -> ParsedText:
-    """The query text as a tree; thesaurus expansions applied and listed.
+    """The query text as a tree; concept expansions applied and listed.
 
     Raises QueryTooComplex past the parser's bounds (parse_search_args checks them first).
     """
@@ -434,6 +498,7 @@ def parse_text(q: str, *, expand: bool = True, no_expand: Iterable[str] = ()) ->
             should=_expand(root.should, removed, expansions),
             must_not=root.must_not,
         )
+        root = _phrasing_concepts(root, removed, expansions)
     root = _drop_function_words(root)
     return ParsedText(root=root, expansions=expansions)
 
@@ -460,13 +525,14 @@ def query_args(
     remove: tuple[str, str | None] | None = None,
     noexpand: str | None = None,
     reset_expansions: bool = False,
+    autocorrect: bool | None = None,
     default_per_page: int = 20,
 ) -> str:
     """The URL query string of `query`, changed as asked; any change goes back to page 1.
 
     `remove` drops one filter value (key, value), or a single-valued parameter (key, None).
-    `noexpand` adds a thesaurus concept to the removed expansions; `reset_expansions` brings
-    them all back.
+    `noexpand` adds a concept to the removed expansions; `reset_expansions` brings them all
+    back; `autocorrect=False` searches the words as typed (no spelling correction).
     """
     pairs: list[tuple[str, str]] = []
     text = query.q if q is None else q
@@ -482,6 +548,8 @@ def query_args(
         pairs.append(("sort", query.sort))
     if not query.expand and not reset_expansions:
         pairs.append(("expand", "0"))
+    if not (query.autocorrect if autocorrect is None else autocorrect):
+        pairs.append(("autocorrect", "0"))
     removed = set() if reset_expansions else set(query.no_expand)
     removed |= {noexpand} if noexpand else set()
     pairs.extend(("noexpand", c) for c in sorted(removed))

@@ -56,8 +56,9 @@ PARAM_LABELS = {
     "year_to": "Started up to",
     "page": "Page",
     "per_page": "Results per page",
-    "noexpand": "Removed thesaurus expansion",
-    "expand": "Thesaurus",
+    "noexpand": "Removed expansion",
+    "expand": "Expansion",
+    "autocorrect": "Spelling correction",
     **FACET_LEGENDS,
 }
 # Where the error summary sends the reader for each bad parameter.

@@ -38,9 +38,13 @@ def test_search_facets_and_back_button_work_without_script(page, live_server, ch
     assert page.locator("#result-count").inner_text() == "2 measures found for “grooming”."
 
     page.goto(live_server + "/search?q=groomng")
-    page.get_by_role("link", name="grooming").click()
-    page.wait_for_url("**/search?q=grooming**")
+    correction = page.locator(".did-you-mean")
+    assert correction.inner_text() == "Showing results for grooming · Search instead for groomng"
     checker.check("search-did-you-mean")
+    correction.get_by_role("link", name="groomng").click()
+    page.wait_for_url("**/search?q=groomng&autocorrect=0")
+    page.locator(".did-you-mean").get_by_role("link", name="grooming").click()
+    page.wait_for_url("**/search?q=grooming**")
 
 
 def test_search_error_page_is_accessible(page, live_server, checker, measures):

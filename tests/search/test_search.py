@@ -306,14 +306,49 @@ def test_english_words_are_stemmed_only_in_english_documents(app):
     assert found("teacher", expand=False) == [english.id]
 
 
-def test_did_you_mean_suggests_a_known_word_for_a_misspelt_one(app):
+def test_a_misspelt_word_is_corrected_and_the_typed_query_kept(app):
     owner = make_user()
-    text_measure(owner, "Grooming prevention in schools", SUMMARY)
+    measure = text_measure(owner, "Grooming prevention in schools", SUMMARY)
     results = search("groomng prevention")
-    assert results.suggestion == "grooming prevention"
+    assert results.suggestion == results.corrected_query == "grooming prevention"
+    assert results.original_query == "groomng prevention"
     assert search("grooming prevention").suggestion is None
-    assert search("groomng").total == 0
-    assert search("groomng").suggestion == "grooming"
+    assert search("grooming prevention").corrected_query is None
+    corrected = search("groomng")
+    assert [h.id for h in corrected.hits] == [measure.id] and corrected.suggestion == "grooming"
+    as_typed = search("groomng", autocorrect=False)
+    assert as_typed.total == 0 and as_typed.corrected_query is None
+    assert as_typed.suggestion == "grooming"  # offered, not applied
+
+
+def test_quoted_words_are_never_corrected(app):
+    text_measure(make_user(), "Grooming prevention in schools", SUMMARY)
+    results = search('"groomng"')
+    assert results.total == 0
+    assert results.corrected_query is None and results.suggestion is None
+
+
+def test_a_misspelt_ending_goes_to_the_frequent_word_with_the_same_stem(app):
+    """The demo's "sextoring": two letters from "sexting", but one from "sextortion" as
+    English stems (sextor / sextort), and "sextortion" is in more documents."""
+    owner = make_user()
+    sextortion = [text_measure(owner, f"Sextortion help {n}", SUMMARY) for n in range(3)]
+    text_measure(owner, "Sexting among pupils", SUMMARY)
+    results = search("sextoring")
+    assert results.corrected_query == "sextortion"
+    assert {h.id for h in results.hits} >= {m.id for m in sextortion}
+
+
+def test_a_word_far_rarer_than_a_close_neighbour_is_corrected(app):
+    owner = make_user()
+    for n in range(45):
+        text_measure(owner, f"Mentoring scheme {n}", SUMMARY)
+    text_measure(owner, "Mentorign typo in one title", SUMMARY)
+    assert search("mentorign scheme").corrected_query == "mentoring scheme"
+    # A word in as many documents as its neighbour is left alone, and so is a rare word
+    # that a measure holds together with the other words typed (a programme's name).
+    assert search("mentoring").corrected_query is None
+    assert search("mentorign typo").corrected_query is None
 
 
 def test_thesaurus_expansions_are_applied_listed_and_removable(app):
@@ -331,6 +366,8 @@ def test_thesaurus_expansions_are_applied_listed_and_removable(app):
     (expansion,) = results.expansions
     assert expansion.concept == "sextortion"
     assert "sexuelle Erpressung" in expansion.added
+    assert results.hits[1].matched_via == ["sextortion (from ‘sextortion’)"]
+    assert results.hits[0].matched_via == []
     without = search("sextortion", no_expand=frozenset({"sextortion"}))
     assert [h.id for h in without.hits] == [english.id]
     assert without.expansions == []

@@ -103,13 +103,18 @@ def test_pagination_links_keep_the_query_and_filters(client, app):
 def test_did_you_mean_and_expansions_are_links_on_the_page(client, app):
     text_measure(make_user(), "Sextortion response guide", SUMMARY)
     html = client.get("/search?q=sextortoin+guide").get_data(as_text=True)
-    assert 'Did you mean <a href="/search?q=sextortion+guide">sextortion guide</a>?' in html
+    assert (
+        "Showing results for <strong>sextortion guide</strong> · Search instead for "
+        '<a href="/search?q=sextortoin+guide&amp;autocorrect=0">sextortoin guide</a>'
+    ) in html
+    html = client.get("/search?q=sextortoin+guide&autocorrect=0").get_data(as_text=True)
+    assert ('Did you mean <a href="/search?q=sextortion+guide">sextortion guide</a>?') in html
     html = client.get("/search?q=sextortion").get_data(as_text=True)
-    assert "“sextortion” (sextortion): also sexual extortion" in html
+    assert "sextortion, from “sextortion” (also " in html and "sexuelle Erpressung" in html
     assert 'href="/search?q=sextortion&amp;noexpand=sextortion">Remove this expansion' in html
     html = client.get("/search?q=sextortion&noexpand=sextortion").get_data(as_text=True)
-    assert "Also searching for" not in html
-    assert 'href="/search?q=sextortion">Use the thesaurus again</a>' in html
+    assert "Also finding measures" not in html
+    assert 'href="/search?q=sextortion">Use them again</a>' in html
 
 
 def test_harm_flag_and_evidence_are_shown_in_words(client, app):
@@ -173,7 +178,15 @@ def test_api_answers_the_documented_shape(client, measures):
     response = client.get("/api/v1/search?q=grooming&countries=DE&countries=FR&per_page=5")
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"total", "page", "results", "facets", "suggestion"}
+    assert set(data) == {
+        "total",
+        "page",
+        "results",
+        "facets",
+        "suggestion",
+        "corrected_query",
+        "original_query",
+    }
     assert data["total"] == 1 and data["page"] == 1 and data["suggestion"] is None
     (hit,) = data["results"]
     assert set(hit) == {
@@ -185,6 +198,7 @@ def test_api_answers_the_documented_shape(client, measures):
         "countries",
         "score",
         "highlights",
+        "matched_via",
     }
     assert hit["id"] == measures[0].id
     assert hit["countries"] == ["DE"]

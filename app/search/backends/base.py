@@ -61,8 +61,9 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
-    expand: bool = True  # apply the thesaurus
+    expand: bool = True  # expand words naming concepts of the vocabulary
     no_expand: frozenset[str] = frozenset()  # concept ids the user removed
+    autocorrect: bool = True  # search misspelt words as corrected
     highlight: bool = True
     facets: bool = True
 
@@ -73,7 +74,7 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class Expansion:
-    """A thesaurus expansion applied to the query, shown so the user can remove it."""
+    """A concept expansion applied to the query, shown so the user can remove it."""
 
     concept: str
     label: str
@@ -96,6 +97,9 @@ class SearchHit:
     published_at: datetime | None = None
     rating: float = 0.0
     text_language: str | None = None
+    # The expansions that brought this hit, when the words typed did not:
+    # "sextortion (from 'photos threatened')".
+    matched_via: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +110,10 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     expansions: list[Expansion] = field(default_factory=list)
+    # Set when misspelt words were corrected: the results are for `corrected_query`, the
+    # user typed `original_query`.
+    corrected_query: str | None = None
+    original_query: str | None = None
     # No index to search (lost, or not built yet): not the same as "nothing matched".
     unavailable: bool = False
 

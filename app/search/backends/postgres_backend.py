@@ -17,6 +17,7 @@ import contextlib
 import math
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,15 +56,18 @@ from app.search.backends.base import (
     SearchTimeout,
 )
 from app.search.backends.postgres_text import (
+    VERSION_LEXEME,
     Lexicon,
     alternatives_tsquery,
     available_configs,
+    concepts_tsquery,
     document_texts,
     document_tsvector_sql,
     group_tsquery,
     headline_tsquery,
     highlight_words,
     node_tsquery,
+    prefixes_tsquery,
     query_pairs,
     without_alternatives,
 )
@@ -71,8 +75,16 @@ from app.search.documents import FACET_KEYS, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
-from app.search.query import ParsedText, Word, parse_text
-from app.search.suggestions import suggest
+from app.search.query import Concepts, Group, ParsedText, Phrase, Synonyms, Word, parse_text
+from app.search.suggestions import (
+    Candidate,
+    best_candidate,
+    corrected_text,
+    corrections,
+    distance,
+    edit_distance,
+    english_stem,
+)
 
 LOCK_KEY = 0x5EA4C4  # pg_advisory_lock key of the search writer
 # A build's session shows its progress in its application_name (pg_stat_activity), which every
@@ -83,6 +95,8 @@ RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 COORD_WEIGHT = 0.8
 # ts_rank saturates less than BM25 across fields: equivalents weigh less than in Whoosh.
 SYNONYM_BOOST = 0.5
+PHRASING_BOOST = 0.4  # documents of the concept an everyday phrasing names
+PREFIX_BOOST = 0.3  # longer words a typed word begins (compounds)
 SNIPPET = 320  # characters of the summary shown around its first match
 BATCH = 500
 # "Did you mean": how many close words of the cached vocabulary are checked against the
@@ -179,7 +193,11 @@ class PostgresBackend(SearchBackend):
 
         with db.engine.connect() as conn:
             if conn.scalar(select(SearchDocument.measure_id).limit(1)) is not None:
-                return True
+                # Rows written by an older analysis lack its version lexeme: rebuild them.
+                current = select(SearchDocument.measure_id).where(
+                    _matches(self.lexicon.quote(VERSION_LEXEME))
+                )
+                return conn.scalar(current.limit(1)) is not None
         return published_count() == 0
 
     def _insert(self, conn: Connection, docs: list[dict[str, Any]]) -> None:
@@ -309,7 +327,20 @@ class PostgresBackend(SearchBackend):
                 )
             )
             self._vocabulary = (count, dict(rows.all()))
+            self._sorted_words = None
         return self._vocabulary[1]
+
+    def words_starting(self, prefix: str) -> list[str]:
+        """The cached vocabulary's words that begin with `prefix` (sorted once per change)."""
+        if getattr(self, "_sorted_words", None) is None:
+            self._sorted_words = sorted(self._vocabulary[1]) if self._vocabulary else []
+        words = self._sorted_words
+        out = []
+        for i in range(bisect_left(words, prefix), len(words)):
+            if not words[i].startswith(prefix):
+                break
+            out.append(words[i])
+        return out
 
     @property
     def vocabulary_docs(self) -> int:
@@ -329,7 +360,7 @@ def _lexemes(tsquery: str) -> list[str]:
 
 
 def _matches(tsquery: str) -> Any:
-    return SearchDocument.tsv.op("@@")(cast(tsquery, TSQUERY))
+    return SearchDocument.tsv.op("@@", is_comparison=True)(cast(tsquery, TSQUERY))
 
 
 HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
@@ -395,7 +426,7 @@ class _PostgresSearch:
         ts_rank alone counts a common word ("support") as much as a rare one ("cosa"); BM25
         weighs terms by inverse document frequency. Here each top-level part's rank is
         multiplied by its BM25 idf (document frequencies from ts_stat, cached per change),
-        thesaurus equivalents count SYNONYM_BOOST as much as the words typed, and documents
+        equivalents (concepts) count SYNONYM_BOOST as much as the words typed, and documents
         matching more of the parts rank higher (COORD_WEIGHT).
         """
         if not self.tsquery:
@@ -414,15 +445,22 @@ class _PostgresSearch:
         rank: Any = literal(0.0)
         units = []
         for node in self.parsed.units:
-            typed = node_tsquery(without_alternatives(node), self.lexicon)
+            typed = node_tsquery(without_alternatives(node), self.lexicon, prefix=False)
             if typed:
                 rank = rank + idf(typed) * rank_of(typed)
             alternatives = alternatives_tsquery(node, self.lexicon)
             if alternatives:
                 rank = rank + SYNONYM_BOOST * idf(alternatives) * rank_of(alternatives)
-            unit = node_tsquery(node, self.lexicon)
+            prefixes = prefixes_tsquery(node) if self.query.expand else ""
+            if prefixes:
+                rank = rank + PREFIX_BOOST * idf(prefixes) * rank_of(prefixes)
+            unit = node_tsquery(node, self.lexicon, self.query.expand)
             if unit:
                 units.append(unit)
+        for node in self.parsed.root.should:
+            if isinstance(node, Concepts):
+                phrasing = concepts_tsquery(node.ids)
+                rank = rank + PHRASING_BOOST * idf(phrasing) * rank_of(phrasing)
         if len(units) < 2:
             return rank
         matched = sum(
@@ -430,12 +468,29 @@ class _PostgresSearch:
         )
         return rank * ((1 - COORD_WEIGHT) + COORD_WEIGHT * cast(matched, Float) / len(units))
 
+    def _autocorrect(self) -> tuple[str | None, str | None]:
+        """Correct misspelt words before searching: (corrected query, suggestion)."""
+        query, parsed = self.query, self.parsed
+        if parsed.is_empty or not self.vocabulary:
+            return None, None
+        self._arm()
+        replacements = corrections(
+            parsed, self._frequency, self._correction, self.deadline, self._together
+        )
+        corrected = corrected_text(query.q, replacements)
+        if corrected is None or not query.autocorrect:
+            return None, corrected
+        self.parsed = parse_text(corrected, expand=query.expand, no_expand=query.no_expand)
+        return corrected, corrected
+
     def run(self) -> SearchResults:
+        corrected, suggestion = self._autocorrect()
         query, doc, parsed = self.query, SearchDocument, self.parsed
         if not parsed.is_empty:
             self._arm()
             self.lexicon.fetch(self.conn, query_pairs(parsed.root, self.lexicon))
-            self.tsquery = group_tsquery(parsed.root, self.lexicon)
+            # Without expansion, words match only their own forms (no longer compounds).
+            self.tsquery = group_tsquery(parsed.root, self.lexicon, self.query.expand)
         where = self._conditions()
         self._arm()
         total = self.conn.scalar(select(func.count()).select_from(doc).where(*where)) or 0
@@ -464,16 +519,55 @@ class _PostgresSearch:
             .all()
         )
         highlights = self._highlights(rows)
+        via = self._via([row["measure_id"] for row in rows])
         hits = [self._hit(row, highlights.get(row["measure_id"], {})) for row in rows]
+        for hit in hits:
+            hit.matched_via = via.get(hit.id, [])
         facets = self._facets() if query.facets else {}
         return SearchResults(
             query=query,
             total=total,
             hits=hits,
             facets=facets,
-            suggestion=self._suggestion(),
+            suggestion=suggestion,
             expansions=list(parsed.expansions),
+            corrected_query=corrected,
+            original_query=query.q if corrected else None,
         )
+
+    def _via(self, ids: list[int]) -> dict[int, list[str]]:
+        """Per shown hit, "label (from 'typed words')" of each expansion that alone brought it."""
+        if not ids or self.parsed.is_empty:
+            return {}
+        labels = {(e.concept, e.matched): e.label for e in self.parsed.expansions}
+        checks: list[tuple[str, Any]] = []
+        for node in self.parsed.root.must + self.parsed.root.should:
+            if isinstance(node, Synonyms) and node.concepts:
+                typed = node_tsquery(node.original, self.lexicon, self.query.expand)
+                matched, concepts = _typed_text(node.original), node.concepts
+            elif isinstance(node, Concepts):
+                typed, matched, concepts = "", node.matched, node.ids
+            else:
+                continue
+            for concept in concepts:
+                label = labels.get((concept, matched))
+                if label is None:
+                    continue
+                condition = _matches(concepts_tsquery((concept,)))
+                if typed:
+                    condition = and_(condition, ~_matches(typed))
+                checks.append((f"{label} (from ‘{matched}’)", condition))
+        if not checks:
+            return {}
+        self._arm()
+        columns = [c.label(f"via_{i}") for i, (_text, c) in enumerate(checks)]
+        rows = self.conn.execute(
+            select(SearchDocument.measure_id, *columns).where(SearchDocument.measure_id.in_(ids))
+        )
+        return {
+            row[0]: [text_ for (text_, _c), hit in zip(checks, row[1:], strict=True) if hit]
+            for row in rows
+        }
 
     def _facet_counts(self, keys: list[str], skip_facet: str | None) -> dict[str, dict[str, int]]:
         stmt = (
@@ -556,25 +650,58 @@ class _PostgresSearch:
             text_language=row["text_language"],
         )
 
-    def _suggestion(self) -> str | None:
-        if self.parsed.is_empty or self.deadline.passed:  # results first: no suggestion
-            return None
-        self._arm()
-        return suggest(self.query.q, self.parsed, self._known, self._correction, self.deadline)
+    def _frequency(self, word: Word) -> int:
+        """Documents holding the word; a word known only by a stem counts as common."""
+        docs = self.vocabulary.get(word.tokens[0], 0)
+        if docs:
+            return docs
+        return 1_000_000 if self._word_known(word) else 0
 
-    def _known(self, word: Word) -> bool:
-        return word.tokens[0] in self.vocabulary or self._word_known(word)
-
-    def _correction(self, token: str) -> str | None:
-        """The closest, most frequent word of the vocabulary that some document has now."""
-        for limit in (1, 2) if len(token) >= 5 else (1,):
-            for candidate in _candidates(token, self.vocabulary, limit)[:MAX_CANDIDATES]:
-                stmt = select(SearchDocument.measure_id).where(
-                    _matches(self.lexicon.quote(candidate))
+    def _correction(self, token: str) -> Candidate | None:
+        """The closest live word (1 edit, or 2 for longer words, as words or English stems),
+        the most frequent among equally close ones."""
+        words = set(_candidates(token, self.vocabulary, 2 if len(token) >= 5 else 1))
+        stem = english_stem(token)
+        if len(stem) >= 5:
+            # Words whose English stem is one edit from the typed word's stem.
+            for other in _candidates(stem, self.vocabulary, 1):
+                words.update(
+                    w for w in self.backend.words_starting(other) if english_stem(w) == other
                 )
-                if self.conn.execute(stmt.limit(1)).first() is not None:
-                    return candidate
+        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem.
+        words = {self._surface(w) for w in words}
+        words.discard(token)
+        ranked = sorted(
+            (Candidate(w, self.vocabulary[w], distance(token, w)) for w in words),
+            key=lambda c: (c.distance, -c.docs, c.word),
+        )
+        for _i in range(MAX_CANDIDATES):
+            best = best_candidate(token, ranked)
+            if best is None:
+                return None
+            # Stems are in the vocabulary too, and it may be stale: a word must be in some
+            # document's text now.
+            stmt = select(SearchDocument.measure_id).where(_matches(self.lexicon.quote(best.word)))
+            if self.conn.execute(stmt.limit(1)).first() is not None:
+                return best
+            ranked.remove(best)
         return None
+
+    def _together(self, words: list[Word]) -> bool:
+        """Whether some document holds every one of these words."""
+        self.lexicon.fetch(self.conn, [p for w in words for p in query_pairs(w, self.lexicon)])
+        tsquery = " & ".join(f"({q})" for w in words if (q := node_tsquery(w, self.lexicon)))
+        if not tsquery:
+            return False
+        stmt = select(SearchDocument.measure_id).where(_matches(tsquery)).limit(1)
+        return self.conn.execute(stmt).first() is not None
+
+    def _surface(self, word: str) -> str:
+        """The commonest (then longest) vocabulary word that begins with `word` and has its
+        English stem: "grooming" for the stem "groom", "school" for "school"."""
+        stem = english_stem(word)
+        forms = [w for w in self.backend.words_starting(word) if english_stem(w) == stem]
+        return max(forms, key=lambda w: (self.vocabulary[w], len(w)), default=word)
 
     def _word_known(self, word: Word) -> bool:
         """Whether the word, or one of its stems, occurs in some document.
@@ -602,30 +729,19 @@ class _PostgresSearch:
         return self.conn.execute(stmt).first() is not None
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance, or limit + 1 when it exceeds `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+def _typed_text(node: Any) -> str:
+    if isinstance(node, Word | Phrase):
+        return node.text
+    if isinstance(node, Group):
+        return " ".join(_typed_text(n) for n in node.must + node.should)
+    return ""
 
 
 def _candidates(token: str, vocabulary: dict[str, int], limit: int) -> list[str]:
-    """Known words exactly `limit` edits away with the same initial, the most frequent first."""
+    """Known words at most `limit` edits away with the same initial, the most frequent first."""
     found = [
         (-count, word)
         for word, count in vocabulary.items()
-        if word[:1] == token[:1] and _distance(token, word, limit) == limit
+        if word[:1] == token[:1] and edit_distance(token, word, limit) <= limit
     ]
     return [word for _count, word in sorted(found)]

@@ -24,12 +24,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, text
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy import TEXT, bindparam, func, literal_column, text
+from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG
 from sqlalchemy.engine import Connection
 
-from app.search.analysis import LIGHT_LANGUAGES, analyze, fold_text, word_forms
-from app.search.query import Group, Node, Phrase, Synonyms, Word
+from app.search.analysis import LIGHT_LANGUAGES, analyze, fold_text, query_stopwords, word_forms
+from app.search.query import Concepts, Group, Node, Phrase, Synonyms, Word
 
 NEUTRAL = "simple"
 # Language code -> PostgreSQL text search configuration (those PostgreSQL 15 ships for the
@@ -45,6 +45,17 @@ FIELD_WEIGHTS = (("title", "A"), ("summary", "B"), ("body", "C"), ("reports", "D
 # PDF text can be very long (and a tsvector holds at most 1 MB): as in the Whoosh schema.
 MAX_REPORT_CHARS = 200_000
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+# A document's concepts are lexemes no text can produce ("@c:sextortion", added verbatim with
+# array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
+# it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
+ANALYSIS_VERSION = "4"
+VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}"
+# A typed word of at least this many letters also matches the words it begins (compounds).
+MIN_PREFIX = 6
+
+
+def concept_lexeme(concept_id: str) -> str:
+    return f"@c:{concept_id}"
 
 
 def available_configs(conn: Connection) -> dict[str, str]:
@@ -61,7 +72,8 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     lang = doc.get("text_language")
     fields = {name: doc.get(name) or "" for name, _w in FIELD_WEIGHTS}
     fields["reports"] = fields["reports"][:MAX_REPORT_CHARS]
-    params = {f"n_{name}": fold_text(value) for name, value in fields.items()}
+    params: dict[str, Any] = {f"n_{name}": fold_text(value) for name, value in fields.items()}
+    params["concepts"] = [VERSION_LEXEME, *(concept_lexeme(c) for c in doc.get("concepts") or ())]
     if lang in configs:
         params["ts_config"] = configs[lang]
         params.update({f"l_{name}": value for name, value in fields.items()})
@@ -85,6 +97,12 @@ def document_tsvector_sql() -> Any:
         for prefix, config in (("n", neutral), ("l", own))
         for name, weight in FIELD_WEIGHTS
     ]
+    parts.append(
+        func.setweight(
+            func.array_to_tsvector(bindparam("concepts", type_=ARRAY(TEXT))),
+            literal_column("'B'"),
+        )
+    )
     vector = parts[0]
     for part in parts[1:]:
         vector = vector.op("||")(part)
@@ -135,8 +153,11 @@ class Lexicon:
     def phrase_pairs(text_: str) -> list[tuple[str, str]]:
         return [(NEUTRAL, fold_text(text_))]
 
-    def word(self, text_: str) -> str:
+    def word(self, text_: str, prefix: bool = True) -> str:
+        """Any form of the word; with `prefix`, also the longer words it begins."""
         options = [self.get(NEUTRAL, fold_text(text_))]
+        if prefix:
+            options.append(prefix_tsquery(text_))
         options += [self.get(c, text_) for c in self.configs]
         for lang in LIGHT_LANGUAGES:
             stems = analyze(text_, lang)
@@ -150,6 +171,18 @@ class Lexicon:
     @staticmethod
     def quote(lexeme: str) -> str:
         return _quote(lexeme)
+
+
+def prefix_tsquery(text_: str) -> str:
+    """The indexed words that a long one-word text begins ("missbrauch" -> "missbrauchs…")."""
+    tokens = _WORD_RE.findall(fold_text(text_))
+    if len(tokens) != 1 or len(tokens[0]) < MIN_PREFIX:
+        return ""
+    return _quote(tokens[0]) + ":*"
+
+
+def concepts_tsquery(ids: Iterable[str]) -> str:
+    return _or([_quote(concept_lexeme(c)) for c in ids])
 
 
 def _quote(lexeme: str) -> str:
@@ -180,6 +213,8 @@ def query_pairs(node: Node, lexicon: Lexicon) -> list[tuple[str, str]]:
         return lexicon.word_pairs(node.text)
     if isinstance(node, Phrase):
         return lexicon.phrase_pairs(node.text)
+    if isinstance(node, Concepts):
+        return []
     if isinstance(node, Synonyms):
         out = query_pairs(node.original, lexicon)
         for alt in node.alternatives:
@@ -198,20 +233,32 @@ def _alternative(alt: Phrase, lexicon: Lexicon) -> str:
     return lexicon.word(alt.text) if len(alt.tokens) == 1 else lexicon.phrase(alt.text)
 
 
-def node_tsquery(node: Node, lexicon: Lexicon) -> str:
-    """The tsquery text of a positive node ("" when it cannot match anything)."""
+def node_tsquery(node: Node, lexicon: Lexicon, prefix: bool = True) -> str:
+    """The tsquery text of a positive node ("" when it cannot match anything).
+
+    Without `prefix`, words match only their own forms, not the longer words they begin
+    (ranking counts those with the equivalents).
+    """
     if isinstance(node, Word):
-        return lexicon.word(node.text)
+        return lexicon.word(node.text, prefix)
     if isinstance(node, Phrase):
         return lexicon.phrase(node.text)
+    if isinstance(node, Concepts):
+        return concepts_tsquery(node.ids)
     if isinstance(node, Synonyms):
         alternatives = [_alternative(a, lexicon) for a in node.alternatives]
-        return _or([node_tsquery(node.original, lexicon), *alternatives])
-    return group_tsquery(node, lexicon)
+        return _or(
+            [
+                node_tsquery(node.original, lexicon, prefix),
+                *alternatives,
+                concepts_tsquery(node.concepts),
+            ]
+        )
+    return group_tsquery(node, lexicon, prefix)
 
 
 def without_alternatives(node: Node) -> Node:
-    """The tree as typed: thesaurus expansions replaced by the user's own words."""
+    """The tree as typed: concept expansions replaced by the user's own words."""
     if isinstance(node, Synonyms):
         return without_alternatives(node.original)
     if isinstance(node, Group):
@@ -224,20 +271,32 @@ def without_alternatives(node: Node) -> Node:
 
 
 def alternatives_tsquery(node: Node, lexicon: Lexicon) -> str:
-    """Every thesaurus equivalent in the tree, OR-ed ("" when there is none)."""
+    """Every equivalent in the tree (words, concepts), OR-ed ("" when there is none)."""
     if isinstance(node, Synonyms):
         own = [_alternative(a, lexicon) for a in node.alternatives]
+        own.append(concepts_tsquery(node.concepts))
         return _or([*own, alternatives_tsquery(node.original, lexicon)])
     if isinstance(node, Group):
         return _or([alternatives_tsquery(n, lexicon) for n in node.must + node.should])
     return ""
 
 
-def group_tsquery(group: Group, lexicon: Lexicon) -> str:
+def prefixes_tsquery(node: Node) -> str:
+    """The longer words that the tree's long words begin, OR-ed ("" when there is none)."""
+    if isinstance(node, Word):
+        return prefix_tsquery(node.text)
+    if isinstance(node, Synonyms):
+        return prefixes_tsquery(node.original)
+    if isinstance(node, Group):
+        return _or([prefixes_tsquery(n) for n in node.must + node.should])
+    return ""
+
+
+def group_tsquery(group: Group, lexicon: Lexicon, prefix: bool = True) -> str:
     positive = (
-        _and([node_tsquery(n, lexicon) for n in group.must])
+        _and([node_tsquery(n, lexicon, prefix) for n in group.must])
         if group.must
-        else _or([node_tsquery(n, lexicon) for n in group.should])
+        else _or([node_tsquery(n, lexicon, prefix) for n in group.should])
     )
     excluded = [e for e in (node_tsquery(n, lexicon) for n in group.must_not) if e]
     if not excluded:
@@ -252,14 +311,18 @@ def group_tsquery(group: Group, lexicon: Lexicon) -> str:
 def highlight_words(node: Node) -> list[str]:
     """The positive words of the query, as typed and folded, one by one (for ts_headline)."""
     out: list[str] = []
+    stop = query_stopwords()
 
-    def add(text_: str) -> None:
+    def add(text_: str, keep_stop: bool = False) -> None:
         for word in _WORD_RE.findall(text_.lower()):
-            out.extend((word, fold_text(word)))
+            if keep_stop or fold_text(word) not in stop:
+                out.extend((word, fold_text(word)))
 
     def walk(n: Node) -> None:
-        if isinstance(n, Word | Phrase):
+        if isinstance(n, Word):
             add(n.text)
+        elif isinstance(n, Phrase):
+            add(n.text, keep_stop=True)
         elif isinstance(n, Synonyms):
             walk(n.original)
             for alt in n.alternatives:

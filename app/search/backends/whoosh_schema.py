@@ -41,8 +41,10 @@ COLUMN_TYPES = {
     "n_year": columns.NumericColumn("h", default=0),  # 0 = unknown
 }
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "4"  # 4: profile and evaluation facets, evidence verdicts
+SCHEMA_VERSION = "5"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts
 PAIRS_FIELD = "pairs"
+# The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
+CONCEPT_FIELD = "concepts"
 # PDF text can be very long; past this much the rest adds index size, not findability.
 MAX_REPORT_CHARS = 200_000
 
@@ -85,6 +87,8 @@ def build_schema() -> Schema:
         fields[name].format = FastFrequency(field_boost=boost)
     fields[PAIRS_FIELD] = TEXT(analyzer=PairsAnalyzer(), phrase=False)
     fields[PAIRS_FIELD].format = FastFrequency(field_boost=1.0)
+    fields[CONCEPT_FIELD] = TEXT(analyzer=neutral, phrase=False)
+    fields[CONCEPT_FIELD].format = FastFrequency(field_boost=1.0)
     for lang in STEMMED_LANGUAGES:
         fields[stem_field(lang)] = TEXT(analyzer=language_analyzer(lang), phrase=False)
         fields[stem_field(lang)].format = FastFrequency(field_boost=1.0)
@@ -111,6 +115,7 @@ def document_fields(doc: dict[str, Any]) -> dict[str, Any]:
         # Phrases are looked for in the measure's own text, not in attached reports: report
         # text is long, and pairs would double its share of the index.
         PAIRS_FIELD: (doc["title"], doc["summary"], doc.get("body") or ""),
+        CONCEPT_FIELD: " ".join(doc.get("concepts") or ()),
         "meta": {
             "title": doc["title"],
             "summary": doc["summary"],

@@ -21,6 +21,7 @@ from whoosh.searching import Searcher
 from app.search.analysis import STEMMED_LANGUAGES, analyze, pairs
 from app.search.backends.base import Deadline, SearchHit, SearchQuery, SearchResults
 from app.search.backends.whoosh_schema import (
+    CONCEPT_FIELD,
     NEUTRAL_FIELDS,
     PAIRS_FIELD,
     SPELLING_FIELDS,
@@ -31,12 +32,25 @@ from app.search.backends.whoosh_snapshot import Snapshot
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
-from app.search.query import Node, ParsedText, Phrase, Synonyms, Word
-from app.search.suggestions import suggest
+from app.search.query import Concepts, Group, Node, ParsedText, Phrase, Synonyms, Word, parse_text
+from app.search.suggestions import (
+    Candidate,
+    best_candidate,
+    corrected_text,
+    corrections,
+    distance,
+    english_stem,
+)
 
-# Both tuned with bench/search_quality.py.
-SYNONYM_BOOST = 0.9  # an equivalent from the thesaurus counts a little less than the word typed
+# Tuned with bench/search_quality.py (tuning half only).
+SYNONYM_BOOST = 0.9  # an equivalent word counts a little less than the word typed
+CONCEPT_BOOST = 2.0  # a document tagged with a concept the typed words name
+PHRASING_BOOST = 1.2  # a document tagged with the concept of an everyday phrasing
+PREFIX_BOOST = 0.3  # a longer indexed word the typed word begins ("Missbrauch…sabbildungen")
 COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
+# A typed word of at least this many letters also matches the words it begins (compounds).
+MIN_PREFIX = 6
+MAX_PREFIX_TERMS = 40  # per field: a short common prefix must not pull in half the index
 SUMMARY_SNIPPET = 320
 
 # A part of a node: every term in `tokens` must occur in `field` ("all"), scores summed.
@@ -68,8 +82,29 @@ class WhooshSearch:
             return [(name, tokens, boost) for name in NEUTRAL_FIELDS]
         return [(PAIRS_FIELD, tuple(pairs(tokens)), boost)]
 
+    def _prefix_parts(self, token: str, boost: float) -> list[Part]:
+        """The indexed words that begin with `token`, for compounds of German, Dutch, Swedish
+        and Finnish ("Missbrauch" finds "Missbrauchsabbildungen")."""
+        parts: list[Part] = []
+        for name in NEUTRAL_FIELDS:
+            for term in self._prefixed(name, token):
+                if term != token:
+                    parts.append((name, (term,), boost * PREFIX_BOOST))
+        return parts
+
+    def _prefixed(self, name: str, prefix: str) -> list[str]:
+        """At most MAX_PREFIX_TERMS indexed words of a field that begin with `prefix`."""
+        out = []
+        for i, term in enumerate(self.reader.expand_prefix(name, prefix)):
+            if i == MAX_PREFIX_TERMS:
+                break
+            out.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        return out
+
     def _word_parts(self, text: str, tokens: tuple[str, ...], boost: float) -> list[Part]:
         parts = self._phrase_parts(tokens, boost)
+        if self.query.expand and len(tokens) == 1 and len(tokens[0]) >= MIN_PREFIX:
+            parts += self._prefix_parts(tokens[0], boost)
         for lang in STEMMED_LANGUAGES:
             stems = tuple(analyze(text, lang))
             if stems:
@@ -104,6 +139,9 @@ class WhooshSearch:
         score = np.bincount(ids, weights=weights, minlength=self.snap.size)
         return score > 0, score
 
+    def _concepts(self, ids: tuple[str, ...], boost: float) -> tuple[np.ndarray, np.ndarray]:
+        return self._union([(CONCEPT_FIELD, (c,), boost) for c in ids])
+
     def evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
         """(matching documents, score per document) for one node of the query tree."""
         if node not in self._evaluated:
@@ -127,7 +165,13 @@ class WhooshSearch:
                 alt_mask, alt_score = self._union(parts)
                 mask |= alt_mask
                 np.maximum(best, alt_score, out=best)
+            if node.concepts:
+                concept_mask, concept_score = self._concepts(node.concepts, CONCEPT_BOOST)
+                mask |= concept_mask
+                np.maximum(best, concept_score, out=best)
             return mask, score + best
+        if isinstance(node, Concepts):
+            return self._concepts(node.ids, PHRASING_BOOST)
         score = np.zeros(self.snap.size, dtype=np.float64)
         if node.must:
             mask = np.ones(self.snap.size, dtype=bool)
@@ -160,7 +204,23 @@ class WhooshSearch:
 
     # --- the search -------------------------------------------------------------------------
 
+    def _autocorrect(self) -> tuple[str | None, str | None]:
+        """Correct misspelt words before searching: (corrected query, suggestion)."""
+        query, parsed = self.query, self.parsed
+        if parsed.is_empty:
+            return None, None
+        replacements = corrections(
+            parsed, self._frequency, self._correction, self.deadline, self._together
+        )
+        corrected = corrected_text(query.q, replacements)
+        if corrected is None or not query.autocorrect:
+            return None, corrected
+        self.parsed = parse_text(corrected, expand=query.expand, no_expand=query.no_expand)
+        self._evaluated = {}
+        return corrected, corrected
+
     def run(self) -> SearchResults:
+        corrected, suggestion = self._autocorrect()
         query, snap, parsed = self.query, self.snap, self.parsed
         scores: np.ndarray | None = None
         if parsed.is_empty:
@@ -193,8 +253,10 @@ class WhooshSearch:
             total=total,
             hits=hits,
             facets=self._facets(fixed, selected) if query.facets else {},
-            suggestion=suggest(query.q, parsed, self._known, self._correction, self.deadline),
+            suggestion=suggestion,
             expansions=list(parsed.expansions),
+            corrected_query=corrected,
+            original_query=query.q if corrected else None,
         )
 
     def _facets(
@@ -257,6 +319,7 @@ class WhooshSearch:
                 if marked is not None:
                     highlights[name] = str(marked)
         published = meta.get("published_at")
+        via = [label for label, mask in self._via() if mask[docnum]]
         return SearchHit(
             id=int(stored["id"]),
             external_id=meta.get("external_id"),
@@ -271,7 +334,33 @@ class WhooshSearch:
             published_at=datetime.fromisoformat(published) if published else None,
             rating=float(meta.get("rating") or 0.0),
             text_language=meta.get("text_language"),
+            matched_via=via,
         )
+
+    def _via(self) -> list[tuple[str, np.ndarray]]:
+        """Per expansion, "label (from 'typed words')" and the documents only it brought."""
+        if hasattr(self, "_via_masks"):
+            return self._via_masks
+        out: list[tuple[str, np.ndarray]] = []
+        labels = {(e.concept, e.matched): e for e in self.parsed.expansions}
+        for node in self.parsed.root.must + self.parsed.root.should:
+            if isinstance(node, Synonyms) and node.concepts:
+                typed = self.evaluate(node.original)[0]
+                matched = _typed_text(node.original)
+                ids = node.concepts
+            elif isinstance(node, Concepts):
+                typed = np.zeros(self.snap.size, dtype=bool)
+                matched, ids = node.matched, node.ids
+            else:
+                continue
+            for concept in ids:
+                expansion = labels.get((concept, matched))
+                if expansion is None:
+                    continue
+                mask = self._concepts((concept,), 1.0)[0] & ~typed
+                out.append((f"{expansion.label} (from ‘{matched}’)", mask))
+        self._via_masks = out
+        return out
 
     def _query_terms(self) -> QueryTerms:
         if not hasattr(self, "_terms"):
@@ -285,33 +374,57 @@ class WhooshSearch:
     def _live_frequency(self, name: str, token: str) -> int:
         return int(self.snap.term(name, token)[0].size)
 
-    def _known(self, word: Word) -> bool:
+    def _frequency(self, word: Word) -> int:
+        """Live documents holding the word; a word known only by a stem counts as common."""
         token = word.tokens[0]
-        if any(self._live_frequency(f, token) for f in NEUTRAL_FIELDS):
-            return True
+        docs = max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
+        if docs:
+            return docs
         for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
             stems = analyze(word.text, lang)
             if stems and self._live_frequency(name, stems[0]):
-                return True
-        return False
+                return 1_000_000
+        return 0
 
-    def _correction(self, token: str) -> str | None:
-        """The most frequent live word within 1 (or, for longer words, 2) edits; same initial."""
-        seen: set[str] = {token}
-        for maxdist in (1, 2) if len(token) >= 5 else (1,):
-            best: tuple[int, str] | None = None
-            # One automaton per distance (what reader.terms_within builds for every call),
-            # run over each segment's terms.
-            dfa = levenshtein_automaton(token, maxdist, prefix=1).to_dfa()
-            for name in SPELLING_FIELDS:
-                for leaf, _offset in self.reader.leaf_readers():
-                    for candidate in Automata.find_matches(dfa, leaf.cursor(name)):
-                        if candidate in seen:
-                            continue
-                        seen.add(candidate)
-                        freq = sum(self._live_frequency(f, candidate) for f in SPELLING_FIELDS)
-                        if freq and (best is None or (-freq, candidate) < best):
-                            best = (-freq, candidate)
-            if best is not None:
-                return best[1]
-        return None
+    def _together(self, words: list[Word]) -> bool:
+        """Whether some live document holds every one of these words."""
+        mask = self.snap.live.copy()
+        for word in words:
+            mask &= self._union(self._parts(word))[0]
+        return bool(mask.any())
+
+    def _docs(self, word: str) -> int:
+        return max(self._live_frequency(f, word) for f in SPELLING_FIELDS)
+
+    def _matches(self, token: str, maxdist: int, fields: tuple[str, ...]) -> set[str]:
+        """Indexed words within `maxdist` edits of `token`, with the same initial."""
+        # One automaton per distance (what reader.terms_within builds for every call), run
+        # over each segment's terms.
+        dfa = levenshtein_automaton(token, maxdist, prefix=1).to_dfa()
+        found: set[str] = set()
+        for name in fields:
+            for leaf, _offset in self.reader.leaf_readers():
+                found.update(Automata.find_matches(dfa, leaf.cursor(name)))
+        return found
+
+    def _correction(self, token: str) -> Candidate | None:
+        """The closest live word (1 edit, or 2 for longer words, as words or English stems),
+        the most frequent among equally close ones."""
+        words = self._matches(token, 2 if len(token) >= 5 else 1, SPELLING_FIELDS)
+        stem = english_stem(token)
+        if len(stem) >= 5:
+            # Words whose English stem is one edit from the typed word's stem.
+            for other in self._matches(stem, 1, (stem_field("en"),)):
+                for name in SPELLING_FIELDS:
+                    words.update(w for w in self._prefixed(name, other) if english_stem(w) == other)
+        words.discard(token)
+        candidates = [Candidate(w, self._docs(w), distance(token, w)) for w in words]
+        return best_candidate(token, candidates)
+
+
+def _typed_text(node: Node) -> str:
+    if isinstance(node, Word | Phrase):
+        return node.text
+    if isinstance(node, Group):
+        return " ".join(_typed_text(n) for n in node.must + node.should)
+    return ""

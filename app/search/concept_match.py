@@ -1,0 +1,261 @@
+"""Which concepts of the vocabulary (app/search/concepts.py) a document or a query mentions.
+
+A document is tagged, at index time, with the concepts whose terms occur in its text, in its own
+language or in English (the taxonomy labels in a document's body and `summary_en` are English),
+compared word by word both folded and stemmed, so "Missbrauchsabbildung" tags the concept listed
+as "Missbrauchsabbildungen". A query's words are looked up in every language, so a word typed in
+one language matches documents tagged from any other. Everyday phrasings match loosely: most of
+a phrasing's content words ("teenagers … threatened … photos") in the query are enough.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.lang import has_stopwords, stopwords_for_language
+
+from app.search.analysis import (
+    SNOWBALL_LANGUAGES,
+    STEMMED_LANGUAGES,
+    TOKEN_PATTERN,
+    analyze,
+    fold,
+    query_stopwords,
+    stem_word,
+    stopwords,
+    tokenize,
+)
+from app.search.concepts import load_concepts
+
+Key = tuple[str, ...]
+MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
+# A phrasing matches when the query holds at least this many of its content words, and at
+# least this share of them.
+PHRASE_MIN_WORDS = 2
+PHRASE_MIN_SHARE = 0.4  # of the phrasing's content words
+QUERY_MIN_SHARE = 0.6  # of the query's content words: a long query is not a phrasing
+
+
+@dataclass(frozen=True)
+class Table:
+    """Term keys -> concept ids, with what a scan needs to skip most words quickly."""
+
+    keys: dict[Key, tuple[str, ...]]
+    lengths: dict[str, tuple[int, ...]]  # first word -> the lengths of its keys, shortest first
+    longest: int
+    starts: frozenset[str]  # the first three letters of every word of every key
+
+    def scan(self, tokens: Sequence[str], out: set[str]) -> None:
+        """Add to `out` the concepts of every run of `tokens` that is a key."""
+        keys, lengths, n = self.keys, self.lengths, len(tokens)
+        for i, token in enumerate(tokens):
+            for k in lengths.get(token, ()):
+                if i + k > n:
+                    break
+                ids = keys.get(tuple(tokens[i : i + k]))
+                if ids:
+                    out.update(ids)
+
+
+def _table(pairs: Iterable[tuple[Key, str]]) -> Table:
+    keys: dict[Key, list[str]] = {}
+    for key, concept_id in pairs:
+        ids = keys.setdefault(key, [])
+        if concept_id not in ids:
+            ids.append(concept_id)
+    return Table(
+        {k: tuple(v) for k, v in keys.items()},
+        _lengths(keys),
+        max((len(k) for k in keys), default=0),
+        frozenset(t[:3] for k in keys for t in k),
+    )
+
+
+def _lengths(keys: Iterable[Key]) -> dict[str, tuple[int, ...]]:
+    out: dict[str, set[int]] = {}
+    for key in keys:
+        out.setdefault(key[0], set()).add(len(key))
+    return {first: tuple(sorted(found)) for first, found in out.items()}
+
+
+def _usable(key: Key, min_length: int = 3) -> bool:
+    """A key worth matching: not only function words, not a two-letter abbreviation."""
+    stop = query_stopwords()
+    return bool(key) and sum(map(len, key)) >= min_length and not all(t in stop for t in key)
+
+
+def _stems(text: str, lang: str) -> Key:
+    return tuple(analyze(text, lang)) if lang in STEMMED_LANGUAGES else ()
+
+
+@dataclass(frozen=True)
+class Tables:
+    folded: dict[str, Table]  # language -> folded words of its terms
+    stemmed: dict[str, Table]  # stemmed language -> stems of its terms
+    any_folded: Table  # every language's terms, folded (queries)
+
+
+@lru_cache(maxsize=1)
+def tables() -> Tables:
+    vocabulary = load_concepts()
+    folded: dict[str, list[tuple[Key, str]]] = {}
+    stemmed: dict[str, list[tuple[Key, str]]] = {}
+    for concept in vocabulary.concepts:
+        for lang, terms in concept.terms.items():
+            for term in terms:
+                key = tuple(tokenize(term))
+                if _usable(key):
+                    folded.setdefault(lang, []).append((key, concept.id))
+                stems = _stems(term, lang)
+                # Every word must keep a stem: a dropped function word would let "helpline
+                # for" pass for "helpline".
+                if len(stems) == len(key) and _usable(stems, MIN_STEM):
+                    stemmed.setdefault(lang, []).append((stems, concept.id))
+    return Tables(
+        folded={lang: _table(pairs) for lang, pairs in folded.items()},
+        stemmed={lang: _table(pairs) for lang, pairs in stemmed.items()},
+        any_folded=_table(p for pairs in folded.values() for p in pairs),
+    )
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
+    """Concept ids mentioned in these texts of a document in `lang` (and in English)."""
+    t = tables()
+    languages = dict.fromkeys(code for code in (lang, "en") if code)
+    found: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        tokens = tokenize(text)
+        for language in languages:
+            if language in t.folded:
+                t.folded[language].scan(tokens, found)
+        # Stems in the document's own language only: stemming is most of the cost, and the
+        # English in other documents (taxonomy labels) is written as the terms are.
+        if (lang or "en") in t.stemmed:
+            table = t.stemmed[lang or "en"]
+            table.scan(_stems_for(text, lang or "en", table.starts), found)
+    return sorted(found)
+
+
+_WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+
+
+@lru_cache(maxsize=32)
+def _raw_stopwords(lang: str) -> frozenset[str]:
+    if lang in SNOWBALL_LANGUAGES and has_stopwords(lang):
+        return frozenset(stopwords_for_language(lang))
+    return frozenset()
+
+
+def _stems_for(text: str, lang: str, starts: frozenset[str]) -> list[str]:
+    """The text's stems in `lang`, as analyze() gives them, except that words no term's stem
+    could begin like are left unstemmed ("" placeholders, which match nothing)."""
+    stop = _raw_stopwords(lang)
+    out = []
+    for word in _WORD_RE.findall(text.lower()):
+        if len(word) < 2 or word in stop:
+            continue
+        if fold(word)[:3] in starts:
+            stem = stem_word(word, lang)
+            if stem is not None:
+                out.append(stem)
+        else:
+            out.append("")
+    return out
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def term_concepts(words: Key) -> tuple[str, ...]:
+    """Concepts with a term of these folded words in any language, or of their stems."""
+    if not _usable(words):
+        return ()
+    t = tables()
+    found = list(t.any_folded.keys.get(words, ()))
+    text = " ".join(words)
+    for lang, table in t.stemmed.items():
+        stems = _stems(text, lang)
+        if len(stems) == len(words):
+            for concept_id in table.keys.get(stems, ()):
+                if concept_id not in found:
+                    found.append(concept_id)
+    return tuple(found)
+
+
+def longest_term() -> int:
+    return tables().any_folded.longest
+
+
+def _content(text: str, lang: str) -> Key:
+    """The content words of `text` in `lang`: stems (or folded words), function words out."""
+    stop = stopwords(lang) | query_stopwords()
+    if lang in STEMMED_LANGUAGES:
+        return tuple(s for w in tokenize(text) if w not in stop for s in analyze(w, lang))
+    return tuple(w for w in tokenize(text) if w not in stop)
+
+
+@lru_cache(maxsize=1)
+def _phrasings() -> tuple[tuple[str, frozenset[str], str], ...]:
+    out = []
+    for concept in load_concepts().concepts:
+        for lang, phrases in concept.phrases.items():
+            for phrase in phrases:
+                words = frozenset(_content(phrase, lang))
+                if len(words) >= PHRASE_MIN_WORDS:
+                    out.append((lang, words, concept.id))
+    return tuple(out)
+
+
+def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(concept id, the query words that matched) for each everyday phrasing the query matches.
+
+    `words` are the query's words as typed.
+    """
+    if len(words) < PHRASE_MIN_WORDS:
+        return []
+    out: dict[str, tuple[str, ...]] = {}
+    per_lang: dict[str, list[tuple[str, Key]]] = {}
+    for lang, phrase_words, concept_id in _phrasings():
+        if concept_id in out:
+            continue
+        if lang not in per_lang:
+            per_lang[lang] = [(w, _content(w, lang)) for w in words]
+        content = {k for _w, keys in per_lang[lang] for k in keys}
+        overlap = len(content & phrase_words)
+        if (
+            overlap >= PHRASE_MIN_WORDS
+            and overlap >= PHRASE_MIN_SHARE * len(phrase_words)
+            and overlap >= QUERY_MIN_SHARE * len(content)
+        ):
+            matched = [w for w, keys in per_lang[lang] if set(keys) & phrase_words]
+            out[concept_id] = tuple(matched)
+    return list(out.items())
+
+
+def concept_label(concept_id: str) -> str:
+    """The concept's English name (its first English term), for the results page."""
+    concept = load_concepts().by_id[concept_id]
+    english = concept.terms.get("en") or next(iter(concept.terms.values()), (concept_id,))
+    return english[0]
+
+
+def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
+    """The concept's terms in every language, but the one typed, each once (accents ignored):
+    what an expansion finds besides the typed words."""
+    seen = {tuple(tokenize(matched))}
+    out = []
+    for term in load_concepts().terms_of(concept_id):
+        key = tuple(tokenize(term))
+        if key not in seen:
+            seen.add(key)
+            out.append(term)
+    return tuple(out)

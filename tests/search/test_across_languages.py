@@ -1,0 +1,130 @@
+"""Finding measures across languages, compounds and everyday words, on both backends: concept
+tags (app/search/concept_match.py), compound prefixes, stop-words and "matched via"."""
+
+from __future__ import annotations
+
+from app.core.extensions import db
+from app.search.query import Concepts, Synonyms, parse_text
+from tests.conftest import make_user
+from tests.search.conftest import found, search, text_measure
+
+SUMMARY = "A prevention programme described here for the tests, long enough to be valid."
+
+
+def test_a_word_finds_measures_of_its_concept_in_other_languages_below_exact_matches(app):
+    owner = make_user()
+    polish = text_measure(
+        owner,
+        "Sekstorsja: pomoc dla młodzieży",
+        "Program wsparcia dla nastolatków, którym grozi sekstorsja w internecie.",
+        text_language="pl",
+    )
+    english = text_measure(owner, "Sextortion response guide", SUMMARY)
+    results = search("sextortion")
+    assert [h.id for h in results.hits] == [english.id, polish.id]
+    assert results.hits[1].matched_via == ["sextortion (from ‘sextortion’)"]
+    assert results.hits[0].matched_via == []
+    # From Polish to English as well, and from a third language to both.
+    assert set(found("sekstorsja")) == {polish.id, english.id}
+    assert set(found("sextorsión")) == {polish.id, english.id}
+
+
+def test_an_expansion_removed_with_one_click_stops_finding_other_languages(app):
+    owner = make_user()
+    polish = text_measure(
+        owner, "Sekstorsja w sieci", "Program dla szkół o sekstorsji.", text_language="pl"
+    )
+    english = text_measure(owner, "Sextortion response guide", SUMMARY)
+    assert set(found("sextortion")) == {english.id, polish.id}
+    assert found("sextortion", no_expand=frozenset({"sextortion"})) == [english.id]
+
+
+def test_the_english_summary_of_a_measure_in_another_language_is_searched(app):
+    owner = make_user()
+    polish = text_measure(
+        owner,
+        "Program Świadek",
+        "Warsztaty dla uczniów szkół średnich.",
+        text_language="pl",
+        summary_en="Workshops that teach secondary school pupils bystander intervention.",
+    )
+    assert found("bystander", expand=False) == [polish.id]
+
+
+def test_a_word_finds_the_compounds_it_begins(app):
+    owner = make_user()
+    german = text_measure(
+        owner,
+        "Missbrauchsabbildungen im Netz erkennen",
+        "Fortbildung für Fachkräfte zum Umgang mit Darstellungen im Internet.",
+        text_language="de",
+    )
+    assert found("Missbrauch") == [german.id]
+    assert found("Missbrauch", expand=False) == []  # the word as typed only
+
+
+def test_an_everyday_phrasing_finds_the_fields_term(app):
+    owner = make_user()
+    guide = text_measure(owner, "Sextortion response guide", SUMMARY)
+    text_measure(owner, "Reading club for families", SUMMARY)
+    results = search("teenagers threatened with their own photos")
+    assert [h.id for h in results.hits] == [guide.id]
+    assert "sextortion" in [e.concept for e in results.expansions]
+    (via,) = results.hits[0].matched_via
+    assert via.startswith("sextortion (from ‘") and "photos" in via
+    removed = search(
+        "teenagers threatened with their own photos", no_expand=frozenset({"sextortion"})
+    )
+    assert guide.id not in [h.id for h in removed.hits]
+
+
+def test_a_phrasing_is_matched_loosely_but_a_long_query_is_not_a_phrasing():
+    parsed = parse_text("photos threatened")
+    assert [n.ids for n in parsed.root.should if isinstance(n, Concepts)] == [("sextortion",)]
+    parsed = parse_text("child sexual abuse material")
+    assert [e.concept for e in parsed.expansions] == ["csam"]
+
+
+def test_stop_words_never_expand_nor_highlight(app):
+    # "die" (German "the") and "en" (French "in") are function words in some language.
+    for q in ("die", "en", "and the"):
+        assert parse_text(q).expansions == []
+    parsed = parse_text("die Schule")
+    (school,) = parsed.root.should
+    assert isinstance(school, Synonyms) and "school" in school.concepts
+    assert parsed.highlight_terms() == ["schule"]
+
+    text_measure(
+        make_user(),
+        "Grooming and online safety en ligne",
+        "Pupils and teachers learn about grooming and the law.",
+    )
+    (hit,) = search("grooming and the law").hits
+    assert "<mark>and</mark>" not in hit.highlights["summary"]
+    assert "<mark>the</mark>" not in hit.highlights["summary"]
+    assert "<mark>grooming</mark>" in hit.highlights["summary"].lower()
+    assert "<mark>law</mark>" in hit.highlights["summary"]
+
+
+def test_results_matching_more_of_the_query_rank_first(app):
+    owner = make_user()
+    one = text_measure(owner, "Parents evening on screens", SUMMARY)
+    both = text_measure(owner, "School programme for parents", SUMMARY)
+    assert found("school programme for parents")[0] == both.id
+    assert one.id in found("school programme for parents")
+
+
+def test_an_index_written_by_an_older_analysis_counts_as_missing(app, search_backend):
+    """So `flask search sync` rebuilds it after an upgrade (Whoosh: SCHEMA_VERSION)."""
+    text_measure(make_user(), "Sextortion response guide", SUMMARY)
+    assert search_backend.exists()
+    if search_backend.name == "postgres":
+        from sqlalchemy import text
+
+        from app.search.backends.postgres_text import VERSION_LEXEME
+
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE search_documents SET tsv = ts_delete(tsv, :v)"), {"v": VERSION_LEXEME}
+            )
+        assert not search_backend.exists()
