@@ -25,8 +25,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # Interface languages (issue 14; README "Languages"). `make messages` extracts every marked
-# string into the template and merges it into each catalogue; `make messages ADD_LANGUAGE=hr` starts a
-# new one. `make translations` compiles the .mo files (build output, not committed; the app
+# string into the template and merges it into each catalogue; `make messages ADD_LANGUAGE=hr`
+# starts a new one. `make translations` compiles the .mo files (build output, not committed; the app
 # factory also compiles any that are missing or stale, so a fresh clone runs without it).
 TRANSLATIONS := app/translations
 ADD_LANGUAGE ?=

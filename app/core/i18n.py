@@ -1,7 +1,8 @@
 """The interface language: Flask-Babel, the locale chosen for each request, and the catalogues.
 
-Adding a language takes a catalogue (app/translations/<code>/LC_MESSAGES/messages.po, made with
-`make messages ADD_LANGUAGE=<code>`) and its code in the LANGUAGES setting; nothing else names languages.
+Adding a language takes a catalogue (app/translations/<code>/LC_MESSAGES/messages.po, made
+with `make messages ADD_LANGUAGE=<code>`) and its code in the LANGUAGES setting; nothing else
+names languages.
 """
 
 from __future__ import annotations
