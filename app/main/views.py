@@ -107,5 +107,7 @@ def choose_language():
     )
     if current_user.is_authenticated and current_user.language != code:
         record_event(current_user, "user.language_changed", "user", current_user.id, language=code)
-        current_user.language = code  # committed at the end of the request (app/core/transaction.py)
+        current_user.language = (
+            code  # committed at the end of the request (app/core/transaction.py)
+        )
     return response
