@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 # Words that are the same in every language: names, not sentences.
-ALLOWED = {"Prevent-Hub", "Prevent-Hub:", "API", "JSON", "CSV", "PDF", "Atom", "RSS", "ORCID"}
-READABLE_ATTRIBUTES = {"placeholder", "aria-label", "title", "alt"}
+ALLOWED = {"Prevent-Hub", "Prevent-Hub:", "API", "JSON", "CSV", "PDF", "Atom", "RSS", "ORCID", "doi:"}
+READABLE_ATTRIBUTES = {"placeholder", "aria-label", "title", "alt", "data-label"}
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 _TAG_NAME = re.compile(r"(?<=<)\{\{.*?\}\}|(?<=</)\{\{.*?\}\}")
