@@ -55,11 +55,13 @@ def format_date(value: date | datetime | None) -> str:
     return dates.format_date(value, format="medium", locale=language)
 
 
-def format_number(value: float | int | None) -> str:
-    """1234.5 -> "1,234.5", "1.234,5", "1 234,5" by the reader's language."""
+def format_number(value: float | int | None, digits: int | None = None) -> str:
+    """1234.5 -> "1,234.5", "1.234,5", "1 234,5" by the reader's language; `digits` fixes the
+    decimals shown (4 -> "4.0" with 1)."""
     if value is None:
         return ""
-    return numbers.format_decimal(value, locale=current_language())
+    pattern = f"#,##0.{'0' * digits}" if digits else None
+    return numbers.format_decimal(value, format=pattern, locale=current_language())
 
 
 def country_in_reader_language(code: str) -> str:
