@@ -12,7 +12,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 # Words that are the same in every language: names, not sentences.
-ALLOWED = {"Prevent-Hub", "Prevent-Hub:", "API", "JSON", "CSV", "PDF", "Atom", "RSS", "ORCID", "doi:"}
+ALLOWED = {
+    "Prevent-Hub",
+    "Prevent-Hub:",
+    "API",
+    "JSON",
+    "CSV",
+    "PDF",
+    "Atom",
+    "RSS",
+    "ORCID",
+    "doi:",
+}
 READABLE_ATTRIBUTES = {"placeholder", "aria-label", "title", "alt", "data-label"}
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
