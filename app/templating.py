@@ -7,6 +7,7 @@ from datetime import date, datetime
 import nh3
 from babel import dates, numbers
 from flask import Flask
+from flask_babel.speaklater import LazyString
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -72,6 +73,11 @@ def language_in_reader_language(code: str) -> str:
     return vocab.language_name(code, current_language())
 
 
+def is_text(value: object) -> bool:
+    """A message: a string, or a translatable one not yet rendered (a form's lazy_gettext)."""
+    return isinstance(value, str | LazyString)
+
+
 def init_templating(app: Flask) -> None:
     from app.accounts import policies as account_policies
     from app.measures import policies as measure_policies
@@ -88,6 +94,7 @@ def init_templating(app: Flask) -> None:
         audit_detail_label=wording.detail_label,
         audit_detail=wording.detail_text,
     )
+    app.jinja_env.tests["text"] = is_text
     app.jinja_env.globals.update(
         vocab=vocab,
         policies=measure_policies,

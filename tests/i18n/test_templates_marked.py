@@ -20,8 +20,9 @@ CONVERTED = (
     "reviews",
     "evidence",
     "measures",
+    "macros",
 )
-# Not converted yet (issue 14): search, compare, moderation, api, macros.
+# Not converted yet (issue 14): search, compare, moderation, api.
 
 
 def test_the_layout_is_marked():
