@@ -14,6 +14,7 @@ SKIP_LINK = {
     "de": "Zum Hauptinhalt springen",
     "pl": "Przejdź do treści głównej",
     "fr": "Aller au contenu principal",
+    "es": "Saltar al contenido principal",
 }
 
 
