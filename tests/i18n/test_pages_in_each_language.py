@@ -15,6 +15,7 @@ SKIP_LINK = {
     "pl": "Przejdź do treści głównej",
     "fr": "Aller au contenu principal",
     "es": "Saltar al contenido principal",
+    "it": "Vai al contenuto principale",
 }
 
 
