@@ -16,6 +16,7 @@ SKIP_LINK = {
     "fr": "Aller au contenu principal",
     "es": "Saltar al contenido principal",
     "it": "Vai al contenuto principale",
+    "nl": "Direct naar de hoofdinhoud",
 }
 
 
