@@ -17,6 +17,7 @@ SKIP_LINK = {
     "es": "Saltar al contenido principal",
     "it": "Vai al contenuto principale",
     "nl": "Direct naar de hoofdinhoud",
+    "pt": "Saltar para o conteúdo principal",
 }
 
 
