@@ -18,6 +18,7 @@ SKIP_LINK = {
     "it": "Vai al contenuto principale",
     "nl": "Direct naar de hoofdinhoud",
     "pt": "Saltar para o conteúdo principal",
+    "sv": "Hoppa till huvudinnehållet",
 }
 
 
