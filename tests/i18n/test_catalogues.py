@@ -18,12 +18,10 @@ ROOT = TRANSLATIONS.parents[1]
 
 # Catalogues every message of which must be translated. A language moves here from INCOMPLETE
 # when its catalogue is done; from then on a new message without its translation fails the test.
-COMPLETE = ("de", "pl", "fr", "es", "it", "nl", "pt", "sv")
+COMPLETE = ("de", "pl", "fr", "es", "it", "nl", "pt", "sv", "cs")
 # Languages offered in the switcher whose catalogues are not finished, and why. Untranslated
 # messages show in English there.
-INCOMPLETE = {
-    "cs": "not translated yet (issue 14 step 4: the last of the first ten; time ran out)",
-}
+INCOMPLETE: dict[str, str] = {}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 

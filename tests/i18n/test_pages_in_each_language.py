@@ -19,6 +19,7 @@ SKIP_LINK = {
     "nl": "Direct naar de hoofdinhoud",
     "pt": "Saltar para o conteúdo principal",
     "sv": "Hoppa till huvudinnehållet",
+    "cs": "Přejít na hlavní obsah",
 }
 
 
