@@ -1,15 +1,15 @@
 """Users keep the interface language they chose in the language switcher (issue 14)
 
-Revision ID: e2027c000008
-Revises: d2027b000007
+Revision ID: f2027d000009
+Revises: e2027c000008
 Create Date: 2026-12-02 11:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "e2027c000008"
-down_revision = "d2027b000007"
+revision = "f2027d000009"
+down_revision = "e2027c000008"
 branch_labels = None
 depends_on = None
 
