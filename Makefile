@@ -12,7 +12,7 @@ PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --stri
 	--no-emit-index-url --no-emit-find-links
 LOCK_ARGS ?=
 
-.PHONY: install lock run test test-fast test-sqlite test-postgres lint format
+.PHONY: install lock run test test-fast test-sqlite test-postgres lint format messages translations
 
 install: $(VENV)/.installed
 
@@ -21,7 +21,24 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	$(MAKE) translations
 	touch $@
+
+# Interface languages (issue 14; README "Languages"). `make messages` extracts every marked
+# string into the template and merges it into each catalogue; `make messages ADD_LANGUAGE=hr`
+# starts a new one. `make translations` compiles the .mo files (build output, not committed; the app
+# factory also compiles any that are missing or stale, so a fresh clone runs without it).
+TRANSLATIONS := app/translations
+ADD_LANGUAGE ?=
+messages:
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Prevent-Hub --msgid-bugs-address "" -o $(TRANSLATIONS)/messages.pot .
+	$(if $(ADD_LANGUAGE),test -d $(TRANSLATIONS)/$(ADD_LANGUAGE) || $(BIN)/pybabel -q init \
+		-i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $(ADD_LANGUAGE),)
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+translations:
+	$(BIN)/python -c "from app.core.i18n import compile_catalogues; compile_catalogues()"
 
 # Regenerate both locks from requirements.in and requirements-dev.in, keeping every pin that
 # still fits; the development lock is constrained to the production one, so both agree.

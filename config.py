@@ -105,6 +105,9 @@ class Config:
     ARGON2_PARAMS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
     # Apply the search outbox right after each commit; tests may turn it off.
     SEARCH_SYNC_ON_COMMIT = True
+    # Interface languages (issue 14): English first, the default. Adding one takes its code here
+    # and its catalogue in app/translations (README "Languages").
+    LANGUAGES = ("en", "de", "fr", "es", "it", "pl", "nl", "sv", "pt", "cs")
     TESTING = False
     DEBUG = False
 

@@ -43,11 +43,13 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _register_blueprints(app)
     from app import templating
     from app.core.errors import init_errors
+    from app.core.i18n import init_i18n
     from app.core.security import init_security
     from app.core.transaction import init_transactions
     from app.deploy import init_deploy
     from app.search import init_search
 
+    init_i18n(app)
     init_security(app)
     init_errors(app)
     init_search(app)

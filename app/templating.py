@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import nh3
+from babel import dates, numbers
 from flask import Flask
+from flask_babel.speaklater import LazyString
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from app.audit import wording
+from app.core.i18n import current_language
 from app.records import vocab
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -43,8 +46,36 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)  # nosec B704
 
 
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
+def format_date(value: date | datetime | None) -> str:
+    """A day in the reader's language: "02 Dec 2026", "02.12.2026", "2 gru 2026"."""
+    if not value:
+        return ""
+    language = current_language()
+    if language == "en":
+        return value.strftime("%d %b %Y")  # the style the English pages have always had
+    return dates.format_date(value, format="medium", locale=language)
+
+
+def format_number(value: float | int | None, digits: int | None = None) -> str:
+    """1234.5 -> "1,234.5", "1.234,5", "1 234,5" by the reader's language; `digits` fixes the
+    decimals shown (4 -> "4.0" with 1)."""
+    if value is None:
+        return ""
+    pattern = f"#,##0.{'0' * digits}" if digits else None
+    return numbers.format_decimal(value, format=pattern, locale=current_language())
+
+
+def country_in_reader_language(code: str) -> str:
+    return vocab.country_name(code, current_language())
+
+
+def language_in_reader_language(code: str) -> str:
+    return vocab.language_name(code, current_language())
+
+
+def is_text(value: object) -> bool:
+    """A message: a string, or a translatable one not yet rendered (a form's lazy_gettext)."""
+    return isinstance(value, str | LazyString)
 
 
 def init_templating(app: Flask) -> None:
@@ -54,14 +85,16 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         markdown=render_markdown,
         label=vocab.label,
-        country=vocab.country_name,
-        language=vocab.language_name,
+        country=country_in_reader_language,
+        language=language_in_reader_language,
         date=format_date,
+        number=format_number,
         audit_action=wording.action_text,
         audit_object=wording.object_text,
         audit_detail_label=wording.detail_label,
         audit_detail=wording.detail_text,
     )
+    app.jinja_env.tests["text"] = is_text
     app.jinja_env.globals.update(
         vocab=vocab,
         policies=measure_policies,

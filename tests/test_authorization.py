@@ -756,6 +756,15 @@ CASES = [
     # --- personal data (issue 6): export, delete, privacy page ---
     case("privacy.notice", "GET", lambda w: "/privacy", PUBLIC),
     case("main.favicon", "GET", lambda w: "/favicon.ico", PUBLIC),
+    # --- interface language (issue 14): anyone may choose one ---
+    case(
+        "main.choose_language",
+        "POST",
+        lambda w: "/language",
+        PUBLIC,
+        data={"language": "de"},
+        ok=303,
+    ),
     case("privacy.export_data", "GET", lambda w: "/account/data.json", SIGNED_IN),
     case("privacy.delete_account", "GET", lambda w: "/account/delete", SIGNED_IN),
     # A wrong password: everyone signed in reaches the form (400), nobody is deleted.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -49,18 +50,18 @@ def _country_choices() -> list[SelectChoice]:
 
     eu = set(vocab.EU27)
     return [
-        SelectChoice("", "Choose a country"),
-        *group(eu, "EU member states"),
-        *group(vocab.COUNTRY_CODES - eu, "Other countries"),
+        SelectChoice("", _l("Choose a country")),
+        *group(eu, _l("EU member states")),
+        *group(vocab.COUNTRY_CODES - eu, _l("Other countries")),
     ]
 
 
 COUNTRY_CHOICES = _country_choices()
 ROLE_HINTS = {
-    Role.PRACTITIONER: "Practitioner: you run or evaluate prevention work and submit measures",
-    Role.OFFICIAL: "Official: you work for a public authority and compare measures",
-    Role.MODERATOR: "Moderator: you review submissions for the network",
-    Role.ADMIN: "Admin: manages users and roles",
+    Role.PRACTITIONER: _l("Practitioner: you run or evaluate prevention work and submit measures"),
+    Role.OFFICIAL: _l("Official: you work for a public authority and compare measures"),
+    Role.MODERATOR: _l("Moderator: you review submissions for the network"),
+    Role.ADMIN: _l("Admin: manages users and roles"),
 }
 
 
@@ -96,17 +97,20 @@ def _password_field(label: str) -> PasswordField:
             Length(min=s.MIN_PASSWORD_LENGTH, message=s.MSG_PASSWORD_SHORT),
             Length(max=s.MAX_PASSWORD_LENGTH, message=s.MSG_PASSWORD_LONG),
         ],
-        description=f"At least {s.MIN_PASSWORD_LENGTH} characters. A few unrelated words "
-        "make a strong password that is easy to remember.",
+        description=_l(
+            "At least %(count)s characters. A few unrelated words make a strong password that "
+            "is easy to remember.",
+            count=s.MIN_PASSWORD_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 
 
 def _confirm_field() -> PasswordField:
     return PasswordField(
-        "Repeat the password",
+        _l("Repeat the password"),
         validators=[
-            DataRequired("Repeat the password."),
+            DataRequired(_l("Repeat the password.")),
             EqualTo("password", s.MSG_PASSWORDS_DIFFER),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -115,7 +119,7 @@ def _confirm_field() -> PasswordField:
 
 def _email_field() -> EmailField:
     return EmailField(
-        "Email address",
+        _l("Email address"),
         filters=[_strip],
         validators=[
             DataRequired(s.MSG_REQUIRED["email"]),
@@ -128,7 +132,7 @@ def _email_field() -> EmailField:
 
 class RegistrationForm(FlaskForm):
     name = StringField(
-        "Full name",
+        _l("Full name"),
         filters=[_strip],
         validators=[
             DataRequired(s.MSG_REQUIRED["name"]),
@@ -137,18 +141,18 @@ class RegistrationForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     email = _email_field()
-    password = _password_field("Password")
+    password = _password_field(_l("Password"))
     confirm = _confirm_field()
     country = SelectField(
-        "Country",
+        _l("Country"),
         choices=COUNTRY_CHOICES,
         validate_choice=False,
         validators=[OneOf(set(vocab.COUNTRY_CODES), s.MSG_COUNTRY)],
-        description="The country you work in.",
+        description=_l("The country you work in."),
         render_kw={"autocomplete": "country"},
     )
     organisation = StringField(
-        "Organisation",
+        _l("Organisation"),
         filters=[_strip],
         validators=[
             DataRequired(s.MSG_REQUIRED["organisation"]),
@@ -157,59 +161,61 @@ class RegistrationForm(FlaskForm):
         render_kw={"autocomplete": "organization"},
     )
     role = SelectField(
-        "Role you ask for",
+        _l("Role you ask for"),
         choices=[
-            SelectChoice("", "Choose a role"),
+            SelectChoice("", _l("Choose a role")),
             *(SelectChoice(role.value, ROLE_HINTS[role]) for role in s.REGISTRATION_ROLES),
         ],
         validate_choice=False,
         validators=[OneOf({role.value for role in s.REGISTRATION_ROLES}, s.MSG_REGISTRATION_ROLE)],
-        description="A moderator approves practitioners; an administrator approves officials "
-        "and moderators.",
+        description=_l(
+            "A moderator approves practitioners; an administrator approves officials "
+            "and moderators."
+        ),
     )
-    submit = SubmitField("Register")
+    submit = SubmitField(_l("Register"))
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         filters=[_strip],
         validators=[DataRequired(s.MSG_REQUIRED["email"]), Length(max=254)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password."), Length(max=s.MAX_PASSWORD_LENGTH)],
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=s.MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField("Sign in")
+    submit = SubmitField(_l("Sign in"))
 
 
 class ResetRequestForm(FlaskForm):
     email = _email_field()
-    submit = SubmitField("Send me a reset link")
+    submit = SubmitField(_l("Send me a reset link"))
 
 
 class ResetPasswordForm(FlaskForm):
-    password = _password_field("New password")
+    password = _password_field(_l("New password"))
     confirm = _confirm_field()
-    submit = SubmitField("Set the new password")
+    submit = SubmitField(_l("Set the new password"))
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password.")],
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    password = _password_field("New password")
+    password = _password_field(_l("New password"))
     confirm = _confirm_field()
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class RejectForm(FlaskForm):
     reason = StringField(
-        "Reason (optional, sent to the person)",
+        _l("Reason (optional, sent to the person)"),
         filters=[_strip],
         validators=[_max_length(500)],
     )
@@ -217,7 +223,7 @@ class RejectForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(
-        "Role",
+        _l("Role"),
         choices=[SelectChoice(role.value, role.value.title()) for role in Role],
         validate_choice=False,
         validators=[OneOf({role.value for role in Role}, s.MSG_ROLE)],
@@ -226,7 +232,7 @@ class RoleForm(FlaskForm):
 
 # --- two-factor sign-in ----------------------------------------------------------------------
 
-MSG_CODE_REQUIRED = "Enter the code."
+MSG_CODE_REQUIRED = _l("Enter the code.")
 
 
 def _code_field(label: str, description: str, numeric: bool = False) -> StringField:
@@ -244,37 +250,41 @@ def _code_field(label: str, description: str, numeric: bool = False) -> StringFi
 
 class SecondFactorForm(FlaskForm):
     code = _code_field(
-        "Sign-in code",
-        "The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        _l("Sign-in code"),
+        _l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
     )
-    submit = SubmitField("Continue")
+    submit = SubmitField(_l("Continue"))
 
 
 class ConfirmTwoFactorForm(FlaskForm):
     code = _code_field(
-        "Code from your app", "The 6-digit code your app shows for Prevent-Hub.", numeric=True
+        _l("Code from your app"),
+        _l("The 6-digit code your app shows for Prevent-Hub."),
+        numeric=True,
     )
-    submit = SubmitField("Turn on two-factor sign-in")
+    submit = SubmitField(_l("Turn on two-factor sign-in"))
 
 
 class PasswordAndCodeForm(FlaskForm):
     """Used twice on one page, so each use gets its own prefix (unique field ids)."""
 
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[
-            DataRequired("Enter your current password."),
+            DataRequired(_l("Enter your current password.")),
             Length(max=s.MAX_PASSWORD_LENGTH),
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    code = _code_field("Code", "The code your app shows now, or an unused recovery code.")
+    code = _code_field(_l("Code"), _l("The code your app shows now, or an unused recovery code."))
 
 
 class StaffPolicyForm(FlaskForm):
     require_for_staff = BooleanField(
-        "Require two-factor sign-in for moderators and admins",
-        description="Moderators and admins without it are sent to set it up when they next "
-        "open a page, and can do nothing else until they have.",
+        _l("Require two-factor sign-in for moderators and admins"),
+        description=_l(
+            "Moderators and admins without it are sent to set it up when they next "
+            "open a page, and can do nothing else until they have."
+        ),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))

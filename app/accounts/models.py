@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_login_at: Mapped[datetime | None]
+    # The interface language the person chose in the switcher (issue 14); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(16))
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
@@ -100,11 +101,14 @@ def login_code():
 
 def _signed_in(user, method: str, codes_left: int) -> None:
     sign_in_state.complete(user)
-    flash(f"Welcome, {user.name}.", "success")
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
     if method == "recovery_code":
         flash(
-            f"You used a recovery code; {codes_left} left. Make new ones on your account "
-            "page if you are running short.",
+            _(
+                "You used a recovery code; %(left)s left. Make new ones on your account "
+                "page if you are running short.",
+                left=codes_left,
+            ),
             "info",
         )
 
@@ -204,7 +208,7 @@ def two_factor_disable():
             flash(str(error), "info")
             return redirect(url_for("accounts.two_factor"))
         else:
-            flash("Two-factor sign-in is off. Your recovery codes no longer work.", "success")
+            flash(_("Two-factor sign-in is off. Your recovery codes no longer work."), "success")
             return redirect(url_for("accounts.two_factor"))
     return _render_two_factor(disable_form=form)
 
@@ -219,8 +223,11 @@ def security_settings():
     form = forms.StaffPolicyForm()
     if form.validate_on_submit():
         two_factor.set_staff_two_factor_required(current_user, form.require_for_staff.data)
-        state = "required" if form.require_for_staff.data else "optional"
-        flash(f"Two-factor sign-in is now {state} for moderators and admins.", "success")
+        if form.require_for_staff.data:
+            message = _("Two-factor sign-in is now required for moderators and admins.")
+        else:
+            message = _("Two-factor sign-in is now optional for moderators and admins.")
+        flash(message, "success")
         return redirect(url_for("accounts.security_settings"))
     if request.method == "GET":
         form.require_for_staff.data = two_factor.staff_two_factor_required()
@@ -235,5 +242,11 @@ def reset_two_factor(user_id: int):
     except InvalidTransition as error:
         flash(str(error), "info")
     else:
-        flash(f"Two-factor sign-in is off for {target.name}; their sessions were ended.", "success")
+        flash(
+            _(
+                "Two-factor sign-in is off for %(name)s; their sessions were ended.",
+                name=target.name,
+            ),
+            "success",
+        )
     return _back_to_users()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -97,7 +98,10 @@ def resend_verification():
     except InvalidTransition as error:
         flash(str(error), "info")
     else:
-        flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+        flash(
+            _("We have sent a new confirmation link to %(email)s.", email=current_user.email),
+            "success",
+        )
     return redirect(url_for("accounts.account"))
 
 
@@ -134,13 +138,13 @@ def login():
 
 def _signed_in(user: User) -> None:
     sign_in_state.complete(user)  # a fresh session for the signed-in person
-    flash(f"Welcome, {user.name}.", "success")
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
 
 
 def _sign_out() -> None:
     logout_user()
     session.clear()
-    flash("You have signed out.", "info")
+    flash(_("You have signed out."), "info")
 
 
 @bp.post("/logout")
@@ -182,7 +186,7 @@ def reset_password(token: str):
         else:
             if current_user.is_authenticated:
                 after_commit(logout_user)
-            flash("Your password has been changed. Sign in with the new password.", "success")
+            flash(_("Your password has been changed. Sign in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
 
@@ -215,7 +219,10 @@ def change_password():
         else:
             # Other sessions ended with the version bump; this one carries on with the new id.
             after_commit(partial(login_user, current_user._get_current_object()))
-            flash("Your password has been changed. Other sessions have been signed out.", "success")
+            flash(
+                _("Your password has been changed. Other sessions have been signed out."),
+                "success",
+            )
             return redirect(url_for("accounts.account"))
     return _render_account(form)
 
@@ -223,7 +230,7 @@ def change_password():
 @bp.post("/notifications/read")
 def mark_notifications_read():
     services.mark_notifications_read(current_user)
-    flash("All notifications are marked as read.", "success")
+    flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("accounts.account"))
 
 
@@ -240,7 +247,14 @@ def pending():
 def approve(user_id: int):
     target = _target_user(user_id)
     services.approve_user(current_user, target)
-    flash(f"{target.name} ({target.email}) is approved and has been told.", "success")
+    flash(
+        _(
+            "%(name)s (%(email)s) is approved and has been told.",
+            name=target.name,
+            email=target.email,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.pending"))
 
 
@@ -249,10 +263,17 @@ def reject(user_id: int):
     target = _target_user(user_id)
     form = forms.RejectForm()
     if not form.validate():
-        flash("Reason: " + " ".join(form.reason.errors), "error")
+        flash(_("Reason: %(errors)s", errors=" ".join(form.reason.errors)), "error")
         return redirect(url_for("accounts.pending"))
     services.reject_user(current_user, target, form.reason.data or "")
-    flash(f"The registration of {target.name} ({target.email}) is rejected.", "success")
+    flash(
+        _(
+            "The registration of %(name)s (%(email)s) is rejected.",
+            name=target.name,
+            email=target.email,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.pending"))
 
 
@@ -283,10 +304,17 @@ def set_role(user_id: int):
     target = _target_user(user_id)
     form = forms.RoleForm()
     if not form.validate():
-        flash("Role: " + " ".join(form.role.errors), "error")
+        flash(_("Role: %(errors)s", errors=" ".join(form.role.errors)), "error")
         return _back_to_users()
     services.set_role(current_user, target, form.role.data)
-    flash(f"{target.name} is now {target.role.value}; their sessions were ended.", "success")
+    flash(
+        _(
+            "%(name)s is now %(role)s; their sessions were ended.",
+            name=target.name,
+            role=target.role.value,
+        ),
+        "success",
+    )
     return _back_to_users()
 
 
@@ -294,7 +322,7 @@ def set_role(user_id: int):
 def suspend(user_id: int):
     target = _target_user(user_id)
     services.suspend_user(current_user, target)
-    flash(f"{target.name} is suspended.", "success")
+    flash(_("%(name)s is suspended.", name=target.name), "success")
     return _back_to_users()
 
 
@@ -302,7 +330,7 @@ def suspend(user_id: int):
 def reactivate(user_id: int):
     target = _target_user(user_id)
     services.reactivate_user(current_user, target)
-    flash(f"{target.name} is active again.", "success")
+    flash(_("%(name)s is active again.", name=target.name), "success")
     return _back_to_users()
 
 

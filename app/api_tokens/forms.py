@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
@@ -19,16 +20,16 @@ SCOPE_LABELS = {
 
 class CreateTokenForm(FlaskForm):
     name = StringField(
-        "Token name",
+        _l("Token name"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         validators=[
             DataRequired(tokens.MSG_NAME_REQUIRED),
             Length(max=tokens.MAX_NAME_LENGTH, message=tokens.MSG_NAME_TOO_LONG),
         ],
-        description="So you recognise it later, for example “Ministry portal sync”.",
+        description=_l("So you recognise it later, for example “Ministry portal sync”."),
     )
-    scope = SelectField("What the token may do", validate_choice=True)
-    submit = SubmitField("Create token")
+    scope = SelectField(_l("What the token may do"), validate_choice=True)
+    submit = SubmitField(_l("Create token"))
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -56,7 +57,10 @@ def revoke(token_id: int) -> Response:
     try:
         tokens.revoke_token(current_user, token)
     except InvalidTransition:
-        flash(f"The token “{token.name}” was already revoked.", "info")
+        flash(_("The token “%(name)s” was already revoked.", name=token.name), "info")
         return redirect(url_for("api_tokens.index"))
-    flash(f"The token “{token.name}” is revoked. It stops working at once.", "success")
+    flash(
+        _("The token “%(name)s” is revoked. It stops working at once.", name=token.name),
+        "success",
+    )
     return redirect(url_for("api_tokens.index"))

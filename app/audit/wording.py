@@ -55,6 +55,7 @@ ACTIONS: dict[str, str] = {
     "user.unlocked": "Account unlocked",
     "user.password_changed": "Changed their password",
     "user.password_reset": "Reset their password by email",
+    "user.language_changed": "Chose the interface language",
     "user.role_changed": "Changed an account's role",
     "user.suspended": "Suspended an account",
     "user.reactivated": "Reactivated an account",

@@ -1,13 +1,26 @@
-"""Public pages: home and the browse list of published measures."""
+"""Public pages: home, the browse list of published measures and the language switcher."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from app.audit.services import record_event
+from app.core import i18n
 from app.core.extensions import db
 from app.core.paging import is_ascii_number
+from app.core.redirects import safe_next_url
 from app.core.security import public
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionTerm
 
@@ -72,3 +85,29 @@ def browse():
         abort(404)
     pagination = db.paginate(_published_newest_first(), page=int(raw), per_page=PER_PAGE)
     return render_template("main/browse.html", pagination=pagination)
+
+
+@bp.post("/language")
+@public
+def choose_language():
+    """The switcher on every page: keep the choice in a cookie and, when signed in, in the account,
+    then go back to the page it was made on."""
+    code = request.form.get("language", "")
+    back = safe_next_url(request.form.get("next")) or url_for("main.home")
+    if not i18n.is_supported(code):
+        abort(400)
+    response = redirect(back, code=303)
+    response.set_cookie(
+        i18n.COOKIE_NAME,
+        code,
+        max_age=i18n.COOKIE_MAX_AGE,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+    if current_user.is_authenticated and current_user.language != code:
+        record_event(current_user, "user.language_changed", "user", current_user.id, language=code)
+        current_user.language = (
+            code  # committed at the end of the request (app/core/transaction.py)
+        )
+    return response

@@ -40,6 +40,7 @@ def _profile(user: User) -> dict[str, Any]:
         "created_at": _when(user.created_at),
         "approved_at": _when(user.approved_at),
         "last_login_at": _when(user.last_login_at),
+        "language": user.language,  # the interface language chosen in the switcher, or None
     }
 
 

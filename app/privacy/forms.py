@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
@@ -9,12 +10,12 @@ from wtforms.validators import DataRequired, Length
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        "Your password",
+        _l("Your password"),
         validators=[
-            DataRequired("Enter your password to confirm."),
-            Length(max=128, message="Use at most 128 characters."),
+            DataRequired(_l("Enter your password to confirm.")),
+            Length(max=128, message=_l("Use at most 128 characters.")),
         ],
-        description="To confirm that it is you who asks.",
+        description=_l("To confirm that it is you who asks."),
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField("Delete my account")
+    submit = SubmitField(_l("Delete my account"))

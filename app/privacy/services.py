@@ -128,6 +128,7 @@ def _make_tombstone(user: User) -> None:
     user.password_hash = UNUSABLE_PASSWORD
     user.email_verified_at = None
     user.last_login_at = None
+    user.language = None
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None

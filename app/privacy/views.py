@@ -6,6 +6,7 @@ import json
 from functools import partial
 
 from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from app.core.extensions import limiter
@@ -44,7 +45,7 @@ def _deleted(result: services.DeletionResult) -> None:
     services.send_deletion_notice(result)
     logout_user()
     session.clear()
-    flash("Your account has been deleted. Thank you for your work.", "success")
+    flash(_("Your account has been deleted. Thank you for your work."), "success")
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pycountry
+from babel import Locale
 
 # Vocabularies read better as paragraphs than as one value per line.
 # fmt: off
@@ -102,11 +103,17 @@ def label(value: str | None) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
+def _cldr(locale: str | None) -> Locale:
+    # English unless asked: what is indexed, sorted or exported must not change with the reader.
+    return Locale.parse(locale or "en")
 
 
-def language_name(code: str) -> str:
-    lang = pycountry.languages.get(alpha_2=code)
-    return lang.name if lang else code
+def country_name(code: str, locale: str | None = None) -> str:
+    """The country's common name in `locale` (CLDR, via Babel): "Czechia", "Tschechien"."""
+    return _cldr(locale).territories.get(code.upper() if code else code) or code
+
+
+def language_name(code: str, locale: str | None = None) -> str:
+    """The language's name in `locale` (CLDR): "Greek", not ISO 639's "Modern Greek (1453-)"."""
+    name = _cldr(locale).languages.get(code) if code else None
+    return name or code
