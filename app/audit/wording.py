@@ -77,7 +77,7 @@ OBJECTS: dict[str, str] = {
     "user": "Account",
     "review": "Peer review",
     "shortlist": "Shortlist",
-    "api_token": "API token",
+    "api_token": "API token",  # nosec B105  (a name for people, not a secret)
     "system": "The system",
     "setting": "Site setting",
 }
@@ -135,7 +135,7 @@ VALUES: dict[str, str] = {
     "import": "a file import",
     "demo": "the demo data",
     "cli": "the command line",
-    "password": "password",
+    "password": "password",  # nosec B105  (the sign-in method's name)
     "totp": "password and authenticator app",
     "recovery_code": "password and recovery code",
     "created": "created",

@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
             return 3
         try:
             text = (page.extract_text() or "").replace("\x00", "").replace(PAGE_END, " ").strip()
-        except Exception:  # noqa: S112  (one bad page should not lose the others)
+        except Exception:  # noqa: S112  # nosec B112  (one bad page should not lose the others)
             continue
         text = text[: max_chars - written]
         out.write((text + PAGE_END).encode("utf-8", "replace"))
