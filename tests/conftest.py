@@ -436,10 +436,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     folders = [tests / name for name in COMMITTING_FOLDERS]
     for item in items:
         path = Path(str(item.path))
-        # Browser tests: a live server answers from a thread of its own.
+        # Browser tests: a live server answers from a thread of its own. CLI commands (the
+        # `runner` fixture) are not requests: they commit for real and, like `flask measures
+        # import` and `flask demo load`, bring the index up to date with sessions of their own,
+        # which would wait for the locks of a test's rolled-back transaction.
+        fixtures = getattr(item, "fixturenames", ())
         if (
             item.get_closest_marker("browser")
             or any(path.is_relative_to(f) for f in folders)
-            or "commits" in getattr(item, "fixturenames", ())
+            or "commits" in fixtures
+            or "runner" in fixtures
         ):
             item.add_marker(pytest.mark.commits)

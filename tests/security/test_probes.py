@@ -221,6 +221,14 @@ WRITE_ROUTES = {
     "shortlists.add_item", "shortlists.add_to_chosen", "shortlists.create", "shortlists.delete",
     "shortlists.remove_item", "shortlists.rename", "shortlists.session_add",
     "shortlists.session_remove", "shortlists.session_save", "shortlists.share",
+    # the interface language (anyone; CSRF checked by the sweep; tests/i18n)
+    "main.choose_language",
+    # EVIDENCE-2027 §7 checks: second moderator, harm review, re-review (the matrix rows of
+    # tests/test_authorization.py; refusals in tests/moderation/test_evidence_pages.py and
+    # tests/api/test_api_evidence_workflow.py)
+    "moderation.verify_evidence", "moderation.harm_review", "moderation.decide_rereview",
+    "rereview.request_rereview", "api.verify_evidence", "api.review_harm",
+    "api.request_rereview", "api.decide_rereview",
 }  # fmt: skip
 
 
