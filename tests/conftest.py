@@ -427,8 +427,9 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 # Folders whose tests need real commits: other processes (faults, ops), the search indexer's
-# own sessions (search), copying the database files (backup).
-COMMITTING_FOLDERS = ("search", "faults", "ops", "backup")
+# own sessions (search), copying the database files (backup), imports and exports, which commit
+# line by line and bring the index up to date with sessions of their own (records).
+COMMITTING_FOLDERS = ("search", "faults", "ops", "backup", "records")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -128,6 +128,7 @@ def test_comparison_export_validates_ids_like_the_page(client, owner, published)
 # --- JSON Lines: the record format, re-importable ---------------------------------------------
 
 
+@pytest.mark.commits  # import commits line by line and syncs the index with its own sessions
 def test_json_lines_round_trip_into_an_empty_database_gives_the_same_records(client, published):
     a, b, c = published
     response = client.get(f"/compare/export.jsonl?ids={ids(c, a, b)}")

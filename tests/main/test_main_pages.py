@@ -124,6 +124,7 @@ def test_browse_states_the_harm_flag_in_words(client, owner):
     assert "Harm signal: a study found an unfavourable effect." in text_of(client.get("/measures/"))
 
 
+@pytest.mark.commits  # the generator commits in batches and syncs the index with its own sessions
 def test_browse_paginates_twenty_a_page(client, app):
     generate_measures(45, seed=1, publish=True)
     page1 = client.get("/measures/")
