@@ -8,6 +8,7 @@ actor (403), the measure's state (409) and the comment (422), and writes its aud
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import jsonify, request
@@ -127,6 +128,23 @@ def _measure_or_404(measure_id: int, *, lock: bool = False) -> Measure:
     return measure
 
 
+def _body_of(body: Any, name: str, keys: dict[str, bool]) -> dict[str, Any]:
+    """The body as a dict of text values: unknown keys, non-text values and missing required
+    keys (keys[k] is True) are refused together (422)."""
+    if not isinstance(body, dict):
+        raise ValidationProblem([field_error(name, "must be a JSON object")])
+    errors = [field_error(k, "is not a known key") for k in body if k not in keys]
+    for key, required in keys.items():
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            errors.append(field_error(key, "must be text"))
+        elif required and not (value or "").strip():
+            errors.append(field_error(key, evidence_review.REASON_REQUIRED))
+    if errors:
+        raise ValidationProblem(errors)
+    return body
+
+
 def event_json(event: AuditEvent) -> dict[str, Any]:
     actor = event.actor
     return {
@@ -237,16 +255,20 @@ def _review_or_404(review_id: int) -> Review:
     return review
 
 
-def _optional_text(body: Any, key: str) -> str | None:
-    if not isinstance(body, dict):
-        raise ValidationProblem([field_error("body", "must be a JSON object")])
-    unknown = [field_error(k, "is not a known key") for k in body if k != key]
-    value = body.get(key)
-    if value is not None and not isinstance(value, str):
-        unknown.append(field_error(key, "must be text"))
-    if unknown:
-        raise ValidationProblem(unknown)
-    return value
+def _change_review_visibility(
+    review_id: int, key: str, refusal: str, change: Callable[..., None]
+) -> Response:
+    """Hide or show a review again: moderators only, one optional text (`key`) for the author
+    and the audit log; the service refuses a review already in that state (409)."""
+    body = _body_of(json_body(), "body", {key: False})
+    if not review_policies.can_moderate_reviews(current_user):
+        raise ApiProblem(403, refusal)
+    review = _review_or_404(review_id)
+    try:
+        change(current_user, review, body.get(key))
+    except review_services.ReviewInvalid as invalid:
+        raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
+    return json_response(review_to_json(review))
 
 
 @bp.post("/reviews/<int:review_id>/hide")
@@ -263,16 +285,12 @@ def _optional_text(body: Any, key: str) -> str | None:
 def hide_review(review_id: int) -> Response:
     """Hide a review from the public and the ratings; `reason` is required (the author reads
     it). 409 when it is already hidden."""
-    body = json_body()
-    if not review_policies.can_moderate_reviews(current_user):
-        raise ApiProblem(403, "Only moderators and admins can hide reviews.")
-    reason = _optional_text(body, "reason")
-    review = _review_or_404(review_id)
-    try:
-        review_services.hide_review(current_user, review, reason)
-    except review_services.ReviewInvalid as invalid:
-        raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
-    return json_response(review_to_json(review))
+    return _change_review_visibility(
+        review_id,
+        "reason",
+        "Only moderators and admins can hide reviews.",
+        review_services.hide_review,
+    )
 
 
 @bp.post("/reviews/<int:review_id>/unhide")
@@ -289,39 +307,18 @@ def hide_review(review_id: int) -> Response:
 def unhide_review(review_id: int) -> Response:
     """Show a hidden review again, with an optional `note` for the audit log. 409 when it is
     not hidden."""
-    body = json_body()
-    if not review_policies.can_moderate_reviews(current_user):
-        raise ApiProblem(403, "Only moderators and admins can show hidden reviews.")
-    note = _optional_text(body, "note")
-    review = _review_or_404(review_id)
-    try:
-        review_services.unhide_review(current_user, review, note)
-    except review_services.ReviewInvalid as invalid:
-        raise ValidationProblem([field_error(k, m) for k, m in invalid.errors]) from invalid
-    return json_response(review_to_json(review))
+    return _change_review_visibility(
+        review_id,
+        "note",
+        "Only moderators and admins can show hidden reviews.",
+        review_services.unhide_review,
+    )
 
 
 # --- the evidence workflow of EVIDENCE-2027 §7 -----------------------------------------------
 # Verification and the experts' verdict on harm (moderators), the owner's request to review the
 # level again and a moderator's decision on it. The services check who (403: a different
 # moderator each time), the state (409) and the reasons (422), and write the audit events.
-
-
-def _body_of(body: Any, name: str, keys: dict[str, bool]) -> dict[str, Any]:
-    """The body as a dict of text values: unknown keys, non-text values and missing required
-    keys (keys[k] is True) are refused together (422)."""
-    if not isinstance(body, dict):
-        raise ValidationProblem([field_error(name, "must be a JSON object")])
-    errors = [field_error(k, "is not a known key") for k in body if k not in keys]
-    for key, required in keys.items():
-        value = body.get(key)
-        if value is not None and not isinstance(value, str):
-            errors.append(field_error(key, "must be text"))
-        elif required and not (value or "").strip():
-            errors.append(field_error(key, evidence_review.REASON_REQUIRED))
-    if errors:
-        raise ValidationProblem(errors)
-    return body
 
 
 def _reasons_problem(required: services.CommentRequired, key: str) -> ValidationProblem:
