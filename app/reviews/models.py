@@ -39,7 +39,21 @@ def _score_checks() -> tuple[CheckConstraint, ...]:
     )
 
 
-class Review(db.Model):
+class ReviewContent:
+    """What a reviewer writes: the four scores, where and when they implemented it, a comment.
+    A review holds it now; each of its versions holds it as it was before an edit."""
+
+    effectiveness: Mapped[int]
+    ease: Mapped[int]
+    transferability: Mapped[int]
+    value: Mapped[int]
+    implemented: Mapped[bool] = mapped_column(Boolean, default=False)
+    implemented_country: Mapped[str | None] = mapped_column(String(2))
+    implemented_year: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(Text)
+
+
+class Review(ReviewContent, db.Model):
     """One user's review of one measure: four scores, implementation, a comment.
 
     `user_id` is nullable so a deleted account's reviews can stay, anonymised (DESIGN §9).
@@ -64,14 +78,6 @@ class Review(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    effectiveness: Mapped[int]
-    ease: Mapped[int]
-    transferability: Mapped[int]
-    value: Mapped[int]
-    implemented: Mapped[bool] = mapped_column(Boolean, default=False)
-    implemented_country: Mapped[str | None] = mapped_column(String(2))
-    implemented_year: Mapped[int | None]
-    comment: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     hidden_at: Mapped[datetime | None]
@@ -108,7 +114,7 @@ class Review(db.Model):
         return f"<Review {self.id} measure={self.measure_id} user={self.user_id}>"
 
 
-class ReviewVersion(db.Model):
+class ReviewVersion(ReviewContent, db.Model):
     """A review's content as it was before one edit: the edit history, newest first."""
 
     __tablename__ = "review_versions"
@@ -116,14 +122,6 @@ class ReviewVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
-    effectiveness: Mapped[int]
-    ease: Mapped[int]
-    transferability: Mapped[int]
-    value: Mapped[int]
-    implemented: Mapped[bool] = mapped_column(Boolean, default=False)
-    implemented_country: Mapped[str | None] = mapped_column(String(2))
-    implemented_year: Mapped[int | None]
-    comment: Mapped[str] = mapped_column(Text)
     written_at: Mapped[datetime]  # when this content was first saved
     created_at: Mapped[datetime] = mapped_column(default=utcnow)  # when the edit replaced it
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
