@@ -20,6 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
 
 from app.accounts import lockout, policies
+from app.accounts.language import adopt_chosen_language
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.accounts.signals import credentials_reset
@@ -354,6 +355,7 @@ def record_sign_in(user: User, method: str = "password") -> None:
     lockout.clear_failures(user.email)
     user.last_login_at = utcnow()
     record_event(user, "user.login", "user", user.id, method=method)
+    adopt_chosen_language(user)
     db.session.flush()
 
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from app.audit.services import record_event
+from app.accounts.language import remember_language
 from app.core import i18n
 from app.core.extensions import db
 from app.core.paging import is_ascii_number
@@ -105,9 +105,6 @@ def choose_language():
         httponly=True,
         samesite="Lax",
     )
-    if current_user.is_authenticated and current_user.language != code:
-        record_event(current_user, "user.language_changed", "user", current_user.id, language=code)
-        current_user.language = (
-            code  # committed at the end of the request (app/core/transaction.py)
-        )
+    if current_user.is_authenticated:
+        remember_language(current_user, code)
     return response

@@ -99,6 +99,27 @@ def test_a_signed_in_choice_is_kept_in_the_account_across_sign_out_and_in(app, a
     assert "Ihr Konto" in response.get_data(as_text=True)
 
 
+def test_a_language_chosen_before_signing_in_becomes_the_accounts_if_it_has_none(app):
+    newcomer = make_user(Role.PRACTITIONER, email="nowy@example.org")
+    settled = make_user(Role.PRACTITIONER, email="settled@example.org")
+    settled.language = "fr"
+    db.session.commit()
+    for user in (newcomer, settled):
+        client = app.test_client()
+        client.post("/language", data={"language": "pl", "next": "/account/login"})
+        client.post(
+            "/account/login",
+            data={"email": user.email, "password": "correct horse battery staple"},
+        )
+        db.session.refresh(user)
+    # The newcomer's choice is kept (and audited); an account's earlier choice is not overridden.
+    assert newcomer.language == "pl" and settled.language == "fr"
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.language_changed")
+    ).all()
+    assert [(e.actor_id, e.details) for e in events] == [(newcomer.id, {"language": "pl"})]
+
+
 def test_choosing_the_same_language_again_records_nothing_new(app):
     user = make_user(Role.PRACTITIONER, email="same@example.org")
     user.language = "pl"
