@@ -13,7 +13,7 @@ from app.api.limits import api_limit
 from app.api.openapi_operations import BASE, operation, query_param
 from app.api.views import bp, json_response
 from app.compare import services
-from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, SECTIONS, Cell, comparison_rows
+from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, Cell, comparison_rows, section_names
 from app.compare.ids import BadIds, parse_ids
 from app.compare.ratings import ratings_for
 from app.core.problems import BadParameter, problem
@@ -81,7 +81,7 @@ def compare() -> Response:
                 }
                 for c in compared
             ],
-            "sections": list(SECTIONS),
+            "sections": section_names(),
             "differing": sum(r.differs for r in rows),
             "compared": sum(r.compared for r in rows),
             "rows": [

@@ -8,6 +8,10 @@ Germany and Austria do not differ because one lists AT first), and numbers count
 the evidence rules and the cost facet use (6, 12 and 24 months; 50, 250 and 1,000 euros), not
 by a month or a euro. Rows that are not compared (other registries' ratings, each on its own
 scale) are shown, never marked; `same` says every cell reads alike.
+
+Every text is in the reader's language (Flask-Babel; English outside a request): aspect and
+section names are lazy and made plain strings when the rows are built, so the page and the API
+get text they can show or serialise.
 """
 
 from __future__ import annotations
@@ -17,21 +21,79 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel import Locale, numbers
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
+
 from app.compare.ratings import DIMENSIONS, RatingSummary
+from app.core.i18n import current_language
 from app.evidence.contrasts import FAVOURABLE, Contrast, contrasts_of, samples, studies_of
 from app.evidence.findings import Findings
 from app.evidence.scale import NEGATIVE_EFFECTS_LABEL, TIERS
-from app.evidence.study_rating import HIGH, LOW, MODERATE, figure, rate_study
+from app.evidence.study_rating import HIGH, LOW, MODERATE, rate_study
 from app.records import labels, vocab
+from app.records.fields import Country, Language, ListOf
 from app.records.labels import short_label
+from app.records.model import MeasureRecord, kind_of
 from app.search.facets import cost_band
 
 MIN_MEASURES, MAX_MEASURES = 2, 4
 # Best first: the study ratings of ruleset 2027.1 (EVIDENCE-2027 §2), then the order designs
 # are listed in.
 STUDY_CLASSES = ("high", "moderate", "low", "descriptive")
-NO_REVIEWS = "No reviews yet"
-_MANUAL = {True: "Available", False: "Not available"}
+NO_REVIEWS = _l("No reviews yet")
+_MANUAL = {True: _l("Available"), False: _l("Not available")}
+# The study ratings of ruleset 2027.1 as the table names them.
+_STUDY_RATING = {
+    "high": _l("High"),
+    "moderate": _l("Moderate"),
+    "low": _l("Low"),
+    "descriptive": _l("Descriptive"),
+}
+_RATED_STUDY = {
+    "high": _l("high-rated study"),
+    "moderate": _l("moderate-rated study"),
+    "low": _l("low-rated study"),
+}
+# "€120 per participant": one sentence per unit of vocab.COST_UNITS.
+_PER_UNIT = {
+    "participant": _l("%(amount)s per participant"),
+    "family": _l("%(amount)s per family"),
+    "group": _l("%(amount)s per group"),
+    "school": _l("%(amount)s per school"),
+    "site": _l("%(amount)s per site"),
+    "year": _l("%(amount)s per year"),
+}
+
+
+def _not_stated() -> str:
+    return _("Not stated")
+
+
+def _number(value: float) -> str:
+    """A figure as the reader writes it ("1.5", "1,5"), never rounded beyond what it says."""
+    if float(value).is_integer():
+        return numbers.format_decimal(int(value), locale=current_language())
+    return numbers.format_decimal(value, format="#,##0.######", locale=current_language())
+
+
+def _count(value: float) -> int:
+    """The number that picks a plural form: fractions read as plural (0 in every catalogue)."""
+    return int(value) if float(value).is_integer() else 0
+
+
+def value_in_words(key: str, value: str) -> str:
+    """One code of a record key as the reader reads it: countries and languages by their name in
+    the reader's language, vocabulary codes by their label (app.records.labels)."""
+    kind = kind_of(MeasureRecord, key) if key in MeasureRecord.model_fields else None
+    kind = kind.item if isinstance(kind, ListOf) else kind
+    if isinstance(kind, Country):
+        return vocab.country_name(value, current_language())
+    if isinstance(kind, Language):
+        return vocab.language_name(value, current_language())
+    return str(labels.value_label(key, value))
 
 
 @dataclass(frozen=True)
@@ -72,10 +134,12 @@ def _evidence(m: ComparedMeasure) -> Cell:
     level = int(m.evidence.get("level") or 0)
     label = str(m.evidence.get("label") or "")
     harm = bool(m.evidence.get("harm_flag"))
+    # Stored in English; the catalogues name the levels (app.evidence), else it shows as stored.
+    shown = _(label) if label else ""
     return Cell(
-        text=f"Level {level} of 5: {label}",
+        text=_("Level %(level)s of 5: %(label)s", level=level, label=shown),
         items=tuple(str(r) for r in m.evidence.get("reasons") or ()),
-        flag="Harm signal: a study found an unfavourable effect" if harm else None,
+        flag=_("Harm signal: a study found an unfavourable effect") if harm else None,
         key=(level, label, harm),
     )
 
@@ -86,7 +150,7 @@ def _evaluations(m: ComparedMeasure) -> list[Mapping[str, Any]]:
 
 def _studies(m: ComparedMeasure) -> Cell:
     n = len(_evaluations(m))
-    return Cell(text=str(n) if n else "None", key=n)
+    return Cell(text=_number(n) if n else _("None"), key=n)
 
 
 def best_design(evaluations: Iterable[Mapping[str, Any]]) -> tuple[str, str] | None:
@@ -108,12 +172,18 @@ def _best_rating(m: ComparedMeasure) -> Cell:
     evaluations = _evaluations(m)
     best = best_design(evaluations)
     if best is None:
-        return Cell(text="No studies", key=None)
+        return Cell(text=_("No studies"), key=None)
     design, cls = best
     study = next(s for s in studies_of(evaluations) if s.rating == cls and s.design == design)
-    year = f", {study.year}" if study.year else ""
+    rating = str(_STUDY_RATING.get(cls, cls))
+    design_label = str(vocab.label(design))
+    text = (
+        _("%(rating)s: %(design)s, %(year)s", rating=rating, design=design_label, year=study.year)
+        if study.year
+        else _("%(rating)s: %(design)s", rating=rating, design=design_label)
+    )
     return Cell(
-        text=f"{cls.capitalize()}: {vocab.label(design)}{year}",
+        text=text,
         items=(_sentence(study.reason),),
         key=cls,
     )
@@ -134,7 +204,7 @@ def months_band(months: float | None) -> str | None:
 
 
 def _months(months: float) -> str:
-    return f"{figure(months)} month{'s' if months != 1 else ''}"
+    return ngettext("%(months)s month", "%(months)s months", _count(months), months=_number(months))
 
 
 def _follow_up(m: ComparedMeasure) -> Cell:
@@ -144,7 +214,7 @@ def _follow_up(m: ComparedMeasure) -> Cell:
         if isinstance(ev.get("follow_up_months"), int)
     ]
     if not months:
-        return Cell(text="Not stated", key=None)
+        return Cell(text=_not_stated(), key=None)
     longest = max(months)
     return Cell(text=_months(longest), key=months_band(longest))
 
@@ -168,7 +238,7 @@ def _favourable(f: Findings) -> list[Contrast]:
 def _harm_flag(m: ComparedMeasure) -> str | None:
     # Favourable findings are never shown alone beside negative effects (as on the measure page).
     if m.evidence.get("label") == NEGATIVE_EFFECTS_LABEL:
-        return "Negative effects found as well: see the evidence level"
+        return _("Negative effects found as well: see the evidence level")
     return None
 
 
@@ -185,9 +255,10 @@ def _favourable_outcomes(m: ComparedMeasure) -> Cell:
         ):
             best[c.outcome] = c.rating
     if not best:
-        return Cell(text="None", flag=_harm_flag(m), key=frozenset())
+        return Cell(text=_("None"), flag=_harm_flag(m), key=frozenset())
     items = tuple(
-        f"{vocab.label(o) or o} ({best[o]}-rated study)" for o in sorted(best, key=_outcome_order)
+        _("%(outcome)s (%(study)s)", outcome=vocab.label(o) or o, study=_RATED_STUDY[best[o]])
+        for o in sorted(best, key=_outcome_order)
     )
     return Cell(text="", items=items, flag=_harm_flag(m), key=frozenset(best))
 
@@ -196,43 +267,62 @@ def _replication(m: ComparedMeasure) -> Cell:
     f = _findings(m)
     n = len(samples(f.core))
     if f.independent_replication():
-        why = (
-            f"Favourable findings on offending, victimisation or behavioural outcomes in {n}"
-            " samples, one of them from an independent evaluation."
+        why = _(
+            "Favourable findings on offending, victimisation or behavioural outcomes in"
+            " %(num)s samples, one of them from an independent evaluation.",
+            num=_number(n),
         )
-        return Cell(text="Yes", items=(why,), key=True)
+        return Cell(text=_("Yes"), items=(why,), key=True)
     if n >= 2:
-        why = f"Favourable findings in {n} samples, but none from an independent evaluation."
+        why = _(
+            "Favourable findings in %(num)s samples, but none from an independent evaluation.",
+            num=_number(n),
+        )
     elif n == 1:
-        why = (
+        why = _(
             "Favourable findings on offending, victimisation or behavioural outcomes in one"
             " sample only."
         )
     else:
-        why = "No favourable finding on offending, victimisation or behavioural outcomes."
-    return Cell(text="No", items=(why,), key=False)
+        why = _("No favourable finding on offending, victimisation or behavioural outcomes.")
+    return Cell(text=_("No"), items=(why,), key=False)
 
 
 def _sustained(m: ComparedMeasure) -> Cell:
     """The latest time point at which a favourable finding was measured."""
     found = _favourable(_findings(m))
     if not found:
-        return Cell(text="No favourable finding", flag=_harm_flag(m), key=None)
+        return Cell(text=_("No favourable finding"), flag=_harm_flag(m), key=None)
     latest = max(found, key=lambda c: (c.timepoint_months, -_RATED.index(c.rating)))
     months = latest.timepoint_months
-    when = f"{_months(months)} after the programme" if months else "At the end of the programme"
-    outcome = vocab.label(latest.outcome) if latest.outcome else "Overall effect"
-    detail = f"{outcome}, {latest.rating}-rated study"
+    when = (
+        ngettext(
+            "%(months)s month after the programme",
+            "%(months)s months after the programme",
+            _count(months),
+            months=_number(months),
+        )
+        if months
+        else _("At the end of the programme")
+    )
+    outcome = vocab.label(latest.outcome) if latest.outcome else _("Overall effect")
+    detail = _("%(outcome)s, %(study)s", outcome=outcome, study=_RATED_STUDY[latest.rating])
     return Cell(text=when, items=(detail,), flag=_harm_flag(m), key=months_band(months))
 
 
 def _effects(m: ComparedMeasure) -> Cell:
     counts = Counter(str(ev.get("effect")) for ev in _evaluations(m))
     if not counts:
-        return Cell(text="No studies", key=frozenset())
+        return Cell(text=_("No studies"), key=frozenset())
     known = [e for e in vocab.EFFECTS if counts[e]]
     items = tuple(
-        f"{vocab.label(e)}: {counts[e]} stud{'y' if counts[e] == 1 else 'ies'}" for e in known
+        ngettext(
+            "%(effect)s: %(num)d study",
+            "%(effect)s: %(num)d studies",
+            counts[e],
+            effect=vocab.label(e),
+        )
+        for e in known
     )
     # Which effects were found matters, not how many studies found each.
     return Cell(text="", items=items, key=frozenset(known))
@@ -242,16 +332,16 @@ def _outcomes(m: ComparedMeasure) -> Cell:
     found = {o for ev in _evaluations(m) for o in ev.get("outcomes") or ()}
     ordered = [o for o in vocab.OUTCOMES if o in found]
     if not ordered:
-        return Cell(text="None stated", key=frozenset())
-    return Cell(text="", items=tuple(vocab.label(o) for o in ordered), key=frozenset(ordered))
+        return Cell(text=_("None stated"), key=frozenset())
+    return Cell(text="", items=tuple(str(vocab.label(o)) for o in ordered), key=frozenset(ordered))
 
 
 def _listed(key: str) -> Callable[..., Cell]:
     def cell(m: ComparedMeasure) -> Cell:
         values = list(m.record.get(key) or ())
         if not values:
-            return Cell(text="Not stated", key=frozenset())
-        names = tuple(labels.value_label(key, v) for v in values)
+            return Cell(text=_not_stated(), key=frozenset())
+        names = tuple(value_in_words(key, v) for v in values)
         return Cell(text="", items=names, key=frozenset(values))
 
     return cell
@@ -259,17 +349,17 @@ def _listed(key: str) -> Callable[..., Cell]:
 
 def _prevention_level(m: ComparedMeasure) -> Cell:
     value = m.record.get("prevention_level")
-    return Cell(text=vocab.label(value) or "Not stated", key=value)
+    return Cell(text=str(vocab.label(value)) or _not_stated(), key=value)
 
 
 def describe_ages(age_min: int | None, age_max: int | None) -> str:
     if age_min is not None and age_max is not None:
-        return f"{age_min}–{age_max} years"
+        return _("%(min)s–%(max)s years", min=age_min, max=age_max)
     if age_min is not None:
-        return f"From {age_min} years"
+        return _("From %(min)s years", min=age_min)
     if age_max is not None:
-        return f"Up to {age_max} years"
-    return "Not stated"
+        return _("Up to %(max)s years", max=age_max)
+    return _not_stated()
 
 
 def _ages(m: ComparedMeasure) -> Cell:
@@ -279,31 +369,41 @@ def _ages(m: ComparedMeasure) -> Cell:
 
 def _cost(m: ComparedMeasure) -> Cell:
     level, notes = m.record.get("cost_level"), m.record.get("cost_notes")
-    text = vocab.label(level) if level else "Not stated"
+    text = str(vocab.label(level)) if level else _not_stated()
     # Notes are free text: they are shown but two measures differ only by their cost level.
     return Cell(text=text, items=(str(notes),) if notes else (), key=level)
 
 
 def _population_level(m: ComparedMeasure) -> Cell:
     value = m.record.get("population_level")
-    return Cell(text=vocab.label(value) if value else "Not stated", key=value)
+    return Cell(text=str(vocab.label(value)) if value else _not_stated(), key=value)
 
 
 def _euros(amount: float) -> str:
-    return f"€{amount:,.0f}" if amount >= 100 or amount == int(amount) else f"€{amount:,.2f}"
+    """€1,000 or €44.50 in English, 1.000 € or 44,50 € in German: whole euros from €100."""
+    locale = Locale.parse(current_language())
+    pattern = locale.currency_formats["standard"].pattern
+    if amount >= 100 or amount == int(amount):
+        pattern = pattern.replace(".00", "")
+    return numbers.format_currency(
+        amount, "EUR", format=pattern, locale=locale, currency_digits=False
+    )
 
 
 def _unit_cost(m: ComparedMeasure) -> Cell:
     amount, per = m.record.get("unit_cost_eur"), m.record.get("unit_cost_per")
     if amount is None:
-        return Cell(text="Not stated", key=None)
-    unit = (vocab.label(per) or "unit").lower()
+        return Cell(text=_not_stated(), key=None)
+    sentence = _PER_UNIT.get(per)
+    if sentence is not None:
+        text = str(sentence) % {"amount": _euros(amount)}
+    else:
+        text = _("%(amount)s per %(unit)s", amount=_euros(amount), unit=vocab.label(per) or per)
     year = m.record.get("cost_price_year")
-    prices = f", in {year} prices" if year else ""
+    if year:
+        text = _("%(cost)s, in %(year)s prices", cost=text, year=year)
     # Compared by band (the search's unit-cost bands), per the same unit.
-    return Cell(
-        text=f"{_euros(amount)} per {unit}{prices}", key=(per, cost_band(amount, "participant"))
-    )
+    return Cell(text=text, key=(per, cost_band(amount, "participant")))
 
 
 def price_year_note(measures: Sequence[ComparedMeasure]) -> str | None:
@@ -317,9 +417,12 @@ def price_year_note(measures: Sequence[ComparedMeasure]) -> str | None:
         return None
     distinct = {y for _t, y in years}
     if len(distinct) == 1:
-        return f"Same price year: all in {years[0][1]} prices."
+        return _("Same price year: all in %(year)s prices.", year=years[0][1])
     which = "; ".join(f"{title}: {year}" for title, year in years)
-    return f"Not the same price year ({which}): the figures are not adjusted for inflation."
+    return _(
+        "Not the same price year (%(years)s): the figures are not adjusted for inflation.",
+        years=which,
+    )
 
 
 def hours_band(hours: float | None) -> str | None:
@@ -334,29 +437,30 @@ def hours_band(hours: float | None) -> str | None:
 def _training(m: ComparedMeasure) -> Cell:
     hours = m.record.get("training_hours")
     if hours is None:
-        return Cell(text="Not stated", key=None)
+        return Cell(text=_not_stated(), key=None)
     if hours == 0:
-        return Cell(text="No training needed", key="none")
-    return Cell(text=f"{figure(hours)} hour{'s' if hours != 1 else ''}", key=hours_band(hours))
+        return Cell(text=_("No training needed"), key="none")
+    text = ngettext("%(hours)s hour", "%(hours)s hours", _count(hours), hours=_number(hours))
+    return Cell(text=text, key=hours_band(hours))
 
 
 def _licence(m: ComparedMeasure) -> Cell:
     value = m.record.get("licence")
-    return Cell(text=vocab.label(value) if value else "Not stated", key=value)
+    return Cell(text=str(vocab.label(value)) if value else _not_stated(), key=value)
 
 
-_CERTIFICATION = {True: "Deliverers must be certified", False: "No certification needed"}
+_CERTIFICATION = {True: _l("Deliverers must be certified"), False: _l("No certification needed")}
 
 
 def _certification(m: ComparedMeasure) -> Cell:
     value = m.record.get("certification_required")
-    return Cell(text=_CERTIFICATION.get(value, "Not stated"), key=value)
+    return Cell(text=str(_CERTIFICATION.get(value, _not_stated())), key=value)
 
 
 def _external_ratings(m: ComparedMeasure) -> Cell:
     ratings = list(m.record.get("external_ratings") or ())
     if not ratings:
-        return Cell(text="None recorded")
+        return Cell(text=_("None recorded"))
     items = tuple(
         f"{r.get('registry')}: {r.get('rating')}" + (f" ({r['year']})" if r.get("year") else "")
         for r in ratings
@@ -366,62 +470,85 @@ def _external_ratings(m: ComparedMeasure) -> Cell:
 
 def _manual(m: ComparedMeasure) -> Cell:
     value = m.record.get("manual_available")
-    return Cell(text=_MANUAL.get(value, "Not stated"), key=value)
+    return Cell(text=str(_MANUAL.get(value, _not_stated())), key=value)
 
 
 def _rating(dimension: str) -> Callable[..., Cell]:
     def cell(m: ComparedMeasure) -> Cell:
         stats = m.ratings.dimension(dimension) if m.ratings else None
         if stats is None or not stats.count or stats.mean is None:
-            return Cell(text=NO_REVIEWS, key=None)
-        reviews = f"{stats.count} review{'s' if stats.count != 1 else ''}"
+            return Cell(text=str(NO_REVIEWS), key=None)
+        mean = numbers.format_decimal(stats.mean, format="0.0", locale=current_language())
+        text = ngettext(
+            "%(mean)s of 5 (%(num)d review)",
+            "%(mean)s of 5 (%(num)d reviews)",
+            stats.count,
+            mean=mean,
+        )
         # Half a star or more apart is a difference; 4.2 against 4.4 is not.
-        return Cell(text=f"{stats.mean:.1f} of 5 ({reviews})", key=round(stats.mean * 2) / 2)
+        return Cell(text=text, key=round(stats.mean * 2) / 2)
 
     return cell
+
+
+def _field(key: str) -> LazyString:
+    """A record key's name in dense tables, looked up when shown (app.records.labels)."""
+    return LazyString(short_label, key)
 
 
 @dataclass(frozen=True)
 class Aspect:
     key: str
-    label: str
-    section: str
+    label: LazyString
+    section: LazyString
     build: Callable[[ComparedMeasure], Cell]
     compared: bool = True
 
 
+EVIDENCE = _l("Evidence")
+WHO_AND_WHERE = _l("Who and where")
+COST_AND_DELIVERY = _l("Cost and delivery")
+PEER_RATINGS = _l("Peer ratings")
 _ASPECTS: tuple[Aspect, ...] = (
-    Aspect("evidence", "Evidence level and why", "Evidence", _evidence),
+    Aspect("evidence", _l("Evidence level and why"), EVIDENCE, _evidence),
     Aspect(
-        "favourable_outcomes", "Outcomes with favourable findings", "Evidence", _favourable_outcomes
+        "favourable_outcomes",
+        _l("Outcomes with favourable findings"),
+        EVIDENCE,
+        _favourable_outcomes,
     ),
-    Aspect("best_rating", "Best study rating", "Evidence", _best_rating),
-    Aspect("replication", "Independent replication", "Evidence", _replication),
-    Aspect("sustained", "Longest sustained effect", "Evidence", _sustained),
-    Aspect("studies", "Number of studies", "Evidence", _studies),
-    Aspect("follow_up", "Longest follow-up", "Evidence", _follow_up),
-    Aspect("effects", "Effects found", "Evidence", _effects),
-    Aspect("outcomes", "Outcomes measured", "Evidence", _outcomes),
+    Aspect("best_rating", _l("Best study rating"), EVIDENCE, _best_rating),
+    Aspect("replication", _l("Independent replication"), EVIDENCE, _replication),
+    Aspect("sustained", _l("Longest sustained effect"), EVIDENCE, _sustained),
+    Aspect("studies", _l("Number of studies"), EVIDENCE, _studies),
+    Aspect("follow_up", _l("Longest follow-up"), EVIDENCE, _follow_up),
+    Aspect("effects", _l("Effects found"), EVIDENCE, _effects),
+    Aspect("outcomes", _l("Outcomes measured"), EVIDENCE, _outcomes),
     # Each registry rates on its own scale: shown beside ours, never compared or merged.
-    Aspect("external_ratings", "Ratings by other registries", "Evidence", _external_ratings, False),
-    Aspect("prevention_level", short_label("prevention_level"), "Who and where", _prevention_level),
-    Aspect("population_level", short_label("population_level"), "Who and where", _population_level),
     Aspect(
-        "target_groups", short_label("target_groups"), "Who and where", _listed("target_groups")
+        "external_ratings", _l("Ratings by other registries"), EVIDENCE, _external_ratings, False
     ),
-    Aspect("settings", short_label("settings"), "Who and where", _listed("settings")),
-    Aspect("ages", "Ages of children", "Who and where", _ages),
-    Aspect("countries", short_label("countries"), "Who and where", _listed("countries")),
-    Aspect("languages", short_label("languages"), "Who and where", _listed("languages")),
-    Aspect("unit_cost", "Unit cost", "Cost and delivery", _unit_cost),
-    Aspect("cost", "Cost level", "Cost and delivery", _cost),
-    Aspect("training_hours", "Training for deliverers", "Cost and delivery", _training),
-    Aspect("licence", short_label("licence"), "Cost and delivery", _licence),
-    Aspect("certification", "Certification", "Cost and delivery", _certification),
-    Aspect("manual", "Manual or protocol", "Cost and delivery", _manual),
-    *(Aspect(f"rating_{key}", label, "Peer ratings", _rating(key)) for key, label in DIMENSIONS),
+    Aspect("prevention_level", _field("prevention_level"), WHO_AND_WHERE, _prevention_level),
+    Aspect("population_level", _field("population_level"), WHO_AND_WHERE, _population_level),
+    Aspect("target_groups", _field("target_groups"), WHO_AND_WHERE, _listed("target_groups")),
+    Aspect("settings", _field("settings"), WHO_AND_WHERE, _listed("settings")),
+    Aspect("ages", _l("Ages of children"), WHO_AND_WHERE, _ages),
+    Aspect("countries", _field("countries"), WHO_AND_WHERE, _listed("countries")),
+    Aspect("languages", _field("languages"), WHO_AND_WHERE, _listed("languages")),
+    Aspect("unit_cost", _l("Unit cost"), COST_AND_DELIVERY, _unit_cost),
+    Aspect("cost", _l("Cost level"), COST_AND_DELIVERY, _cost),
+    Aspect("training_hours", _l("Training for deliverers"), COST_AND_DELIVERY, _training),
+    Aspect("licence", _field("licence"), COST_AND_DELIVERY, _licence),
+    Aspect("certification", _l("Certification"), COST_AND_DELIVERY, _certification),
+    Aspect("manual", _l("Manual or protocol"), COST_AND_DELIVERY, _manual),
+    *(Aspect(f"rating_{key}", label, PEER_RATINGS, _rating(key)) for key, label in DIMENSIONS),
 )
-SECTIONS = ("Evidence", "Who and where", "Cost and delivery", "Peer ratings")
+SECTIONS = (EVIDENCE, WHO_AND_WHERE, COST_AND_DELIVERY, PEER_RATINGS)
+
+
+def section_names() -> list[str]:
+    """The sections in order, in the reader's language (as the rows name them)."""
+    return [str(section) for section in SECTIONS]
 
 
 def _reads(cell: Cell) -> tuple[str, tuple[str, ...], str | None]:
@@ -437,8 +564,8 @@ def comparison_rows(measures: Sequence[ComparedMeasure]) -> list[Row]:
         rows.append(
             Row(
                 key=aspect.key,
-                label=aspect.label,
-                section=aspect.section,
+                label=str(aspect.label),
+                section=str(aspect.section),
                 cells=cells,
                 differs=differs,
                 compared=aspect.compared,

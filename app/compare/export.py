@@ -3,8 +3,9 @@
 JSON Lines is what `flask measures import` reads: one published record per line, plus the
 keys a reader of the file needs and import ignores (EXPORT_ONLY_KEYS: id, url, evidence
 level, label and harm flag, and a shortlist's note), so an export re-imports cleanly. CSV is
-one row per measure with lists joined by "; ": for people the headers and values are labels
-("Parents and carers", "Ireland"), for machines (`codes=1`) the record's keys and codes. It
+one row per measure with lists joined by "; ": for people the headers and values are labels in
+the reader's language ("Parents and carers", "Ireland"; "Eltern und Betreuungspersonen",
+"Irland"), for machines (`codes=1`) the record's keys and codes, the same in every language. It
 starts with a UTF-8 byte order mark so Excel reads the accents, and guards every text cell
 against formula injection.
 """
@@ -16,13 +17,16 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from app.compare.comparison import best_design
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.compare.comparison import best_design, value_in_words
 from app.compare.ratings import DIMENSIONS, RatingSummary
 from app.measures.io import record_to_line
 from app.measures.mapping import revision_to_record
 from app.measures.models import Measure
 from app.records.fields import ListOf
-from app.records.labels import field_label, value_label
+from app.records.labels import field_label
 from app.records.model import MeasureRecord, api_name, kind_of
 from app.records.schema import RECORD_KEYS
 
@@ -67,21 +71,25 @@ BASE_COLUMNS: tuple[str, ...] = (
     *(f"rating_{key}" for key, _label in DIMENSIONS),
 )
 NOTE_COLUMN = "note"
-# Headers of the columns that are not record keys, as people read them.
+# Headers of the columns that are not record keys, as people read them (lazy: heading() gives
+# them in the reader's language).
 _HEADINGS = {
-    "id": "Id in Prevent-Hub",
-    "url": "Link",
-    "evidence_level": "Evidence level",
-    "evidence_label": "Evidence",
-    "harm_flag": "Harm found",
-    "studies": "Studies",
-    "best_design": "Best study design",
-    "longest_follow_up_months": "Longest follow-up (months)",
-    "published_at": "Published on",
-    "reviews": "Peer reviews",
-    "rating_overall": "Peer rating (overall)",
-    **{f"rating_{key}": f"Peer rating: {label.lower()}" for key, label in DIMENSIONS},
-    NOTE_COLUMN: "Note",
+    "id": _l("Id in Prevent-Hub"),
+    "url": _l("Link"),
+    "evidence_level": _l("Evidence level"),
+    "evidence_label": _l("Evidence"),
+    "harm_flag": _l("Harm found"),
+    "studies": _l("Studies"),
+    "best_design": _l("Best study design"),
+    "longest_follow_up_months": _l("Longest follow-up (months)"),
+    "published_at": _l("Published on"),
+    "reviews": _l("Peer reviews"),
+    "rating_overall": _l("Peer rating (overall)"),
+    "rating_effectiveness": _l("Peer rating: effectiveness in practice"),
+    "rating_ease": _l("Peer rating: ease of implementation"),
+    "rating_transferability": _l("Peer rating: transferability to other countries"),
+    "rating_value": _l("Peer rating: value for money"),
+    NOTE_COLUMN: _l("Note"),
 }
 # Columns whose values are codes of the record format, by the key that names their kind.
 _CODED = {
@@ -161,24 +169,31 @@ def measure_row(
 
 
 def _label_values(values: dict[str, Any], record: dict[str, Any]) -> None:
-    """Replace codes by labels in `values` (a row being built), in place."""
+    """Replace codes by labels in the reader's language in `values` (a row being built), in
+    place."""
     for column, key in _CODED.items():
         if column in _LISTS:
-            values[column] = LIST_SEPARATOR.join(value_label(key, v) for v in record.get(key) or [])
+            values[column] = LIST_SEPARATOR.join(
+                value_in_words(key, v) for v in record.get(key) or []
+            )
         elif values.get(column):
-            values[column] = value_label(key, values[column])
+            values[column] = value_in_words(key, values[column])
     status = api_name("status")
     if values.get(status):
-        values[status] = value_label("status", values[status])
+        values[status] = value_in_words("status", values[status])
+    if values.get("evidence_label"):
+        # Stored in English; the catalogues name the levels (app.evidence).
+        values["evidence_label"] = _(values["evidence_label"])
     for column in ("harm_flag", "manual_available"):
-        values[column] = {"yes": "Yes", "no": "No"}.get(values[column], values[column])
+        values[column] = {"yes": _("Yes"), "no": _("No")}.get(values[column], values[column])
 
 
 def heading(column: str) -> str:
+    """A column's header as people read it, in the reader's language."""
     if column in _HEADINGS:
-        return _HEADINGS[column]
+        return str(_HEADINGS[column])
     key = "status" if column == api_name("status") else column
-    return field_label(key)
+    return str(field_label(key))
 
 
 def csv_header(*, with_note: bool = False, codes: bool = True) -> list[str]:

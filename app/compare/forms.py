@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -25,10 +26,10 @@ def _squash(value: Any) -> Any:
 
 def _measure_id_field() -> IntegerField:
     return IntegerField(
-        "Measure",
+        _l("Measure"),
         validators=[
-            InputRequired("Say which measure."),
-            NumberRange(min=1, max=MEASURE_ID_MAX, message="This is not a measure number."),
+            InputRequired(_l("Say which measure.")),
+            NumberRange(min=1, max=MEASURE_ID_MAX, message=_l("This is not a measure number.")),
         ],
     )
 
@@ -44,18 +45,18 @@ class ShortlistNameForm(FlaskForm):
     """Create or rename a shortlist; creating may put a first measure on it."""
 
     name = StringField(
-        "Name of the shortlist",
+        _l("Name of the shortlist"),
         filters=[_squash],
         validators=[
-            DataRequired("Enter a name for the shortlist."),
-            Length(max=NAME_MAX_LENGTH, message="The name must be at most %(max)d characters."),
+            DataRequired(_l("Enter a name for the shortlist.")),
+            Length(max=NAME_MAX_LENGTH, message=_l("The name must be at most %(max)d characters.")),
         ],
     )
     measure_id = IntegerField(
-        "Measure",
+        _l("Measure"),
         validators=[
             Optional(),
-            NumberRange(min=1, max=MEASURE_ID_MAX, message="This is not a measure number."),
+            NumberRange(min=1, max=MEASURE_ID_MAX, message=_l("This is not a measure number.")),
         ],
     )
     next = HiddenField()
@@ -66,10 +67,10 @@ class ItemForm(FlaskForm):
 
     measure_id = _measure_id_field()
     note = TextAreaField(
-        "Note",
+        _l("Note"),
         filters=[_strip],
         validators=[
-            Length(max=NOTE_MAX_LENGTH, message="The note must be at most %(max)d characters."),
+            Length(max=NOTE_MAX_LENGTH, message=_l("The note must be at most %(max)d characters.")),
         ],
     )
     next = HiddenField()
@@ -80,10 +81,10 @@ class ChooseShortlistForm(ItemForm):
     it is theirs, and answers 404 otherwise, as for any shortlist that is not theirs)."""
 
     shortlist_id = IntegerField(
-        "Shortlist",
+        _l("Shortlist"),
         validators=[
-            InputRequired("Choose one of your shortlists."),
-            NumberRange(min=1, max=MEASURE_ID_MAX, message="Choose one of your shortlists."),
+            InputRequired(_l("Choose one of your shortlists.")),
+            NumberRange(min=1, max=MEASURE_ID_MAX, message=_l("Choose one of your shortlists.")),
         ],
     )
 
@@ -92,10 +93,10 @@ class ShareForm(FlaskForm):
     """Share a shortlist (a new link each time) or stop sharing it."""
 
     action = SelectField(
-        "Action",
-        choices=[SelectChoice("share", "Share"), SelectChoice("revoke", "Stop sharing")],
+        _l("Action"),
+        choices=[SelectChoice("share", _l("Share")), SelectChoice("revoke", _l("Stop sharing"))],
         validate_choice=True,
-        invalid_choice_message="Choose to share the shortlist or to stop sharing it.",
+        invalid_choice_message=_l("Choose to share the shortlist or to stop sharing it."),
     )
 
 

@@ -14,16 +14,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
 from app.records import vocab
 
 # The four dimensions of DESIGN §3, in the order pages show them. A dimension key of the
 # reviews area is matched to one of these by its first word ("effectiveness_in_practice",
 # "effectiveness" and "effectiveness_practice" all mean the first).
-DIMENSIONS: tuple[tuple[str, str], ...] = (
-    ("effectiveness", "Effectiveness in practice"),
-    ("ease", "Ease of implementation"),
-    ("transferability", "Transferability to other countries"),
-    ("value", "Value for money"),
+# Labels are lazy: str() them where they are shown, in the reader's language.
+DIMENSIONS: tuple[tuple[str, LazyString], ...] = (
+    ("effectiveness", _l("Effectiveness in practice")),
+    ("ease", _l("Ease of implementation")),
+    ("transferability", _l("Transferability to other countries")),
+    ("value", _l("Value for money")),
 )
 _DIMENSION_LABELS = dict(DIMENSIONS)
 
@@ -115,7 +119,7 @@ def _summarise(ratings: Any) -> RatingSummary | None:
             mean = _number(_get(stats, "mean", "average"))
             count = int(_number(_get(stats, "count", "n")) or 0)
             label = _DIMENSION_LABELS.get(key) or _get(stats, "label") or vocab.label(raw_key)
-            dimensions.append(DimensionRating(key, label, mean if count else None, count))
+            dimensions.append(DimensionRating(key, str(label), mean if count else None, count))
     order = {key: i for i, (key, _label) in enumerate(DIMENSIONS)}
     dimensions.sort(key=lambda d: order.get(d.key, len(order)))
     overall = None

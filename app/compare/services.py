@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from babel import numbers
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +26,7 @@ from app.compare.ratings import RatingSummary
 from app.core.dbtypes import utcnow
 from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
+from app.core.i18n import current_language
 from app.measures.mapping import revision_to_record
 from app.measures.models import Measure, MeasureRevision, MeasureStatus
 
@@ -97,27 +100,34 @@ def _without_controls(text: str, keep: str = "") -> str:
 def _clean_name(name: str | None) -> str:
     name = " ".join(_without_controls(name or "", keep=" \t\n\r").split())
     if not name:
-        raise ShortlistInvalid("Enter a name for the shortlist.")
+        raise ShortlistInvalid(_("Enter a name for the shortlist."))
     if len(name) > NAME_MAX_LENGTH:
-        raise ShortlistInvalid(f"The name must be at most {NAME_MAX_LENGTH} characters long.")
+        raise ShortlistInvalid(
+            _("The name must be at most %(max)s characters long.", max=NAME_MAX_LENGTH)
+        )
     return name
 
 
 def _clean_note(note: str | None) -> str | None:
     note = _without_controls(note or "", keep="\t\n\r").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise ShortlistInvalid(f"The note must be at most {NOTE_MAX_LENGTH:,} characters long.")
+        raise ShortlistInvalid(
+            _(
+                "The note must be at most %(max)s characters long.",
+                max=numbers.format_decimal(NOTE_MAX_LENGTH, locale=current_language()),
+            )
+        )
     return note or None
 
 
 def _check_keep(actor: Any) -> None:
     if not policies.can_keep_shortlists(actor):
-        raise PermissionDenied("Sign in with an active account to keep shortlists.")
+        raise PermissionDenied(_("Sign in with an active account to keep shortlists."))
 
 
 def _check_edit(actor: Any, shortlist: Shortlist) -> None:
     if not policies.can_edit_shortlist(actor, shortlist):
-        raise PermissionDenied("Only the owner can change this shortlist.")
+        raise PermissionDenied(_("Only the owner can change this shortlist."))
 
 
 def shortlists_of(user: Any) -> list[Shortlist]:
@@ -212,7 +222,7 @@ def unshare_shortlist(actor: Any, shortlist: Shortlist) -> bool:
 
 def _check_addable(measure: Measure) -> None:
     if measure.status != MeasureStatus.PUBLISHED:
-        raise ShortlistInvalid("Only published measures can be put on a shortlist.")
+        raise ShortlistInvalid(_("Only published measures can be put on a shortlist."))
 
 
 def add_to_shortlist(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, request, session
+from flask_babel import gettext as _
 from flask_login import user_logged_in
 
 from app.compare.comparison import MAX_MEASURES
@@ -59,8 +60,11 @@ def add_to_comparison(measure_id: int) -> bool:
         COMPARE_KEY,
         measure_id,
         MAX_MEASURES,
-        f"You can compare at most {MAX_MEASURES} measures. Remove one from the comparison "
-        "before adding another.",
+        _(
+            "You can compare at most %(max)s measures. Remove one from the comparison before"
+            " adding another.",
+            max=MAX_MEASURES,
+        ),
     )
 
 
@@ -82,8 +86,11 @@ def add_to_session_shortlist(measure_id: int) -> bool:
         SHORTLIST_KEY,
         measure_id,
         MAX_SESSION_SHORTLIST,
-        f"This browser's shortlist holds at most {MAX_SESSION_SHORTLIST} measures. Sign in "
-        "to keep longer shortlists.",
+        _(
+            "This browser's shortlist holds at most %(max)s measures. Sign in to keep longer"
+            " shortlists.",
+            max=MAX_SESSION_SHORTLIST,
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.compare import policies, services
@@ -19,7 +20,7 @@ from app.compare.forms import (
     ShortlistNameForm,
 )
 from app.compare.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, Shortlist
-from app.compare.views import FORMATS, download
+from app.compare.views import FORMATS, download, form_errors
 from app.core.extensions import db
 from app.core.redirects import safe_next_url
 from app.core.security import public
@@ -52,7 +53,7 @@ def _own_or_404(shortlist_id: int) -> Shortlist:
 def _published_or_404(measure_id: int | None) -> Measure:
     measure = services.published_measure(measure_id) if measure_id else None
     if measure is None:
-        abort(404, "There is no published measure with this number.")
+        abort(404, _("There is no published measure with this number."))
     return measure
 
 
@@ -91,8 +92,10 @@ def create() -> Any:
     except services.ShortlistInvalid as invalid:
         form.name.errors = [str(invalid)]
         return _index_page(form, 400)
-    message = f"Shortlist “{shortlist.name}” created"
-    message += " with this measure." if measures else "."
+    if measures:
+        message = _("Shortlist “%(name)s” created with this measure.", name=shortlist.name)
+    else:
+        message = _("Shortlist “%(name)s” created.", name=shortlist.name)
     target = safe_next_url(form.next.data) or url_for("shortlists.show", shortlist_id=shortlist.id)
     return _done(message, target)
 
@@ -102,7 +105,7 @@ def add_to_chosen() -> Any:
     """The measure page's form: put the measure on one of the user's shortlists."""
     form = ChooseShortlistForm()
     if not form.validate():
-        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
+        abort(400, form_errors(form))
     shortlist = _own_or_404(form.shortlist_id.data)
     measure = _published_or_404(form.measure_id.data)
     try:
@@ -110,9 +113,18 @@ def add_to_chosen() -> Any:
     except services.ShortlistInvalid as invalid:
         abort(400, str(invalid))
     title = measure.published_revision.title  # type: ignore[union-attr]
-    verb = "added to" if created else "updated on"
+    if created:
+        message = _(
+            "“%(title)s” was added to your shortlist “%(name)s”.", title=title, name=shortlist.name
+        )
+    else:
+        message = _(
+            "“%(title)s” was updated on your shortlist “%(name)s”.",
+            title=title,
+            name=shortlist.name,
+        )
     target = safe_next_url(form.next.data) or url_for("measures.show", measure_id=measure.id)
-    return _done(f"“{title}” was {verb} your shortlist “{shortlist.name}”.", target)
+    return _done(message, target)
 
 
 @bp.get("/<int:shortlist_id>")
@@ -151,7 +163,7 @@ def add_item(shortlist_id: int) -> Any:
     form = ItemForm()
     if not form.validate():
         if form.measure_id.errors:
-            abort(400, "; ".join(form.measure_id.errors))
+            abort(400, "; ".join(str(e) for e in form.measure_id.errors))
         return _show(shortlist, item_form=form, status=400)
     measure = _published_or_404(form.measure_id.data)
     try:
@@ -160,7 +172,10 @@ def add_item(shortlist_id: int) -> Any:
         form.note.errors = [str(invalid)]
         return _show(shortlist, item_form=form, status=400)
     title = measure.published_revision.title  # type: ignore[union-attr]
-    message = f"“{title}” was added." if created else f"The note on “{title}” was saved."
+    if created:
+        message = _("“%(title)s” was added.", title=title)
+    else:
+        message = _("The note on “%(title)s” was saved.", title=title)
     target = safe_next_url(form.next.data) or url_for("shortlists.show", shortlist_id=shortlist.id)
     return _done(message, target)
 
@@ -171,8 +186,8 @@ def remove_item(shortlist_id: int, measure_id: int) -> Any:
     removed = services.remove_from_shortlist(current_user, shortlist, measure_id)
     target = url_for("shortlists.show", shortlist_id=shortlist.id)
     if not removed:
-        return _done("That measure was not on this shortlist.", target, "info")
-    return _done("The measure was removed from the shortlist.", target)
+        return _done(_("That measure was not on this shortlist."), target, "info")
+    return _done(_("The measure was removed from the shortlist."), target)
 
 
 @bp.post("/<int:shortlist_id>/rename")
@@ -187,7 +202,7 @@ def rename(shortlist_id: int) -> Any:
         form.name.errors = [str(invalid)]
         return _show(shortlist, rename_form=form, status=400)
     target = url_for("shortlists.show", shortlist_id=shortlist.id)
-    return _done(f"The shortlist is now called “{shortlist.name}”.", target)
+    return _done(_("The shortlist is now called “%(name)s”.", name=shortlist.name), target)
 
 
 @bp.post("/<int:shortlist_id>/delete")
@@ -197,7 +212,7 @@ def delete(shortlist_id: int) -> Any:
         abort(400)
     name = shortlist.name
     services.delete_shortlist(current_user, shortlist)
-    return _done(f"The shortlist “{name}” was deleted.", url_for("shortlists.index"))
+    return _done(_("The shortlist “%(name)s” was deleted.", name=name), url_for("shortlists.index"))
 
 
 @bp.post("/<int:shortlist_id>/share")
@@ -206,17 +221,17 @@ def share(shortlist_id: int) -> Any:
     shortlist = _own_or_404(shortlist_id)
     form = ShareForm()
     if not form.validate():
-        abort(400, "; ".join(form.action.errors))
+        abort(400, "; ".join(str(e) for e in form.action.errors))
     target = url_for("shortlists.show", shortlist_id=shortlist.id) + "#sharing"
     if form.action.data == "revoke":
         if services.unshare_shortlist(current_user, shortlist):
-            return _done("The share link no longer works.", target)
-        return _done("This shortlist was not shared.", target, "info")
+            return _done(_("The share link no longer works."), target)
+        return _done(_("This shortlist was not shared."), target, "info")
     was_shared = shortlist.share_token is not None
     services.share_shortlist(current_user, shortlist)
     if was_shared:
-        return _done("A new share link was made; the old one no longer works.", target)
-    return _done("Anyone with the link below can now see this shortlist.", target)
+        return _done(_("A new share link was made; the old one no longer works."), target)
+    return _done(_("Anyone with the link below can now see this shortlist."), target)
 
 
 @bp.get("/<int:shortlist_id>/export.<fmt>")
@@ -239,7 +254,8 @@ def _shared_or_404(token: str) -> Shortlist:
     shortlist = services.shortlist_by_token(token)
     if shortlist is None:
         abort(
-            404, "This share link does not work: the shortlist was deleted or is no longer shared."
+            404,
+            _("This share link does not work: the shortlist was deleted or is no longer shared."),
         )
     return shortlist
 
@@ -306,7 +322,7 @@ class _SessionItem:
 def session_add() -> Response:
     form = MeasureActionForm()
     if not form.validate():
-        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
+        abort(400, form_errors(form))
     measure = _published_or_404(form.measure_id.data)
     title = measure.published_revision.title  # type: ignore[union-attr]
     target = safe_next_url(form.next.data) or url_for("shortlists.session_list")
@@ -316,9 +332,9 @@ def session_add() -> Response:
         flash(str(full), "error")
         return redirect(target, code=303)
     if added:
-        flash(f"“{title}” was added to your shortlist in this browser.", "success")
+        flash(_("“%(title)s” was added to your shortlist in this browser.", title=title), "success")
     else:
-        flash(f"“{title}” is already on your shortlist.", "info")
+        flash(_("“%(title)s” is already on your shortlist.", title=title), "info")
     return redirect(target, code=303)
 
 
@@ -327,7 +343,7 @@ def session_add() -> Response:
 def session_remove(measure_id: int) -> Response:
     target = safe_next_url(request.form.get("next")) or url_for("shortlists.session_list")
     if lists.remove_from_session_shortlist(measure_id):
-        flash("The measure was removed from your shortlist.", "success")
+        flash(_("The measure was removed from your shortlist."), "success")
     return redirect(target, code=303)
 
 
@@ -337,7 +353,7 @@ def session_save() -> Any:
     form = ShortlistNameForm()
     ids = lists.session_shortlist_ids()
     if not ids:
-        flash("Your shortlist in this browser is empty: there is nothing to save.", "info")
+        flash(_("Your shortlist in this browser is empty: there is nothing to save."), "info")
         return redirect(url_for("shortlists.session_list"), code=303)
     if not form.validate():
         return _session_page(form, 400)
@@ -348,4 +364,4 @@ def session_save() -> Any:
         return _session_page(form, 400)
     lists.clear_session_shortlist()
     target = url_for("shortlists.show", shortlist_id=shortlist.id)
-    return _done(f"Saved as your shortlist “{shortlist.name}”.", target)
+    return _done(_("Saved as your shortlist “%(name)s”.", name=shortlist.name), target)

@@ -19,10 +19,12 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from app.compare import export, services
 from app.compare import session as lists
-from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, SECTIONS, comparison_rows
+from app.compare.comparison import MAX_MEASURES, MIN_MEASURES, comparison_rows, section_names
 from app.compare.forms import MeasureActionForm
 from app.compare.ids import BadIds, parse_ids
 from app.compare.ratings import ratings_for
@@ -124,7 +126,7 @@ def compare_page() -> Any:
         compared_rows=sum(r.compared for r in rows),
         same_rows=sum(r.compared and r.same for r in rows),
         total_rows=len(rows),
-        sections=SECTIONS,
+        sections=section_names(),
         only_differences=only_differences,
         ids=ids,
         ids_param=_join(ids),
@@ -145,9 +147,14 @@ def _back(form: MeasureActionForm, measure_id: int | None = None) -> Response:
     return redirect(target or url_for("compare.compare_page"), code=303)
 
 
+def form_errors(form: FlaskForm) -> str:
+    """A form's error messages in one line (for a 400 answer)."""
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 def _posted_measure(form: MeasureActionForm) -> int:
     if not form.validate():
-        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
+        abort(400, form_errors(form))
     return int(form.measure_id.data)
 
 
@@ -158,7 +165,7 @@ def add() -> Response:
     measure_id = _posted_measure(form)
     measure = services.published_measure(measure_id)
     if measure is None:
-        abort(404, "There is no published measure with this number.")
+        abort(404, _("There is no published measure with this number."))
     title = measure.published_revision.title  # type: ignore[union-attr]
     try:
         added = lists.add_to_comparison(measure.id)
@@ -167,9 +174,17 @@ def add() -> Response:
         return _back(form, measure_id)
     count = len(lists.comparison_ids())
     if added:
-        flash(f"“{title}” was added to your comparison ({count} of {MAX_MEASURES}).", "success")
+        flash(
+            _(
+                "“%(title)s” was added to your comparison (%(count)s of %(max)s).",
+                title=title,
+                count=count,
+                max=MAX_MEASURES,
+            ),
+            "success",
+        )
     else:
-        flash(f"“{title}” is already in your comparison.", "info")
+        flash(_("“%(title)s” is already in your comparison.", title=title), "info")
     return _back(form, measure_id)
 
 
@@ -179,7 +194,7 @@ def remove() -> Response:
     form = MeasureActionForm()
     measure_id = _posted_measure(form)
     if lists.remove_from_comparison(measure_id):
-        flash("The measure was removed from your comparison.", "success")
+        flash(_("The measure was removed from your comparison."), "success")
     return _back(form, measure_id)
 
 
@@ -235,10 +250,15 @@ def export_comparison(fmt: str) -> Response:
     _measures, problem, status = _chosen(ids)
     if problem == "missing":
         _found, missing = services.published_measures(ids)
-        return _plain_error(f"No published measure with id {_join(missing)}.", status)
+        return _plain_error(_("No published measure with id %(ids)s.", ids=_join(missing)), status)
     if problem:
         return _plain_error(
-            f"A comparison has {MIN_MEASURES} to {MAX_MEASURES} measures: ids=1,2,3.", status
+            _(
+                "A comparison has %(min)s to %(max)s measures: ids=1,2,3.",
+                min=MIN_MEASURES,
+                max=MAX_MEASURES,
+            ),
+            status,
         )
     return download(ids, fmt, "comparison")
 
@@ -253,7 +273,7 @@ def export_search(fmt: str) -> Response:
     try:
         query = parse_search_args(request.args, strict=False)
     except SearchParamError as bad:
-        return _plain_error(f"Bad search parameter {bad}", 400)
+        return _plain_error(_("Bad search parameter %(problem)s", problem=bad), 400)
     query = dataclasses.replace(
         query, page=1, per_page=SEARCH_EXPORT_LIMIT, highlight=False, facets=False
     )

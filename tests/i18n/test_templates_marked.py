@@ -21,8 +21,9 @@ CONVERTED = (
     "evidence",
     "measures",
     "macros",
+    "compare",
 )
-# Not converted yet (issue 14): search, compare, moderation, api.
+# Not converted yet (issue 14): search, moderation, api.
 
 
 def test_the_layout_is_marked():
