@@ -94,6 +94,40 @@ def test_csv_for_people_has_labels_for_headers_and_values(client, published):
     assert first["Link"] == f"http://localhost/measures/{a.id}"
 
 
+def test_csv_for_people_is_in_the_readers_language_and_codes_stay_codes(client, published):
+    a, b, _c = published
+    german = {"Accept-Language": "de"}
+    rows = read_csv(client.get(f"/compare/export.csv?ids={ids(a, b)}", headers=german))
+    first = rows[0]
+    assert {
+        "ID in Prevent-Hub",
+        "Link",
+        "Evidenzstufe",
+        "Schaden festgestellt",
+        "Bestes Studiendesign",
+        "Längste Nachbeobachtung (Monate)",
+        "Bewertung durch Fachkollegen: Wirksamkeit in der Praxis",
+    } <= set(first)
+    assert not {"Evidence level", "Harm found", "Link in Prevent-Hub"} & set(first)
+    assert first["Schaden festgestellt"] == "Nein"
+    # Countries and languages by their German names (the record keys' headers are named by
+    # app.records.labels).
+    assert {"Deutschland; Österreich", "Deutsch; Englisch"} <= set(first.values())
+    # For machines nothing changes with the reader's language: keys and codes.
+    codes = client.get(f"/compare/export.csv?ids={ids(a, b)}&codes=1", headers=german)
+    text = codes.get_data(as_text=True)
+    assert text.removeprefix("\ufeff").splitlines()[0] == ",".join(BASE_COLUMNS)
+    machine = read_csv(codes)
+    assert machine[0]["countries"] == "DE; AT"
+    assert machine[0]["harm_flag"] == "no"
+    assert machine[1]["cost_level"] == "low"
+    # JSON Lines is the record format: its keys and values never change with the language.
+    lines = client.get(f"/compare/export.jsonl?ids={ids(a, b)}", headers=german)
+    in_german = lines.get_data(as_text=True)
+    in_english = client.get(f"/compare/export.jsonl?ids={ids(a, b)}").get_data(as_text=True)
+    assert in_german == in_english
+
+
 def test_csv_quotes_commas_quotes_and_line_breaks_and_guards_formulas(client, owner):
     tricky = make_measure(
         owner,
