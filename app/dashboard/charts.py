@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 # Pixel sizes in the SVG's own coordinates; the viewBox scales the chart to its box.
@@ -89,7 +91,7 @@ def heatmap(
             body.append(_text(x + _CELL_W / 2, y + _CELL_H / 2, str(value), tone, "middle"))
     if not rows:
         body.append(
-            _text(_LABEL_WIDTH, _HEAD_H + _CELL_H / 2, "No published measures", "chart-label")
+            _text(_LABEL_WIDTH, _HEAD_H + _CELL_H / 2, _("No published measures"), "chart-label")
         )
     return _svg(chart_id, title, desc, width, height, body)
 
@@ -112,9 +114,13 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: Sequence[tuple[str, in
     return _svg(chart_id, title, desc, width, height, body)
 
 
-def describe_counts(pairs: Sequence[tuple[str, int]], unit: str = "measures") -> str:
-    """'Children: 12 measures; Parents and carers: 1 measure.' for a chart's <desc>."""
+def describe_counts(pairs: Sequence[tuple[str, int]]) -> str:
+    """'Children: 12 measures; Parents and carers: 1 measure.' for a chart's <desc>, in the
+    reader's language."""
     if not pairs:
-        return "No data."
-    singular = unit[:-1] if unit.endswith("s") else unit
-    return "; ".join(f"{label}: {n} {singular if n == 1 else unit}" for label, n in pairs) + "."
+        return _("No data.")
+    counted = (
+        ngettext("%(label)s: %(num)s measure", "%(label)s: %(num)s measures", n, label=label)
+        for label, n in pairs
+    )
+    return "; ".join(counted) + "."

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.evidence.scale import NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL
 from app.records import vocab
 
@@ -58,15 +60,16 @@ def evidence_value(level: int, label: str | None) -> str:
 
 OTHER_UNIT, UNKNOWN_COST = "other_unit", "unknown"
 UNIT_COST_BANDS = ("under_50", "50_250", "250_1000", "over_1000", OTHER_UNIT, UNKNOWN_COST)
+# The page's words (translated when shown); the index and the API use the codes.
 UNIT_COST_LABELS = {
-    "under_50": "Under €50",
-    "50_250": "€50 to €250",
-    "250_1000": "€250 to €1,000",
-    "over_1000": "Over €1,000",
-    OTHER_UNIT: "Cost given per family, group, school or site",
-    UNKNOWN_COST: "Not stated",
+    "under_50": _l("Under €50"),
+    "50_250": _l("€50 to €250"),
+    "250_1000": _l("€250 to €1,000"),
+    "over_1000": _l("Over €1,000"),
+    OTHER_UNIT: _l("Cost given per family, group, school or site"),
+    UNKNOWN_COST: _l("Not stated"),
 }
-UNIT_COST_HINT = (
+UNIT_COST_HINT = _l(
     "Cost of delivery per participant in euros, in the price year each measure gives:"
     " under 50, 50 to under 250, 250 to 1,000, or over 1,000."
 )
@@ -92,8 +95,8 @@ def cost_band(unit_cost_eur: float | None, unit_cost_per: str | None) -> str:
 
 BOOLEAN_VALUES = ("true", "false")
 CERTIFICATION_LABELS = {
-    "true": "Deliverers must be certified",
-    "false": "No certification needed",
+    "true": _l("Deliverers must be certified"),
+    "false": _l("No certification needed"),
 }
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Union
 from urllib.parse import urlencode
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from app.search import concept_match
@@ -37,26 +38,46 @@ from app.search.facets import FILTER_VALUES
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_DEPTH = 8  # brackets inside brackets
 MAX_QUERY_TERMS = 32  # words and quoted phrases: a long question, not a pasted page
-TOO_DEEP = "A search can nest brackets at most {limit} levels deep."
-TOO_MANY_TERMS = "A search can have at most {limit} words and phrases."
 MAX_PAGE = 1000
 YEAR_MIN, YEAR_MAX = 1950, 2100
 
 
-class SearchParamError(ValueError):
-    """A bad request parameter; `param` names it for the 400 answer."""
+def N_(message: str) -> str:
+    """Mark a message for `make messages` without translating it here: it is translated where
+    it is shown (the search page), while the API keeps its English wording."""
+    return message
 
-    def __init__(self, param: str, message: str) -> None:
+
+TOO_DEEP = N_("A search can nest brackets at most %(limit)s levels deep.")
+TOO_MANY_TERMS = N_("A search can have at most %(limit)s words and phrases.")
+
+
+class SearchParamError(ValueError):
+    """A bad request parameter; `param` names it for the 400 answer.
+
+    `message` is the API's English wording ("must be a whole number", after the parameter's
+    name); `sentence` is the page's whole sentence, a message marked with N_ that
+    `page_message` translates, naming the field as the page labels it (%(field)s) and filled
+    with `values`.
+    """
+
+    def __init__(self, param: str, message: str, sentence: str, **values: object) -> None:
         super().__init__(f"{param}: {message}")
         self.param = param
         self.message = message
+        self.sentence = sentence
+        self.values = values
+
+    def page_message(self, field: str) -> str:
+        """The error as one sentence in the reader's language (in a request)."""
+        return gettext(self.sentence, field=field, **self.values)
 
 
 class QueryTooComplex(SearchParamError):
     """The query text goes past one of the parser's bounds (400, naming the limit)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("q", message)
+    def __init__(self, sentence: str, limit: int) -> None:
+        super().__init__("q", sentence % {"limit": limit}, sentence, limit=limit)
 
 
 # --- request parameters ---------------------------------------------------------------------
@@ -71,7 +92,9 @@ KNOWN_PARAMS = frozenset(_SINGLE_PARAMS) | frozenset(FACET_KEYS) | {"noexpand"}
 def _single(args: MultiDict, name: str) -> str | None:
     values = [v for v in args.getlist(name) if v.strip() != ""]
     if len(values) > 1:
-        raise SearchParamError(name, "must be given only once")
+        raise SearchParamError(
+            name, "must be given only once", N_("“%(field)s” can be given only once.")
+        )
     return values[0].strip() if values else None
 
 
@@ -80,10 +103,18 @@ def _int(args: MultiDict, name: str, low: int, high: int, default: int | None) -
     if raw is None:
         return default
     if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw):
-        raise SearchParamError(name, "must be a whole number")
+        raise SearchParamError(
+            name, "must be a whole number", N_("“%(field)s” must be a whole number.")
+        )
     value = int(raw)
     if not low <= value <= high:
-        raise SearchParamError(name, f"must be between {low} and {high}")
+        raise SearchParamError(
+            name,
+            f"must be between {low} and {high}",
+            N_("“%(field)s” must be between %(low)s and %(high)s."),
+            low=low,
+            high=high,
+        )
     return value
 
 
@@ -99,10 +130,18 @@ def _filter_values(args: MultiDict, key: str) -> tuple[str, ...]:
         elif key in ("languages", "certification_required"):
             value = value.lower()
         if value not in allowed:
-            raise SearchParamError(key, f"{raw!r} is not a known value")
+            raise SearchParamError(
+                key,
+                f"{raw!r} is not a known value",
+                N_("“%(value)s” is not one of the options under “%(field)s”."),
+                value=raw,
+            )
         if value not in out:
             out.append(value)
     return tuple(out)
+
+
+_ZERO_OR_ONE = N_("“%(field)s” must be 0 or 1.")
 
 
 def parse_search_args(
@@ -112,28 +151,49 @@ def parse_search_args(
     if strict:
         for name in args:
             if name not in KNOWN_PARAMS:
-                raise SearchParamError(name, "is not a search parameter")
+                raise SearchParamError(
+                    name, "is not a search parameter", N_("“%(field)s” is not a search parameter.")
+                )
     q = _single(args, "q") or ""
     if len(q) > MAX_QUERY_LENGTH:
-        raise SearchParamError("q", f"must be at most {MAX_QUERY_LENGTH} characters long")
+        raise SearchParamError(
+            "q",
+            f"must be at most {MAX_QUERY_LENGTH} characters long",
+            N_("“%(field)s” can be at most %(limit)s characters long."),
+            limit=MAX_QUERY_LENGTH,
+        )
     check_query_text(q)
     sort = _single(args, "sort") or "relevance"
     if sort not in SORTS:
-        raise SearchParamError("sort", f"must be one of {', '.join(SORTS)}")
+        raise SearchParamError(
+            "sort",
+            f"must be one of {', '.join(SORTS)}",
+            N_("Choose one of the options under “%(field)s”."),
+        )
     expand_raw = (_single(args, "expand") or "1").lower()
     if expand_raw not in ("0", "1", "true", "false"):
-        raise SearchParamError("expand", "must be 0 or 1")
+        raise SearchParamError("expand", "must be 0 or 1", _ZERO_OR_ONE)
     autocorrect_raw = (_single(args, "autocorrect") or "1").lower()
     if autocorrect_raw not in ("0", "1", "true", "false"):
-        raise SearchParamError("autocorrect", "must be 0 or 1")
+        raise SearchParamError("autocorrect", "must be 0 or 1", _ZERO_OR_ONE)
     no_expand = frozenset(v for v in args.getlist("noexpand") if v)
     unknown = no_expand - set(load_concepts().by_id)
     if unknown:
-        raise SearchParamError("noexpand", f"{sorted(unknown)[0]!r} is not a known concept")
+        first = sorted(unknown)[0]
+        raise SearchParamError(
+            "noexpand",
+            f"{first!r} is not a known concept",
+            N_("“%(value)s” is not a known concept."),
+            value=first,
+        )
     year_from = _int(args, "year_from", YEAR_MIN, YEAR_MAX, None)
     year_to = _int(args, "year_to", YEAR_MIN, YEAR_MAX, None)
     if year_from is not None and year_to is not None and year_to < year_from:
-        raise SearchParamError("year_to", "must not be before year_from")
+        raise SearchParamError(
+            "year_to",
+            "must not be before year_from",
+            N_("The year under “To” must not be before the year under “From”."),
+        )
     filters = {key: values for key in FACET_KEYS if (values := _filter_values(args, key))}
     return SearchQuery(
         q=q,
@@ -354,7 +414,7 @@ class _Parser:
         if kind == "LP":
             self.depth += 1
             if self.depth > MAX_QUERY_DEPTH:
-                raise QueryTooComplex(TOO_DEEP.format(limit=MAX_QUERY_DEPTH))
+                raise QueryTooComplex(TOO_DEEP, MAX_QUERY_DEPTH)
             group = self.sequence(nested=True)
             self.depth -= 1
             if group == Group():
@@ -367,7 +427,7 @@ class _Parser:
             return []
         self.terms += 1
         if self.terms > MAX_QUERY_TERMS:
-            raise QueryTooComplex(TOO_MANY_TERMS.format(limit=MAX_QUERY_TERMS))
+            raise QueryTooComplex(TOO_MANY_TERMS, MAX_QUERY_TERMS)
         if kind == "PHRASE":
             return [("should", Phrase(text, tokens))]  # quoted: exact words, not stemmed
         return [("should", Word(text, tokens))]  # a stray AND/OR is searched as a word

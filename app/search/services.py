@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
+from flask_babel import gettext
 from werkzeug.exceptions import ServiceUnavailable
 
+from app.core.errors import is_api_request
 from app.search import NOT_BUILT_FLAG, get_backend
 from app.search.backends.base import SearchBackend, SearchQuery, SearchResults, SearchTimeout
 from app.search.keeper import keeper_state, nudge_keeper
 from app.search.outbox import consumer_name, is_registered
+from app.search.query import N_
 
 log = logging.getLogger(__name__)
 
@@ -18,33 +21,40 @@ RETRY_AFTER_SECONDS = 30  # a build takes seconds to minutes (docs/performance.m
 TOO_SLOW_RETRY_AFTER_SECONDS = 5
 
 
+def _said(message: str) -> str:
+    """The error's message in the reader's language on a page; the API's stays English."""
+    if not has_request_context() or is_api_request():
+        return message
+    return gettext(message)
+
+
 class SearchUnavailable(ServiceUnavailable):
     """There is no index to search and one is being built now: 503 with Retry-After and this
     message, as a page or as problem+json under /api/, rather than an empty result that
     looks like an answer."""
 
-    message = (
+    message = N_(
         "The search index is being rebuilt, so search is not available for a few minutes. "
         "Measure pages work as usual; please search again shortly."
     )
 
     def __init__(self) -> None:
         # Passed, not a class attribute: the error page shows a message of the error's own.
-        super().__init__(description=self.message, retry_after=RETRY_AFTER_SECONDS)
+        super().__init__(description=_said(self.message), retry_after=RETRY_AFTER_SECONDS)
 
 
 class SearchNotBuilt(ServiceUnavailable):
     """There is no index to search and nothing is building one (the index keeper is off, or
     its last attempt failed): 503 without Retry-After, since waiting alone will not help."""
 
-    message = (
+    message = N_(
         "Search is not available at the moment: the search index has not been built. "
         "Measure pages work as usual. The site's administrators can see this in its health "
         "check."
     )
 
     def __init__(self) -> None:
-        super().__init__(description=self.message)
+        super().__init__(description=_said(self.message))
 
 
 class SearchTooSlow(ServiceUnavailable):
@@ -54,13 +64,13 @@ class SearchTooSlow(ServiceUnavailable):
     (bench/search_worst_case.py), so this means the server is busy: trying again helps.
     """
 
-    message = (
+    message = N_(
         "This search took too long to answer, so it was stopped. "
         "Please try again in a moment, or search with fewer words."
     )
 
     def __init__(self) -> None:
-        super().__init__(description=self.message, retry_after=TOO_SLOW_RETRY_AFTER_SECONDS)
+        super().__init__(description=_said(self.message), retry_after=TOO_SLOW_RETRY_AFTER_SECONDS)
 
 
 def search_measures(query: SearchQuery) -> SearchResults:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.core.extensions import limiter
+from app.core.i18n import current_language
 from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
-from app.records import labels
+from app.records import labels, vocab
 from app.search.backends.base import SORTS, SearchQuery
 from app.search.documents import FACET_KEYS
 from app.search.facets import CERTIFICATION_LABELS, UNIT_COST_HINT, UNIT_COST_LABELS, VERDICTS
@@ -20,47 +23,70 @@ bp = Blueprint("search", __name__)
 
 # Record keys are named by the record model; the evidence level and the cost band are
 # computed, not keys, and outcomes and designs are the evaluations'.
+# The page's words are lazy (translated when shown); the parameters and values stay codes.
 _COMPUTED_LEGENDS = {
-    "evidence_level": "Evidence level",
-    "unit_cost_band": "Unit cost per participant",
-    "outcomes": "Outcomes studied",
-    "design": "Study design",
-    "certification_required": "Certification of deliverers",
+    "evidence_level": _l("Evidence level"),
+    "unit_cost_band": _l("Unit cost per participant"),
+    "outcomes": _l("Outcomes studied"),
+    "design": _l("Study design"),
+    "certification_required": _l("Certification of deliverers"),
 }
-FACET_LEGENDS = {key: _COMPUTED_LEGENDS.get(key) or labels.facet_legend(key) for key in FACET_KEYS}
+
+
+def _legend(key: str) -> Any:
+    return _COMPUTED_LEGENDS[key] if key in _COMPUTED_LEGENDS else labels.facet_legend(key)
+
+
+FACET_LEGENDS = {key: _legend(key) for key in FACET_KEYS}
+
+
+def facet_legends() -> dict[str, str]:
+    """Each facet's legend in the reader's language, asked for in the request (the record's
+    labels are translated when asked for, not at import)."""
+    return {key: str(_legend(key)) for key in FACET_KEYS}
+
+
 # A line under a facet's legend where its values need explaining.
 FACET_HINTS = {
-    "evidence_level": (
+    "evidence_level": _l(
         "Levels from 5 (strongest) to 0, then two findings that are no level of their own:"
         " no effect found, and negative effects found."
     ),
     "unit_cost_band": UNIT_COST_HINT,
-    "outcomes": "What the measure's evaluations looked at, with or without an effect.",
+    "outcomes": _l("What the measure's evaluations looked at, with or without an effect."),
 }
-EVIDENCE_MIN_HINT = (
+EVIDENCE_MIN_HINT = _l(
     "Measures where no effect or negative effects were found are left out whatever minimum"
     " you choose."
 )
 SORT_LABELS = {
-    "relevance": "Relevance",
-    "evidence": "Evidence level (strongest first)",
-    "rating": "Peer rating",
-    "newest": "Newest",
+    "relevance": _l("Relevance"),
+    "evidence": _l("Evidence level (strongest first)"),
+    "rating": _l("Peer rating"),
+    "newest": _l("Newest"),
 }
-# How the error summary names each parameter.
+# How an error message names each parameter.
 PARAM_LABELS = {
-    "q": "Search words",
-    "sort": "Sort by",
-    "evidence_min": "Minimum evidence level",
-    "year_from": "Started from",
-    "year_to": "Started up to",
-    "page": "Page",
-    "per_page": "Results per page",
-    "noexpand": "Removed expansion",
-    "expand": "Expansion",
-    "autocorrect": "Spelling correction",
-    **FACET_LEGENDS,
+    "q": _l("Search words"),
+    "sort": _l("Sort by"),
+    "evidence_min": _l("Minimum evidence level"),
+    "year_from": _l("Started from"),
+    "year_to": _l("Started up to"),
+    "page": _l("Page"),
+    "per_page": _l("Results per page"),
+    "noexpand": _l("Removed expansion"),
+    "expand": _l("Expansion"),
+    "autocorrect": _l("Spelling correction"),
 }
+
+
+def param_label(param: str) -> str:
+    """How an error message names a parameter: as the page labels its field."""
+    if param in PARAM_LABELS:
+        return str(PARAM_LABELS[param])
+    return facet_legends().get(param, param)
+
+
 # Where the error summary sends the reader for each bad parameter.
 ERROR_ANCHORS = {
     "q": "search-q",
@@ -71,7 +97,11 @@ ERROR_ANCHORS = {
 }
 # Facets with long value lists start collapsed (in <details>, so no script is needed).
 OPEN_FACET_VALUES = 8
-TOO_MANY_SEARCHES = "Too many searches from your network. Please wait a minute and try again."
+
+
+def too_many_searches() -> str:
+    """The 429 page's message (Flask-Limiter calls it in the request, so it is translated)."""
+    return _("Too many searches from your network. Please wait a minute and try again.")
 
 
 def search_rate_limit() -> str:
@@ -82,15 +112,25 @@ def search_rate_limit() -> str:
 _VERDICT_NAMES = {value: label for label, value in VERDICTS.items()}
 
 
+def level_names() -> list[str]:
+    """The names of levels 0 to 5 in the reader's language."""
+    return [_(name) for name in LEVEL_NAMES]
+
+
 def facet_value_label(key: str, value: str) -> str:
+    """One value of a facet as the page shows it, in the reader's language."""
     if key == "evidence_level":
         if value in _VERDICT_NAMES:
-            return _VERDICT_NAMES[value]
-        return f"{value}: {LEVEL_NAMES[int(value)]}"
+            return _(_VERDICT_NAMES[value])
+        return _("%(level)s: %(name)s", level=value, name=_(LEVEL_NAMES[int(value)]))
     if key == "unit_cost_band":
-        return UNIT_COST_LABELS.get(value, value)
+        return str(UNIT_COST_LABELS.get(value, value))
     if key == "certification_required":
-        return CERTIFICATION_LABELS.get(value, value)
+        return str(CERTIFICATION_LABELS.get(value, value))
+    if key == "countries":
+        return vocab.country_name(value, current_language())
+    if key == "languages":
+        return vocab.language_name(value, current_language())
     return labels.value_label(key, value)
 
 
@@ -101,7 +141,7 @@ def search_url(query: SearchQuery, **changes: Any) -> str:
 
 @bp.get("/search")
 @public
-@limiter.limit(search_rate_limit, error_message=TOO_MANY_SEARCHES)
+@limiter.limit(search_rate_limit, error_message=too_many_searches)
 def search_page() -> tuple[str, int]:
     try:
         query = parse_search_args(request.args, strict=False)
@@ -113,7 +153,7 @@ def search_page() -> tuple[str, int]:
             results=None,
             error=exc,
             error_anchor=ERROR_ANCHORS.get(exc.param, "search-form"),
-            error_label=PARAM_LABELS.get(exc.param, exc.param),
+            error_message=exc.page_message(param_label(exc.param)),
             **_page_context(),
         ), 400
     results = search_measures(query)
@@ -125,13 +165,13 @@ def search_page() -> tuple[str, int]:
 def _page_context() -> dict[str, Any]:
     return {
         "facet_keys": FACET_KEYS,
-        "facet_legends": FACET_LEGENDS,
+        "facet_legends": facet_legends(),
         "facet_hints": FACET_HINTS,
         "evidence_min_hint": EVIDENCE_MIN_HINT,
         "facet_value_label": facet_value_label,
         "sort_labels": SORT_LABELS,
         "sorts": SORTS,
-        "level_names": LEVEL_NAMES,
+        "level_names": level_names(),
         "search_url": search_url,
         "open_facet_values": OPEN_FACET_VALUES,
     }

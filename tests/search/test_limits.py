@@ -27,7 +27,7 @@ def test_the_search_page_answers_400_naming_the_limit(client, q, message):
     response = client.get("/search", query_string={"q": q})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert f'<a href="#search-q">Search words: {message}</a>' in html
+    assert f'<a href="#search-q">{message}</a>' in html
     assert f'<p class="error-message" id="search-q-error">{message}</p>' in html
     assert 'aria-invalid="true"' in html
 

@@ -80,7 +80,7 @@ def test_facet_checkboxes_show_counts_and_link_text_names_what_it_removes(client
     html = client.get("/search?countries=DE").get_data(as_text=True)
     assert re.search(
         r'Germany <span class="facet-count">\(1<span class="visually-hidden"> '
-        r"measures</span>\)</span>",
+        r"measure</span>\)</span>",
         html,
     )
     assert re.search(r'France <span class="facet-count">\(1', html)
@@ -135,12 +135,15 @@ def test_harm_flag_and_evidence_are_shown_in_words(client, app):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("year_from=abc", "Started from: must be a whole number"),
-        ("year_from=2020&year_to=2010", "must not be before year_from"),
-        ("evidence_min=9", "must be between 0 and 5"),
-        ("sort=popular", "must be one of relevance, evidence, rating, newest"),
-        ("countries=XX", "&#39;XX&#39; is not a known value"),
-        ("q=" + "a" * 501, "must be at most 500 characters long"),
+        ("year_from=abc", "“Started from” must be a whole number."),
+        (
+            "year_from=2020&year_to=2010",
+            "The year under “To” must not be before the year under “From”.",
+        ),
+        ("evidence_min=9", "“Minimum evidence level” must be between 0 and 5."),
+        ("sort=popular", "Choose one of the options under “Sort by”."),
+        ("countries=XX", "“XX” is not one of the options under “Country”."),
+        ("q=" + "a" * 501, "“Search words” can be at most 500 characters long."),
     ],
 )
 def test_bad_parameters_answer_400_with_an_error_summary(client, app, query, message):
