@@ -50,6 +50,8 @@ def test_pages_render_in_the_language(app, auth, client, language):
         f"/compare?ids={measure.id},{other.id}",
         "/shortlists/session",
         f"/shortlists/shared/{token}",
+        "/search",
+        "/search?q=grooming",
     ]
     for path in public_paths:
         response = client.get(path, headers=headers)
@@ -152,3 +154,35 @@ def test_a_shortlist_reads_in_polish(client, auth):
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Lista nazywa się teraz „Szkoły”." in renamed
+
+
+def test_the_search_page_speaks_german(client):
+    """Headings, labels, buttons, counts and the error summary of /search, in German."""
+    headers = {"Accept-Language": "de"}
+    page = client.get("/search?q=Grooming&year_to=2020", headers=headers).get_data(as_text=True)
+    for text in (
+        "<title>Suche: Grooming",
+        "<h1>Maßnahmen suchen</h1>",
+        '<label for="search-q">Suchbegriffe</label>',
+        ">Suchen</button>",
+        '<h2 id="filters-heading">Eingrenzen</h2>',
+        '<summary>Filter und Sortierung <span class="filter-count">(1 ausgewählt)</span>',
+        '<label for="search-sort">Sortieren nach</label>',
+        '<option value="relevance" selected>Relevanz</option>',
+        '<option value="">Jede Stufe</option>',
+        "<legend>Begonnen zwischen</legend>",
+        ">Filter anwenden</button>",
+        '<h2 id="results-heading">Ergebnisse</h2>',
+        "Keine Maßnahmen zu „Grooming“ gefunden.",
+        "<h3>Aktive Filter</h3>",
+        "„Begonnen bis 2020“ entfernen",
+        "Versuchen Sie es mit weniger oder anderen Wörtern",
+    ):
+        assert text in page, text
+
+    refused = client.get("/search?year_from=abc", headers=headers)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "<h2>Es gibt ein Problem</h2>" in page
+    assert '<a href="#search-year-from">„Begonnen ab“ muss eine ganze Zahl sein.</a>' in page
+    assert "Beheben Sie das Problem oben und suchen Sie erneut." in page

@@ -117,6 +117,34 @@ def test_did_you_mean_and_expansions_are_links_on_the_page(client, app):
     assert 'href="/search?q=sextortion">Use them again</a>' in html
 
 
+def test_results_corrections_expansions_and_facets_speak_the_readers_language(client, app):
+    """The page in German (tests/i18n renders every page in every language; this is what only a
+    search with results shows). Codes in the URLs and the API stay as they are."""
+    text_measure(make_user(), "Sextortion response guide", SUMMARY, countries=["DE", "CZ"])
+    german = {"Accept-Language": "de"}
+    html = client.get("/search?q=sextortoin+guide", headers=german).get_data(as_text=True)
+    assert (
+        "Angezeigt werden Ergebnisse für <strong>sextortion guide</strong> · Stattdessen nach "
+        '<a href="/search?q=sextortoin+guide&amp;autocorrect=0">sextortoin guide</a> suchen'
+    ) in html
+    assert "1 Maßnahme zu „sextortoin guide“ gefunden." in html
+    assert "Länder: Deutschland, Tschechien" in html
+    assert "Diese Ergebnisse herunterladen:" in html
+    html = client.get("/search?q=sextortoin+guide&autocorrect=0", headers=german).get_data(
+        as_text=True
+    )
+    assert 'Meinten Sie <a href="/search?q=sextortion+guide">sextortion guide</a>?' in html
+    html = client.get("/search?q=sextortion&countries=CZ", headers=german).get_data(as_text=True)
+    assert "Außerdem werden Maßnahmen in allen Sprachen gefunden zu:" in html
+    assert "sextortion, ausgehend von „sextortion“ (auch " in html
+    assert ">Diese Erweiterung entfernen<" in html
+    assert 'value="CZ" checked>' in html and '>Tschechien <span class="facet-count">' in html
+    assert ": Tschechien entfernen</a>" in html  # legend: the record model's label
+    assert "Kosten je Teilnehmerin oder Teilnehmer" in html  # a computed facet's legend
+    api = client.get("/api/v1/search?q=sextortion&year_from=abc", headers=german)
+    assert api.get_json()["detail"] == "year_from: must be a whole number"
+
+
 def test_harm_flag_and_evidence_are_shown_in_words(client, app):
     rct = {
         "design": "rct",
