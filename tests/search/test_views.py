@@ -140,7 +140,7 @@ def test_results_corrections_expansions_and_facets_speak_the_readers_language(cl
     assert ">Diese Erweiterung entfernen<" in html
     assert 'value="CZ" checked>' in html and '>Tschechien <span class="facet-count">' in html
     assert ": Tschechien entfernen</a>" in html  # legend: the record model's label
-    assert "Kosten je Teilnehmerin oder Teilnehmer" in html  # a computed facet's legend
+    assert "Kosten pro teilnehmende Person" in html  # a computed facet's legend
     api = client.get("/api/v1/search?q=sextortion&year_from=abc", headers=german)
     assert api.get_json()["detail"] == "year_from: must be a whole number"
 
