@@ -25,7 +25,7 @@ def test_search_facets_and_back_button_work_without_script(page, live_server, ch
     checker.check("search-results")
 
     # Tick a facet with the keyboard and apply: a plain GET, the state lands in the URL.
-    page.get_by_label("France (1 measures)").focus()
+    page.get_by_label("France (1 measure)").focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**countries=FR**")
