@@ -130,6 +130,21 @@ def test_bar_chart_desc_states_the_numbers(client, repository):
     assert max(widths) == widths[0]  # children, the largest, is the longest bar
 
 
+def test_the_charts_speak_the_readers_language(client, repository):
+    """Titles, descriptions, axis and country names of the charts in Czech (three plural forms:
+    "3 země", "2 opatření")."""
+    html = client.get("/dashboard", headers={"Accept-Language": "cs"}).get_data(as_text=True)
+    heatmap, prevention, target = _svgs(html)
+    assert heatmap.find(f"{SVG}title").text == "Zveřejněná opatření podle země a úrovně důkazů"
+    texts = [t.text for t in heatmap.iter(f"{SVG}text")]
+    assert texts[0] == "Úroveň důkazů" and texts[7] == "Německo"
+    desc = heatmap.find(f"{SVG}desc").text
+    assert desc.startswith("Mřížka: 3 země podle úrovně důkazů")
+    assert "Nejvíce opatření: Německo (2)." in desc
+    assert prevention.find(f"{SVG}desc").text.startswith("Pruhový graf. ")
+    assert ": 2 opatření;" in target.find(f"{SVG}desc").text
+
+
 def test_heat_buckets_never_hide_a_small_nonzero_count():
     assert charts.heat_bucket(0, 10) == 0
     assert charts.heat_bucket(1, 100) == 1
