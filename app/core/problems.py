@@ -84,8 +84,9 @@ class ApiProblem(Exception):
         )
 
 
-def field_error(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
+def field_error(field: str, message: Any) -> dict[str, str]:
+    """One field's problem; `message` may be a translatable (lazy) string, made text here."""
+    return {"field": field, "message": str(message)}
 
 
 class ValidationProblem(ApiProblem):

@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -39,56 +43,59 @@ from app.measures.evidence_state import (
 from app.measures.models import HarmReview, Measure, MeasureRevision, MeasureStatus
 from app.moderation import policies
 from app.moderation.models import RereviewDecision, RereviewRequest
-from app.moderation.services import COMMENT_MAX_LENGTH, CommentRequired, measure_link
+from app.moderation.services import (
+    COMMENT_MAX_LENGTH,
+    CommentRequired,
+    level_text,
+    measure_link,
+)
 from app.outbox.services import enqueue_index_change
 
-REASON_REQUIRED = "Give your reasons: the owner and the audit log read them."
-REASON_TOO_LONG = "The reasons must be at most {limit:,} characters."
-NOT_PUBLISHED = "Only a published measure's evidence can be {what}: the measure is {status}."
-ALREADY_VERIFIED = "These figures have already been verified."
-NO_HARM_FLAG = "The rules raise no harm flag on this measure: there is nothing to review."
-REQUEST_OPEN = "A request to review this level again is already waiting for a decision."
-REQUEST_DECIDED = "This request has already been decided."
-
-VERIFIED = 'The evidence of your measure "{title}" ({level}) was verified by a second moderator.'
-HARM_CONFIRMED = (
-    'Experts confirmed the unfavourable effect reported for your measure "{title}": its'
-    " evidence is now labelled {label}. Reasons: {reasons}"
-)
-HARM_NOT_CONFIRMED = (
-    'Experts did not confirm the unfavourable effect reported for your measure "{title}", so'
-    " its harm flag is cleared. Reasons: {reasons}"
-)
-REREVIEW_UPHELD = (
-    'Your request to review the evidence level of "{title}" was decided: the figures were'
-    " checked again and the level stands. Moderator's comment: {comment}"
-)
-REREVIEW_CHANGES = (
-    'Your request to review the evidence level of "{title}" was decided: please correct the'
-    " figures in an edit of the measure. Moderator's comment: {comment}"
-)
+REASON_REQUIRED = _l("Give your reasons: the owner and the audit log read them.")
+REASON_TOO_LONG = _l("The reasons must be at most %(max)s characters.")
+ALREADY_VERIFIED = _l("These figures have already been verified.")
+NO_HARM_FLAG = _l("The rules raise no harm flag on this measure: there is nothing to review.")
+REQUEST_OPEN = _l("A request to review this level again is already waiting for a decision.")
+REQUEST_DECIDED = _l("This request has already been decided.")
+# Why a check needs a published (or submitted) measure; %(state)s is the measure's state.
+NOT_PUBLISHED = {
+    "verified": _l(
+        "Only a published measure's evidence can be verified: the measure is %(state)s."
+    ),
+    "reviewed": _l(
+        "Only a published measure's evidence can be reviewed: the measure is %(state)s."
+    ),
+    "reviewed again": _l(
+        "Only a published measure's evidence can be reviewed again: the measure is %(state)s."
+    ),
+}
 
 
 def _reasons(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
-        raise CommentRequired(REASON_REQUIRED)
+        raise CommentRequired(str(REASON_REQUIRED))
     if len(text) > COMMENT_MAX_LENGTH:
-        raise CommentRequired(REASON_TOO_LONG.format(limit=COMMENT_MAX_LENGTH))
+        raise CommentRequired(str(REASON_TOO_LONG) % {"max": format_decimal(COMMENT_MAX_LENGTH)})
     return text
+
+
+def _not_published(measure: Measure, what: str) -> InvalidTransition:
+    state = policies.state_in_sentence(measure.status.value)
+    return InvalidTransition(str(NOT_PUBLISHED[what]) % {"state": state})
 
 
 def _published_revision(measure: Measure, what: str) -> MeasureRevision:
     revision = measure.published_revision
     if measure.status != MeasureStatus.PUBLISHED or revision is None:
-        raise InvalidTransition(NOT_PUBLISHED.format(what=what, status=measure.status.value))
+        raise _not_published(measure, what)
     return revision
 
 
 def _second_moderator(actor: Any, revision: MeasureRevision) -> None:
     refusal = policies.second_moderator_refusal(actor, revision)
     if refusal is not None:
-        raise PermissionDenied(refusal)
+        raise PermissionDenied(str(refusal))
 
 
 def _reviewed(actor: Any, revision: MeasureRevision, now: datetime) -> None:
@@ -97,13 +104,14 @@ def _reviewed(actor: Any, revision: MeasureRevision, now: datetime) -> None:
     revision.evidence_reviewed_role = str(actor.role)
 
 
-def _level(revision: MeasureRevision) -> str:
-    return f"level {revision.evidence_level}, {revision.evidence_label}"
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
-def _tell_owner(measure: Measure, text: str) -> None:
-    # One line: notify() takes the mail subject from the start of the message.
-    notify(measure.owner, " ".join(text.split()), measure_link(measure))
+def _tell_owner(measure: Measure, text: LazyString) -> None:
+    # One line (the values are made one line each): notify() takes the mail subject from the
+    # start of the message. Lazy: notify() writes it in the owner's language.
+    notify(measure.owner, text, measure_link(measure))
 
 
 def verify_evidence(actor: Any, measure: Measure, comment: str | None = None) -> MeasureRevision:
@@ -114,7 +122,7 @@ def verify_evidence(actor: Any, measure: Measure, comment: str | None = None) ->
     revision = _published_revision(measure, "verified")
     _second_moderator(actor, revision)
     if is_verified(revision):
-        raise InvalidTransition(ALREADY_VERIFIED)
+        raise InvalidTransition(str(ALREADY_VERIFIED))
     now = utcnow()
     revision.evidence_verified_by_id = actor.id
     revision.evidence_verified_at = now
@@ -126,7 +134,15 @@ def verify_evidence(actor: Any, measure: Measure, comment: str | None = None) ->
         evidence_label=revision.evidence_label, evidence_digest=revision.evidence_digest,
         comment=(comment or "").strip() or None,
     )  # fmt: skip
-    _tell_owner(measure, VERIFIED.format(title=revision.title, level=_level(revision)))
+    _tell_owner(
+        measure,
+        _l(
+            "The evidence of your measure “%(title)s” (%(level)s) was verified by a second"
+            " moderator.",
+            title=_one_line(revision.title),
+            level=level_text(revision),
+        ),
+    )
     db.session.flush()
     return revision
 
@@ -140,11 +156,11 @@ def record_harm_review(
     published) and CommentRequired (no reasons)."""
     revision = policies.evidence_revision(measure)
     if revision is None:
-        raise InvalidTransition(NOT_PUBLISHED.format(what="reviewed", status=measure.status.value))
+        raise _not_published(measure, "reviewed")
     _second_moderator(actor, revision)
     reasons = _reasons(reasons)
     if not revision.harm_flag and revision.harm_review is None:
-        raise InvalidTransition(NO_HARM_FLAG)
+        raise InvalidTransition(str(NO_HARM_FLAG))
     before = (revision.evidence_level, revision.evidence_label, revision.harm_flag)
     verdict = HarmReview.CONFIRMED if confirmed else HarmReview.NOT_CONFIRMED
     revision.harm_review = verdict
@@ -166,11 +182,23 @@ def record_harm_review(
             "harm_flag": revision.harm_flag,
         },
     )  # fmt: skip
-    template = HARM_CONFIRMED if confirmed else HARM_NOT_CONFIRMED
-    _tell_owner(
-        measure,
-        template.format(title=revision.title, label=revision.evidence_label, reasons=reasons),
-    )
+    title, one_line_reasons = _one_line(revision.title), _one_line(reasons)
+    if confirmed:
+        text = _l(
+            "Experts confirmed the unfavourable effect reported for your measure “%(title)s”:"
+            " its evidence is now labelled %(label)s. Reasons: %(reasons)s",
+            title=title,
+            label=revision.evidence_label,
+            reasons=one_line_reasons,
+        )
+    else:
+        text = _l(
+            "Experts did not confirm the unfavourable effect reported for your measure"
+            " “%(title)s”, so its harm flag is cleared. Reasons: %(reasons)s",
+            title=title,
+            reasons=one_line_reasons,
+        )
+    _tell_owner(measure, text)
     db.session.flush()
     return revision
 
@@ -180,11 +208,13 @@ def request_rereview(owner: Any, measure: Measure, reason: str) -> RereviewReque
     Raises PermissionDenied (not the owner), InvalidTransition (not published, or a request
     already open) and CommentRequired (no reason)."""
     if not measure_policies.is_owner(owner, measure):
-        raise PermissionDenied("Only the owner of a measure can ask for its level to be reviewed.")
+        raise PermissionDenied(
+            _("Only the owner of a measure can ask for its level to be reviewed.")
+        )
     revision = _published_revision(measure, "reviewed again")
     reason = _reasons(reason)
     if open_rereview_request(measure) is not None:
-        raise InvalidTransition(REQUEST_OPEN)
+        raise InvalidTransition(str(REQUEST_OPEN))
     request = RereviewRequest(
         measure_id=measure.id, revision_id=revision.id, requested_by_id=owner.id, reason=reason
     )
@@ -210,9 +240,9 @@ def decide_rereview(
     decision = RereviewDecision(decision)
     refusal = policies.rereview_decision_refusal(actor, request)
     if refusal is not None:
-        raise PermissionDenied(refusal)
+        raise PermissionDenied(str(refusal))
     if not request.is_open:
-        raise InvalidTransition(REQUEST_DECIDED)
+        raise InvalidTransition(str(REQUEST_DECIDED))
     comment = _reasons(comment)
     measure = request.measure
     request.decision = decision
@@ -227,9 +257,22 @@ def decide_rereview(
         request=request.id, decision=decision.value, comment=comment,
         revision=revision.number if revision is not None else None,
     )  # fmt: skip
-    template = REREVIEW_UPHELD if decision == RereviewDecision.UPHELD else REREVIEW_CHANGES
-    title = revision.title if revision is not None else measure.title
-    _tell_owner(measure, template.format(title=title, comment=comment))
+    title = _one_line(revision.title if revision is not None else measure.title)
+    if decision == RereviewDecision.UPHELD:
+        text = _l(
+            "Your request to review the evidence level of “%(title)s” was decided: the figures"
+            " were checked again and the level stands. Moderator's comment: %(comment)s",
+            title=title,
+            comment=_one_line(comment),
+        )
+    else:
+        text = _l(
+            "Your request to review the evidence level of “%(title)s” was decided: please"
+            " correct the figures in an edit of the measure. Moderator's comment: %(comment)s",
+            title=title,
+            comment=_one_line(comment),
+        )
+    _tell_owner(measure, text)
     db.session.flush()
     return request
 
@@ -249,7 +292,7 @@ def rereview_requests_of(user: Any, measure: Measure) -> list[RereviewRequest]:
     """A measure's requests and decisions, newest first: for its owner and the moderators.
     Raises PermissionDenied for anyone else."""
     if not (measure_policies.is_owner(user, measure) or policies.can_moderate(user)):
-        raise PermissionDenied("Only the owner and the moderators see these requests.")
+        raise PermissionDenied(_("Only the owner and the moderators see these requests."))
     return list(
         db.session.scalars(
             select(RereviewRequest)
@@ -262,7 +305,7 @@ def rereview_requests_of(user: Any, measure: Measure) -> list[RereviewRequest]:
 def open_rereview_requests_select(actor: Any) -> Select:
     """Open requests, oldest first, for the moderators' queue. Raises PermissionDenied."""
     if not policies.can_moderate(actor):
-        raise PermissionDenied("Only moderators and admins can see this.")
+        raise PermissionDenied(_("Only moderators and admins can see this."))
     return (
         select(RereviewRequest)
         .where(RereviewRequest.decision.is_(None))
@@ -299,18 +342,18 @@ class EvidenceChecks:
     last_reviewed: datetime | None
     due: bool
     verify_offered: bool  # published, with figures not verified yet
-    verify_refusal: str | None
+    verify_refusal: LazyString | None
     harm_revision: MeasureRevision | None  # a revision with a harm signal or a verdict
-    harm_refusal: str | None
+    harm_refusal: LazyString | None
     open_request: RereviewRequest | None
-    decide_refusal: str | None
+    decide_refusal: LazyString | None
     requests: list[RereviewRequest]
 
 
 def evidence_checks(actor: Any, measure: Measure, now: datetime | None = None) -> EvidenceChecks:
     """Raises PermissionDenied for anyone but moderators."""
     if not policies.can_moderate(actor):
-        raise PermissionDenied("Only moderators and admins can see this.")
+        raise PermissionDenied(_("Only moderators and admins can see this."))
     published = measure.published_revision
     if measure.status != MeasureStatus.PUBLISHED:
         published = None
@@ -373,7 +416,7 @@ def to_verify_select(actor: Any) -> Select:
     """Published measures whose level (4 or 5) is provisional, oldest publication first.
     Raises PermissionDenied."""
     if not policies.can_moderate(actor):
-        raise PermissionDenied("Only moderators and admins can see this.")
+        raise PermissionDenied(_("Only moderators and admins can see this."))
     return (
         _published_shown()
         .where(MeasureRevision.evidence_provisional.is_(True))
@@ -385,7 +428,7 @@ def due_select(actor: Any, now: datetime | None = None) -> Select:
     """Published measures whose evidence was last reviewed (or published) 24 months ago or
     more, longest-waiting first. Raises PermissionDenied."""
     if not policies.can_moderate(actor):
-        raise PermissionDenied("Only moderators and admins can see this.")
+        raise PermissionDenied(_("Only moderators and admins can see this."))
     since = func.coalesce(MeasureRevision.evidence_reviewed_at, MeasureRevision.decided_at)
     return (
         _published_shown()

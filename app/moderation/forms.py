@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     Form,
@@ -19,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from app.audit import wording
+from app.core.i18n import current_language
 from app.moderation.services import COMMENT_MAX_LENGTH
 from app.records import vocab
 
@@ -31,7 +34,7 @@ class ListedChoiceField(SelectField):
     """A select whose refusal of an unlisted value says what to do about it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("invalid_choice_message", "Choose one of the listed options.")
+        kwargs.setdefault("invalid_choice_message", _l("Choose one of the listed options."))
         super().__init__(*args, **kwargs)
 
 
@@ -44,7 +47,7 @@ class WholeNumberField(IntegerField):
             self.data = int(str(valuelist[0]).strip())
         except ValueError:
             self.data = None
-            raise ValueError("Enter a whole number, like 42.") from None
+            raise ValueError(_l("Enter a whole number, like 42.")) from None
 
     def pre_validate(self, form: Form) -> None:
         # Text that is no number gets that one message, not a range complaint as well.
@@ -56,22 +59,22 @@ class TransitionForm(FlaskForm):
     """One moderator decision and the comment the owner and the audit log read."""
 
     comment = TextAreaField(
-        "Comment",
+        _l("Comment"),
         filters=[_strip],
         validators=[
-            DataRequired("Write a comment: the owner and the audit log read it."),
-            Length(max=COMMENT_MAX_LENGTH, message="Keep the comment to %(max)d characters."),
+            DataRequired(_l("Write a comment: the owner and the audit log read it.")),
+            Length(max=COMMENT_MAX_LENGTH, message=_l("Keep the comment to %(max)d characters.")),
         ],
     )
 
 
 # --- the evidence workflow of EVIDENCE-2027 §7 -------------------------------------------------
 
-_REASONS_REQUIRED = "Give your reasons: the owner and the audit log read them."
-_REASONS_LENGTH = Length(max=COMMENT_MAX_LENGTH, message="Keep it to %(max)d characters.")
+_REASONS_REQUIRED = _l("Give your reasons: the owner and the audit log read them.")
+_REASONS_LENGTH = Length(max=COMMENT_MAX_LENGTH, message=_l("Keep it to %(max)d characters."))
 
 
-def _reasons(label: str, hint: str) -> TextAreaField:
+def _reasons(label: LazyString, hint: LazyString) -> TextAreaField:
     return TextAreaField(
         label,
         filters=[_strip],
@@ -84,9 +87,11 @@ class VerifyEvidenceForm(FlaskForm):
     """A second moderator records that the figures match the reports; a comment is optional."""
 
     comment = TextAreaField(
-        "What did you check? (optional)",
+        _l("What did you check? (optional)"),
         filters=[_strip],
-        description="For example: effect sizes, sample sizes and attrition against each report.",
+        description=_l(
+            "For example: effect sizes, sample sizes and attrition against each report."
+        ),
         validators=[Optional(), _REASONS_LENGTH],
     )
 
@@ -95,7 +100,7 @@ class ChoiceRadio(RadioField):
     """Radios that must be answered: one message whether nothing or an unknown value came."""
 
     def __init__(
-        self, label: str, choices: list[SelectChoice], message: str, **kwargs: Any
+        self, label: LazyString, choices: list[SelectChoice], message: LazyString, **kwargs: Any
     ) -> None:
         super().__init__(label, choices=choices, invalid_choice_message=message, **kwargs)
 
@@ -107,8 +112,10 @@ class ChoiceRadio(RadioField):
 
 
 HARM_VERDICTS = [
-    SelectChoice("confirmed", "Harm confirmed: the evidence is labelled Negative effects found"),
-    SelectChoice("not_confirmed", "Harm not confirmed: the harm signal is cleared"),
+    SelectChoice(
+        "confirmed", _l("Harm confirmed: the evidence is labelled Negative effects found")
+    ),
+    SelectChoice("not_confirmed", _l("Harm not confirmed: the harm signal is cleared")),
 ]
 
 
@@ -116,15 +123,18 @@ class HarmReviewForm(FlaskForm):
     """The experts' verdict on a harm signal, with the reasons the owner reads."""
 
     verdict = ChoiceRadio(
-        "The experts' verdict", HARM_VERDICTS, "Choose whether the experts confirmed the harm."
+        _l("The experts' verdict"),
+        HARM_VERDICTS,
+        _l("Choose whether the experts confirmed the harm."),
     )
-    reasons = _reasons("Reasons", "What the experts found; the owner receives this text.")
+    reasons = _reasons(_l("Reasons"), _l("What the experts found; the owner receives this text."))
 
 
 REREVIEW_DECISIONS = [
-    SelectChoice("upheld", "The level stands: the figures were checked again"),
+    SelectChoice("upheld", _l("The level stands: the figures were checked again")),
     SelectChoice(
-        "changes_requested", "The figures need correcting: the owner is asked to edit the measure"
+        "changes_requested",
+        _l("The figures need correcting: the owner is asked to edit the measure"),
     ),
 ]
 
@@ -132,53 +142,58 @@ REREVIEW_DECISIONS = [
 class RereviewDecisionForm(FlaskForm):
     """A moderator's decision on an owner's request to review the level again."""
 
-    decision = ChoiceRadio("Decision", REREVIEW_DECISIONS, "Choose a decision.")
-    comment = _reasons("Reasons", "Why; the owner receives this text.")
+    decision = ChoiceRadio(_l("Decision"), REREVIEW_DECISIONS, _l("Choose a decision."))
+    comment = _reasons(_l("Reasons"), _l("Why; the owner receives this text."))
 
 
 class RereviewRequestForm(FlaskForm):
     """The owner's request to have the evidence level reviewed again."""
 
     reason = _reasons(
-        "Why should the evidence be reviewed again?",
-        "For example: a figure was copied wrongly, or a report was misread. The moderators"
-        " and the audit log read this.",
+        _l("Why should the evidence be reviewed again?"),
+        _l(
+            "For example: a figure was copied wrongly, or a report was misread. The moderators"
+            " and the audit log read this."
+        ),
     )
 
 
 QUEUE_STATE_CHOICES = [
-    SelectChoice("submitted", "Submitted: waiting for a decision"),
-    SelectChoice("draft", "Draft (being written or sent back for changes)"),
-    SelectChoice("published", "Published"),
-    SelectChoice("rejected", "Rejected"),
-    SelectChoice("archived", "Archived"),
-    SelectChoice("all", "All states"),
+    SelectChoice("submitted", _l("Submitted: waiting for a decision")),
+    SelectChoice("draft", _l("Draft (being written or sent back for changes)")),
+    SelectChoice("published", _l("Published")),
+    SelectChoice("rejected", _l("Rejected")),
+    SelectChoice("archived", _l("Archived")),
+    SelectChoice("all", _l("All states")),
 ]
 AGE_CHOICES = [
-    SelectChoice("", "Any time"),
-    SelectChoice("7", "More than 7 days ago"),
-    SelectChoice("30", "More than 30 days ago"),
-    SelectChoice("90", "More than 90 days ago"),
+    SelectChoice("", _l("Any time")),
+    SelectChoice("7", _l("More than 7 days ago")),
+    SelectChoice("30", _l("More than 30 days ago")),
+    SelectChoice("90", _l("More than 90 days ago")),
 ]
 
 
 def country_choices() -> list[SelectChoice]:
-    """EU Member States first, then the other countries, each by name."""
-    eu = sorted(vocab.EU27, key=vocab.country_name)
-    others = sorted(vocab.COUNTRY_CODES - set(vocab.EU27), key=vocab.country_name)
+    """EU Member States first, then the other countries, each by its name in the reader's
+    language."""
+    language = current_language()
+    names = {c: vocab.country_name(c, language) for c in vocab.COUNTRY_CODES}
+    eu = sorted(vocab.EU27, key=names.__getitem__)
+    others = sorted(vocab.COUNTRY_CODES - set(vocab.EU27), key=names.__getitem__)
     return [
-        SelectChoice("", "Any country"),
-        *(SelectChoice(c, vocab.country_name(c), optgroup="EU Member States") for c in eu),
-        *(SelectChoice(c, vocab.country_name(c), optgroup="Other countries") for c in others),
+        SelectChoice("", _l("Any country")),
+        *(SelectChoice(c, names[c], optgroup=_l("EU Member States")) for c in eu),
+        *(SelectChoice(c, names[c], optgroup=_l("Other countries")) for c in others),
     ]
 
 
 class QueueFilterForm(Form):
     """GET parameters of the queue; a plain Form, as filters change nothing."""
 
-    state = ListedChoiceField("State", choices=QUEUE_STATE_CHOICES, default="submitted")
-    country = ListedChoiceField("Country", default="")
-    older_than = ListedChoiceField("Submitted", choices=AGE_CHOICES, default="")
+    state = ListedChoiceField(_l("State"), choices=QUEUE_STATE_CHOICES, default="submitted")
+    country = ListedChoiceField(_l("Country"), default="")
+    older_than = ListedChoiceField(_l("Submitted"), choices=AGE_CHOICES, default="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,20 +207,20 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 class AuditFilterForm(Form):
     """GET parameters of the audit log. Choices come from what the log holds."""
 
-    action = ListedChoiceField("Action", default="")
+    action = ListedChoiceField(_l("Action"), default="")
     actor = StringField(
-        "Actor email",
+        _l("Actor email"),
         filters=[_strip],
-        description="All or part of the email address.",
+        description=_l("All or part of the email address."),
         validators=[
             Optional(),
-            Length(max=254, message="An email has at most %(max)d characters."),
+            Length(max=254, message=_l("An email has at most %(max)d characters.")),
         ],
     )
-    object_type = ListedChoiceField("Object type", default="")
+    object_type = ListedChoiceField(_l("Object type"), default="")
     object_id = WholeNumberField(
-        "Object id",
-        validators=[Optional(), NumberRange(min=1, message="Object ids start at 1.")],
+        _l("Object id"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Object ids start at 1."))],
     )
 
     def __init__(
@@ -213,15 +228,15 @@ class AuditFilterForm(Form):
     ) -> None:
         super().__init__(formdata, **kwargs)
         self.action.choices = self._choices(
-            "All actions", actions, self.action.data, wording.action_text
+            _l("All actions"), actions, self.action.data, wording.action_text
         )
         self.object_type.choices = self._choices(
-            "All types", object_types, self.object_type.data, wording.object_text
+            _l("All types"), object_types, self.object_type.data, wording.object_text
         )
 
     @staticmethod
     def _choices(
-        everything: str, present: list[str], asked: Any, words: Callable[[str], str]
+        everything: LazyString, present: list[str], asked: Any, words: Callable[[str], str]
     ) -> list[SelectChoice]:
         values = list(present)
         # A well-formed name the log does not hold yet is a filter with no results, not an error.

@@ -7,11 +7,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
 from app.measures import policies as measure_policies
 from app.measures.models import Measure, MeasureRevision, MeasureStatus, RevisionState
 
 # In the order the review page offers them.
 ACTIONS = ("publish", "request_changes", "reject", "archive", "confirm_evidence", "flag_evidence")
+
+# A measure's status and a revision's state, as a moderator reads them (the codes stay codes).
+STATE_WORDS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "published": _l("Published"),
+    "rejected": _l("Rejected"),
+    "archived": _l("Archived"),
+}
+
+
+# The same in a sentence: "Only a published measure can be archived: the measure is draft."
+STATE_IN_SENTENCE = {
+    "draft": _l("draft"),
+    "submitted": _l("submitted"),
+    "published": _l("published"),
+    "rejected": _l("rejected"),
+    "archived": _l("archived"),
+}
+
+
+def state_text(code: str) -> str:
+    words = STATE_WORDS.get(code)
+    return str(words) if words is not None else code
+
+
+def state_in_sentence(code: str) -> str:
+    words = STATE_IN_SENTENCE.get(code)
+    return str(words) if words is not None else code
 
 
 def can_moderate(user: Any) -> bool:
@@ -62,20 +95,30 @@ def is_edit_of_published(measure: Measure, revision: MeasureRevision | None) -> 
 def transition_refusal(action: str, measure: Measure) -> str | None:
     """Why the measure's state forbids `action`, in words for the moderator; None if allowed."""
     if action not in ACTIONS:
-        return f"Unknown action {action!r}."
-    state = f"the measure is {measure.status.value}"
+        return _("Unknown action %(action)s.", action=repr(action))
+    state = state_in_sentence(measure.status.value)
     if action in ("publish", "request_changes", "reject"):
         if submitted_revision(measure) is None:
-            return f"There is no submitted revision to decide on: {state}."
+            return _(
+                "There is no submitted revision to decide on: the measure is %(state)s.",
+                state=state,
+            )
         return None
     if action == "archive":
         if measure.status != MeasureStatus.PUBLISHED:
-            return f"Only a published measure can be archived: {state}."
+            return _(
+                "Only a published measure can be archived: the measure is %(state)s.",
+                state=state,
+            )
         if submitted_revision(measure) is not None:
-            return "An edit of this measure is waiting for a decision: decide on it first."
+            return _("An edit of this measure is waiting for a decision: decide on it first.")
         return None
     if evidence_revision(measure) is None:
-        return f"Only a submitted or published measure's evidence level can be reviewed: {state}."
+        return _(
+            "Only a submitted or published measure's evidence level can be reviewed: the"
+            " measure is %(state)s.",
+            state=state,
+        )
     return None
 
 
@@ -88,7 +131,7 @@ def allowed_actions(measure: Measure) -> list[str]:
 
 # The decisions on a measure's content; archiving is not one (it withdraws a published measure).
 DECISIONS = ("publish", "request_changes", "reject", "confirm_evidence", "flag_evidence")
-OWN_MEASURE_REFUSED = (
+OWN_MEASURE_REFUSED = _l(
     "You wrote or own this measure: a different moderator decides on it, so that two people "
     "have read it."
 )
@@ -111,19 +154,19 @@ def needs_second_admin(user: Any, measure: Measure, action: str) -> bool:
 
 # --- the evidence workflow of EVIDENCE-2027 §7: four eyes on every check ------------------------
 
-NOT_A_MODERATOR = "Only moderators and admins can review evidence."
-PUBLISHER_REFUSED = (
+NOT_A_MODERATOR = _l("Only moderators and admins can review evidence.")
+PUBLISHER_REFUSED = _l(
     "You published this revision: a different moderator checks its evidence, so that two people"
     " have read the figures."
 )
-OWNER_REFUSED = "You wrote or own this measure: a different moderator checks its evidence."
-VERIFIER_REFUSED = (
+OWNER_REFUSED = _l("You wrote or own this measure: a different moderator checks its evidence.")
+VERIFIER_REFUSED = _l(
     "You verified this evidence: a different moderator decides on a request to review it again."
 )
-REQUESTER_REFUSED = "You asked for this re-review: a different moderator decides on it."
+REQUESTER_REFUSED = _l("You asked for this re-review: a different moderator decides on it.")
 
 
-def second_moderator_refusal(user: Any, revision: MeasureRevision) -> str | None:
+def second_moderator_refusal(user: Any, revision: MeasureRevision) -> LazyString | None:
     """Why `user` may not check the evidence of `revision` (None if they may): a moderator
     other than the one who published it, and not its author or the measure's owner."""
     if not can_moderate(user):
@@ -160,7 +203,7 @@ def can_request_rereview(user: Any, measure: Measure) -> bool:
     return measure.status == MeasureStatus.PUBLISHED and measure_policies.is_owner(user, measure)
 
 
-def rereview_decision_refusal(user: Any, request: Any) -> str | None:
+def rereview_decision_refusal(user: Any, request: Any) -> LazyString | None:
     """Why `user` may not decide on a re-review `request` (None if they may): not who asked,
     nor who published or verified the questioned revision."""
     revision = request.revision

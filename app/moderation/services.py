@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
@@ -77,21 +81,37 @@ def measure_link(measure: Measure) -> str:
     return f"/measures/{measure.id}"
 
 
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def level_text(revision: MeasureRevision) -> LazyString:
+    """'level 4, Promising': the evidence a notification names, in its reader's language."""
+    return _l(
+        "level %(level)s, %(label)s", level=revision.evidence_level, label=revision.evidence_label
+    )
+
+
 def _check(actor: Any, measure: Measure, action: str, comment: str | None) -> str:
     if not policies.can_moderate(actor):
-        raise PermissionDenied("Only moderators and admins can moderate measures.")
+        raise PermissionDenied(_("Only moderators and admins can moderate measures."))
     refusal = policies.transition_refusal(action, measure)
     if refusal is not None:
         raise InvalidTransition(refusal)
     comment = (comment or "").strip()
     if not comment:
-        raise CommentRequired("Write a comment: the owner and the audit log read it.")
+        raise CommentRequired(_("Write a comment: the owner and the audit log read it."))
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise CommentRequired(f"The comment must be at most {COMMENT_MAX_LENGTH:,} characters.")
+        raise CommentRequired(
+            _(
+                "The comment must be at most %(max)s characters.",
+                max=format_decimal(COMMENT_MAX_LENGTH),
+            )
+        )
     if policies.decides_on_own(actor, measure, action):
         if policies.needs_second_admin(actor, measure, action):
             raise SecondAdminNeeded(comment)
-        raise PermissionDenied(policies.OWN_MEASURE_REFUSED)
+        raise PermissionDenied(str(policies.OWN_MEASURE_REFUSED))
     return comment
 
 
@@ -152,7 +172,7 @@ def _conclude(
     action: str,
     revision: MeasureRevision,
     comment: str,
-    message: str,
+    message: LazyString,
     **details: Any,
 ) -> None:
     pending = pending_decision(measure)
@@ -162,8 +182,12 @@ def _conclude(
         actor, action, "measure", measure.id, revision=revision.number, comment=comment, **details
     )
     # One line: notify() takes the mail subject from the start of the message, and a line
-    # break in a mail header is refused.
-    text = " ".join(f"{message} Moderator's comment: {comment}".split())
+    # break in a mail header is refused. Lazy: notify() writes it in the owner's language.
+    text = _l(
+        "%(message)s Moderator's comment: %(comment)s",
+        message=message,
+        comment=" ".join(comment.split()),
+    )
     notify(measure.owner, text, measure_link(measure))
     db.session.flush()
 
@@ -192,7 +216,7 @@ def publish_measure(actor: Any, measure: Measure, comment: str) -> MeasureRevisi
         "measure.published",
         revision,
         comment,
-        f'Your measure "{revision.title}" was published.',
+        _l("Your measure “%(title)s” was published.", title=_one_line(revision.title)),
         **details,
     )
     return revision
@@ -217,7 +241,10 @@ def request_changes(actor: Any, measure: Measure, comment: str) -> MeasureRevisi
         "measure.changes_requested",
         revision,
         comment,
-        f'Changes were requested to your measure "{revision.title}".',
+        _l(
+            "Changes were requested to your measure “%(title)s”.",
+            title=_one_line(revision.title),
+        ),
     )
     return revision
 
@@ -236,11 +263,13 @@ def reject_measure(actor: Any, measure: Measure, comment: str) -> MeasureRevisio
     revision.decided_at = utcnow()
     if measure.status == MeasureStatus.PUBLISHED:
         measure.working_revision = None
-        message = f'The edit of your measure "{revision.title}" was rejected.'
+        message = _l(
+            "The edit of your measure “%(title)s” was rejected.", title=_one_line(revision.title)
+        )
     else:
         # The rejected revision stays the working one: it is what the owner and moderators see.
         measure.status = MeasureStatus.REJECTED
-        message = f'Your measure "{revision.title}" was rejected.'
+        message = _l("Your measure “%(title)s” was rejected.", title=_one_line(revision.title))
     _conclude(actor, measure, "measure.rejected", revision, comment, message)
     return revision
 
@@ -261,7 +290,10 @@ def archive_measure(actor: Any, measure: Measure, comment: str) -> MeasureRevisi
         "measure.archived",
         revision,
         comment,
-        f'Your measure "{revision.title}" was archived and is no longer public.',
+        _l(
+            "Your measure “%(title)s” was archived and is no longer public.",
+            title=_one_line(revision.title),
+        ),
     )
     return revision
 
@@ -291,13 +323,19 @@ def _review_evidence(
     revision = policies.evidence_revision(measure)
     assert revision is not None  # _check() saw the revision; type narrowing  # nosec B101
     measure.evidence_review = review
-    level = f"level {revision.evidence_level}, {revision.evidence_label}"
+    title, level = _one_line(revision.title), level_text(revision)
     if review == EvidenceReview.CONFIRMED:
-        message = f'The evidence level of your measure "{revision.title}" ({level}) was confirmed.'
+        message = _l(
+            "The evidence level of your measure “%(title)s” (%(level)s) was confirmed.",
+            title=title,
+            level=level,
+        )
     else:
-        message = (
-            f'The evidence level of your measure "{revision.title}" ({level}) was flagged '
-            "for review by an expert."
+        message = _l(
+            "The evidence level of your measure “%(title)s” (%(level)s) was flagged for review"
+            " by an expert.",
+            title=title,
+            level=level,
         )
     _conclude(
         actor,
@@ -352,7 +390,7 @@ TRANSITIONS = {
 
 def _require_moderator(actor: Any) -> None:
     if not policies.can_moderate(actor):
-        raise PermissionDenied("Only moderators and admins can see this.")
+        raise PermissionDenied(_("Only moderators and admins can see this."))
 
 
 QUEUE_STATES = ("submitted", "draft", "published", "rejected", "archived", "all")
@@ -499,7 +537,7 @@ def audit_select(actor: Any, filters: AuditFilters) -> Select:
     """Audit events, newest first. The actor filter matches part of an email, any case.
     Raises PermissionDenied."""
     if not policies.can_read_audit_log(actor):
-        raise PermissionDenied("Only moderators and admins can read the audit log.")
+        raise PermissionDenied(_("Only moderators and admins can read the audit log."))
     stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if filters.action:
         stmt = stmt.where(AuditEvent.action == filters.action)

@@ -12,6 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from app.core.dbtypes import utcnow
@@ -43,63 +47,65 @@ PER_PAGE = 25
 
 @dataclass(frozen=True)
 class ActionText:
-    heading: str
-    button: str
-    comment_label: str
-    hint: str
-    done: str
+    heading: LazyString
+    button: LazyString
+    comment_label: LazyString
+    hint: LazyString
+    done: LazyString
     danger: bool = False
 
 
 ACTION_TEXT: dict[str, ActionText] = {
     "publish": ActionText(
-        "Publish",
-        "Publish this revision",
-        "Comment for the owner",
-        "Why it can be published; the owner receives this comment.",
-        "Published. The owner has been told.",
+        _l("Publish"),
+        _l("Publish this revision"),
+        _l("Comment for the owner"),
+        _l("Why it can be published; the owner receives this comment."),
+        _l("Published. The owner has been told."),
     ),
     "request_changes": ActionText(
-        "Request changes",
-        "Send back for changes",
-        "What should the owner change?",
-        "The revision goes back to the owner as a draft with this comment.",
-        "Sent back to the owner for changes.",
+        _l("Request changes"),
+        _l("Send back for changes"),
+        _l("What should the owner change?"),
+        _l("The revision goes back to the owner as a draft with this comment."),
+        _l("Sent back to the owner for changes."),
     ),
     "reject": ActionText(
-        "Reject",
-        "Reject this revision",
-        "Reason for rejecting",
-        "The owner receives this reason. A published measure stays published.",
-        "Rejected. The owner has been told.",
+        _l("Reject"),
+        _l("Reject this revision"),
+        _l("Reason for rejecting"),
+        _l("The owner receives this reason. A published measure stays published."),
+        _l("Rejected. The owner has been told."),
         danger=True,
     ),
     "archive": ActionText(
-        "Archive",
-        "Archive this measure",
-        "Reason for archiving",
-        "The measure leaves public view and search; the owner receives this reason.",
-        "Archived. It is no longer public.",
+        _l("Archive"),
+        _l("Archive this measure"),
+        _l("Reason for archiving"),
+        _l("The measure leaves public view and search; the owner receives this reason."),
+        _l("Archived. It is no longer public."),
         danger=True,
     ),
     "confirm_evidence": ActionText(
-        "Confirm the evidence level",
-        "Confirm the evidence level",
-        "What did you check?",
-        "Confirming records that the computed level matches the studies. It does not change it.",
-        "Evidence level confirmed.",
+        _l("Confirm the evidence level"),
+        _l("Confirm the evidence level"),
+        _l("What did you check?"),
+        _l(
+            "Confirming records that the computed level matches the studies. It does not change it."
+        ),
+        _l("Evidence level confirmed."),
     ),
     "flag_evidence": ActionText(
-        "Flag for expert review",
-        "Flag for expert review",
-        "What should the expert look at?",
-        "The measure goes on the expert-review list. The level is not changed by hand.",
-        "Flagged for expert review.",
+        _l("Flag for expert review"),
+        _l("Flag for expert review"),
+        _l("What should the expert look at?"),
+        _l("The measure goes on the expert-review list. The level is not changed by hand."),
+        _l("Flagged for expert review."),
     ),
 }
 
 
-PENDING_TEXT = (
+PENDING_TEXT = _l(
     "You wrote or own this measure, so your decision is recorded as pending: it takes effect "
     "when another admin makes the same decision."
 )
@@ -118,8 +124,8 @@ def days_ago(moment: datetime | None, now: datetime | None = None) -> str:
         return ""
     days = ((now or utcnow()) - moment).days
     if days <= 0:
-        return "today"
-    return "1 day ago" if days == 1 else f"{days} days ago"
+        return _("today")
+    return ngettext("%(num)d day ago", "%(num)d days ago", days)
 
 
 @bp.context_processor
@@ -275,9 +281,9 @@ def transition(measure_id: int, action: str):
         form.comment.errors = [str(exc)]
         return _render_review(measure, {name: form}), 422
     if isinstance(outcome, services.PendingDecision):
-        flash(PENDING_TEXT, "info")
+        flash(str(PENDING_TEXT), "info")
     else:
-        flash(ACTION_TEXT[name].done, "success")
+        flash(str(ACTION_TEXT[name].done), "success")
     return redirect(url_for(".review", measure_id=measure_id))
 
 
@@ -313,7 +319,7 @@ def verify_evidence(measure_id: int):
         evidence_review.verify_evidence(current_user, measure, form.comment.data)
     except (PermissionDenied, InvalidTransition) as exc:
         return _check_refused(measure, "verify", form, exc)
-    flash("Evidence verified. The owner has been told.", "success")
+    flash(_("Evidence verified. The owner has been told."), "success")
     return redirect(url_for(".review", measure_id=measure_id))
 
 
@@ -330,7 +336,7 @@ def harm_review(measure_id: int):
         )
     except (PermissionDenied, InvalidTransition, services.CommentRequired) as exc:
         return _check_refused(measure, "harm", form, exc)
-    flash("The experts' verdict is recorded. The owner has been told.", "success")
+    flash(_("The experts' verdict is recorded. The owner has been told."), "success")
     return redirect(url_for(".review", measure_id=measure_id))
 
 
@@ -350,14 +356,14 @@ def decide_rereview(request_id: int):
         )
     except (PermissionDenied, InvalidTransition, services.CommentRequired) as exc:
         return _check_refused(measure, "rereview", form, exc)
-    flash("Decided. The owner has been told.", "success")
+    flash(_("Decided. The owner has been told."), "success")
     return redirect(url_for(".review", measure_id=measure.id))
 
 
 EVIDENCE_LISTS = {
-    "verify": "Evidence to verify",
-    "requests": "Re-review requests",
-    "due": "Due for re-review",
+    "verify": _l("Evidence to verify"),
+    "requests": _l("Re-review requests"),
+    "due": _l("Due for re-review"),
 }
 
 
@@ -399,7 +405,8 @@ def request_rereview(measure_id: int):
             form.reason.errors = [str(exc)]
         else:
             flash(
-                "Your request is with the moderators. You will be told their decision.", "success"
+                _("Your request is with the moderators. You will be told their decision."),
+                "success",
             )
             return redirect(url_for("measures.show", measure_id=measure_id) + "#rereview-heading")
     return render_template("moderation/rereview_request.html", measure=measure, form=form), 422

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Float, cast, func, select, update
 
 from app.core.extensions import db
@@ -83,14 +84,14 @@ class Summary:
 @dataclass(frozen=True)
 class DimensionRating:
     key: str
-    label: str
+    label: str | LazyString
     mean: float | None  # None without reviews
     count: int
     distribution: dict[int, int]  # {1: n, ..., 5: n}, every score present
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "label": self.label,
+            "label": str(self.label),  # in the reader's language
             "mean": _round(self.mean),
             "count": self.count,
             "distribution": {str(score): n for score, n in self.distribution.items()},

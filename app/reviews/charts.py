@@ -8,6 +8,8 @@ and colours are SVG presentation attributes, refined by classes in site.css.
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.reviews.aggregates import DimensionRating
@@ -22,18 +24,35 @@ BAR_FILL = "#0b4f8a"  # --brand in site.css: 8.6:1 against white
 TEXT_FILL = "#1b1f24"
 
 
-def _reviews(n: int) -> str:
-    return f"{n} review" if n == 1 else f"{n} reviews"
-
-
 def describe(dimension: DimensionRating) -> str:
-    """The chart in words: the mean, then the count of every score from 5 down."""
+    """The chart in words, in the reader's language: the mean, then the count of every score
+    from 5 down."""
     if not dimension.count:
-        return f"{dimension.label}: no ratings yet."
-    parts = [f"{score} ({SCORE_WORDS[score]}): {dimension.distribution[score]}" for score in SCORES]
-    return (
-        f"{dimension.label}: mean {dimension.mean:.1f} of 5 from {_reviews(dimension.count)}. "
-        "Number of reviews giving each score: " + "; ".join(reversed(parts)) + "."
+        return _("%(dimension)s: no ratings yet.", dimension=dimension.label)
+    parts = [
+        _(
+            "%(score)s (%(words)s): %(count)s",
+            score=score,
+            words=SCORE_WORDS[score],
+            count=dimension.distribution[score],
+        )
+        for score in SCORES
+    ]
+    mean = ngettext(
+        "%(dimension)s: mean %(mean)s of 5 from %(num)d review.",
+        "%(dimension)s: mean %(mean)s of 5 from %(num)d reviews.",
+        dimension.count,
+        dimension=dimension.label,
+        mean=format_decimal(dimension.mean or 0, "0.0"),
+    )
+    return " ".join(
+        (
+            mean,
+            _(
+                "Number of reviews giving each score: %(counts)s.",
+                counts="; ".join(reversed(parts)),
+            ),
+        )
     )
 
 
@@ -60,11 +79,12 @@ def distribution_chart(dimension: DimensionRating, chart_id: str) -> Markup:
             f'class="rating-count">{count}</text>'
             f"</g>"
         )
+    title = _("%(dimension)s: distribution of scores", dimension=dimension.label)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="rating-chart" role="img" '
         f'focusable="false" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
-        f'<title id="{chart_id}-title">{escape(dimension.label)}: distribution of scores</title>'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(describe(dimension))}</desc>'
         f"{''.join(rows)}"
         f"</svg>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -22,12 +23,12 @@ from app.reviews.models import DIMENSION_LABELS, SCORE_WORDS, SCORES
 from app.reviews.services import ReviewData
 
 DIMENSION_HINTS = {
-    "effectiveness": "Did it achieve its aims where you saw it used?",
-    "ease": "Staff, training, materials, time: how easy was it to put into practice?",
-    "transferability": "How well would it work in other countries, languages and systems?",
-    "value": "Were the results worth the money and effort?",
+    "effectiveness": _l("Did it achieve its aims where you saw it used?"),
+    "ease": _l("Staff, training, materials, time: how easy was it to put into practice?"),
+    "transferability": _l("How well would it work in other countries, languages and systems?"),
+    "value": _l("Were the results worth the money and effort?"),
 }
-MSG_YEAR_NOT_NUMBER = "Enter the year as a number, like 2021."
+MSG_YEAR_NOT_NUMBER = _l("Enter the year as a number, like 2021.")
 
 
 def _strip(value: Any) -> Any:
@@ -70,7 +71,10 @@ class YearField(StringField):
 def _score_field(name: str) -> RadioField:
     return RadioField(
         DIMENSION_LABELS[name],
-        choices=[SelectChoice(score, f"{score} – {SCORE_WORDS[score]}") for score in SCORES],
+        choices=[
+            SelectChoice(score, _l("%(score)s – %(words)s", score=score, words=SCORE_WORDS[score]))
+            for score in SCORES
+        ],
         coerce=_score,
         validate_choice=False,  # the service says what a valid score is
         description=DIMENSION_HINTS[name],
@@ -83,25 +87,25 @@ class ReviewForm(FlaskForm):
     transferability = _score_field("transferability")
     value = _score_field("value")
     implemented = BooleanField(
-        "I have implemented this measure (or my organisation has)",
-        description="Reviews by people who have run the measure are marked as such.",
+        _l("I have implemented this measure (or my organisation has)"),
+        description=_l("Reviews by people who have run the measure are marked as such."),
     )
     implemented_country = SelectField(
-        "Country where you implemented it",
+        _l("Country where you implemented it"),
         choices=COUNTRY_CHOICES,
         validate_choice=False,
         filters=[_strip],
-        description="Optional.",
+        description=_l("Optional."),
     )
     implemented_year = YearField(
-        "Year you implemented it",
-        description="Optional. For example 2021.",
+        _l("Year you implemented it"),
+        description=_l("Optional. For example 2021."),
         render_kw={"inputmode": "numeric", "autocomplete": "off", "class": "input-short"},
     )
     comment = TextAreaField(
-        "Comment",
+        _l("Comment"),
         filters=[_strip],
-        description="What worked, what did not, and for whom. 10 to 5,000 characters.",
+        description=_l("What worked, what did not, and for whom. 10 to 5,000 characters."),
         render_kw={"rows": 6},
     )
 
@@ -130,12 +134,14 @@ def add_errors(form: FlaskForm, errors: list[tuple[str, str]]) -> None:
 
 class HideForm(FlaskForm):
     reason = TextAreaField(
-        "Reason for hiding",
+        _l("Reason for hiding"),
         filters=[_strip],
-        description="The author reads this reason, and it goes into the audit log.",
+        description=_l("The author reads this reason, and it goes into the audit log."),
         render_kw={"rows": 4},
     )
 
 
 class UnhideForm(FlaskForm):
-    note = TextAreaField("Note for the audit log", filters=[_strip], description="Optional.")
+    note = TextAreaField(
+        _l("Note for the audit log"), filters=[_strip], description=_l("Optional.")
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -22,14 +23,20 @@ from app.core.extensions import db
 # The four rated dimensions, in the order every page, chart and API body shows them.
 DIMENSIONS = ("effectiveness", "ease", "transferability", "value")
 DIMENSION_LABELS = {
-    "effectiveness": "Effectiveness in practice",
-    "ease": "Ease of implementation",
-    "transferability": "Transferability to other countries",
-    "value": "Value for money",
+    "effectiveness": _l("Effectiveness in practice"),
+    "ease": _l("Ease of implementation"),
+    "transferability": _l("Transferability to other countries"),
+    "value": _l("Value for money"),
 }
 SCORE_MIN, SCORE_MAX = 1, 5
 SCORES = tuple(range(SCORE_MIN, SCORE_MAX + 1))
-SCORE_WORDS = {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Very good"}
+SCORE_WORDS = {
+    1: _l("Very poor"),
+    2: _l("Poor"),
+    3: _l("Fair"),
+    4: _l("Good"),
+    5: _l("Very good"),
+}
 
 
 def _score_checks() -> tuple[CheckConstraint, ...]:

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.accounts.models import Role
 from app.measures.models import Measure, MeasureStatus
 from app.reviews.models import Review
 
 REVIEWER_ROLES = (Role.PRACTITIONER, Role.OFFICIAL)
 
-MSG_SIGN_IN = "Sign in to write a review."
-MSG_ROLE = (
+MSG_SIGN_IN = _l("Sign in to write a review.")
+MSG_ROLE = _l(
     "Reviews are written by practitioners and officials. Moderators and admins moderate them."
 )
-MSG_UNPUBLISHED = "Only published measures can be reviewed."
-MSG_OWNER = "You submitted this measure, so you cannot review it."
-MSG_OWN_ORGANISATION = (
-    "This measure comes from your own organisation ({organisation}). Reviews come from other "
+MSG_UNPUBLISHED = _l("Only published measures can be reviewed.")
+MSG_OWNER = _l("You submitted this measure, so you cannot review it.")
+MSG_OWN_ORGANISATION = _l(
+    "This measure comes from your own organisation (%(organisation)s). Reviews come from other "
     "organisations, so that they stay independent."
 )
 
@@ -56,17 +58,17 @@ def review_refusal(user: Any, measure: Measure) -> str | None:
     # Flask-Login counts a suspended or pending account as not signed in (is_authenticated
     # follows is_active), so this covers them too.
     if not _signed_in(user) or not user.is_active:
-        return MSG_SIGN_IN
+        return str(MSG_SIGN_IN)
     if user.role not in REVIEWER_ROLES:
-        return MSG_ROLE
+        return str(MSG_ROLE)
     if measure.status != MeasureStatus.PUBLISHED or measure.published_revision_id is None:
-        return MSG_UNPUBLISHED
+        return str(MSG_UNPUBLISHED)
     if measure.owner_id is not None and measure.owner_id == user.id:
-        return MSG_OWNER
+        return str(MSG_OWNER)
     owner = measure.owner
     for organisation in (measure.organisation, getattr(owner, "organisation", None)):
         if same_organisation(user.organisation, organisation):
-            return MSG_OWN_ORGANISATION.format(organisation=organisation.strip())
+            return str(MSG_OWN_ORGANISATION) % {"organisation": organisation.strip()}
     return None
 
 

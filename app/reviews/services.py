@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -32,15 +35,19 @@ COMMENT_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
 YEAR_MIN = 1950
 
-MSG_SCORE = f"Choose a score from {SCORE_MIN} to {SCORE_MAX}."
-MSG_COMMENT_MISSING = "Write a comment: what worked, what did not, and for whom."
-MSG_COMMENT_SHORT = f"Write at least {COMMENT_MIN_LENGTH} characters."
-MSG_COMMENT_LONG = f"Use at most {COMMENT_MAX_LENGTH:,} characters (this has {{length:,}})."
-MSG_COUNTRY = "Choose the country from the list."
-MSG_YEAR = "Enter a year from {low} to {high}."
-MSG_NOT_IMPLEMENTED = "Leave this empty, or tick “I have implemented this measure” if you have."
-MSG_REASON_MISSING = "Write the reason: the author reads it, and it goes into the audit log."
-MSG_REASON_LONG = f"Use at most {REASON_MAX_LENGTH:,} characters."
+MSG_SCORE = _l("Choose a score from %(low)s to %(high)s.", low=SCORE_MIN, high=SCORE_MAX)
+MSG_COMMENT_MISSING = _l("Write a comment: what worked, what did not, and for whom.")
+MSG_COMMENT_SHORT = _l("Write at least %(min)s characters.", min=COMMENT_MIN_LENGTH)
+MSG_COMMENT_LONG = _l("Use at most %(max)s characters (this has %(length)s).")
+MSG_COUNTRY = _l("Choose the country from the list.")
+MSG_YEAR = _l("Enter a year from %(low)s to %(high)s.")
+MSG_NOT_IMPLEMENTED = _l("Leave this empty, or tick “I have implemented this measure” if you have.")
+MSG_REASON_MISSING = _l("Write the reason: the author reads it, and it goes into the audit log.")
+MSG_REASON_LONG = _l("Use at most %(max)s characters.")
+
+
+def _reason_too_long() -> str:
+    return str(MSG_REASON_LONG) % {"max": format_decimal(REASON_MAX_LENGTH)}
 
 
 class ReviewInvalid(Exception):
@@ -55,7 +62,7 @@ class ReviewExists(Exception):
     """The user has already reviewed this measure; `review` is that review (edit it instead)."""
 
     def __init__(self, review: Review) -> None:
-        super().__init__("You have already reviewed this measure. You can edit your review.")
+        super().__init__(_("You have already reviewed this measure. You can edit your review."))
         self.review = review
 
 
@@ -84,27 +91,31 @@ def validate_review_data(data: ReviewData) -> ReviewData:
             or isinstance(score, bool)
             or not (SCORE_MIN <= score <= SCORE_MAX)
         ):
-            errors.append((name, MSG_SCORE))
+            errors.append((name, str(MSG_SCORE)))
     country = (data.implemented_country or "").strip().upper() or None
     year = data.implemented_year
     if country is not None:
         if not data.implemented:
-            errors.append(("implemented_country", MSG_NOT_IMPLEMENTED))
+            errors.append(("implemented_country", str(MSG_NOT_IMPLEMENTED)))
         elif country not in vocab.COUNTRY_CODES:
-            errors.append(("implemented_country", MSG_COUNTRY))
+            errors.append(("implemented_country", str(MSG_COUNTRY)))
     if year is not None:
         high = utcnow().year
         if not data.implemented:
-            errors.append(("implemented_year", MSG_NOT_IMPLEMENTED))
+            errors.append(("implemented_year", str(MSG_NOT_IMPLEMENTED)))
         elif not (YEAR_MIN <= year <= high):
-            errors.append(("implemented_year", MSG_YEAR.format(low=YEAR_MIN, high=high)))
+            errors.append(("implemented_year", str(MSG_YEAR) % {"low": YEAR_MIN, "high": high}))
     comment = (data.comment or "").strip()
     if not comment:
-        errors.append(("comment", MSG_COMMENT_MISSING))
+        errors.append(("comment", str(MSG_COMMENT_MISSING)))
     elif len(comment) < COMMENT_MIN_LENGTH:
-        errors.append(("comment", MSG_COMMENT_SHORT))
+        errors.append(("comment", str(MSG_COMMENT_SHORT)))
     elif len(comment) > COMMENT_MAX_LENGTH:
-        errors.append(("comment", MSG_COMMENT_LONG.format(length=len(comment))))
+        numbers = {
+            "max": format_decimal(COMMENT_MAX_LENGTH),
+            "length": format_decimal(len(comment)),
+        }
+        errors.append(("comment", str(MSG_COMMENT_LONG) % numbers))
     if errors:
         raise ReviewInvalid(errors)
     return ReviewData(
@@ -183,7 +194,7 @@ def update_review(actor: Any, review: Review, data: ReviewData) -> Review:
     """Save new content; the previous content goes into the edit history. Unchanged content
     writes nothing. Raises PermissionDenied, ReviewInvalid."""
     if not policies.can_edit_review(actor, review):
-        raise PermissionDenied("Only the author can edit this review.")
+        raise PermissionDenied(_("Only the author can edit this review."))
     clean = validate_review_data(data)
     before, after = _content(review), _content(clean)
     if before == after:
@@ -220,14 +231,14 @@ def hide_review(actor: Any, review: Review, reason: str | None) -> Review:
     Raises PermissionDenied (not a moderator), InvalidTransition (already hidden),
     ReviewInvalid (no reason, or too long)."""
     if not policies.can_moderate_reviews(actor):
-        raise PermissionDenied("Only moderators and admins can hide reviews.")
+        raise PermissionDenied(_("Only moderators and admins can hide reviews."))
     if review.is_hidden:
-        raise InvalidTransition("This review is already hidden.")
+        raise InvalidTransition(_("This review is already hidden."))
     reason = (reason or "").strip()
     if not reason:
-        raise ReviewInvalid([("reason", MSG_REASON_MISSING)])
+        raise ReviewInvalid([("reason", str(MSG_REASON_MISSING))])
     if len(reason) > REASON_MAX_LENGTH:
-        raise ReviewInvalid([("reason", MSG_REASON_LONG)])
+        raise ReviewInvalid([("reason", _reason_too_long())])
     review.hidden_at = utcnow()
     review.hidden_by_id = actor.id
     review.hidden_reason = reason
@@ -236,9 +247,13 @@ def hide_review(actor: Any, review: Review, reason: str | None) -> Review:
         actor, "review.hidden", "review", review.id, measure_id=review.measure_id, reason=reason
     )
     title = measure_title(review.measure)
-    notify(
+    notify(  # lazy: written in the author's language
         review.user,
-        " ".join(f"A moderator hid your review of “{title}”. Reason: {reason}".split()),
+        _l(
+            "A moderator hid your review of “%(title)s”. Reason: %(reason)s",
+            title=" ".join(title.split()),
+            reason=" ".join(reason.split()),
+        ),
         review_link(review),
     )
     _after_change(review.measure_id)
@@ -249,12 +264,12 @@ def unhide_review(actor: Any, review: Review, note: str | None = None) -> Review
     """Show a hidden review again; the author is told. Raises PermissionDenied,
     InvalidTransition (not hidden), ReviewInvalid (note too long)."""
     if not policies.can_moderate_reviews(actor):
-        raise PermissionDenied("Only moderators and admins can show hidden reviews.")
+        raise PermissionDenied(_("Only moderators and admins can show hidden reviews."))
     if not review.is_hidden:
-        raise InvalidTransition("This review is not hidden.")
+        raise InvalidTransition(_("This review is not hidden."))
     note = (note or "").strip() or None
     if note is not None and len(note) > REASON_MAX_LENGTH:
-        raise ReviewInvalid([("note", MSG_REASON_LONG)])
+        raise ReviewInvalid([("note", _reason_too_long())])
     previous_reason = review.hidden_reason
     review.hidden_at = review.hidden_by_id = review.hidden_reason = None
     db.session.flush()
@@ -267,9 +282,12 @@ def unhide_review(actor: Any, review: Review, note: str | None = None) -> Review
         note=note,
         previous_reason=previous_reason,
     )
-    notify(
+    notify(  # lazy: written in the author's language
         review.user,
-        f"Your review of “{measure_title(review.measure)}” is visible again.",
+        _l(
+            "Your review of “%(title)s” is visible again.",
+            title=" ".join(measure_title(review.measure).split()),
+        ),
         review_link(review),
     )
     _after_change(review.measure_id)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from app.core.exceptions import InvalidTransition
 from app.core.extensions import db
+from app.core.i18n import current_language
 from app.core.transaction import discard
 from app.measures.models import Measure, MeasureStatus
 from app.measures.policies import can_view_measure
@@ -95,12 +98,12 @@ def create(measure_id: int) -> Any:
     except IntegrityError:  # a second post that raced the first past the check
         discard()
         return _already_reviewed(services.find_review(current_user, measure))
-    flash("Thank you. Your review is published.", "success")
+    flash(_("Thank you. Your review is published."), "success")
     return redirect(_review_url(review))
 
 
 def _already_reviewed(review: Review | None) -> Response:
-    flash("You have already reviewed this measure. You can change your review here.", "info")
+    flash(_("You have already reviewed this measure. You can change your review here."), "info")
     if review is None:
         return redirect(url_for("main.home"))
     return redirect(url_for("reviews.edit", review_id=review.id))
@@ -110,7 +113,7 @@ def _already_reviewed(review: Review | None) -> Response:
 def edit(review_id: int) -> Any:
     review = _review_or_404(review_id)
     if not policies.can_edit_review(current_user, review):
-        abort(403, "Only the author can edit a review, while the measure is published.")
+        abort(403, _("Only the author can edit a review, while the measure is published."))
     if request.method == "GET":
         return _form_page(ReviewForm(obj=review), review.measure, review)
     form = ReviewForm()
@@ -121,10 +124,12 @@ def edit(review_id: int) -> Any:
     except services.ReviewInvalid as invalid:
         add_errors(form, invalid.errors)
         return _form_page(form, review.measure, review)
-    message = "Your review is saved."
     if review.is_hidden:
-        message += " It stays hidden until a moderator shows it again."
-    flash(message, "success")
+        flash(
+            _("Your review is saved. It stays hidden until a moderator shows it again."), "success"
+        )
+    else:
+        flash(_("Your review is saved."), "success")
     return redirect(_review_url(review))
 
 
@@ -134,7 +139,7 @@ def edit(review_id: int) -> Any:
 def _moderated_review(review_id: int) -> Review:
     # Non-moderators are turned away before the lookup: they learn nothing about the review.
     if not policies.can_moderate_reviews(current_user):
-        abort(403, "Only moderators and admins can hide or show reviews.")
+        abort(403, _("Only moderators and admins can hide or show reviews."))
     return db.get_or_404(Review, review_id)
 
 
@@ -151,7 +156,7 @@ def hide(review_id: int) -> Any:
     except InvalidTransition as invalid:
         flash(str(invalid), "info")
         return redirect(_review_url(review))
-    flash("The review is hidden. Its author has been told why.", "success")
+    flash(_("The review is hidden. Its author has been told why."), "success")
     return redirect(_review_url(review))
 
 
@@ -165,11 +170,19 @@ def unhide(review_id: int) -> Any:
     except (services.ReviewInvalid, InvalidTransition) as problem:
         flash(str(problem), "error")
         return redirect(_review_url(review))
-    flash("The review is visible again. Its author has been told.", "success")
+    flash(_("The review is visible again. Its author has been told."), "success")
     return redirect(_review_url(review))
 
 
 # --- the section of the measure page -------------------------------------------------------------
+
+# How a review's author is shown to the public: role and country.
+REVIEWER_FROM = {
+    "practitioner": _l("Practitioner from %(country)s"),
+    "official": _l("Official from %(country)s"),
+    "moderator": _l("Moderator from %(country)s"),
+    "admin": _l("Admin from %(country)s"),
+}
 
 
 @dataclass
@@ -186,7 +199,9 @@ class ReviewSection:
     form: ReviewForm | None
     prior_weight: int = PRIOR_WEIGHT
 
-    score_words = SCORE_WORDS
+    @property
+    def score_words(self) -> dict[int, str]:
+        return {score: str(words) for score, words in SCORE_WORDS.items()}
 
     @property
     def is_moderator(self) -> bool:
@@ -218,8 +233,10 @@ class ReviewSection:
         """Who wrote it. The public sees role and country; moderators also name and organisation."""
         user = review.user
         if user is None:
-            return "A former member"
-        who = f"{user.role.value.capitalize()} from {vocab.country_name(user.country)}"
+            return _("A former member")
+        country = vocab.country_name(user.country, current_language())
+        who = str(REVIEWER_FROM.get(user.role.value, REVIEWER_FROM["practitioner"]))
+        who %= {"country": country}
         if self.is_moderator:
             who += f" · {user.name}, {user.organisation}"
         return who
