@@ -128,9 +128,26 @@ def days_ago(moment: datetime | None, now: datetime | None = None) -> str:
     return ngettext("%(num)d day ago", "%(num)d days ago", days)
 
 
+# Who last reviewed a measure's evidence, by role ("by a moderator").
+REVIEWED_BY = {
+    "moderator": _l("by a moderator"),
+    "admin": _l("by an admin"),
+    "practitioner": _l("by a practitioner"),
+    "official": _l("by an official"),
+}
+
+
+def reviewer_role(role: str) -> str:
+    words = REVIEWED_BY.get(role)
+    return str(words) if words is not None else role
+
+
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
+        "state_words": policies.state_text,
+        "state_in_sentence": policies.state_in_sentence,
+        "reviewer_role": reviewer_role,
         "action_text": ACTION_TEXT,
         "action_slug": action_slug,
         "days_ago": days_ago,

@@ -23,8 +23,9 @@ CONVERTED = (
     "macros",
     "compare",
     "search",
+    "moderation",
 )
-# Not converted yet (issue 14): moderation, api.
+# Not converted yet (issue 14): api.
 
 
 def test_the_layout_is_marked():
