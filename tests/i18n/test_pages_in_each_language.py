@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
 
 from app.accounts.models import Role
+from app.audit.services import record_event
 from app.compare import services as shortlists
 from app.core.extensions import db
+from app.measures.services import submit_measure
+from app.moderation.services import decide
+from app.reviews.models import Review
 from tests.conftest import make_measure, make_user
-from tests.i18n.test_catalogues import COMPLETE
+from tests.i18n.test_catalogues import COMPLETE, catalogue
+from tests.reviews.conftest import form_post, sign_in
 
 # A phrase of the layout in each language: the page really is in it.
 SKIP_LINK = {
@@ -186,3 +193,101 @@ def test_the_search_page_speaks_german(client):
     assert "<h2>Es gibt ein Problem</h2>" in page
     assert '<a href="#search-year-from">„Begonnen ab“ muss eine ganze Zahl sein.</a>' in page
     assert "Beheben Sie das Problem oben und suchen Sie erneut." in page
+
+
+# --- moderation, audit and reviews -------------------------------------------------------------
+
+MODERATION_PAGES = {
+    "/moderation/": "Moderation queue",
+    "/moderation/expert-review": "Expert review",
+    "/moderation/evidence": "Evidence checks",
+    "/moderation/audit": "Audit log",
+}
+
+
+def translated(language: str, message: str) -> str:
+    found = catalogue(language).get(message)
+    assert found is not None and found.string, (language, message)
+    return found.string
+
+
+def visible_text(response) -> str:
+    return _text(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_moderation_pages_render_in_the_language(client, language):
+    owner = make_user(Role.PRACTITIONER, email=f"owner-{language}@example.org")
+    moderator = make_user(Role.MODERATOR, email=f"mod-{language}@example.org", organisation="Hub")
+    measure = make_measure(owner)
+    submit_measure(owner, measure)
+    db.session.commit()
+    sign_in(client, moderator)
+    headers = {"Accept-Language": language}
+    for path, heading in {**MODERATION_PAGES, f"/moderation/measures/{measure.id}": None}.items():
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
+        assert SKIP_LINK[language] in page, path
+        if heading:
+            assert f"<h1>{escape(translated(language, heading))}</h1>" in page, path
+
+
+def test_the_queue_and_the_audit_log_in_german(client):
+    owner = make_user(Role.PRACTITIONER, email="owner-de@example.org")
+    moderator = make_user(Role.MODERATOR, email="mod-de@example.org", organisation="Hub")
+    measure = make_measure(owner)
+    submit_measure(owner, measure)
+    db.session.commit()
+    sign_in(client, moderator)
+    german = {"Accept-Language": "de"}
+
+    queue = visible_text(client.get("/moderation/", headers=german))
+    assert "Moderationswarteschlange" in queue
+    assert "1 Maßnahme, älteste Einreichung zuerst" in queue
+    assert "Eingereicht" in queue and "Neue Maßnahme" in queue
+    assert "Moderation queue" not in queue
+
+    decide(moderator, measure, "publish", "Gut belegt.")
+    record_event(moderator, "report.attached", "measure", measure.id, size_bytes=2048)
+    db.session.commit()
+    log = visible_text(client.get("/moderation/audit", headers=german))
+    assert "Prüfprotokoll" in log
+    assert "Zeit (UTC) Ausgeführt von Aktion Objekt Details" in log
+    # The audit wording: actions, objects, detail names and values in German, no raw codes.
+    assert "Die Maßnahme veröffentlicht" in log
+    assert "Die Maßnahme zur Prüfung eingereicht" in log
+    assert "Einen Bericht angehängt" in log
+    assert f"Maßnahme {measure.id}" in log
+    assert "Dateigröße 2 KB" in log
+    assert "Erstellt über das Webformular" in log
+    for code in ("measure.published", "measure.submitted", "size_bytes", "Submitted the measure"):
+        assert code not in log
+
+    history = visible_text(client.get(f"/moderation/measures/{measure.id}", headers=german))
+    assert "Verlauf" in history
+    assert "Die Maßnahme veröffentlicht –" in history
+
+
+def test_a_review_form_error_in_polish(client):
+    owner = make_user(Role.PRACTITIONER, email="owner-pl@example.org", organisation="Org A")
+    measure = make_measure(owner, publish=True)
+    reviewer = make_user(Role.PRACTITIONER, email="reviewer-pl@example.org", organisation="Org P")
+    db.session.commit()
+    sign_in(client, reviewer)
+    response = client.post(
+        f"/measures/{measure.id}/reviews",
+        data=form_post(comment="Za krótko", effectiveness=None),
+        headers={"Accept-Language": "pl"},
+    )
+    assert response.status_code == 200
+    shown = visible_text(response)
+    assert "Napisz co najmniej 10 znaków." in shown
+    assert "Wybierz ocenę od 1 do 5." in shown
+    assert "Skuteczność w praktyce" in shown
+    assert "Write at least" not in shown and "Choose a score" not in shown
+    assert review_count(measure) == 0
+
+
+def review_count(measure) -> int:
+    return db.session.scalar(select(func.count(Review.id)).where(Review.measure_id == measure.id))
