@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from flask_babel import gettext as _
+
+from app.core.i18n import current_language
 from app.records import vocab
 from app.records.labels import display_value, field_label
 from app.records.schema import EVALUATION_KEYS, RECORD_KEYS
@@ -68,11 +71,11 @@ class RecordDiff:
 
 def evaluation_title(evaluation: dict[str, Any]) -> str:
     """'Randomised controlled trial, 2019, Germany': how a study is named in the diff."""
-    parts = [vocab.label(evaluation.get("design")) or "Evaluation"]
+    parts = [vocab.label(evaluation.get("design")) or _("Evaluation")]
     if evaluation.get("year"):
         parts.append(str(evaluation["year"]))
     if evaluation.get("country"):
-        parts.append(vocab.country_name(evaluation["country"]))
+        parts.append(vocab.country_name(evaluation["country"], current_language()))
     return ", ".join(parts)
 
 

@@ -430,3 +430,24 @@ def test_a_measure_without_owner_is_moderated_without_notification(app, moderato
     publish_measure(moderator, measure, COMMENT)
     assert measure.status == MeasureStatus.PUBLISHED
     assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_the_owner_is_told_in_their_own_language_not_the_moderators(app, owner, moderator):
+    """Issue 14: a notification (and its mail) is written in the language the owner chose, even
+    when the moderator reads the site in another; an owner who chose none is told in English."""
+    owner.language = "pl"
+    measure = submitted_measure(owner)
+    other_owner = make_user(Role.PRACTITIONER, email="english@example.org", organisation="Org B")
+    other = submitted_measure(other_owner)
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        publish_measure(moderator, measure, "Dobrze opisane.")
+        reject_measure(moderator, other, "Out of scope.")
+    db.session.commit()
+
+    (note,) = _notifications(owner)
+    assert note.message == (
+        f"Twoje działanie „{measure.title}” zostało opublikowane. "
+        "Komentarz moderatora: Dobrze opisane."
+    )
+    (english,) = _notifications(other_owner)
+    assert english.message.startswith(f"Your measure “{other.title}” was rejected.")
