@@ -155,16 +155,20 @@ def _words(code: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _worded(table: dict[str, LazyString], code: str) -> str:
+    """The code's words from `table` in the reader's language, else its own words."""
+    words = table.get(code)
+    return str(words) if words is not None else _words(code)
+
+
 def action_text(action: str) -> str:
     """'measure.submitted' -> 'Submitted the measure for review'."""
-    words = ACTIONS.get(action)
-    return str(words) if words is not None else _words(action)
+    return _worded(ACTIONS, action)
 
 
 def object_text(object_type: str, object_id: int | None = None) -> str:
     """('user', 3) -> 'Account 3'; ('system', None) -> 'The system'."""
-    words = OBJECTS.get(object_type)
-    name = str(words) if words is not None else _words(object_type)
+    name = _worded(OBJECTS, object_type)
     if object_id is None:
         return name
     return _("%(name)s %(id)s", name=name, id=object_id)
@@ -172,8 +176,7 @@ def object_text(object_type: str, object_id: int | None = None) -> str:
 
 def detail_label(key: str) -> str:
     """'size_bytes' -> 'File size'."""
-    words = DETAILS.get(key)
-    return str(words) if words is not None else _words(key)
+    return _worded(DETAILS, key)
 
 
 def _size(value: int) -> str:

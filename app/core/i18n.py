@@ -23,6 +23,7 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 COOKIE_NAME = "language"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 DEFAULT_LANGUAGE = "en"
+API_PREFIX = "/api/"
 
 babel = Babel()
 log = logging.getLogger(__name__)
@@ -38,8 +39,13 @@ def is_supported(code: str | None) -> bool:
 
 def select_locale() -> str:
     """The reader's choice from the switcher (cookie), else their account's saved language, else
-    the browser's best match, else English (also outside a request: the CLI, mail)."""
-    if not has_request_context():
+    the browser's best match, else English (also outside a request: the CLI, mail).
+
+    The JSON API answers in English whatever the reader chose: its messages are part of its
+    contract (README "Languages"), and the services it shares with the pages give translatable
+    messages that would otherwise follow the browser's language.
+    """
+    if not has_request_context() or request.path.startswith(API_PREFIX):
         return DEFAULT_LANGUAGE
     chosen = request.cookies.get(COOKIE_NAME)
     if is_supported(chosen):

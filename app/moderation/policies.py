@@ -5,6 +5,7 @@ Pure functions of the user and the measure, shared by the services, the views an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -37,14 +38,18 @@ STATE_IN_SENTENCE = {
 }
 
 
-def state_text(code: str) -> str:
-    words = STATE_WORDS.get(code)
+def worded(table: Mapping[str, LazyString], code: str) -> str:
+    """A code's words from `table`, in the reader's language; the code itself if it has none."""
+    words = table.get(code)
     return str(words) if words is not None else code
+
+
+def state_text(code: str) -> str:
+    return worded(STATE_WORDS, code)
 
 
 def state_in_sentence(code: str) -> str:
-    words = STATE_IN_SENTENCE.get(code)
-    return str(words) if words is not None else code
+    return worded(STATE_IN_SENTENCE, code)
 
 
 def can_moderate(user: Any) -> bool:

@@ -138,8 +138,7 @@ REVIEWED_BY = {
 
 
 def reviewer_role(role: str) -> str:
-    words = REVIEWED_BY.get(role)
-    return str(words) if words is not None else role
+    return policies.worded(REVIEWED_BY, role)
 
 
 @bp.context_processor

@@ -280,3 +280,21 @@ def test_nul_characters_are_dropped_from_a_review_as_from_a_form(
     )
     assert response.status_code == 201
     assert response.get_json()["comment"] == "Worked well in our schools."
+
+
+def test_the_api_answers_in_english_whatever_the_reader_chose(
+    client, token_headers, people, measure
+):
+    """The services the pages share give translatable messages; the API keeps them in English
+    (its contract), even for a Polish browser with a German cookie."""
+    client.set_cookie("language", "de")
+    response = client.post(
+        f"/api/v1/measures/{measure.id}/reviews",
+        json={"effectiveness": 9, "ease": 3, "transferability": 4, "value": 5, "comment": "Kurz"},
+        headers={**token_headers(people["reviewer"]), "Accept-Language": "pl"},
+    )
+    errors = {e["field"]: e["message"] for e in assert_problem(response, 422)["errors"]}
+    assert errors == {
+        "effectiveness": "Choose a score from 1 to 5.",
+        "comment": "Write at least 10 characters.",
+    }
