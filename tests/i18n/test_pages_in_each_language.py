@@ -248,6 +248,14 @@ def test_the_queue_and_the_audit_log_in_german(client):
     assert "Eingereicht" in queue and "Neue Maßnahme" in queue
     assert "Moderation queue" not in queue
 
+    refused = client.post(
+        f"/moderation/measures/{measure.id}/publish", data={"comment": " "}, headers=german
+    )
+    assert refused.status_code == 422
+    assert "Schreiben Sie einen Kommentar: Der Eigentümer und das Prüfprotokoll lesen ihn." in (
+        visible_text(refused)
+    )
+
     decide(moderator, measure, "publish", "Gut belegt.")
     record_event(moderator, "report.attached", "measure", measure.id, size_bytes=2048)
     db.session.commit()
