@@ -13,10 +13,14 @@ the record and placing errors work alike for every list.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -35,11 +39,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from app.core.i18n import current_language
 from app.measures.mapping import evaluation_to_record, revision_to_record
 from app.measures.models import Evaluation, MeasureRevision
 from app.records import vocab
+from app.records.labels import collation_key, message_in_words, sentence
 from app.records.labels import form_text as _text
-from app.records.labels import message_in_words, sentence
 from app.records.model import (
     MAX_CONTACTS,
     MAX_EXTERNAL_RATINGS,
@@ -55,6 +60,7 @@ from app.records.model import ExternalRating as ExternalRatingRecord
 from app.records.model import Reference as ReferenceRecord
 from app.records.model import Result as ResultRecord
 from app.records.schema import MAX_EVALUATIONS, FieldError
+from app.records.vocab import N_
 
 # The 24 official EU languages come first in language lists.
 EU_LANGUAGES = (
@@ -62,36 +68,70 @@ EU_LANGUAGES = (
     "lt", "mt", "pl", "pt", "ro", "sk", "sl", "es", "sv",
 )  # fmt: skip
 _TRI_VALUES = {"yes": True, "no": False}
-_YES_NO = [("yes", "Yes"), ("no", "No")]
+_YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+# How many countries and languages the first <optgroup> holds (the page says so).
+EU_COUNTRY_COUNT = len(vocab.EU27)
+EU_LANGUAGE_COUNT = len(EU_LANGUAGES)
 
 
-def _by_name(codes: Any, name: Any) -> list[tuple[str, str]]:
-    return sorted(((c, name(c)) for c in codes), key=lambda pair: pair[1].casefold())
+@functools.cache
+def _by_name(codes: frozenset[str], kind: str, language: str) -> tuple[tuple[str, str], ...]:
+    """Countries or languages by their CLDR name in `language`, in that language's order."""
+    name = vocab.country_name if kind == "country" else vocab.language_name
+    pairs = ((c, name(c, language)) for c in codes)
+    return tuple(sorted(pairs, key=lambda pair: collation_key(pair[1], language)))
 
 
-def _choices(pairs: list[tuple[str, str]], optgroup: str | None = None) -> list[SelectChoice]:
+def _names(kind: str, first: Any, rest: Any) -> tuple[list, list]:
+    """The EU's countries (or official languages) and the others, named in the reader's
+    language; computed when a form is shown, so each reader gets their own."""
+    language = current_language()
+    return (
+        list(_by_name(frozenset(first), kind, language)),
+        list(_by_name(frozenset(rest), kind, language)),
+    )
+
+
+def _countries() -> tuple[list, list]:
+    return _names("country", vocab.EU27, vocab.COUNTRY_CODES - set(vocab.EU27))
+
+
+def _languages() -> tuple[list, list]:
+    return _names("language", EU_LANGUAGES, vocab.LANGUAGE_CODES - set(EU_LANGUAGES))
+
+
+def _choices(pairs: list[tuple[str, Any]], optgroup: Any = None) -> list[SelectChoice]:
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 
-EU_COUNTRY_CHOICES = _by_name(vocab.EU27, vocab.country_name)
-OTHER_COUNTRY_CHOICES = _by_name(vocab.COUNTRY_CODES - set(vocab.EU27), vocab.country_name)
-COUNTRY_CHOICES = EU_COUNTRY_CHOICES + OTHER_COUNTRY_CHOICES
-EU_LANGUAGE_CHOICES = _by_name(EU_LANGUAGES, vocab.language_name)
-OTHER_LANGUAGE_CHOICES = _by_name(vocab.LANGUAGE_CODES - set(EU_LANGUAGES), vocab.language_name)
-LANGUAGE_CHOICES = EU_LANGUAGE_CHOICES + OTHER_LANGUAGE_CHOICES
-
-
 def _enum(values: tuple[str, ...]) -> list[SelectChoice]:
-    return _choices([(v, vocab.label(v)) for v in values])
+    # Lazy: the form classes are built once, each page shows them in its reader's language.
+    return _choices([(v, _l(vocab.english_label(v))) for v in values])
 
 
-def _select(values: tuple[str, ...], blank: str) -> list[SelectChoice]:
+def _select(values: tuple[str, ...], blank: Any) -> list[SelectChoice]:
     return [SelectChoice("", blank), *_enum(values)]
 
 
-def _grouped(blank: str, eu: list, other: list, eu_name: str) -> list[SelectChoice]:
-    # Rendered as <optgroup>s; the blank option stands outside them.
-    return [SelectChoice("", blank), *_choices(eu, eu_name), *_choices(other, "Other")]
+def _grouped(blank: Any, names: Any, eu_name: Any) -> Any:
+    """A select of countries or languages, as <optgroup>s (the blank option outside them),
+    built for each form so that the names are the reader's."""
+
+    def choices() -> list[SelectChoice]:
+        eu, other = names()
+        return [SelectChoice("", blank), *_choices(eu, eu_name), *_choices(other, _l("Other"))]
+
+    return choices
+
+
+def _listed(names: Any) -> Any:
+    """Checkboxes for countries or languages (EU ones first), built for each form."""
+
+    def choices() -> list[SelectChoice]:
+        eu, other = names()
+        return _choices(eu + other)
+
+    return choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -120,7 +160,7 @@ class WholeNumberField(IntegerField):
                 self.data = int(str(valuelist[0]).strip())
             except ValueError as error:
                 self.data = None
-                raise ValueError("must be a whole number") from error
+                raise ValueError(_("must be a whole number")) from error
         else:
             self.data = None
 
@@ -143,7 +183,7 @@ class NumberField(FloatField):
             self.data = float(text)
         except ValueError as error:
             self.data = None
-            raise ValueError("must be a number") from error
+            raise ValueError(_("must be a number")) from error
 
     def _value(self) -> str:
         if self.raw_data:
@@ -163,7 +203,7 @@ class TriStateField(EnumSelectField):
     """Yes, no or not known: the record's booleans may be missing."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("choices", [SelectChoice("", "Not known"), *_choices(_YES_NO)])
+        kwargs.setdefault("choices", [SelectChoice("", _l("Not known")), *_choices(_YES_NO)])
         super().__init__(*args, **kwargs)
 
 
@@ -176,18 +216,18 @@ class ResultForm(Form):
 
     model = ResultRecord
     outcome = EnumSelectField(
-        **_text("outcome", ResultRecord), choices=_select(vocab.OUTCOMES, "Choose an outcome")
+        **_text("outcome", ResultRecord), choices=_select(vocab.OUTCOMES, _l("Choose an outcome"))
     )
     measure = StringField(**_text("measure", ResultRecord))
     timepoint_months = WholeNumberField(**_text("timepoint_months", ResultRecord))
     direction = EnumSelectField(
         **_text("direction", ResultRecord),
-        choices=_select(vocab.RESULT_DIRECTIONS, "Choose what was found"),
+        choices=_select(vocab.RESULT_DIRECTIONS, _l("Choose what was found")),
     )
     effect_size = NumberField(**_text("effect_size", ResultRecord))
     effect_size_type = EnumSelectField(
         **_text("effect_size_type", ResultRecord),
-        choices=_select(vocab.EFFECT_SIZE_TYPES, "Not reported"),
+        choices=_select(vocab.EFFECT_SIZE_TYPES, _l("Not reported")),
     )
     ci_low = NumberField(**_text("ci_low", ResultRecord))
     ci_high = NumberField(**_text("ci_high", ResultRecord))
@@ -199,16 +239,14 @@ class ResultForm(Form):
 class ContactForm(Form):
     model = ContactRecord
     role = EnumSelectField(
-        **_text("role", ContactRecord), choices=_select(vocab.CONTACT_ROLES, "Choose a role")
+        **_text("role", ContactRecord), choices=_select(vocab.CONTACT_ROLES, _l("Choose a role"))
     )
     name = StringField(**_text("name", ContactRecord))
     email = StringField(**_text("email", ContactRecord), render_kw={"inputmode": "email"})
     url = StringField(**_text("url", ContactRecord), render_kw={"inputmode": "url"})
     country = EnumSelectField(
         **_text("country", ContactRecord),
-        choices=_grouped(
-            "Not stated", EU_COUNTRY_CHOICES, OTHER_COUNTRY_CHOICES, "EU Member States"
-        ),
+        choices=_grouped(_l("Not stated"), _countries, _l("EU Member States")),
     )
 
 
@@ -234,13 +272,13 @@ class EvaluationForm(Form):
     model = EvaluationRecord
 
     source = HiddenField()
-    design = EnumSelectField(**_text("design"), choices=_select(vocab.DESIGNS, "Choose a design"))
+    design = EnumSelectField(
+        **_text("design"), choices=_select(vocab.DESIGNS, _l("Choose a design"))
+    )
     year = WholeNumberField(**_text("year"))
     country = EnumSelectField(
         **_text("country"),
-        choices=_grouped(
-            "Not stated", EU_COUNTRY_CHOICES, OTHER_COUNTRY_CHOICES, "EU Member States"
-        ),
+        choices=_grouped(_l("Not stated"), _countries, _l("EU Member States")),
     )
     sample_id = StringField(**_text("sample_id", EvaluationRecord))
     sample_size = WholeNumberField(**_text("sample_size"))
@@ -248,7 +286,7 @@ class EvaluationForm(Form):
     comparison_group = TriStateField(**_text("comparison_group"))
     baseline_equivalence = EnumSelectField(
         **_text("baseline_equivalence", EvaluationRecord),
-        choices=_select(vocab.BASELINE_EQUIVALENCE, "Not stated"),
+        choices=_select(vocab.BASELINE_EQUIVALENCE, _l("Not stated")),
     )
     follow_up_months = WholeNumberField(**_text("follow_up_months"))
     time_points_before = WholeNumberField(**_text("time_points_before", EvaluationRecord))
@@ -261,7 +299,9 @@ class EvaluationForm(Form):
     peer_reviewed = TriStateField(**_text("peer_reviewed"))
     routine_practice = TriStateField(**_text("routine_practice", EvaluationRecord))
     outcomes = MultiCheckboxField(**_text("outcomes"), choices=_enum(vocab.OUTCOMES))
-    effect = EnumSelectField(**_text("effect"), choices=_select(vocab.EFFECTS, "Choose an effect"))
+    effect = EnumSelectField(
+        **_text("effect"), choices=_select(vocab.EFFECTS, _l("Choose an effect"))
+    )
     effect_size = NumberField(**_text("effect_size", EvaluationRecord))
     results = _rows(ResultForm)
     findings = TextAreaField(**_text("findings"))
@@ -269,11 +309,11 @@ class EvaluationForm(Form):
     doi = StringField(**_text("doi", EvaluationRecord))
     url = StringField(**_text("url", EvaluationRecord), render_kw={"inputmode": "url"})
     report = FileField(
-        "Report (PDF)",
-        description="A PDF of the evaluation report, at most 20 MB.",
+        _l("Report (PDF)"),
+        description=_l("A PDF of the evaluation report, at most 20 MB."),
         render_kw={"accept": "application/pdf,.pdf"},
     )
-    remove_reports = MultiCheckboxField("Attached reports", choices=[])
+    remove_reports = MultiCheckboxField(_l("Attached reports"), choices=[])
 
     # Set by the view: the reports already attached, and a note when a file must be re-chosen.
     attachments: Any = ()
@@ -290,19 +330,17 @@ class MeasureForm(FlaskForm):
     description = TextAreaField(**_text("description"), render_kw={"rows": 10})
     theory_of_change = TextAreaField(**_text("theory_of_change"), render_kw={"rows": 4})
     external_id = StringField(**_text("external_id"))
-    countries = MultiCheckboxField(**_text("countries"), choices=_choices(COUNTRY_CHOICES))
+    countries = MultiCheckboxField(**_text("countries"), choices=_listed(_countries))
     text_language = EnumSelectField(
         **_text("text_language"),
-        choices=_grouped(
-            "Detect automatically", EU_LANGUAGE_CHOICES, OTHER_LANGUAGE_CHOICES, "EU languages"
-        ),
+        choices=_grouped(_l("Detect automatically"), _languages, _l("EU languages")),
     )
-    languages = MultiCheckboxField(**_text("languages"), choices=_choices(LANGUAGE_CHOICES))
+    languages = MultiCheckboxField(**_text("languages"), choices=_listed(_languages))
     prevention_level = EnumSelectField(
-        **_text("prevention_level"), choices=_select(vocab.PREVENTION_LEVELS, "Choose a level")
+        **_text("prevention_level"), choices=_select(vocab.PREVENTION_LEVELS, _l("Choose a level"))
     )
     population_level = EnumSelectField(
-        **_text("population_level"), choices=_select(vocab.POPULATION_LEVELS, "Not stated")
+        **_text("population_level"), choices=_select(vocab.POPULATION_LEVELS, _l("Not stated"))
     )
     target_groups = MultiCheckboxField(**_text("target_groups"), choices=_enum(vocab.TARGET_GROUPS))
     settings = MultiCheckboxField(**_text("settings"), choices=_enum(vocab.SETTINGS))
@@ -316,14 +354,14 @@ class MeasureForm(FlaskForm):
     start_year = WholeNumberField(**_text("start_year"))
     end_year = WholeNumberField(**_text("end_year"))
     status = EnumSelectField(
-        **_text("status"), choices=_select(vocab.PROGRAMME_STATUSES, "Not stated")
+        **_text("status"), choices=_select(vocab.PROGRAMME_STATUSES, _l("Not stated"))
     )
     cost_level = EnumSelectField(
-        **_text("cost_level"), choices=_select(vocab.COST_LEVELS, "Not stated")
+        **_text("cost_level"), choices=_select(vocab.COST_LEVELS, _l("Not stated"))
     )
     unit_cost_eur = NumberField(**_text("unit_cost_eur"))
     unit_cost_per = EnumSelectField(
-        **_text("unit_cost_per"), choices=_select(vocab.COST_UNITS, "Not stated")
+        **_text("unit_cost_per"), choices=_select(vocab.COST_UNITS, _l("Not stated"))
     )
     cost_price_year = WholeNumberField(**_text("cost_price_year"))
     cost_notes = TextAreaField(**_text("cost_notes"), render_kw={"rows": 3})
@@ -333,7 +371,7 @@ class MeasureForm(FlaskForm):
     certification_required = TriStateField(**_text("certification_required"))
     staff_qualifications = TextAreaField(**_text("staff_qualifications"), render_kw={"rows": 3})
     fidelity_tools = TextAreaField(**_text("fidelity_tools"), render_kw={"rows": 3})
-    licence = EnumSelectField(**_text("licence"), choices=_select(vocab.LICENCES, "Not stated"))
+    licence = EnumSelectField(**_text("licence"), choices=_select(vocab.LICENCES, _l("Not stated")))
     manual_available = TriStateField(**_text("manual_available"))
     transferability = TextAreaField(**_text("transferability"))
     contacts = _rows(ContactForm)
@@ -367,14 +405,14 @@ class MeasureForm(FlaskForm):
         """Add an empty row to a list; the notice to show (nothing is saved)."""
         rows = self.row_list(name)
         if rows is None:
-            return "Nothing was added: that list is not on the form any more."
-        what = ROW_NAMES[rows.short_name]
+            return _("Nothing was added: that list is not on the form any more.")
+        words = ROW_WORDS[rows.short_name]
         limit = ROW_LIMITS[rows.short_name]
         if len(rows.entries) >= limit:
-            return f"There can be at most {limit} {what[1]}."
+            return _(words.at_most, limit=limit)
         entry = rows.append_entry()
         _mark_required(entry.form)
-        return f"An empty {what[0]} row was added. Nothing has been saved yet."
+        return _(words.added)
 
     def remove_row(self, entry_name: str) -> str | None:
         """Drop the row called `entry_name` ("evaluations-0-results-2"); the notice to show,
@@ -388,8 +426,7 @@ class MeasureForm(FlaskForm):
                 del rows.entries[position]
                 # Renumber the rows 0..n-1 so the next POST lines up with what is shown.
                 rows._compact_indices()
-                what = ROW_NAMES[rows.short_name][0]
-                return f"The {what} was removed from the form. Nothing has been saved yet."
+                return _(ROW_WORDS[rows.short_name].removed)
         return None
 
     def blank_row(self, rows: FieldList) -> Field:
@@ -481,14 +518,53 @@ class MeasureForm(FlaskForm):
 
 _LIST_ITEM = re.compile(r"\[\d+\]$")
 _LIST_KEYS = ("evaluations", "contacts", "external_ratings", "references")
-# How notices name a row of each list (one, many), and how many rows each list may have.
-ROW_NAMES = {
-    "evaluations": ("evaluation", "evaluations"),
-    "results": ("result", "results per evaluation"),
-    "contacts": ("contact", "contacts"),
-    "external_ratings": ("rating", "ratings by other registries"),
-    "references": ("reference", "references"),
+
+
+@dataclass(frozen=True)
+class RowWords:
+    """How the form speaks of one list of rows: a row in an error's place ("evaluation 2"),
+    and the notices of adding one, removing one and reaching the limit (%(limit)s)."""
+
+    one: str
+    added: str
+    removed: str
+    at_most: str
+
+
+# Whole sentences for each list, so that each language can decline the nouns as it must.
+ROW_WORDS = {
+    "evaluations": RowWords(
+        N_("evaluation"),
+        N_("An empty evaluation row was added. Nothing has been saved yet."),
+        N_("The evaluation was removed from the form. Nothing has been saved yet."),
+        N_("There can be at most %(limit)s evaluations."),
+    ),
+    "results": RowWords(
+        N_("result"),
+        N_("An empty result row was added. Nothing has been saved yet."),
+        N_("The result was removed from the form. Nothing has been saved yet."),
+        N_("There can be at most %(limit)s results per evaluation."),
+    ),
+    "contacts": RowWords(
+        N_("contact"),
+        N_("An empty contact row was added. Nothing has been saved yet."),
+        N_("The contact was removed from the form. Nothing has been saved yet."),
+        N_("There can be at most %(limit)s contacts."),
+    ),
+    "external_ratings": RowWords(
+        N_("rating"),
+        N_("An empty rating row was added. Nothing has been saved yet."),
+        N_("The rating was removed from the form. Nothing has been saved yet."),
+        N_("There can be at most %(limit)s ratings by other registries."),
+    ),
+    "references": RowWords(
+        N_("reference"),
+        N_("An empty reference row was added. Nothing has been saved yet."),
+        N_("The reference was removed from the form. Nothing has been saved yet."),
+        N_("There can be at most %(limit)s references."),
+    ),
 }
+# How many rows each list may have.
 ROW_LIMITS = {
     "evaluations": MAX_EVALUATIONS,
     "results": MAX_RESULTS,
@@ -535,9 +611,9 @@ def _errors(form: Form, where: str) -> list[tuple[Field, str]]:
     items: list[tuple[Field, str]] = []
     for field in form:
         if isinstance(field, FieldList):
-            what = ROW_NAMES[field.short_name][0]
+            what = _(ROW_WORDS[field.short_name].one)
             for number, entry in enumerate(field, start=1):
-                place = f"{where}{what.capitalize() if not where else what} {number}"
+                place = f"{where}{_upper_first(what) if not where else what} {number}"
                 items += _errors(entry.form, f"{place}, ")
         elif field.type not in ("CSRFTokenField", "HiddenField"):
             name = f"{where.removesuffix(', ')}: {field.label.text}" if where else field.label.text
@@ -550,11 +626,14 @@ def _place_in_words(key: str) -> str:
     parts = []
     for match in re.finditer(r"(\w+)(?:\[(\d+)\])?", key):
         name, index = match.group(1), match.group(2)
-        if name in ROW_NAMES and index is not None:
-            parts.append(f"{ROW_NAMES[name][0]} {int(index) + 1}")
+        if name in ROW_WORDS and index is not None:
+            parts.append(f"{_(ROW_WORDS[name].one)} {int(index) + 1}")
         else:
             parts.append(message_in_words(name) if "_" in name else name.replace("_", " "))
-    text = ", ".join(parts)
+    return _upper_first(", ".join(parts))
+
+
+def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 

@@ -16,41 +16,45 @@ allowed; one that is an action dictionary is judged by its action type like ever
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-# Keys whose mere presence means active content, with the words the refusal uses.
+from app.records.vocab import N_
+
+# Keys whose mere presence means active content, with the words the refusal uses (translated
+# when the refusal is made).
 ACTIVE_KEYS = {
-    "/JavaScript": "JavaScript",
-    "/JS": "JavaScript",
-    "/Launch": "an action that starts a program",
-    "/EmbeddedFile": "an embedded file",
-    "/EmbeddedFiles": "an embedded file",
-    "/RichMedia": "embedded media that can run code",
-    "/RichMediaContent": "embedded media that can run code",
-    "/RichMediaSettings": "embedded media that can run code",
-    "/XFA": "an XFA form, which can run scripts",
+    "/JavaScript": N_("JavaScript"),
+    "/JS": N_("JavaScript"),
+    "/Launch": N_("an action that starts a program"),
+    "/EmbeddedFile": N_("an embedded file"),
+    "/EmbeddedFiles": N_("an embedded file"),
+    "/RichMedia": N_("embedded media that can run code"),
+    "/RichMediaContent": N_("embedded media that can run code"),
+    "/RichMediaSettings": N_("embedded media that can run code"),
+    "/XFA": N_("an XFA form, which can run scripts"),
 }
 # Annotation types (/Subtype) that play embedded media, which may run code.
 ACTIVE_ANNOTATIONS = {
-    "/RichMedia": "embedded media that can run code",
-    "/Screen": "embedded media that can run code",
-    "/Movie": "embedded media",
-    "/Sound": "embedded sound",
-    "/3D": "an embedded 3D model, which can run scripts",
+    "/RichMedia": N_("embedded media that can run code"),
+    "/Screen": N_("embedded media that can run code"),
+    "/Movie": N_("embedded media"),
+    "/Sound": N_("embedded sound"),
+    "/3D": N_("an embedded 3D model, which can run scripts"),
 }
 # Action types (the /S of an action dictionary) that run code, open other files or send data.
 ACTIVE_ACTIONS = {
-    "/JavaScript": "JavaScript",
-    "/Launch": "an action that starts a program",
-    "/SubmitForm": "a form that sends data elsewhere",
-    "/ImportData": "an action that imports data from another file",
-    "/GoToE": "an action that opens an embedded file",
-    "/RichMediaExecute": "embedded media that can run code",
+    "/JavaScript": N_("JavaScript"),
+    "/Launch": N_("an action that starts a program"),
+    "/SubmitForm": N_("a form that sends data elsewhere"),
+    "/ImportData": N_("an action that imports data from another file"),
+    "/GoToE": N_("an action that opens an embedded file"),
+    "/RichMediaExecute": N_("embedded media that can run code"),
     # Opens another PDF; a network path (UNC) target makes the reader's computer send its
     # Windows credentials to that host.
-    "/GoToR": "a link that opens another file",
-    "/Rendition": "an action that plays media and can run JavaScript",
+    "/GoToR": N_("a link that opens another file"),
+    "/Rendition": N_("an action that plays media and can run JavaScript"),
 }
 _UNC_PREFIXES = ("\\\\", "//", "smb:", "\\??\\")
 # A bound on the work for one upload; a 20 MB report has far fewer objects than this.
@@ -58,7 +62,9 @@ MAX_OBJECTS = 500_000
 
 
 def _problem(what: str) -> str:
-    return f"contains {what}, which a report may not have: upload a copy without it"
+    return _(
+        "contains %(what)s, which a report may not have: upload a copy without it", what=_(what)
+    )
 
 
 def active_content_problem(reader: PdfReader) -> str | None:
@@ -70,7 +76,7 @@ def active_content_problem(reader: PdfReader) -> str | None:
     try:
         return _walk(reader)
     except Exception:  # pypdf raises many kinds of errors on damaged objects
-        return "could not be checked for scripts and other active content"
+        return _("could not be checked for scripts and other active content")
 
 
 def _walk(reader: PdfReader) -> str | None:
@@ -87,7 +93,7 @@ def _walk(reader: PdfReader) -> str | None:
             obj = obj.get_object()
         visited += 1
         if visited > MAX_OBJECTS:
-            return "has too many parts to be checked for active content"
+            return _("has too many parts to be checked for active content")
         if isinstance(obj, DictionaryObject):  # stream objects too: their dictionary
             problem = _dictionary_problem(obj)
             if problem:
@@ -112,9 +118,9 @@ def _dictionary_problem(obj: DictionaryObject) -> str | None:
     if action == "/URI":
         uri = str(obj.get("/URI", "")).strip().lower()
         if uri.startswith(("javascript:", "file:", "data:", *_UNC_PREFIXES)):
-            return _problem("a link that runs script or opens local files")
+            return _problem(N_("a link that runs script or opens local files"))
     if _names_network_file(obj):
-        return _problem("a link to a file on another computer (a network path)")
+        return _problem(N_("a link to a file on another computer (a network path)"))
     return None
 
 

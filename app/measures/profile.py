@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from app.evidence.contrasts import Contrast, Study, findings_table
 from app.evidence.methodology import rule_title
 from app.evidence.ruleset_2027 import EvidenceResult, compute_evidence
@@ -23,30 +27,30 @@ from app.measures.mapping import evidence_inputs
 from app.measures.models import Evaluation, MeasureRevision
 
 EFFECT_SIZE_NAMES = {
-    "d": "Cohen's d",
-    "g": "Hedges' g",
-    "or": "odds ratio",
-    "rr": "risk ratio",
-    "hr": "hazard ratio",
-    "irr": "incidence rate ratio",
+    "d": _l("Cohen's d"),
+    "g": _l("Hedges' g"),
+    "or": _l("odds ratio"),
+    "rr": _l("risk ratio"),
+    "hr": _l("hazard ratio"),
+    "irr": _l("incidence rate ratio"),
 }
 DIRECTION_WORDS = {
-    "favourable": "Favourable",
-    "no_effect": "No effect",
-    "unfavourable": "Unfavourable",
+    "favourable": _l("Favourable"),
+    "no_effect": _l("No effect"),
+    "unfavourable": _l("Unfavourable"),
 }
 POPULATION_WORDS = {
-    "universal": "reaches everyone in a group",
-    "selective": "reaches groups at higher risk",
-    "indicated": "reaches people already showing risk",
+    "universal": _l("reaches everyone in a group"),
+    "selective": _l("reaches groups at higher risk"),
+    "indicated": _l("reaches people already showing risk"),
 }
 UNIT_WORDS = {
-    "participant": "per participant",
-    "family": "per family",
-    "group": "per group",
-    "school": "per school",
-    "site": "per site",
-    "year": "per year",
+    "participant": _l("per participant"),
+    "family": _l("per family"),
+    "group": _l("per group"),
+    "school": _l("per school"),
+    "site": _l("per site"),
+    "year": _l("per year"),
 }
 
 
@@ -69,18 +73,24 @@ def evidence_result(revision: MeasureRevision) -> EvidenceResult:
 
 def when(months: float) -> str:
     if not months:
-        return "At the end of the programme"
-    return f"{figure(months)} month{'s' if months != 1 else ''} after the programme"
+        return _("At the end of the programme")
+    return ngettext(
+        "%(num)s month after the programme",
+        "%(num)s months after the programme",
+        months,  # type: ignore[arg-type]
+        num=figure(months),
+    )
 
 
 def effect_size_text(c: Contrast) -> str | None:
     """ "Hedges' g 0.31 (interval 0.1 to 0.5)"; None when no effect size was reported."""
     if c.effect_size is None:
         return None
-    kind = EFFECT_SIZE_NAMES.get(c.effect_size_type or "", "effect size")
+    kind = EFFECT_SIZE_NAMES.get(c.effect_size_type or "") or _("effect size")
     text = f"{kind} {figure(c.effect_size)}"
     if c.ci_low is not None and c.ci_high is not None:
-        text += f" (interval {figure(c.ci_low)} to {figure(c.ci_high)})"
+        interval = _("(interval %(low)s to %(high)s)", low=figure(c.ci_low), high=figure(c.ci_high))
+        text += f" {interval}"
     return text[0].upper() + text[1:]
 
 
@@ -200,18 +210,22 @@ def unit_cost_text(revision: MeasureRevision) -> str | None:
     amount = revision.unit_cost_eur
     euros = f"€{amount:,.0f}" if float(amount).is_integer() else f"€{amount:,.2f}"
     per = UNIT_WORDS.get(revision.unit_cost_per or "", "")
-    year = f", at {revision.cost_price_year} prices" if revision.cost_price_year else ""
+    year = (
+        ", " + _("at %(year)s prices", year=revision.cost_price_year)
+        if revision.cost_price_year
+        else ""
+    )
     return f"{euros} {per}{year}".replace(" ,", ",")
 
 
 def ages_text(revision: MeasureRevision) -> str | None:
     low, high = revision.age_min, revision.age_max
     if low is not None and high is not None:
-        return f"{low}–{high} years"
+        return _("%(low)s–%(high)s years", low=low, high=high)
     if low is not None:
-        return f"From {low} years"
+        return _("From %(low)s years", low=low)
     if high is not None:
-        return f"Up to {high} years"
+        return _("Up to %(high)s years", high=high)
     return None
 
 
@@ -219,11 +233,18 @@ def training_text(revision: MeasureRevision) -> str | None:
     parts = []
     if revision.training_hours is not None:
         hours = revision.training_hours
-        parts.append(f"{figure(hours)} hour{'s' if hours != 1 else ''} of initial training")
+        parts.append(
+            ngettext(
+                "%(num)s hour of initial training",
+                "%(num)s hours of initial training",
+                hours,  # type: ignore[arg-type]
+                num=figure(hours),
+            )
+        )
     if revision.certification_required is True:
-        parts.append("certification by the developer required")
+        parts.append(_("certification by the developer required"))
     elif revision.certification_required is False:
-        parts.append("no certification required")
+        parts.append(_("no certification required"))
     if not parts:
         return None
     text = "; ".join(parts)

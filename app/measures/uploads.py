@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
+from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.exceptions import HTTPException
 
@@ -43,10 +44,14 @@ class StorageFull(HTTPException):
     request's transaction is not committed, and the partial file is deleted)."""
 
     code = 507
-    description = (
-        "The report could not be stored because the file storage is full, so nothing was "
-        "saved. Please try again later; if this keeps happening, tell the site's administrators."
-    )
+
+    @property
+    def description(self) -> str:  # type: ignore[override]  # in the reader's language
+        return _(
+            "The report could not be stored because the file storage is full, so nothing was"
+            " saved. Please try again later; if this keeps happening, tell the site's"
+            " administrators."
+        )
 
 
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -72,7 +77,7 @@ def describe_size(size: int) -> str:
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= factor:
             return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
+    return _("%(size)s bytes", size=size)
 
 
 def clean_filename(name: str | None) -> str:
@@ -94,20 +99,20 @@ def check_report(
     limit = max_bytes if max_bytes is not None else current_app.config["MAX_REPORT_BYTES"]
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ReportRejected(f"is larger than {describe_size(limit)}")
+        raise ReportRejected(_("is larger than %(size)s", size=describe_size(limit)))
     if not data.startswith(PDF_MAGIC):
-        raise ReportRejected("must be a PDF document")
+        raise ReportRejected(_("must be a PDF document"))
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
         page_count = 0 if encrypted else len(reader.pages)
     except Exception as error:  # pypdf raises many kinds of errors on a broken file
         log.info("report %r could not be parsed: %s", filename, error)
-        raise ReportRejected("could not be read as a PDF") from error
+        raise ReportRejected(_("could not be read as a PDF")) from error
     if encrypted:
-        raise ReportRejected("is password-protected: upload a copy without a password")
+        raise ReportRejected(_("is password-protected: upload a copy without a password"))
     if page_count < 1:
-        raise ReportRejected("could not be read as a PDF: it has no pages")
+        raise ReportRejected(_("could not be read as a PDF: it has no pages"))
     active = active_content_problem(reader)
     if active:
         raise ReportRejected(active)

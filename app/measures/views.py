@@ -15,6 +15,8 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -26,8 +28,8 @@ from app.core.transaction import discard
 from app.evidence.rules import LEVEL_NAMES
 from app.measures import policies, services
 from app.measures.forms import (
-    EU_COUNTRY_CHOICES,
-    EU_LANGUAGE_CHOICES,
+    EU_COUNTRY_COUNT,
+    EU_LANGUAGE_COUNT,
     ROW_LIMITS,
     MeasureForm,
     row_is_blank,
@@ -66,7 +68,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     if not policies.can_submit_measures(current_user):
-        abort(403, "Your account cannot submit measures.")
+        abort(403, _("Your account cannot submit measures."))
     form = MeasureForm()
     if request.method == "GET":
         form.organisation.data = current_user.organisation
@@ -78,7 +80,7 @@ def new() -> Any:
 def edit(measure_id: int) -> Any:
     measure = _visible_measure_or_404(measure_id)
     if not policies.can_edit_measure(current_user, measure):
-        abort(403, "This measure cannot be edited now: it is waiting for moderation, or closed.")
+        abort(403, _("This measure cannot be edited now: it is waiting for moderation, or closed."))
     form = (
         MeasureForm()
         if request.method == "POST"
@@ -104,11 +106,11 @@ def _form_page(form: MeasureForm, measure: Measure | None) -> Any:
         if isinstance(result, Measure):
             if action.startswith("continue:"):
                 # "Save draft and continue": back to the form, at the next section.
-                flash("Draft saved. You can continue now or come back to it later.", "success")
+                flash(_("Draft saved. You can continue now or come back to it later."), "success")
                 section = action.removeprefix("continue:")
                 anchor = section if section in FORM_SECTIONS else None
                 return redirect(url_for("measures.edit", measure_id=result.id, _anchor=anchor))
-            message = "Submitted for review." if action == "submit" else "Draft saved."
+            message = _("Submitted for review.") if action == "submit" else _("Draft saved.")
             flash(message, "success")
             return redirect(_measure_url(result))
         extra_errors = result
@@ -122,20 +124,20 @@ def _form_page(form: MeasureForm, measure: Measure | None) -> Any:
         row_limits=ROW_LIMITS,
         max_report=describe_size(current_app.config["MAX_REPORT_BYTES"]),
         max_report_bytes=current_app.config["MAX_REPORT_BYTES"],
-        form_eu_count=len(EU_COUNTRY_CHOICES),
-        form_eu_language_count=len(EU_LANGUAGE_CHOICES),
+        form_eu_count=EU_COUNTRY_COUNT,
+        form_eu_language_count=EU_LANGUAGE_COUNT,
     )
 
 
 # The form's sections, in order, each ending with "Save draft and continue" (id, heading).
 FORM_SECTIONS = {
-    "about": "About the measure",
-    "reach": "Where and for whom",
-    "programme": "Organisation and programme",
-    "implementation": "Delivering it: training, licence and fidelity",
-    "cost": "Cost",
-    "contacts": "Contacts, other registries' ratings and references",
-    "evaluations": "Evaluations",
+    "about": _l("About the measure"),
+    "reach": _l("Where and for whom"),
+    "programme": _l("Organisation and programme"),
+    "implementation": _l("Delivering it: training, licence and fidelity"),
+    "cost": _l("Cost"),
+    "contacts": _l("Contacts, other registries' ratings and references"),
+    "evaluations": _l("Evaluations"),
 }
 
 
@@ -192,15 +194,16 @@ def _ask_for_files_again(form: MeasureForm) -> None:
     for entry in form.evaluations:
         row = entry.form
         if row.report.data and not row.report.errors and not row_is_blank(row):
-            row.report_notice = (
-                f"You chose “{row.report.data.filename}”: choose it again before saving, "
-                "as files are only kept when the whole form is saved."
+            row.report_notice = _(
+                "You chose “%(filename)s”: choose it again before saving, as files are only kept"
+                " when the whole form is saved.",
+                filename=row.report.data.filename,
             )
 
 
 def _reselect_files_notice(form: MeasureForm) -> str:
     if any(entry.form.report.data for entry in form.evaluations):
-        return " Choose report files again: they are only kept when the form is saved."
+        return " " + _("Choose report files again: they are only kept when the form is saved.")
     return ""
 
 
@@ -223,7 +226,7 @@ def mine() -> str:
 def submit(measure_id: int) -> Response:
     measure = _visible_measure_or_404(measure_id)
     services.submit_measure(current_user, measure)
-    flash("Submitted for review. The moderators will look at it.", "success")
+    flash(_("Submitted for review. The moderators will look at it."), "success")
     return redirect(_measure_url(measure))
 
 
@@ -286,7 +289,7 @@ def download_report(measure_id: int, attachment_id: int) -> Response:
         abort(404)
     path = report_path(attachment.sha256)
     if not path.is_file():
-        abort(404, "The report file is missing from the server.")
+        abort(404, _("The report file is missing from the server."))
     response = send_file(
         path,
         mimetype="application/pdf",

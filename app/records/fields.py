@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from babel.numbers import format_decimal
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError, core_schema
 
@@ -32,6 +35,11 @@ def invalid(message: str) -> PydanticCustomError:
     """A refusal in our words. The message is passed as context, not as the template, so a
     value shown in it ("got '{x}'") is never read as a placeholder."""
     return PydanticCustomError(ERROR_TYPE, "{message}", {"message": message})
+
+
+def number(value: float) -> str:
+    """A limit as the reader writes numbers ("10,000", "10.000", "0.05")."""
+    return format_decimal(value, locale=str(get_locale() or "en"))
 
 
 def show(value: Any) -> str:
@@ -69,14 +77,18 @@ class Text(Kind):
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise invalid("must be text")
+            raise invalid(_("must be text"))
         if "\x00" in value:  # PostgreSQL refuses it in text; no real document has one
-            raise invalid("must not contain a NUL character")
+            raise invalid(_("must not contain a NUL character"))
         value = value.strip()
         if len(value) < self.min_length:
-            raise invalid(f"must be at least {self.min_length} characters long")
+            raise invalid(
+                _("must be at least %(count)s characters long", count=number(self.min_length))
+            )
         if self.max_length is not None and len(value) > self.max_length:
-            raise invalid(f"must be at most {self.max_length:,} characters long")
+            raise invalid(
+                _("must be at most %(count)s characters long", count=number(self.max_length))
+            )
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -96,11 +108,11 @@ class WholeNumber(Kind):
 
     def check(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise invalid("must be a whole number")
+            raise invalid(_("must be a whole number"))
         if self.low is not None and value < self.low:
-            raise invalid(f"must be at least {self.low}")
+            raise invalid(_("must be at least %(limit)s", limit=self.low))
         if value > self._high:
-            raise invalid(f"must be at most {self._high}")
+            raise invalid(_("must be at most %(limit)s", limit=self._high))
         return value
 
     @property
@@ -120,13 +132,13 @@ class Number(Kind):
 
     def check(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise invalid("must be a number")
+            raise invalid(_("must be a number"))
         if value != value or value in (float("inf"), float("-inf")):
-            raise invalid("must be a finite number")
+            raise invalid(_("must be a finite number"))
         if self.low is not None and value < self.low:
-            raise invalid(f"must be at least {self.low:g}")
+            raise invalid(_("must be at least %(limit)s", limit=number(self.low)))
         if self.high is not None and value > self.high:
-            raise invalid(f"must be at most {self.high:g}")
+            raise invalid(_("must be at most %(limit)s", limit=number(self.high)))
         return float(value)
 
     def json_schema(self) -> dict[str, Any]:
@@ -148,7 +160,7 @@ class YesNo(Kind):
 
     def check(self, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise invalid("must be true or false")
+            raise invalid(_("must be true or false"))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -163,7 +175,13 @@ class Choice(Kind):
 
     def check(self, value: Any) -> str:
         if value not in self.values:
-            raise invalid(f"must be one of {', '.join(self.values)} (got {show(value)})")
+            raise invalid(
+                _(
+                    "must be one of %(values)s (got %(value)s)",
+                    values=", ".join(self.values),
+                    value=show(value),
+                )
+            )
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -176,7 +194,9 @@ class Country(Kind):
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or value.upper() not in vocab.COUNTRY_CODES:
-            raise invalid(f"{show(value)} is not an ISO 3166-1 alpha-2 country code")
+            raise invalid(
+                _("%(value)s is not an ISO 3166-1 alpha-2 country code", value=show(value))
+            )
         return value.upper()
 
     def json_schema(self) -> dict[str, Any]:
@@ -189,7 +209,7 @@ class Language(Kind):
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or value.lower() not in vocab.LANGUAGE_CODES:
-            raise invalid(f"{show(value)} is not an ISO 639-1 language code")
+            raise invalid(_("%(value)s is not an ISO 639-1 language code", value=show(value)))
         return value.lower()
 
     def json_schema(self) -> dict[str, Any]:
@@ -206,7 +226,7 @@ class WebAddress(Kind):
         value = Text(1, self.max_length).check(value)
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise invalid("must be a web address starting with http:// or https://")
+            raise invalid(_("must be a web address starting with http:// or https://"))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -222,8 +242,13 @@ class Doi(Kind):
     def check(self, value: Any) -> str:
         value = Text(1, self.max_length).check(value)
         if not DOI_PATTERN.match(value):
-            example = "10.1111/jsm.12785, without https://doi.org/"
-            raise invalid(f"must be a DOI such as {example} (got {show(value)})")
+            raise invalid(
+                _(
+                    "must be a DOI such as 10.1111/jsm.12785, without https://doi.org/"
+                    " (got %(value)s)",
+                    value=show(value),
+                )
+            )
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -242,7 +267,10 @@ class EmailAddress(Kind):
             validate_email(value, check_deliverability=False)
         except EmailNotValidError:
             raise invalid(
-                f"must be an email address such as office@example.org (got {show(value)})"
+                _(
+                    "must be an email address such as office@example.org (got %(value)s)",
+                    value=show(value),
+                )
             ) from None
         return value
 
@@ -259,7 +287,7 @@ class ListOf(Kind):
 
     def check(self, value: Any) -> list[Any]:
         if not isinstance(value, list):
-            raise invalid("must be a list")
+            raise invalid(_("must be a list"))
         errors: list[InitErrorDetails] = []
         items: list[Any] = []
         for index, raw in enumerate(value):
@@ -269,7 +297,7 @@ class ListOf(Kind):
                 errors.append(InitErrorDetails(type=error, loc=(index,), input=raw))
                 continue
             if item in items:
-                duplicate = invalid(f"{show(item)} is listed twice")
+                duplicate = invalid(_("%(value)s is listed twice", value=show(item)))
                 errors.append(InitErrorDetails(type=duplicate, loc=(index,), input=raw))
             else:
                 items.append(item)
@@ -306,10 +334,10 @@ class RecordList:
 
     def _check(self, value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
         if not isinstance(value, list):
-            raise invalid("must be a list")
+            raise invalid(_("must be a list"))
         errors: list[InitErrorDetails] = []
         if len(value) > self.max_items:
-            too_many = invalid(f"must have at most {self.max_items} items")
+            too_many = invalid(_("must have at most %(count)s items", count=self.max_items))
             errors.append(InitErrorDetails(type=too_many, loc=(), input=value))
         try:
             checked = handler(value[: self.max_items])

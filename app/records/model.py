@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
+from flask_babel import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -52,7 +53,9 @@ from app.records.fields import (
     WholeNumber,
     YesNo,
     error_details,
+    number,
 )
+from app.records.vocab import N_
 
 MAX_EVALUATIONS = 50
 MAX_RESULTS = 100  # per evaluation: 14 outcomes at several time points fit with room
@@ -99,7 +102,11 @@ class NotBelow:
             raise PydanticCustomError(
                 RANGE_ERROR_TYPE,
                 "{message}",
-                {"message": f"must not be less than {self.other} ({low})"},
+                {
+                    "message": _(
+                        "must not be less than %(key)s (%(value)s)", key=self.other, value=low
+                    )
+                },
             )
         return value
 
@@ -117,7 +124,9 @@ class NotLaterThanThisYear:
         this_year = date.today().year
         if value is not None and value > this_year:
             raise PydanticCustomError(
-                ERROR_TYPE, "{message}", {"message": f"must not be later than {this_year}"}
+                ERROR_TYPE,
+                "{message}",
+                {"message": _("must not be later than %(year)s", year=this_year)},
             )
         return value
 
@@ -147,7 +156,7 @@ def required_with(given: Mapping[str, Any], keys: tuple[str, ...]) -> Iterator[P
     if present:
         for key in keys:
             if key not in given:
-                yield Problem((key,), f"is required with {present[0]}")
+                yield Problem((key,), _("is required with %(key)s", key=present[0]))
 
 
 class RecordObject(BaseModel):
@@ -235,30 +244,31 @@ class Result(RecordObject):
     }})
 
     outcome: Annotated[str, Choice(vocab.OUTCOMES), Label(
-        "Outcome", hint="One of the outcomes the evaluation lists.")]
+        N_("Outcome"), hint=N_("One of the outcomes the evaluation lists."))]
     measure: Annotated[str | None, Text(0, 300), Label(
-        "Measure", question="Instrument or indicator",
-        hint="For example: self-reported CSAM use, past 30 days.")] = None
+        N_("Measure"), question=N_("Instrument or indicator"),
+        hint=N_("For example: self-reported CSAM use, past 30 days."))] = None
     timepoint_months: Annotated[int, WholeNumber(0, 600), Label(
-        "Time point (months)", question="Months after the programme ended",
-        hint="When it was measured; 0 means at the end of the programme.")]
+        N_("Time point (months)"), question=N_("Months after the programme ended"),
+        hint=N_("When it was measured; 0 means at the end of the programme."))]
     direction: Annotated[str, Choice(vocab.RESULT_DIRECTIONS), Label(
-        "Direction", question="What was found",
-        hint="Favourable or unfavourable only when statistically significant; otherwise"
-        " no effect.")]
+        N_("Direction"), question=N_("What was found"),
+        hint=N_("Favourable or unfavourable only when statistically significant; otherwise"
+        " no effect."))]
     effect_size: Annotated[float | None, Number(), Label(
-        "Effect size", hint="With its type, where reported.")] = None
+        N_("Effect size"), hint=N_("With its type, where reported."))] = None
     effect_size_type: Annotated[str | None, Choice(vocab.EFFECT_SIZE_TYPES), Label(
-        "Type of effect size")] = None
-    p_value: Annotated[float | None, Number(0, 1), Label("p value", hint="Between 0 and 1.")] = None
+        N_("Type of effect size"))] = None
+    p_value: Annotated[float | None, Number(0, 1), Label(N_("p value"),
+        hint=N_("Between 0 and 1."))] = None
     ci_low: Annotated[float | None, Number(), Label(
-        "Confidence interval, lower bound", short="CI low")] = None
+        N_("Confidence interval, lower bound"), short=N_("CI low"))] = None
     ci_high: Annotated[float | None, Number(), NotBelow("ci_low"), Label(
-        "Confidence interval, upper bound", short="CI high")] = None
+        N_("Confidence interval, upper bound"), short=N_("CI high"))] = None
     n: Annotated[int | None, WholeNumber(1), Label(
-        "Participants", question="Participants in this analysis")] = None
+        N_("Participants"), question=N_("Participants in this analysis"))] = None
     primary: Annotated[bool | None, YesNo(), Label(
-        "Primary outcome", question="A pre-registered primary outcome")] = None
+        N_("Primary outcome"), question=N_("A pre-registered primary outcome"))] = None
 
     @classmethod
     def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
@@ -267,9 +277,10 @@ class Result(RecordObject):
         p_value, direction = valid.get("p_value"), valid.get("direction")
         significant = direction in ("favourable", "unfavourable")
         if significant and p_value is not None and p_value >= SIGNIFICANCE:
-            yield Problem(("p_value",), (
-                f"must be below {SIGNIFICANCE} when direction is {direction}: a result that is"
-                " not statistically significant has direction no_effect"
+            yield Problem(("p_value",), _(
+                "must be below %(limit)s when direction is %(direction)s: a result that is"
+                " not statistically significant has direction no_effect",
+                limit=number(SIGNIFICANCE), direction=direction,
             ))
 
 
@@ -282,65 +293,71 @@ class Evaluation(RecordObject):
         {"required": ["effect"]}, {"required": ["results"]},
     ]})
 
-    design: Annotated[str, Choice(vocab.DESIGNS), Label("Design", question="Study design")]
+    design: Annotated[str, Choice(vocab.DESIGNS), Label(N_("Design"), question=N_("Study design"))]
     year: Annotated[int, WholeNumber(1950, 2100), NotLaterThanThisYear(), Label(
-        "Year", question="Year of the report", hint="For example 2019.")]
+        N_("Year"), question=N_("Year of the report"), hint=N_("For example 2019."))]
     country: Annotated[str | None, Country(), Label(
-        "Country", question="Country where the study ran")] = None
+        N_("Country"), question=N_("Country where the study ran"))] = None
     sample_id: Annotated[str | None, Text(1, 100), Label(
-        "Sample", question="Sample id",
-        hint="The same id for evaluations of the same participants (a later follow-up, a"
-        " reanalysis, a second paper on one trial), so that they count as one sample.")] = None
+        N_("Sample"), question=N_("Sample id"),
+        hint=N_("The same id for evaluations of the same participants (a later follow-up, a"
+        " reanalysis, a second paper on one trial), so that they count as one sample."))] = None
     sample_size: Annotated[int | None, WholeNumber(1), Label(
-        "Sample size", hint="Participants analysed.")] = None
+        N_("Sample size"), hint=N_("Participants analysed."))] = None
     clusters: Annotated[int | None, WholeNumber(1), Label(
-        "Clusters", question="Units randomised or compared",
-        hint="Schools, sites or other groups, in a cluster design.")] = None
+        N_("Clusters"), question=N_("Units randomised or compared"),
+        hint=N_("Schools, sites or other groups, in a cluster design."))] = None
     comparison_group: Annotated[bool | None, YesNo(), Label(
-        "Comparison group", question="A control or comparison group was used")] = None
+        N_("Comparison group"), question=N_("A control or comparison group was used"))] = None
     baseline_equivalence: Annotated[str | None, Choice(vocab.BASELINE_EQUIVALENCE), Label(
-        "Baseline equivalence", question="Were the groups alike before the programme started?",
-        hint="Established: the study shows the groups were equivalent on the outcome at"
-        " baseline.")] = None
+        N_("Baseline equivalence"),
+        question=N_("Were the groups alike before the programme started?"),
+        hint=N_("Established: the study shows the groups were equivalent on the outcome at"
+        " baseline."))] = None
     follow_up_months: Annotated[int | None, WholeNumber(0, 1200), Label(
-        "Follow-up (months)", question="Follow-up in months",
-        hint="Longest follow-up after the intervention.")] = None
+        N_("Follow-up (months)"), question=N_("Follow-up in months"),
+        hint=N_("Longest follow-up after the intervention."))] = None
     time_points_before: Annotated[int | None, WholeNumber(0), Label(
-        "Measurements before", question="Measurements before the start",
-        hint="For an interrupted time series.")] = None
+        N_("Measurements before"), question=N_("Measurements before the start"),
+        hint=N_("For an interrupted time series."))] = None
     time_points_after: Annotated[int | None, WholeNumber(0), Label(
-        "Measurements after", question="Measurements after the start",
-        hint="For an interrupted time series.")] = None
+        N_("Measurements after"), question=N_("Measurements after the start"),
+        hint=N_("For an interrupted time series."))] = None
     attrition_pct: Annotated[float | None, Number(0, 100), Label(
-        "Attrition (%)", question="Attrition in per cent",
-        hint="Share of participants lost before the analysis, 0–100.")] = None
+        N_("Attrition (%)"), question=N_("Attrition in per cent"),
+        hint=N_("Share of participants lost before the analysis, 0–100."))] = None
     differential_attrition_pct: Annotated[float | None, Number(0, 100), Label(
-        "Differential attrition (points)",
-        question="Difference in attrition between the groups, in percentage points",
-        hint="For example, 30 % lost from one group and 24 % from the other is 6 points.")] = None
+        N_("Differential attrition (points)"),
+        question=N_("Difference in attrition between the groups, in percentage points"),
+        hint=N_("For example, 30 % lost from one group and 24 % from the other is 6 points."),
+    )] = None
     independent: Annotated[bool | None, YesNo(), Label(
-        "Independent evaluators", question="Evaluators independent of the developers")] = None
+        N_("Independent evaluators"),
+        question=N_("Evaluators independent of the developers"))] = None
     peer_reviewed: Annotated[bool | None, YesNo(), Label(
-        "Peer reviewed", question="Published in a peer-reviewed journal")] = None
+        N_("Peer reviewed"), question=N_("Published in a peer-reviewed journal"))] = None
     routine_practice: Annotated[bool | None, YesNo(), Label(
-        "Routine practice", question="Delivered by ordinary services under routine conditions",
-        hint="Not by its developers under research conditions.")] = None
+        N_("Routine practice"),
+        question=N_("Delivered by ordinary services under routine conditions"),
+        hint=N_("Not by its developers under research conditions."))] = None
     outcomes: Annotated[list[str] | None, ListOf(Choice(vocab.OUTCOMES)), Label(
-        "Outcomes", question="Outcomes measured")] = None
+        N_("Outcomes"), question=N_("Outcomes measured"))] = None
     effect: Annotated[str | None, Choice(vocab.EFFECTS), Label(
-        "Effect", question="Effect found",
-        hint="Required unless results per outcome are given.")] = None
+        N_("Effect"), question=N_("Effect found"),
+        hint=N_("Required unless results per outcome are given."))] = None
     effect_size: Annotated[float | None, Number(-10, 10), Label(
-        "Effect size", hint="Standardised (Cohen's d or Hedges' g), where reported.")] = None
+        N_("Effect size"),
+        hint=N_("Standardised (Cohen's d or Hedges' g), where reported."))] = None
     results: Annotated[list[Result] | None, RecordList(Result, MAX_RESULTS), Label(
-        "Results", question="Results per outcome and time point")] = None
+        N_("Results"), question=N_("Results per outcome and time point"))] = None
     findings: Annotated[str, Text(1, 10_000), Label(
-        "Findings", hint="What the study found, in words.")]
-    citation: Annotated[str | None, Text(0, 2_000), Label("Citation")] = None
-    doi: Annotated[str | None, Doi(), Label("DOI", hint="For example 10.1111/jsm.12785.")] = None
+        N_("Findings"), hint=N_("What the study found, in words."))]
+    citation: Annotated[str | None, Text(0, 2_000), Label(N_("Citation"))] = None
+    doi: Annotated[str | None, Doi(), Label(N_("DOI"),
+        hint=N_("For example 10.1111/jsm.12785."))] = None
     url: Annotated[str | None, WebAddress(), Label(
-        "Link", question="Link to the study",
-        hint="A DOI link or the report's web address.")] = None
+        N_("Link"), question=N_("Link to the study"),
+        hint=N_("A DOI link or the report's web address."))] = None
 
     @classmethod
     def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
@@ -352,8 +369,9 @@ class Evaluation(RecordObject):
             # Outcomes given but wrong in themselves are reported by their own check.
             unlisted = listed is not None and outcome not in listed
             if outcome is not None and (unlisted or "outcomes" not in given):
-                yield Problem(("results", index, "outcome"), (
-                    f"{outcome!r} is not listed in this evaluation's outcomes: list it there too"
+                yield Problem(("results", index, "outcome"), _(
+                    "%(outcome)s is not listed in this evaluation's outcomes: list it there too",
+                    outcome=repr(outcome),
                 ))
 
 
@@ -364,36 +382,37 @@ class Contact(RecordObject):
         {"required": ["email"]}, {"required": ["url"]},
     ]})
 
-    role: Annotated[str, Choice(vocab.CONTACT_ROLES), Label("Role")]
+    role: Annotated[str, Choice(vocab.CONTACT_ROLES), Label(N_("Role"))]
     name: Annotated[str, Text(1, 200), Label(
-        "Name", hint="An organisation or a function, for example: Programme office.")]
-    email: Annotated[str | None, EmailAddress(), Label("Email")] = None
-    url: Annotated[str | None, WebAddress(), Label("Web address")] = None
-    country: Annotated[str | None, Country(), Label("Country")] = None
+        N_("Name"), hint=N_("An organisation or a function, for example: Programme office."))]
+    email: Annotated[str | None, EmailAddress(), Label(N_("Email"))] = None
+    url: Annotated[str | None, WebAddress(), Label(N_("Web address"))] = None
+    country: Annotated[str | None, Country(), Label(N_("Country"))] = None
 
     @classmethod
     def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
         if "email" not in given and "url" not in given:
-            yield Problem((), "needs an email or a url, or both")
+            yield Problem((), _("needs an email or a url, or both"))
 
 
 class ExternalRating(RecordObject):
     """The measure's rating by another registry, shown beside ours and never merged into it."""
 
-    registry: Annotated[str, Text(1, 100), Label("Registry")]
-    rating: Annotated[str, Text(1, 100), Label("Rating")]
-    year: Annotated[int, WholeNumber(1990, 2100), Label("Year", hint="Year of the rating.")]
-    url: Annotated[str, WebAddress(), Label("Web address", hint="The registry's page.")]
+    registry: Annotated[str, Text(1, 100), Label(N_("Registry"))]
+    rating: Annotated[str, Text(1, 100), Label(N_("Rating"))]
+    year: Annotated[int, WholeNumber(1990, 2100), Label(N_("Year"), hint=N_("Year of the rating."))]
+    url: Annotated[str, WebAddress(), Label(N_("Web address"), hint=N_("The registry's page."))]
 
 
 class Reference(RecordObject):
     """A manual, review or other publication beyond the evaluations."""
 
-    citation: Annotated[str, Text(1, 2_000), Label("Citation")]
-    doi: Annotated[str | None, Doi(), Label("DOI", hint="For example 10.1111/jsm.12785.")] = None
-    url: Annotated[str | None, WebAddress(), Label("Web address")] = None
+    citation: Annotated[str, Text(1, 2_000), Label(N_("Citation"))]
+    doi: Annotated[str | None, Doi(), Label(N_("DOI"),
+        hint=N_("For example 10.1111/jsm.12785."))] = None
+    url: Annotated[str | None, WebAddress(), Label(N_("Web address"))] = None
     open_access: Annotated[bool | None, YesNo(), Label(
-        "Open access", question="Free to read")] = None
+        N_("Open access"), question=N_("Free to read"))] = None
 
 
 class MeasureRecord(RecordObject):
@@ -406,106 +425,111 @@ class MeasureRecord(RecordObject):
     }})
 
     external_id: Annotated[str | None, Text(1, 100), Label(
-        "External id", question="Your reference",
-        hint="Optional. A stable id from your own records.")] = None
-    title: Annotated[str, Text(3, 200), Label("Title")]
+        N_("External id"), question=N_("Your reference"),
+        hint=N_("Optional. A stable id from your own records."))] = None
+    title: Annotated[str, Text(3, 200), Label(N_("Title"))]
     summary: Annotated[str, Text(20, 1000), Label(
-        "Summary", hint="A plain-text abstract, 20 to 1,000 characters.")]
+        N_("Summary"), hint=N_("A plain-text abstract, 20 to 1,000 characters."))]
     summary_en: Annotated[str | None, Text(20, 1000), Label(
-        "Summary in English", question="English summary",
-        hint="For a measure described in another language: 20 to 1,000 characters, shown under"
-        " the original and searched.")] = None
+        N_("Summary in English"), question=N_("English summary"),
+        hint=N_("For a measure described in another language: 20 to 1,000 characters, shown under"
+        " the original and searched."))] = None
     description: Annotated[str | None, Text(0, 50_000), Label(
-        "Description",
-        hint="Optional. Markdown: ## headings, *emphasis*, lists and links.")] = None
+        N_("Description"),
+        hint=N_("Optional. Markdown: ## headings, *emphasis*, lists and links."))] = None
     theory_of_change: Annotated[str | None, Text(0, 5_000), Label(
-        "Theory of change", question="How it is meant to work",
-        hint="The risk and protective factors it targets, and the causal chain.")] = None
+        N_("Theory of change"), question=N_("How it is meant to work"),
+        hint=N_("The risk and protective factors it targets, and the causal chain."))] = None
     countries: Annotated[list[str], ListOf(Country()), Label(
-        "Countries", facet="Country", question="Countries where it is implemented")]
+        N_("Countries"), facet=N_("Country"), question=N_("Countries where it is implemented"))]
     text_language: Annotated[str | None, Language(), Label(
-        "Language of the text", question="Language of this description")] = None
+        N_("Language of the text"), question=N_("Language of this description"))] = None
     languages: Annotated[list[str] | None, ListOf(Language()), Label(
-        "Languages of the materials", short="Languages of materials",
-        facet="Language of materials", question="Languages its materials exist in")] = None
+        N_("Languages of the materials"), short=N_("Languages of materials"),
+        facet=N_("Language of materials"), question=N_("Languages its materials exist in"))] = None
     prevention_level: Annotated[str, Choice(vocab.PREVENTION_LEVELS), Label(
-        "Prevention level")]
+        N_("Prevention level"))]
     population_level: Annotated[str | None, Choice(vocab.POPULATION_LEVELS), Label(
-        "Population level", question="Who it reaches",
-        hint="Universal: everyone in a setting; selective: groups at higher risk; indicated:"
-        " people already showing risk.")] = None
+        N_("Population level"), question=N_("Who it reaches"),
+        hint=N_("Universal: everyone in a setting; selective: groups at higher risk; indicated:"
+        " people already showing risk."))] = None
     target_groups: Annotated[list[str], ListOf(Choice(vocab.TARGET_GROUPS)), Label(
-        "Target groups", facet="Target group")]
+        N_("Target groups"), facet=N_("Target group"))]
     settings: Annotated[list[str], ListOf(Choice(vocab.SETTINGS)), Label(
-        "Settings", facet="Setting")]
+        N_("Settings"), facet=N_("Setting"))]
     abuse_forms: Annotated[list[str] | None, ListOf(Choice(vocab.ABUSE_FORMS)), Label(
-        "Forms of abuse", facet="Form of abuse", question="Forms of abuse addressed")] = None
-    delivery: Annotated[list[str] | None, ListOf(Choice(vocab.DELIVERY)), Label("Delivery")] = None
+        N_("Forms of abuse"), facet=N_("Form of abuse"),
+        question=N_("Forms of abuse addressed"))] = None
+    delivery: Annotated[list[str] | None, ListOf(Choice(vocab.DELIVERY)), Label(
+        N_("Delivery"))] = None
     dosage: Annotated[str | None, Text(0, 500), Label(
-        "Dosage", question="How much of it a participant gets",
-        hint="For example: six weekly 2-hour sessions.")] = None
+        N_("Dosage"), question=N_("How much of it a participant gets"),
+        hint=N_("For example: six weekly 2-hour sessions."))] = None
     age_min: Annotated[int | None, WholeNumber(0, 99), Label(
-        "Minimum age", question="Youngest age",
-        hint="Age of the children concerned, 0–99.")] = None
+        N_("Minimum age"), question=N_("Youngest age"),
+        hint=N_("Age of the children concerned, 0–99."))] = None
     age_max: Annotated[int | None, WholeNumber(0, 99), NotBelow("age_min"), Label(
-        "Maximum age", question="Oldest age",
-        hint="Age of the children concerned, 0–99.")] = None
+        N_("Maximum age"), question=N_("Oldest age"),
+        hint=N_("Age of the children concerned, 0–99."))] = None
     organisation: Annotated[str, Text(2, 300), Label(
-        "Organisation", question="Implementing organisation")]
+        N_("Organisation"), question=N_("Implementing organisation"))]
     website: Annotated[str | None, WebAddress(), Label(
-        "Website", hint="Starting with https:// or http://.")] = None
+        N_("Website"), hint=N_("Starting with https:// or http://."))] = None
     start_year: Annotated[int | None, WholeNumber(1950, 2100), Label(
-        "Start year", question="First year")] = None
+        N_("Start year"), question=N_("First year"))] = None
     end_year: Annotated[int | None, WholeNumber(1950, 2100), NotBelow("start_year"), Label(
-        "End year", question="Last year", hint="Leave empty if it is still running.")] = None
+        N_("End year"), question=N_("Last year"),
+        hint=N_("Leave empty if it is still running."))] = None
     # The programme's status; the API's "status" is the workflow state (DESIGN §8), so the
     # API answers this key under another name.
     status: Annotated[str | None, Choice(vocab.PROGRAMME_STATUSES), Label(
-        "Programme status"), Field(serialization_alias="programme_status")] = None
+        N_("Programme status")), Field(serialization_alias="programme_status")] = None
     cost_level: Annotated[str | None, Choice(vocab.COST_LEVELS), Label(
-        "Cost level", hint="Derived from a unit cost per participant when left empty.")] = None
+        N_("Cost level"),
+        hint=N_("Derived from a unit cost per participant when left empty."))] = None
     unit_cost_eur: Annotated[float | None, Number(0), Label(
-        "Unit cost (EUR)", question="Cost of delivery per unit, in euros",
-        hint="With the unit it is for and its price year.")] = None
+        N_("Unit cost (EUR)"), question=N_("Cost of delivery per unit, in euros"),
+        hint=N_("With the unit it is for and its price year."))] = None
     unit_cost_per: Annotated[str | None, Choice(vocab.COST_UNITS), Label(
-        "Cost unit", question="The unit the cost is for")] = None
+        N_("Cost unit"), question=N_("The unit the cost is for"))] = None
     cost_price_year: Annotated[int | None, WholeNumber(1990, 2100), Label(
-        "Price year", question="Price year of the unit cost")] = None
+        N_("Price year"), question=N_("Price year of the unit cost"))] = None
     cost_notes: Annotated[str | None, Text(0, 5_000), Label(
-        "Cost notes", question="Notes on cost")] = None
+        N_("Cost notes"), question=N_("Notes on cost"))] = None
     cost_benefit: Annotated[str | None, Text(0, 2_000), Label(
-        "Cost-benefit", question="Cost-benefit or cost-effectiveness",
-        hint="A published figure with its source.")] = None
+        N_("Cost-benefit"), question=N_("Cost-benefit or cost-effectiveness"),
+        hint=N_("A published figure with its source."))] = None
     implementation: Annotated[str | None, Text(0, 20_000), Label(
-        "Implementation", hint="Staff, training, materials and licensing needed.")] = None
+        N_("Implementation"), hint=N_("Staff, training, materials and licensing needed."))] = None
     training_hours: Annotated[float | None, Number(0), Label(
-        "Training (hours)", question="Initial training a deliverer needs, in hours")] = None
+        N_("Training (hours)"), question=N_("Initial training a deliverer needs, in hours"))] = None
     certification_required: Annotated[bool | None, YesNo(), Label(
-        "Certification required", facet="Certification",
-        question="Deliverers must be certified by the developer")] = None
+        N_("Certification required"), facet=N_("Certification"),
+        question=N_("Deliverers must be certified by the developer"))] = None
     staff_qualifications: Annotated[str | None, Text(0, 2_000), Label(
-        "Staff qualifications", question="Who can deliver it")] = None
+        N_("Staff qualifications"), question=N_("Who can deliver it"))] = None
     fidelity_tools: Annotated[str | None, Text(0, 2_000), Label(
-        "Fidelity tools",
-        hint="Checklists, supervision or observation that keep delivery faithful.")] = None
+        N_("Fidelity tools"),
+        hint=N_("Checklists, supervision or observation that keep delivery faithful."))] = None
     licence: Annotated[str | None, Choice(vocab.LICENCES), Label(
-        "Licence", question="Licence of the programme and its materials")] = None
+        N_("Licence"), question=N_("Licence of the programme and its materials"))] = None
     manual_available: Annotated[bool | None, YesNo(), Label(
-        "Manual available", question="A manual or protocol exists",
-        hint="So that others can deliver it faithfully.")] = None
+        N_("Manual available"), question=N_("A manual or protocol exists"),
+        hint=N_("So that others can deliver it faithfully."))] = None
     transferability: Annotated[str | None, Text(0, 20_000), Label(
-        "Transferability",
-        hint="Adaptations, and other countries where it was taken up.")] = None
+        N_("Transferability"),
+        hint=N_("Adaptations, and other countries where it was taken up."))] = None
     contacts: Annotated[list[Contact] | None, RecordList(Contact, MAX_CONTACTS), Label(
-        "Contacts", hint="Who to ask: the developer, a provider, an evaluator.")] = None
+        N_("Contacts"), hint=N_("Who to ask: the developer, a provider, an evaluator."))] = None
     external_ratings: Annotated[
         list[ExternalRating] | None, RecordList(ExternalRating, MAX_EXTERNAL_RATINGS), Label(
-            "Ratings by other registries", short="Other registries' ratings")] = None
+            N_("Ratings by other registries"), short=N_("Other registries' ratings"))] = None
     references: Annotated[list[Reference] | None, RecordList(Reference, MAX_REFERENCES), Label(
-        "References", hint="Manuals, reviews and other publications beyond the evaluations.")
+        N_("References"),
+        hint=N_("Manuals, reviews and other publications beyond the evaluations."))
     ] = None
     evaluations: Annotated[list[Evaluation] | None, RecordList(Evaluation, MAX_EVALUATIONS), Label(
-        "Evaluations")] = None
+        N_("Evaluations"))] = None
 
     @classmethod
     def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:

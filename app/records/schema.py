@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from pydantic import ValidationError
 
 from app.records.fields import ERROR_TYPE
@@ -22,6 +23,7 @@ from app.records.model import (
     Result,
     nested_model,
 )
+from app.records.vocab import N_
 
 __all__ = [
     "EVALUATION_KEYS",
@@ -45,11 +47,11 @@ EXPORT_ONLY_KEYS = ("id", "url", "evidence_level", "evidence_label", "harm_flag"
 # error type is a programming mistake (a pydantic constraint slipped into the model) and
 # fails loudly rather than show pydantic's wording to a user.
 _STRUCTURAL = {
-    "missing": "is required",
-    "extra_forbidden": "is not a known key",
-    "model_type": "must be a JSON object",
-    "model_attributes_type": "must be a JSON object",
-    "dict_type": "must be a JSON object",
+    "missing": N_("is required"),
+    "extra_forbidden": N_("is not a known key"),
+    "model_type": N_("must be a JSON object"),
+    "model_attributes_type": N_("must be a JSON object"),
+    "dict_type": N_("must be a JSON object"),
 }
 
 
@@ -80,9 +82,10 @@ def _message(error: Any) -> str:
     if error["type"] in (ERROR_TYPE, RANGE_ERROR_TYPE):
         return error["ctx"]["message"]
     try:
-        return _STRUCTURAL[error["type"]]
+        words = _STRUCTURAL[error["type"]]
     except KeyError:
         raise LookupError(f"No words of ours for pydantic's {error['type']!r} error") from None
+    return gettext(words)  # in the reader's language; English outside a request
 
 
 def _order(error: Any) -> tuple:

@@ -25,7 +25,7 @@ def _join(*parts: str | None) -> str:
 
 
 def _labels(values: list[str]) -> str:
-    return " ".join(vocab.label(v) for v in values)
+    return " ".join(vocab.english_label(v) for v in values)
 
 
 def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
     evaluations = list(revision.evaluations)
     findings = [e.findings for e in evaluations]
     citations = [e.citation for e in evaluations if e.citation]
-    designs = [vocab.label(e.design) for e in evaluations]
+    designs = [vocab.english_label(e.design) for e in evaluations]
     # Outcomes an evaluation names or reports results on (format 2 results per outcome).
     outcomes = sorted(
         {o for e in evaluations for o in (e.outcomes or [])}
@@ -52,7 +52,7 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
     tags = " ".join(
         [
             " ".join(vocab.country_name(c) for c in countries),
-            vocab.label(revision.prevention_level),
+            vocab.english_label(revision.prevention_level),
             _labels(revision.target_groups),
             _labels(revision.settings),
             _labels(revision.abuse_forms),
