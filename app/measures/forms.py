@@ -417,7 +417,7 @@ class MeasureForm(FlaskForm):
     def remove_row(self, entry_name: str) -> str | None:
         """Drop the row called `entry_name` ("evaluations-0-results-2"); the notice to show,
         None when there is no such row."""
-        list_name, _, index = entry_name.rpartition("-")
+        list_name, _sep, index = entry_name.rpartition("-")
         rows = self.row_list(list_name)
         if rows is None or not index.isdigit():
             return None
@@ -500,7 +500,7 @@ class MeasureForm(FlaskForm):
     def _field_for(self, key: str) -> tuple[Field | None, type[RecordObject] | None, str]:
         """The field of an error's key, the model whose words to use, and the place in
         words (for errors that belong to no field)."""
-        path, _, name = key.rpartition(".")
+        path, _sep, name = key.rpartition(".")
         name = _LIST_ITEM.sub("", name)
         if not path and _LIST_ITEM.search(key) and key.split("[")[0] in _LIST_KEYS:
             path, name = key, ""  # the whole object, e.g. a contact without email or url

@@ -75,10 +75,10 @@ def when(months: float) -> str:
     if not months:
         return _("At the end of the programme")
     return ngettext(
-        "%(num)s month after the programme",
-        "%(num)s months after the programme",
+        "%(count)s month after the programme",
+        "%(count)s months after the programme",
         months,  # type: ignore[arg-type]
-        num=figure(months),
+        count=figure(months),
     )
 
 
@@ -235,10 +235,10 @@ def training_text(revision: MeasureRevision) -> str | None:
         hours = revision.training_hours
         parts.append(
             ngettext(
-                "%(num)s hour of initial training",
-                "%(num)s hours of initial training",
+                "%(count)s hour of initial training",
+                "%(count)s hours of initial training",
                 hours,  # type: ignore[arg-type]
-                num=figure(hours),
+                count=figure(hours),
             )
         )
     if revision.certification_required is True:
