@@ -299,3 +299,56 @@ def test_a_review_form_error_in_polish(client):
 
 def review_count(measure) -> int:
     return db.session.scalar(select(func.count(Review.id)).where(Review.measure_id == measure.id))
+
+
+# --- the measure form and the record's words ---------------------------------------------------
+
+
+def test_the_submission_form_in_german_shows_german_labels_help_and_errors(client):
+    from tests.measures.conftest import field_error, form_data, sign_in, summary_errors
+
+    sign_in(client, make_user(Role.PRACTITIONER, email="form-de@example.org"))
+    german = {"Accept-Language": "de"}
+    page = client.get("/measures/new", headers=german).text
+    assert '<label for="title">Titel</label>' in page
+    assert "Eine Zusammenfassung als reiner Text, 20 bis 1.000 Zeichen." in page  # help text
+    assert "Eltern und Betreuungspersonen" in page  # a target group's checkbox
+    assert '<option value="">Ebene wählen</option>' in page
+    assert "Parents and carers" not in page
+
+    answer = client.post("/measures/new", data=form_data(title="", age_max=3), headers=german)
+    assert answer.status_code == 200
+    assert field_error(answer.text, "title") == "ist erforderlich"
+    # The rule between two keys names the other by its German label, never "age_min".
+    assert field_error(answer.text, "age_max") == "darf nicht kleiner sein als Mindestalter (6)"
+    assert summary_errors(answer.text) == [
+        "Das Feld „Titel“ ist erforderlich",
+        "Das Feld „Höchstes Alter“ darf nicht kleiner sein als Mindestalter (6)",
+    ]
+
+
+def test_the_country_select_in_polish_names_and_sorts_countries_in_polish(client):
+    import re
+
+    from tests.measures.conftest import sign_in
+
+    sign_in(client, make_user(Role.PRACTITIONER, email="form-pl@example.org"))
+    page = client.get("/measures/new", headers={"Accept-Language": "pl"}).text
+    assert '<option value="DE">Niemcy</option>' in page  # an evaluation's country
+    names = re.findall(
+        r'value="(\w\w)"> <label class="inline-label" for="countries-\d+">([^<]+)<', page
+    )
+    eu = [name for _code, name in names[:27]]
+    assert dict(names)["DE"] == "Niemcy"
+    # Polish order: "Łotwa" after "Luksemburg", not among the L's by its base letter.
+    assert eu.index("Litwa") < eu.index("Luksemburg") < eu.index("Łotwa") < eu.index("Malta")
+
+
+def test_a_vocabulary_label_shows_in_french_on_the_measure_page(client):
+    owner = make_user(Role.PRACTITIONER, email="owner-labels@example.org")
+    measure = make_measure(owner, publish=True, target_groups=["parents_carers"])
+    page = client.get(f"/measures/{measure.id}", headers={"Accept-Language": "fr"}).text
+    assert "Parents et personnes qui s’occupent d’enfants" in page
+    assert "Parents and carers" not in page
+    english = client.get(f"/measures/{measure.id}").text
+    assert "Parents and carers" in english

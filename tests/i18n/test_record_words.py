@@ -1,0 +1,75 @@
+"""The record's words in the reader's language: vocabulary labels, key names, validation
+messages; English where no reader is (the CLI, the search index)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+
+from app.records import labels, vocab
+from app.records.schema import RecordInvalid, validate_record
+from tests.conftest import sample_record
+
+
+def test_every_vocabulary_code_has_a_label_of_its_own():
+    codes = {
+        code
+        for name, values in vars(vocab).items()
+        if name.isupper() and name != "EU27" and isinstance(values, tuple)
+        for code in values
+    }
+    assert codes <= set(vocab.LABELS)
+
+
+def reader(app, language):
+    """A request from a reader of `language`, with an empty `g` as each request of the test
+    client gets (the test's app context is shared, and Flask-Babel keeps the locale in `g`)."""
+    context = app.test_request_context(headers={"Accept-Language": language})
+    context.push()
+    for name in list(g):
+        g.pop(name)
+    return context
+
+
+def test_labels_are_english_outside_a_request_and_translated_inside_one(app):
+    assert vocab.label("parents_carers") == "Parents and carers"
+    context = reader(app, "de")
+    try:
+        assert vocab.label("parents_carers") == "Eltern und Betreuungspersonen"
+        # What the search index holds does not change with the reader.
+        assert vocab.english_label("parents_carers") == "Parents and carers"
+        assert labels.field_label("age_min") == "Mindestalter"
+        assert labels.value_label("countries", "CZ") == "Tschechien"
+        assert labels.display_value("manual_available", True) == "Ja"
+        assert str(labels.form_text("title")["label"]) == "Titel"
+    finally:
+        context.pop()
+
+
+def test_validation_messages_follow_the_reader_and_stay_english_without_one(app):
+    record = sample_record(title="")
+    with pytest.raises(RecordInvalid) as english:
+        validate_record(record)
+    assert [(e.key, e.message) for e in english.value.errors] == [("title", "is required")]
+    context = reader(app, "fr")
+    try:
+        with pytest.raises(RecordInvalid) as french:
+            validate_record(record)
+    finally:
+        context.pop()
+    assert french.value.errors[0].message == "est obligatoire"
+
+
+@pytest.mark.parametrize(
+    ("language", "names", "expected"),
+    [
+        ("pl", ["Łotwa", "Luksemburg", "Litwa", "Malta"],
+         ["Litwa", "Luksemburg", "Łotwa", "Malta"]),
+        ("sv", ["Österrike", "Zambia", "Oman"], ["Oman", "Zambia", "Österrike"]),
+        ("de", ["Österreich", "Oman", "Polen"], ["Oman", "Österreich", "Polen"]),
+        ("cs", ["Chorvatsko", "Haiti", "Irsko", "Česko", "Dánsko"],
+         ["Česko", "Dánsko", "Haiti", "Chorvatsko", "Irsko"]),
+    ],
+)  # fmt: skip
+def test_names_sort_in_the_readers_alphabet(language, names, expected):
+    assert sorted(names, key=lambda n: labels.collation_key(n, language)) == expected
