@@ -17,6 +17,7 @@ from app.api.auth import init_api_auth
 from app.api.limits import api_rate_limit, reset_as_seconds
 from app.api.pagination import with_link_header
 from app.core.extensions import csrf
+from app.core.i18n import lazy_text
 
 __all__ = ["api_rate_limit", "bp", "collection_response", "json_response"]
 
@@ -37,7 +38,9 @@ def _after_limiter_headers(state: Any) -> None:
 def json_response(data: Any, status: int = 200) -> Response:
     """JSON that keeps key order (the record's spec order) and writes UTF-8 text as is."""
     return current_app.response_class(
-        json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json"
+        json.dumps(data, ensure_ascii=False, default=lazy_text),
+        status=status,
+        mimetype="application/json",
     )
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import Babel, LazyString, get_locale
 from flask_login import current_user
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
@@ -92,8 +94,25 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
     return written
 
 
+def lazy_text(o: Any) -> str:
+    """json.dumps(..., default=lazy_text): a translatable string (a label kept as lazy_gettext
+    in a module constant) is written as its text in the reader's language."""
+    if isinstance(o, LazyString):
+        return str(o)
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON (jsonify, app.json), with translatable strings as their text."""
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        return lazy_text(o) if isinstance(o, LazyString) else DefaultJSONProvider.default(o)
+
+
 def init_i18n(app: Flask) -> None:
     compile_catalogues()
+    app.json = JSONProvider(app)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_locale)
