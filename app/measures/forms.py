@@ -429,6 +429,16 @@ class MeasureForm(FlaskForm):
                 return _(ROW_WORDS[rows.short_name].removed)
         return None
 
+    def row_notices(self, rows: FieldList) -> dict[str, str]:
+        """What the page's JavaScript announces when it adds or removes a row of `rows`
+        itself, in the reader's language ({row}: the new row's legend, "Result 2")."""
+        words = ROW_WORDS[rows.short_name]
+        return {
+            "added": _("%(row)s added. Nothing has been saved yet.", row="{row}"),
+            "removed": _(words.removed),
+            "at-most": _(words.at_most, limit=ROW_LIMITS[rows.short_name]),
+        }
+
     def blank_row(self, rows: FieldList) -> Field:
         """A row for the page's JavaScript to copy: named with a placeholder for its index."""
         placeholder = f"__{rows.short_name}__"

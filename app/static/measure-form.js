@@ -28,8 +28,9 @@
       });
     });
   }
-  function rowName(list) {
-    return list.querySelector("[data-add-row]").textContent.replace(/^Add another /, "");
+  // The page gives each list its notices in the reader's language (data-*-text).
+  function notice(list, name, fallback) {
+    return list.getAttribute("data-" + name + "-text") || fallback;
   }
 
   form.addEventListener("click", function (event) {
@@ -40,7 +41,7 @@
       var list = add.closest("[data-row-list]");
       var limit = Number(list.getAttribute("data-limit") || 0);
       if (limit && rowsOf(list).length >= limit) {
-        announce("There can be at most " + limit + " of these.");
+        announce(notice(list, "at-most", "There can be at most " + limit + " of these."));
         return;
       }
       var index = Number(list.getAttribute("data-next-index") || 0);
@@ -54,8 +55,9 @@
       var row = rows[rows.length - 1];
       var first = row.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
-      var name = rowName(list);
-      announce(name.charAt(0).toUpperCase() + name.slice(1) + " " + rows.length + " added. Nothing has been saved yet.");
+      var legend = row.querySelector("legend");
+      var name = legend ? legend.textContent.replace(/\s+/g, " ").trim() : "";
+      announce(notice(list, "added", "{row} added. Nothing has been saved yet.").split("{row}").join(name));
     } else if (remove) {
       event.preventDefault();
       var removed = remove.closest("[data-row]");
@@ -63,12 +65,14 @@
       removed.parentNode.removeChild(removed);
       renumber(owner);
       owner.querySelector("[data-add-row]").focus();
-      announce("The " + rowName(owner) + " was removed. Nothing has been saved yet.");
+      announce(notice(owner, "removed", "The row was removed. Nothing has been saved yet."));
     }
   });
 
   var maxBytes = Number(form.getAttribute("data-max-report-bytes") || 0);
   var maxText = form.getAttribute("data-max-report-text") || "";
+  var tooLarge = form.getAttribute("data-too-large-text") ||
+    "“{filename}” is larger than " + maxText + ": choose a smaller file.";
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (!input || input.type !== "file" || !maxBytes) { return; }
@@ -87,6 +91,6 @@
       note.setAttribute("role", "alert");
       input.parentNode.insertBefore(note, input.nextSibling);
     }
-    note.textContent = "“" + file.name + "” is larger than " + maxText + ": choose a smaller file.";
+    note.textContent = tooLarge.split("{filename}").join(file.name);
   });
 })();
