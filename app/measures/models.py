@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dbtypes import str_enum, utcnow
 from app.core.extensions import db
+from app.records.vocab import N_
 
 # Multi-valued taxonomy keys of the record format. They live in revision_terms, one row per
 # value, so the moderation queue and dashboards can filter them in SQL on SQLite and PostgreSQL.
@@ -31,6 +32,18 @@ class RevisionState(enum.StrEnum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"  # was published, replaced by a newer published revision
+
+
+# The states as pages name them (the `label` filter: "draft" -> "Draft", in the reader's
+# language), marked here for the catalogues.
+STATE_NAMES = (
+    N_("Draft"),
+    N_("Submitted"),
+    N_("Published"),
+    N_("Rejected"),
+    N_("Archived"),
+    N_("Superseded"),
+)
 
 
 class EvidenceReview(enum.StrEnum):
