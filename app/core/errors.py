@@ -21,6 +21,7 @@ from werkzeug.exceptions import Conflict, Forbidden, HTTPException, NotFound, Se
 
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
+from app.core.i18n import in_reader_language
 from app.core.problems import ApiProblem, problem
 
 log = logging.getLogger(__name__)
@@ -103,4 +104,6 @@ def domain_error(error: Exception, http_error: type[HTTPException], api_detail: 
     message = str(error)
     if is_api_request():
         return problem(status, message or api_detail)
-    return render_template("errors/error.html", error=http_error(message or None)), status
+    # The API keeps the English; a page says a Wording in the reader's language.
+    shown = in_reader_language(error.args[0]) if error.args else message
+    return render_template("errors/error.html", error=http_error(shown or None)), status

@@ -14,9 +14,10 @@ from typing import Any
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import Babel, LazyString, get_locale
+from flask_babel import Babel, LazyString, get_locale, gettext
 from flask_login import current_user
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
@@ -92,6 +93,57 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
             continue
         written.append(mo_path)
     return written
+
+
+def N_(text: str) -> str:
+    """Marks `text` for the catalogues (`make messages` extracts it) and returns it as it is."""
+    return text
+
+
+class Wording(str):
+    """A message in English, as the JSON API, imports and logs give it, that can also say
+    itself in the reader's language where a page shows it (`in_reader_language`).
+
+    `template` is marked with N_ and has %(name)s placeholders filled from `params`; a count
+    ("count") and a decimal are written as the language writes numbers, a Wording param
+    (a part of the sentence) in the same language as the whole."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Wording:
+        english = {k: _english(k, v) for k, v in params.items()}
+        self = super().__new__(cls, template % english if params else template)
+        self.template, self.params = template, params
+        return self
+
+    def in_reader_language(self) -> str:
+        if not self.params:
+            return gettext(self.template)
+        language = current_language()
+        values = {k: _localised(k, v, language) for k, v in self.params.items()}
+        return gettext(self.template, **values)
+
+
+def _english(name: str, value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if name == "count" and isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _localised(name: str, value: Any, language: str) -> str:
+    if isinstance(value, Wording):
+        return value.in_reader_language()
+    if isinstance(value, float) or (name == "count" and isinstance(value, int)):
+        return format_decimal(value, locale=language)
+    return str(value)
+
+
+def in_reader_language(message: str) -> str:
+    """A message as a page shows it: a Wording in the reader's language, other text as it is."""
+    return message.in_reader_language() if isinstance(message, Wording) else message
 
 
 def lazy_text(o: Any) -> str:

@@ -39,7 +39,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from app.core.i18n import current_language
+from app.core.i18n import N_, current_language
 from app.measures.mapping import evaluation_to_record, revision_to_record
 from app.measures.models import Evaluation, MeasureRevision
 from app.records import vocab
@@ -60,7 +60,6 @@ from app.records.model import ExternalRating as ExternalRatingRecord
 from app.records.model import Reference as ReferenceRecord
 from app.records.model import Result as ResultRecord
 from app.records.schema import MAX_EVALUATIONS, FieldError
-from app.records.vocab import N_
 
 # The 24 official EU languages come first in language lists.
 EU_LANGUAGES = (

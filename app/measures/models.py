@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dbtypes import str_enum, utcnow
 from app.core.extensions import db
-from app.records.vocab import N_
+from app.core.i18n import N_
 
 # Multi-valued taxonomy keys of the record format. They live in revision_terms, one row per
 # value, so the moderation queue and dashboards can filter them in SQL on SQLite and PostgreSQL.

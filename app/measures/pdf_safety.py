@@ -16,11 +16,10 @@ allowed; one that is an action dictionary is judged by its action type like ever
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from app.records.vocab import N_
+from app.core.i18n import N_, Wording
 
 # Keys whose mere presence means active content, with the words the refusal uses (translated
 # when the refusal is made).
@@ -61,13 +60,14 @@ _UNC_PREFIXES = ("\\\\", "//", "smb:", "\\??\\")
 MAX_OBJECTS = 500_000
 
 
-def _problem(what: str) -> str:
-    return _(
-        "contains %(what)s, which a report may not have: upload a copy without it", what=_(what)
+def _problem(what: str) -> Wording:
+    return Wording(
+        N_("contains %(what)s, which a report may not have: upload a copy without it"),
+        what=Wording(what),
     )
 
 
-def active_content_problem(reader: PdfReader) -> str | None:
+def active_content_problem(reader: PdfReader) -> Wording | None:
     """Why the PDF must be refused (a message for ReportRejected), or None when it is safe.
 
     The reader must be open and not encrypted. Never raises for a damaged file: a part that
@@ -76,10 +76,10 @@ def active_content_problem(reader: PdfReader) -> str | None:
     try:
         return _walk(reader)
     except Exception:  # pypdf raises many kinds of errors on damaged objects
-        return _("could not be checked for scripts and other active content")
+        return Wording(N_("could not be checked for scripts and other active content"))
 
 
-def _walk(reader: PdfReader) -> str | None:
+def _walk(reader: PdfReader) -> Wording | None:
     stack: list[object] = [reader.trailer]
     seen: set[tuple[int, int]] = set()
     visited = 0
@@ -93,7 +93,7 @@ def _walk(reader: PdfReader) -> str | None:
             obj = obj.get_object()
         visited += 1
         if visited > MAX_OBJECTS:
-            return _("has too many parts to be checked for active content")
+            return Wording(N_("has too many parts to be checked for active content"))
         if isinstance(obj, DictionaryObject):  # stream objects too: their dictionary
             problem = _dictionary_problem(obj)
             if problem:
@@ -105,7 +105,7 @@ def _walk(reader: PdfReader) -> str | None:
     return None
 
 
-def _dictionary_problem(obj: DictionaryObject) -> str | None:
+def _dictionary_problem(obj: DictionaryObject) -> Wording | None:
     for key in dict.keys(obj):
         if key in ACTIVE_KEYS:
             return _problem(ACTIVE_KEYS[key])

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.services import record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
+from app.core.i18n import N_, Wording
 from app.measures import policies, report_text
 from app.measures.evidence_state import (
     copy_review_state,
@@ -34,7 +34,6 @@ from app.measures.models import (
 )
 from app.measures.uploads import CheckedReport, store_report
 from app.outbox.services import enqueue_index_change
-from app.records import vocab
 from app.records.language import detect_language
 from app.records.schema import FieldError, RecordInvalid
 
@@ -44,7 +43,9 @@ def check_external_id_free(external_id: str | None, measure: Measure | None = No
         return
     other = db.session.scalar(select(Measure).where(Measure.external_id == external_id))
     if other is not None and other is not measure:
-        raise RecordInvalid([FieldError("external_id", _("is already used by another measure"))])
+        raise RecordInvalid(
+            [FieldError("external_id", Wording(N_("is already used by another measure")))]
+        )
 
 
 def assign_external_id(measure: Measure) -> None:
@@ -74,7 +75,7 @@ def create_measure(
 ) -> Measure:
     """A new measure with its first revision as a draft. `actor` None means the CLI."""
     if actor is not None and not policies.can_submit_measures(actor):
-        raise PermissionDenied(_("Your account cannot submit measures."))
+        raise PermissionDenied(Wording(N_("Your account cannot submit measures.")))
     check_external_id_free(record.get("external_id"))
     owner = owner if owner is not None else actor
     measure = Measure(
@@ -100,7 +101,7 @@ def start_revision(actor: Any, measure: Measure) -> MeasureRevision:
     """A new draft revision copied from the published one, reports included."""
     published = measure.published_revision
     if published is None:
-        raise InvalidTransition(_("Only a published measure gets new revisions."))
+        raise InvalidTransition(Wording(N_("Only a published measure gets new revisions.")))
     number = max(r.number for r in measure.revisions) + 1
     revision = MeasureRevision(number=number, author_id=getattr(actor, "id", None))
     measure.revisions.append(revision)
@@ -131,7 +132,7 @@ def update_measure(
 ) -> MeasureRevision:
     """Save new content: into the draft, or into a new revision of a published measure."""
     if actor is not None and not policies.can_edit_measure(actor, measure):
-        raise PermissionDenied(_("You cannot edit this measure in its current state."))
+        raise PermissionDenied(Wording(N_("You cannot edit this measure in its current state.")))
     check_external_id_free(record.get("external_id"), measure)
     if record.get("external_id"):  # once given, an external_id is never taken away
         measure.external_id = record["external_id"]
@@ -139,7 +140,9 @@ def update_measure(
     if revision is None:
         revision = start_revision(actor, measure)
     elif revision.state != RevisionState.DRAFT:
-        raise InvalidTransition(_("This revision is waiting for moderation and cannot be edited."))
+        raise InvalidTransition(
+            Wording(N_("This revision is waiting for moderation and cannot be edited."))
+        )
     _fill_revision(revision, record)
     if measure.status != MeasureStatus.PUBLISHED:
         measure.organisation = revision.organisation
@@ -153,17 +156,17 @@ def update_measure(
 def submit_measure(actor: Any, measure: Measure) -> MeasureRevision:
     """Send the draft revision to the moderators."""
     if actor is not None and not policies.can_submit_measure(actor, measure):
-        raise PermissionDenied(_("Only the owner can submit this draft."))
+        raise PermissionDenied(Wording(N_("Only the owner can submit this draft.")))
     if measure.status in (MeasureStatus.REJECTED, MeasureStatus.ARCHIVED):
+        rejected = measure.status == MeasureStatus.REJECTED
         raise InvalidTransition(
-            _(
-                "A measure in the state “%(status)s” cannot be submitted.",
-                status=vocab.label(measure.status.value).lower(),
-            )
+            Wording(N_("A rejected measure cannot be submitted."))
+            if rejected
+            else Wording(N_("An archived measure cannot be submitted."))
         )
     revision = measure.working_revision
     if revision is None or revision.state != RevisionState.DRAFT:
-        raise InvalidTransition(_("There is no draft to submit."))
+        raise InvalidTransition(Wording(N_("There is no draft to submit.")))
     revision.state = RevisionState.SUBMITTED
     revision.submitted_at = utcnow()
     if measure.status != MeasureStatus.PUBLISHED:
@@ -246,7 +249,9 @@ def save_measure(
         revision = measure.working_revision
     else:
         if actor is not None and not policies.can_edit_measure(actor, measure):
-            raise PermissionDenied(_("You cannot edit this measure in its current state."))
+            raise PermissionDenied(
+                Wording(N_("You cannot edit this measure in its current state."))
+            )
         revision = _working_revision_in_row_order(actor, measure, rows)
         # Rows without an evaluation yet are empty Evaluation objects until apply_record fills
         # them: no flush may happen before that.
@@ -298,9 +303,9 @@ def _check_draft_evaluation(actor: Any, evaluation: Evaluation) -> Measure:
     revision = evaluation.revision
     measure = revision.measure
     if actor is not None and not policies.can_edit_measure(actor, measure):
-        raise PermissionDenied(_("You cannot change the reports of this measure."))
+        raise PermissionDenied(Wording(N_("You cannot change the reports of this measure.")))
     if revision is not measure.working_revision or revision.state != RevisionState.DRAFT:
-        raise InvalidTransition(_("Reports can only be changed on a draft."))
+        raise InvalidTransition(Wording(N_("Reports can only be changed on a draft.")))
     return measure
 
 

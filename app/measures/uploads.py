@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.exceptions import HTTPException
 
+from app.core.errors import is_api_request
+from app.core.i18n import N_, Wording, in_reader_language
 from app.measures.pdf_safety import active_content_problem
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,15 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ReportRejected(ValueError):
-    """The upload is not an acceptable report; the message says why, in the schema's style."""
+    """The upload is not an acceptable report; the message says why, in the schema's style:
+    in English (str(), the API), and in the reader's language for a page (`in_words`)."""
+
+    def __init__(self, message: Wording) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def in_words(self) -> str:
+        return in_reader_language(self.message)
 
 
 class StorageFull(HTTPException):
@@ -46,12 +55,16 @@ class StorageFull(HTTPException):
     code = 507
 
     @property
-    def description(self) -> str:  # type: ignore[override]  # in the reader's language
-        return _(
-            "The report could not be stored because the file storage is full, so nothing was"
-            " saved. Please try again later; if this keeps happening, tell the site's"
-            " administrators."
+    def description(self) -> str:  # type: ignore[override]
+        """English for the API, the reader's language on a page."""
+        words = Wording(
+            N_(
+                "The report could not be stored because the file storage is full, so nothing"
+                " was saved. Please try again later; if this keeps happening, tell the site's"
+                " administrators."
+            )
         )
+        return words if is_api_request() else words.in_reader_language()
 
 
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -77,7 +90,7 @@ def describe_size(size: int) -> str:
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= factor:
             return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return _("%(size)s bytes", size=size)
+    return f"{size} bytes"
 
 
 def clean_filename(name: str | None) -> str:
@@ -99,20 +112,20 @@ def check_report(
     limit = max_bytes if max_bytes is not None else current_app.config["MAX_REPORT_BYTES"]
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ReportRejected(_("is larger than %(size)s", size=describe_size(limit)))
+        raise ReportRejected(Wording(N_("is larger than %(size)s"), size=describe_size(limit)))
     if not data.startswith(PDF_MAGIC):
-        raise ReportRejected(_("must be a PDF document"))
+        raise ReportRejected(Wording(N_("must be a PDF document")))
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
         page_count = 0 if encrypted else len(reader.pages)
     except Exception as error:  # pypdf raises many kinds of errors on a broken file
         log.info("report %r could not be parsed: %s", filename, error)
-        raise ReportRejected(_("could not be read as a PDF")) from error
+        raise ReportRejected(Wording(N_("could not be read as a PDF"))) from error
     if encrypted:
-        raise ReportRejected(_("is password-protected: upload a copy without a password"))
+        raise ReportRejected(Wording(N_("is password-protected: upload a copy without a password")))
     if page_count < 1:
-        raise ReportRejected(_("could not be read as a PDF: it has no pages"))
+        raise ReportRejected(Wording(N_("could not be read as a PDF: it has no pages")))
     active = active_content_problem(reader)
     if active:
         raise ReportRejected(active)

@@ -177,7 +177,7 @@ def _evaluation_rows(form: MeasureForm, positions: list[int]) -> list[services.E
             try:
                 report = check_report(upload.stream, upload.filename)
             except ReportRejected as rejected:
-                row.report.errors = [*row.report.errors, str(rejected)]
+                row.report.errors = [*row.report.errors, rejected.in_words()]
         rows.append(
             services.EvaluationRow(
                 source_id=row_source(row),

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from babel.numbers import format_decimal
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError, core_schema
 
+from app.core.i18n import N_, Wording
 from app.records import vocab
 
 ERROR_TYPE = "record"
@@ -31,15 +29,11 @@ MAX_STORED_INT = 2_147_483_647
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
-def invalid(message: str) -> PydanticCustomError:
-    """A refusal in our words. The message is passed as context, not as the template, so a
-    value shown in it ("got '{x}'") is never read as a placeholder."""
-    return PydanticCustomError(ERROR_TYPE, "{message}", {"message": message})
-
-
-def number(value: float) -> str:
-    """A limit as the reader writes numbers ("10,000", "10.000", "0.05")."""
-    return format_decimal(value, locale=str(get_locale() or "en"))
+def invalid(template: str, **params: Any) -> PydanticCustomError:
+    """A refusal in our words: English for the API and imports, the reader's language where
+    a page shows it (a Wording). The message is passed as context, not as pydantic's
+    template, so a value shown in it ("got '{x}'") is never read as a placeholder."""
+    return PydanticCustomError(ERROR_TYPE, "{message}", {"message": Wording(template, **params)})
 
 
 def show(value: Any) -> str:
@@ -77,18 +71,14 @@ class Text(Kind):
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise invalid(_("must be text"))
+            raise invalid(N_("must be text"))
         if "\x00" in value:  # PostgreSQL refuses it in text; no real document has one
-            raise invalid(_("must not contain a NUL character"))
+            raise invalid(N_("must not contain a NUL character"))
         value = value.strip()
         if len(value) < self.min_length:
-            raise invalid(
-                _("must be at least %(count)s characters long", count=number(self.min_length))
-            )
+            raise invalid(N_("must be at least %(count)s characters long"), count=self.min_length)
         if self.max_length is not None and len(value) > self.max_length:
-            raise invalid(
-                _("must be at most %(count)s characters long", count=number(self.max_length))
-            )
+            raise invalid(N_("must be at most %(count)s characters long"), count=self.max_length)
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -108,11 +98,11 @@ class WholeNumber(Kind):
 
     def check(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise invalid(_("must be a whole number"))
+            raise invalid(N_("must be a whole number"))
         if self.low is not None and value < self.low:
-            raise invalid(_("must be at least %(limit)s", limit=self.low))
+            raise invalid(N_("must be at least %(limit)s"), limit=self.low)
         if value > self._high:
-            raise invalid(_("must be at most %(limit)s", limit=self._high))
+            raise invalid(N_("must be at most %(limit)s"), limit=self._high)
         return value
 
     @property
@@ -132,13 +122,13 @@ class Number(Kind):
 
     def check(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise invalid(_("must be a number"))
+            raise invalid(N_("must be a number"))
         if value != value or value in (float("inf"), float("-inf")):
-            raise invalid(_("must be a finite number"))
+            raise invalid(N_("must be a finite number"))
         if self.low is not None and value < self.low:
-            raise invalid(_("must be at least %(limit)s", limit=number(self.low)))
+            raise invalid(N_("must be at least %(limit)s"), limit=float(self.low))
         if self.high is not None and value > self.high:
-            raise invalid(_("must be at most %(limit)s", limit=number(self.high)))
+            raise invalid(N_("must be at most %(limit)s"), limit=float(self.high))
         return float(value)
 
     def json_schema(self) -> dict[str, Any]:
@@ -160,7 +150,7 @@ class YesNo(Kind):
 
     def check(self, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise invalid(_("must be true or false"))
+            raise invalid(N_("must be true or false"))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -176,11 +166,9 @@ class Choice(Kind):
     def check(self, value: Any) -> str:
         if value not in self.values:
             raise invalid(
-                _(
-                    "must be one of %(values)s (got %(value)s)",
-                    values=", ".join(self.values),
-                    value=show(value),
-                )
+                N_("must be one of %(values)s (got %(value)s)"),
+                values=", ".join(self.values),
+                value=show(value),
             )
         return value
 
@@ -195,7 +183,7 @@ class Country(Kind):
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or value.upper() not in vocab.COUNTRY_CODES:
             raise invalid(
-                _("%(value)s is not an ISO 3166-1 alpha-2 country code", value=show(value))
+                N_("%(value)s is not an ISO 3166-1 alpha-2 country code"), value=show(value)
             )
         return value.upper()
 
@@ -209,7 +197,7 @@ class Language(Kind):
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or value.lower() not in vocab.LANGUAGE_CODES:
-            raise invalid(_("%(value)s is not an ISO 639-1 language code", value=show(value)))
+            raise invalid(N_("%(value)s is not an ISO 639-1 language code"), value=show(value))
         return value.lower()
 
     def json_schema(self) -> dict[str, Any]:
@@ -226,7 +214,7 @@ class WebAddress(Kind):
         value = Text(1, self.max_length).check(value)
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise invalid(_("must be a web address starting with http:// or https://"))
+            raise invalid(N_("must be a web address starting with http:// or https://"))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -243,11 +231,11 @@ class Doi(Kind):
         value = Text(1, self.max_length).check(value)
         if not DOI_PATTERN.match(value):
             raise invalid(
-                _(
+                N_(
                     "must be a DOI such as 10.1111/jsm.12785, without https://doi.org/"
-                    " (got %(value)s)",
-                    value=show(value),
-                )
+                    " (got %(value)s)"
+                ),
+                value=show(value),
             )
         return value
 
@@ -267,10 +255,8 @@ class EmailAddress(Kind):
             validate_email(value, check_deliverability=False)
         except EmailNotValidError:
             raise invalid(
-                _(
-                    "must be an email address such as office@example.org (got %(value)s)",
-                    value=show(value),
-                )
+                N_("must be an email address such as office@example.org (got %(value)s)"),
+                value=show(value),
             ) from None
         return value
 
@@ -287,7 +273,7 @@ class ListOf(Kind):
 
     def check(self, value: Any) -> list[Any]:
         if not isinstance(value, list):
-            raise invalid(_("must be a list"))
+            raise invalid(N_("must be a list"))
         errors: list[InitErrorDetails] = []
         items: list[Any] = []
         for index, raw in enumerate(value):
@@ -297,7 +283,7 @@ class ListOf(Kind):
                 errors.append(InitErrorDetails(type=error, loc=(index,), input=raw))
                 continue
             if item in items:
-                duplicate = invalid(_("%(value)s is listed twice", value=show(item)))
+                duplicate = invalid(N_("%(value)s is listed twice"), value=show(item))
                 errors.append(InitErrorDetails(type=duplicate, loc=(index,), input=raw))
             else:
                 items.append(item)
@@ -334,10 +320,10 @@ class RecordList:
 
     def _check(self, value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
         if not isinstance(value, list):
-            raise invalid(_("must be a list"))
+            raise invalid(N_("must be a list"))
         errors: list[InitErrorDetails] = []
         if len(value) > self.max_items:
-            too_many = invalid(_("must have at most %(count)s items", count=self.max_items))
+            too_many = invalid(N_("must have at most %(count)s items"), count=self.max_items)
             errors.append(InitErrorDetails(type=too_many, loc=(), input=value))
         try:
             checked = handler(value[: self.max_items])

@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import LazyString, lazy_gettext
 from flask_babel import gettext as _
 
-from app.core.i18n import current_language
+from app.core.i18n import current_language, in_reader_language
 from app.records import vocab
 from app.records.fields import Choice, Country, Kind, Language, ListOf
 from app.records.model import (
@@ -154,7 +154,9 @@ def _lower_first(text: str) -> str:
 def message_in_words(message: str, model: Model = None) -> str:
     """A validation message of app/records (written for API users, naming keys) in the words
     of the form: "must not be less than age_min (12)" -> "must not be less than minimum age
-    (12)". Keys become their form labels, codes their labels."""
+    (12)". Keys become their form labels, codes their labels; a Wording (app/core/i18n.py)
+    is said in the reader's language first."""
+    message = in_reader_language(message)
 
     def key(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -169,6 +171,8 @@ def message_in_words(message: str, model: Model = None) -> str:
 
     words = _QUOTED_CODE.sub(quoted, message)
     words = _KEY_IN_MESSAGE.sub(key, words)
+    if _is_translated():
+        return words
     return words.replace("an email or a url", "an email or a web address")
 
 

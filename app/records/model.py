@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from flask_babel import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -35,6 +34,7 @@ from pydantic import (
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
+from app.core.i18n import N_, Wording
 from app.records import vocab
 from app.records.fields import (
     ERROR_TYPE,
@@ -53,9 +53,7 @@ from app.records.fields import (
     WholeNumber,
     YesNo,
     error_details,
-    number,
 )
-from app.records.vocab import N_
 
 MAX_EVALUATIONS = 50
 MAX_RESULTS = 100  # per evaluation: 14 outcomes at several time points fit with room
@@ -103,8 +101,8 @@ class NotBelow:
                 RANGE_ERROR_TYPE,
                 "{message}",
                 {
-                    "message": _(
-                        "must not be less than %(key)s (%(value)s)", key=self.other, value=low
+                    "message": Wording(
+                        N_("must not be less than %(key)s (%(value)s)"), key=self.other, value=low
                     )
                 },
             )
@@ -126,7 +124,7 @@ class NotLaterThanThisYear:
             raise PydanticCustomError(
                 ERROR_TYPE,
                 "{message}",
-                {"message": _("must not be later than %(year)s", year=this_year)},
+                {"message": Wording(N_("must not be later than %(year)s"), year=this_year)},
             )
         return value
 
@@ -156,7 +154,7 @@ def required_with(given: Mapping[str, Any], keys: tuple[str, ...]) -> Iterator[P
     if present:
         for key in keys:
             if key not in given:
-                yield Problem((key,), _("is required with %(key)s", key=present[0]))
+                yield Problem((key,), Wording(N_("is required with %(key)s"), key=present[0]))
 
 
 class RecordObject(BaseModel):
@@ -277,10 +275,10 @@ class Result(RecordObject):
         p_value, direction = valid.get("p_value"), valid.get("direction")
         significant = direction in ("favourable", "unfavourable")
         if significant and p_value is not None and p_value >= SIGNIFICANCE:
-            yield Problem(("p_value",), _(
+            yield Problem(("p_value",), Wording(N_(
                 "must be below %(limit)s when direction is %(direction)s: a result that is"
-                " not statistically significant has direction no_effect",
-                limit=number(SIGNIFICANCE), direction=direction,
+                " not statistically significant has direction no_effect"),
+                limit=SIGNIFICANCE, direction=direction,
             ))
 
 
@@ -369,8 +367,8 @@ class Evaluation(RecordObject):
             # Outcomes given but wrong in themselves are reported by their own check.
             unlisted = listed is not None and outcome not in listed
             if outcome is not None and (unlisted or "outcomes" not in given):
-                yield Problem(("results", index, "outcome"), _(
-                    "%(outcome)s is not listed in this evaluation's outcomes: list it there too",
+                yield Problem(("results", index, "outcome"), Wording(N_(
+                    "%(outcome)s is not listed in this evaluation's outcomes: list it there too"),
                     outcome=repr(outcome),
                 ))
 
@@ -392,7 +390,7 @@ class Contact(RecordObject):
     @classmethod
     def between_keys(cls, given: Mapping[str, Any], valid: Mapping[str, Any]) -> Iterator[Problem]:
         if "email" not in given and "url" not in given:
-            yield Problem((), _("needs an email or a url, or both"))
+            yield Problem((), Wording(N_("needs an email or a url, or both")))
 
 
 class ExternalRating(RecordObject):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
 from pydantic import ValidationError
 
+from app.core.i18n import N_, Wording
 from app.records.fields import ERROR_TYPE
 from app.records.model import (
     MAX_EVALUATIONS,
@@ -23,7 +23,6 @@ from app.records.model import (
     Result,
     nested_model,
 )
-from app.records.vocab import N_
 
 __all__ = [
     "EVALUATION_KEYS",
@@ -85,7 +84,7 @@ def _message(error: Any) -> str:
         words = _STRUCTURAL[error["type"]]
     except KeyError:
         raise LookupError(f"No words of ours for pydantic's {error['type']!r} error") from None
-    return gettext(words)  # in the reader's language; English outside a request
+    return Wording(words)  # English; a page shows it in the reader's language
 
 
 def _order(error: Any) -> tuple:

@@ -6,12 +6,7 @@ import pycountry
 from babel import Locale
 from flask_babel import gettext
 
-
-def N_(text: str) -> str:
-    """Marks `text` for the catalogues (`make messages` extracts it) and returns it as it is:
-    what is stored, indexed and validated stays English; it is translated where it is shown."""
-    return text
-
+from app.core.i18n import N_
 
 # Vocabularies read better as paragraphs than as one value per line.
 # fmt: off

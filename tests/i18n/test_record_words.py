@@ -46,18 +46,32 @@ def test_labels_are_english_outside_a_request_and_translated_inside_one(app):
         context.pop()
 
 
-def test_validation_messages_follow_the_reader_and_stay_english_without_one(app):
-    record = sample_record(title="")
-    with pytest.raises(RecordInvalid) as english:
-        validate_record(record)
-    assert [(e.key, e.message) for e in english.value.errors] == [("title", "is required")]
+def test_validation_messages_stay_english_and_a_page_says_them_in_the_readers_language(app):
+    record = sample_record(title="", age_max=3)
     context = reader(app, "fr")
     try:
-        with pytest.raises(RecordInvalid) as french:
+        with pytest.raises(RecordInvalid) as invalid:
             validate_record(record)
+        errors = {e.key: e.message for e in invalid.value.errors}
+        # The API's and the import's words, whoever asks.
+        assert errors == {"title": "is required", "age_max": "must not be less than age_min (6)"}
+        # The form's words, in the reader's language, with the key named by its label.
+        assert labels.message_in_words(errors["title"]) == "est obligatoire"
+        assert labels.message_in_words(errors["age_max"]) == (
+            "ne doit pas être inférieur à âge minimal (6)"
+        )
     finally:
         context.pop()
-    assert french.value.errors[0].message == "est obligatoire"
+
+
+def test_the_api_answers_record_errors_in_english_to_a_german_reader(app, client):
+    from tests.api.conftest import bearer, make_token
+    from tests.conftest import make_user
+
+    headers = {**bearer(make_token(make_user())), "Accept-Language": "de"}
+    answer = client.post("/api/v1/measures", json=sample_record(title=""), headers=headers)
+    assert answer.status_code == 422
+    assert {"field": "title", "message": "is required"}.items() <= answer.json["errors"][0].items()
 
 
 @pytest.mark.parametrize(
