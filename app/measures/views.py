@@ -38,6 +38,7 @@ from app.measures.forms import (
 from app.measures.models import Measure, MeasureRevision
 from app.measures.profile import profile as profile_of
 from app.measures.uploads import ReportRejected, check_report, describe_size, report_path
+from app.records.labels import in_sentence
 from app.records.schema import RecordInvalid, validate_record
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
@@ -47,6 +48,8 @@ bp = Blueprint("measures", __name__, url_prefix="/measures")
 def _template_globals(state: Any) -> None:
     # The evidence macros (templates/evidence/_evidence.html) name every rung of the ladder.
     state.app.jinja_env.globals.setdefault("evidence_level_names", LEVEL_NAMES)
+    # A label inside a sentence, as each language writes it ("(draft)", German "(Entwurf)").
+    state.app.jinja_env.filters.setdefault("in_sentence", in_sentence)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

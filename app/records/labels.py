@@ -151,6 +151,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
+def in_sentence(text: Any) -> str:
+    """A label inside a sentence: "Draft" -> "draft" ("revision 2 (draft)"), but German keeps
+    "Entwurf" and "DOI" stays "DOI"."""
+    return _lower_first(str(text))
+
+
 def message_in_words(message: str, model: Model = None) -> str:
     """A validation message of app/records (written for API users, naming keys) in the words
     of the form: "must not be less than age_min (12)" -> "must not be less than minimum age

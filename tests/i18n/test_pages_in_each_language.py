@@ -352,3 +352,15 @@ def test_a_vocabulary_label_shows_in_french_on_the_measure_page(client):
     assert "Parents and carers" not in page
     english = client.get(f"/measures/{measure.id}").text
     assert "Parents and carers" in english
+
+
+def test_a_state_inside_a_sentence_keeps_the_capital_german_gives_its_nouns(client):
+    from tests.measures.conftest import sign_in
+
+    owner = make_user(Role.PRACTITIONER, email="owner-state@example.org")
+    measure = make_measure(owner)
+    sign_in(client, owner)
+    german = client.get(f"/measures/{measure.id}", headers={"Accept-Language": "de"}).text
+    assert "(Entwurf)" in german and "(entwurf)" not in german
+    english = client.get(f"/measures/{measure.id}").text
+    assert "(draft)" in english
