@@ -25,6 +25,7 @@ from app.evidence.study_rating import figure
 from app.measures.evidence_state import due_for_rereview, last_reviewed
 from app.measures.mapping import evidence_inputs
 from app.measures.models import Evaluation, MeasureRevision
+from app.records.labels import euros
 
 EFFECT_SIZE_NAMES = {
     "d": _l("Cohen's d"),
@@ -208,14 +209,13 @@ def unit_cost_text(revision: MeasureRevision) -> str | None:
     if revision.unit_cost_eur is None:
         return None
     amount = revision.unit_cost_eur
-    euros = f"€{amount:,.0f}" if float(amount).is_integer() else f"€{amount:,.2f}"
     per = UNIT_WORDS.get(revision.unit_cost_per or "", "")
     year = (
         ", " + _("at %(year)s prices", year=revision.cost_price_year)
         if revision.cost_price_year
         else ""
     )
-    return f"{euros} {per}{year}".replace(" ,", ",")
+    return f"{euros(amount)} {per}{year}".replace(" ,", ",")
 
 
 def ages_text(revision: MeasureRevision) -> str | None:

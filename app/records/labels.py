@@ -16,6 +16,8 @@ import re
 import unicodedata
 from typing import Any
 
+from babel import Locale
+from babel.numbers import format_currency
 from flask_babel import LazyString, lazy_gettext
 from flask_babel import gettext as _
 
@@ -149,6 +151,16 @@ def _lower_first(text: str) -> str:
     if current_language() in _CAPITALISED_NOUNS:
         return text
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def euros(amount: float) -> str:
+    """An amount in euros as the reader writes it: "€42.50", "42,50 €"; whole euros without
+    decimals ("€1,000", "1.000 €")."""
+    locale = Locale.parse(current_language())
+    pattern = locale.currency_formats["standard"].pattern
+    if float(amount).is_integer():
+        pattern = pattern.replace(".00", "")
+    return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=False)
 
 
 def in_sentence(text: Any) -> str:

@@ -87,3 +87,12 @@ def test_the_api_answers_record_errors_in_english_to_a_german_reader(app, client
 )  # fmt: skip
 def test_names_sort_in_the_readers_alphabet(language, names, expected):
     assert sorted(names, key=lambda n: labels.collation_key(n, language)) == expected
+
+
+def test_amounts_in_euros_are_written_as_the_reader_writes_them(app):
+    assert (labels.euros(42.5), labels.euros(1000)) == ("€42.50", "€1,000")
+    context = reader(app, "de")
+    try:
+        assert (labels.euros(42.5), labels.euros(1000)) == ("42,50\xa0€", "1.000\xa0€")
+    finally:
+        context.pop()
