@@ -101,6 +101,10 @@ def tiers() -> list[tuple[str, tuple[str, ...]]]:
 # The rules by the names a reader meets on measure pages (RULES adds the spec's section).
 LEVEL_TITLE = N_("Level %(level)s: %(name)s")
 RULE_TITLES = {
+    **{
+        rule: LEVEL_TITLE % {"level": n, "name": LEVEL_NAMES[n]}
+        for n, rule in enumerate(LEVEL_RULES)
+    },
     "negative_effects": N_("Negative effects"),
     "harm_confirmed": N_("Expert review: harm confirmed"),
     "harm_not_confirmed": N_("Expert review: harm not confirmed"),
