@@ -299,3 +299,58 @@ def test_a_review_form_error_in_polish(client):
 
 def review_count(measure) -> int:
     return db.session.scalar(select(func.count(Review.id)).where(Review.measure_id == measure.id))
+
+
+# The evidence explanations are said in the reader's language; what is stored and served as
+# JSON stays English.
+METHODOLOGY_WORDS = {
+    "de": ("Gut belegt", "Stufe 5 setzt günstige Befunde zu T1- oder T2-Zielgrößen"),
+    "pl": ("Dobrze potwierdzone", "Poziom 5 wymaga korzystnych ustaleń"),
+    "fr": ("Bien étayée", "Le niveau 5 exige des constats favorables"),
+    "es": ("Bien respaldada", "El nivel 5 requiere hallazgos favorables"),
+    "it": ("Ben supportata", "Il livello 5 richiede riscontri favorevoli"),
+    "nl": ("Goed onderbouwd", "Niveau 5 vereist gunstige bevindingen"),
+    "pt": ("Bem fundamentada", "O nível 5 exige achados favoráveis"),
+    "sv": ("Väl underbyggd", "Nivå 5 kräver gynnsamma fynd"),
+    "cs": ("Dobře podložené", "Úroveň 5 vyžaduje příznivá zjištění"),
+}
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_the_methodology_page_says_the_scale_and_the_rules_in_the_language(client, language):
+    page = client.get("/evidence", headers={"Accept-Language": language}).get_data(as_text=True)
+    level_5, rule_5 = METHODOLOGY_WORDS[language]
+    assert level_5 in page
+    assert rule_5 in page
+    assert "Well supported" not in page
+    assert "Level 5 needs favourable findings" not in page
+
+
+def test_the_methodology_page_in_german_rates_its_examples_in_german(client):
+    page = client.get("/evidence", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Nicht evaluiert" in page and "Vielversprechend" in page  # the scale
+    # A worked example's study rating and a rating rule's example, computed in German.
+    assert "mittel: randomisiert, aber 28 % Ausfall; Gleichwertigkeit der Gruppen zu Beginn" in page
+    assert "Stufe 3, Vielversprechend: ein günstiger Befund" in page
+    assert "Für Stufe 5 müssen die Nachbeobachtung von 12 Monaten" in page  # a decision
+
+
+def test_a_measure_page_in_spanish_explains_the_level_in_spanish(app, client):
+    measure = make_measure(make_user(Role.PRACTITIONER, email="es-owner@example.org"), publish=True)
+    headers = {"Accept-Language": "es"}
+    page = client.get(f"/measures/{measure.id}", headers=headers).get_data(as_text=True)
+    assert "Preliminar" in page  # the label, on the badge and the ladder
+    assert (
+        "Nivel 2, Preliminar: 2 hallazgos favorables de estudios calificados como bajos, ninguno"
+        " de uno calificado como alto o moderado." in page
+    )
+    assert "aleatorizado, 10 % de abandono, pero no se indica la diferencia" in page  # rating
+    assert "Un hallazgo favorable de un estudio calificado como alto o moderado alcanzaría" in page
+    assert "Level 2, Preliminary" not in page
+    # The stored result and the API stay English, whoever asked.
+    db.session.refresh(measure)
+    assert measure.published_revision.evidence["decision"].startswith("Level 2, Preliminary: ")
+    body = client.get(f"/api/v1/measures/{measure.id}", headers=headers).get_json()
+    assert body["evidence_label"] == "Preliminary"
+    english = client.get(f"/measures/{measure.id}", headers={"Accept-Language": "en"})
+    assert "Level 2, Preliminary: 2 favourable findings" in english.get_data(as_text=True)
