@@ -49,6 +49,7 @@ def test_pages_render_in_the_language(app, auth, client, language):
         f"/measures/{measure.id}/factsheet",
         "/dashboard",
         "/evidence",
+        "/docs/api",
         "/privacy",
         "/account/login",
         "/account/register",
@@ -354,3 +355,15 @@ def test_a_measure_page_in_spanish_explains_the_level_in_spanish(app, client):
     assert body["evidence_label"] == "Preliminary"
     english = client.get(f"/measures/{measure.id}", headers={"Accept-Language": "en"})
     assert "Level 2, Preliminary: 2 favourable findings" in english.get_data(as_text=True)
+
+
+def test_the_feed_speaks_the_readers_language_and_says_so(client):
+    make_measure(make_user(Role.PRACTITIONER, email="feed-owner@example.org"), publish=True)
+    response = client.get("/feeds/measures.atom", headers={"Accept-Language": "de"})
+    feed = response.get_data(as_text=True)
+    assert 'xml:lang="de"' in feed
+    assert "Prevent-Hub: neu veröffentlichte Maßnahmen" in feed
+    assert "Evidenzstufe 2 von 5: Vorläufig" in feed
+    assert {"Accept", "Accept-Language", "Cookie"} <= set(response.vary)
+    english = client.get("/feeds/measures.atom").get_data(as_text=True)
+    assert 'xml:lang="en"' in english and "Evidence level 2 of 5: Preliminary" in english
