@@ -334,6 +334,9 @@ def test_the_methodology_page_in_german_rates_its_examples_in_german(client):
     assert "mittel: randomisiert, aber 28 % Ausfall; Gleichwertigkeit der Gruppen zu Beginn" in page
     assert "Stufe 3, Vielversprechend: ein günstiger Befund" in page
     assert "Für Stufe 5 müssen die Nachbeobachtung von 12 Monaten" in page  # a decision
+    assert (
+        "Schwellenwerte gelten genau wie geschrieben: 20 % Ausfall besteht, 20,1 % nicht." in page
+    )
 
 
 def test_a_measure_page_in_spanish_explains_the_level_in_spanish(app, client):
