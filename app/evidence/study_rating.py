@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.evidence.wording import N_, say
+from app.evidence.wording import N_, decimal, say
 
 HIGH, MODERATE, LOW, DESCRIPTIVE = "high", "moderate", "low", "descriptive"
 STRONG_RATINGS = frozenset({HIGH, MODERATE})
@@ -129,8 +129,8 @@ def known_number(ev: Mapping, key: str) -> float | None:
 
 
 def figure(value: float) -> str:
-    """28.0 -> "28", 20.1 -> "20.1": figures as a reader wrote them, never rounded."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """28.0 -> "28", 20.1 -> "20.1" (in German "20,1"): figures as written, never rounded."""
+    return str(int(value)) if float(value).is_integer() else decimal(value)
 
 
 def rating_name(rating: str) -> str:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import has_app_context
+from flask_babel import format_decimal
 from flask_babel import gettext as _gettext
 from flask_babel import ngettext as _ngettext
 
@@ -43,6 +44,14 @@ def ngettext(one: str, other: str, count: int, **values: object) -> str:
     if translating():
         return _ngettext(one, other, count, **values)
     return (one if count == 1 else other) % {"num": count, **values}
+
+
+def decimal(value: float) -> str:
+    """A figure with a fraction as the reader writes it (20.1, in German 20,1), never rounded."""
+    text = f"{value:g}"
+    if translating():
+        return str(format_decimal(value, format="0.##########"))
+    return text
 
 
 @contextmanager
