@@ -17,6 +17,8 @@ import logging
 from typing import Any, NoReturn
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.accounts import lockout, policies
@@ -37,7 +39,7 @@ from app.audit.services import notify, record_event
 from app.core.dbtypes import utcnow
 from app.core.exceptions import InvalidTransition, PermissionDenied
 from app.core.extensions import db
-from app.core.mail import send_mail
+from app.core.mail import in_recipients_language, send_mail
 from app.core.urls import external_url
 from app.records.vocab import COUNTRY_CODES
 
@@ -154,13 +156,18 @@ def _dummy_hash() -> str:
 
 def _send_verification_mail(user: User) -> None:
     link = external_url("accounts.verify_email", token=make_email_token(user.id, user.email))
-    send_mail(
-        user.email,
-        "Prevent-Hub: confirm your email address",
-        f"Hello {user.name},\n\nPlease confirm your email address by opening this link:\n\n"
-        f"{link}\n\nThe link works for a limited time. If you did not register at Prevent-Hub, "
-        "you can ignore this message.",
-    )
+    with in_recipients_language(user.language):
+        send_mail(
+            user.email,
+            _("Prevent-Hub: confirm your email address"),
+            _(
+                "Hello %(name)s,\n\nPlease confirm your email address by opening this link:"
+                "\n\n%(link)s\n\nThe link works for a limited time. If you did not register at"
+                " Prevent-Hub, you can ignore this message.",
+                name=user.name,
+                link=link,
+            ),
+        )
 
 
 # --- registration and verification ----------------------------------------------------------
@@ -211,15 +218,20 @@ def register_user(
 def _mail_existing_owner(user: User) -> None:
     if user.status == UserStatus.DELETED:
         return
-    send_mail(
-        user.email,
-        "Prevent-Hub: someone tried to register with your email address",
-        f"Hello {user.name},\n\nSomeone (perhaps you) tried to register at Prevent-Hub with this "
-        "email address, which already has an account. Nothing was changed.\n\n"
-        f"To sign in: {external_url('accounts.login')}\n"
-        f"Forgot your password? {external_url('accounts.reset_request')}\n\n"
-        "If it was not you, you can ignore this message.",
-    )
+    with in_recipients_language(user.language):
+        send_mail(
+            user.email,
+            _("Prevent-Hub: someone tried to register with your email address"),
+            _(
+                "Hello %(name)s,\n\nSomeone (perhaps you) tried to register at Prevent-Hub with"
+                " this email address, which already has an account. Nothing was changed.\n\n"
+                "To sign in: %(login)s\nForgot your password? %(reset)s\n\n"
+                "If it was not you, you can ignore this message.",
+                name=user.name,
+                login=external_url("accounts.login"),
+                reset=external_url("accounts.reset_request"),
+            ),
+        )
 
 
 def verify_email(token: str) -> User:
@@ -271,7 +283,7 @@ def approve_user(actor: User, target: User) -> User:
     record_event(actor, "user.approved", "user", target.id, role=target.role.value)
     notify(
         target,
-        "Your Prevent-Hub account has been approved. You can now sign in.",
+        _l("Your Prevent-Hub account has been approved. You can now sign in."),
         external_url("accounts.login"),
     )
     db.session.flush()
@@ -287,12 +299,13 @@ def reject_user(actor: User, target: User, reason: str = "") -> User:
     target.status = UserStatus.SUSPENDED
     reason = reason.strip()
     record_event(actor, "user.rejected", "user", target.id, reason=reason)
-    message = "Your Prevent-Hub registration was not approved."
-    send_mail(
-        target.email,
-        "Prevent-Hub: " + message,
-        f"Hello {target.name},\n\n{message}" + (f"\n\nReason: {reason}" if reason else ""),
-    )
+    with in_recipients_language(target.language):
+        body = _(
+            "Hello %(name)s,\n\nYour Prevent-Hub registration was not approved.", name=target.name
+        )
+        if reason:
+            body += "\n\n" + _("Reason: %(reason)s", reason=reason)
+        send_mail(target.email, _("Prevent-Hub: your registration was not approved"), body)
     db.session.flush()
     return target
 
@@ -389,13 +402,18 @@ def request_password_reset(email: str) -> None:
     link = external_url(
         "accounts.reset_password", token=make_reset_token(user.id, user.password_hash)
     )
-    send_mail(
-        user.email,
-        "Prevent-Hub: reset your password",
-        f"Hello {user.name},\n\nTo choose a new password, open this link:\n\n{link}\n\n"
-        "The link works once and for a limited time. If you did not ask for it, ignore this "
-        "message: your password stays as it is.",
-    )
+    with in_recipients_language(user.language):
+        send_mail(
+            user.email,
+            _("Prevent-Hub: reset your password"),
+            _(
+                "Hello %(name)s,\n\nTo choose a new password, open this link:\n\n%(link)s\n\n"
+                "The link works once and for a limited time. If you did not ask for it, ignore"
+                " this message: your password stays as it is.",
+                name=user.name,
+                link=link,
+            ),
+        )
 
 
 def user_for_reset_token(token: str) -> User:

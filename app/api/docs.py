@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 
 from app.api.openapi import API_PREFIX, openapi_document
 from app.core.security import public
@@ -67,16 +68,18 @@ def type_text(schema: dict[str, Any]) -> str:
         return schema["$ref"].rsplit("/", 1)[-1]
     for either in ("oneOf", "anyOf"):  # pydantic writes optional values as anyOf [x, null]
         if either in schema:
-            return " or ".join(type_text(s) for s in schema[either])
+            return _(" or ").join(type_text(s) for s in schema[either])
     kind = schema.get("type", "any")
     if isinstance(kind, list):
-        kind = " or ".join(kind)
+        kind = _(" or ").join(kind)
     if kind == "array":
-        return "list of " + type_text(schema.get("items", {}))
+        return _("list of %(type)s", type=type_text(schema.get("items", {})))
     if "enum" in schema:
         values = [str(v) for v in schema["enum"]]
-        shown = ", ".join(values[:8]) + (f", … ({len(values)} values)" if len(values) > 8 else "")
-        return f"one of: {shown}"
+        shown = ", ".join(values[:8])
+        if len(values) > 8:
+            shown += ", … " + _("(%(count)s values)", count=len(values))
+        return _("one of: %(values)s", values=shown)
     low, high = schema.get("minimum"), schema.get("maximum")
     if low is not None or high is not None:
         return f"{kind} ({'' if low is None else low}–{'' if high is None else high})"
@@ -87,7 +90,7 @@ def _body_text(schema: dict[str, Any]) -> str:
     """A named schema by its name (the page lists them); an inline one by its fields."""
     if "$ref" in schema:
         return type_text(schema)
-    return "a form with the fields " + ", ".join(schema.get("properties", {}))
+    return _("a form with the fields %(fields)s", fields=", ".join(schema.get("properties", {})))
 
 
 def _operation(document: dict[str, Any], method: str, path: str, op: dict[str, Any]) -> Operation:

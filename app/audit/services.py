@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
 from app.audit.models import AuditEvent, Notification
 from app.core.extensions import db
-from app.core.i18n import DEFAULT_LANGUAGE, is_supported
-from app.core.mail import send_mail
+from app.core.mail import in_recipients_language, send_mail
 from app.core.urls import absolute
 
 
@@ -29,22 +27,15 @@ def record_event(
     return event
 
 
-def reader_language(user: Any) -> str:
-    """The language a message to `user` is written in: the one their account chose, else
-    English (a mail has no browser to ask)."""
-    language = getattr(user, "language", None)
-    return str(language) if is_supported(language) else DEFAULT_LANGUAGE
-
-
 def notify(user: Any, message: str | LazyString, link: str | None = None) -> None:
     """Tell a user about something that happened to their work: in the app and by mail.
 
-    A translatable `message` (lazy_gettext) is written in the user's language, not in the
-    language of whoever caused it.
+    A translatable `message` (lazy_gettext) is written in the user's language (their account's,
+    else English; a mail has no browser to ask), not in the language of whoever caused it.
     """
     if user is None:
         return
-    with force_locale(reader_language(user)):
+    with in_recipients_language(getattr(user, "language", None)):
         message = str(message)
     db.session.add(Notification(user_id=user.id, message=message, link=link))
     subject = " ".join(message.split())[:70]  # a header must be one line

@@ -1,15 +1,31 @@
-"""A small mailer: SMTP when MAIL_SERVER is set, else the log and instance/mail/."""
+"""A small mailer: SMTP when MAIL_SERVER is set, else the log and instance/mail/.
+
+Mails are written in the recipient's language: the one their account saved, else English
+(never the language of whoever's request sends it). Build subject and body inside
+`in_recipients_language(user.language)`.
+"""
 
 from __future__ import annotations
 
 import re
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 
 from app.core.dbtypes import utcnow
+from app.core.i18n import DEFAULT_LANGUAGE, is_supported
+
+
+@contextmanager
+def in_recipients_language(language: str | None) -> Iterator[None]:
+    """Within the block, gettext speaks `language` when it is offered, else English."""
+    with force_locale(language if language and is_supported(language) else DEFAULT_LANGUAGE):
+        yield
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

@@ -13,7 +13,14 @@ from itertools import combinations
 from typing import Any
 
 from app.evidence.scale import TIER_OUTCOMES, TIERS
-from app.evidence.study_rating import STRONG_RATINGS, figure, known_number, rate_study
+from app.evidence.study_rating import (
+    STRONG_RATINGS,
+    figure,
+    known_number,
+    rate_study,
+    rating_name,
+)
+from app.evidence.wording import N_, ngettext, say
 
 FAVOURABLE, NO_EFFECT, UNFAVOURABLE = "favourable", "no_effect", "unfavourable"
 DIRECTIONS = (FAVOURABLE, NO_EFFECT, UNFAVOURABLE)
@@ -29,28 +36,61 @@ DELIVERY_OUTCOMES = frozenset({"reach", "fidelity"})
 _RESULT_DETAILS = ("effect_size", "p_value", "ci_low", "ci_high", "n")
 
 DESIGN_NAMES = {
-    "rct": "randomised trial",
-    "cluster_rct": "cluster-randomised trial",
-    "quasi_experimental": "quasi-experiment",
-    "interrupted_time_series": "interrupted time series",
-    "cohort": "cohort study",
-    "pre_post": "pre-post study",
-    "qualitative": "qualitative study",
-    "process_evaluation": "process evaluation",
-    "case_study": "case study",
+    "rct": N_("randomised trial"),
+    "cluster_rct": N_("cluster-randomised trial"),
+    "quasi_experimental": N_("quasi-experiment"),
+    "interrupted_time_series": N_("interrupted time series"),
+    "cohort": N_("cohort study"),
+    "pre_post": N_("pre-post study"),
+    "qualitative": N_("qualitative study"),
+    "process_evaluation": N_("process evaluation"),
+    "case_study": N_("case study"),
 }
-DIRECTION_NAMES = {FAVOURABLE: "favourable", NO_EFFECT: "no effect", UNFAVOURABLE: "unfavourable"}
-STUDY_NAME = "{design} ({year})"
-STUDY_NAME_NO_YEAR = "{design} (year not given)"
-UNKNOWN_DESIGN = "evaluation of unknown design"
-NO_OUTCOME = "no outcome named"
-AT_END = "at the end of the programme"
-AFTER_END = "{months} months after the programme"
-CONTRAST = "{study}, {rating}, sample {sample}: {outcome} {when}, {direction}"
-CONTRAST_DERIVED = (
-    "{study}, {rating}, sample {sample}: {outcome} {when}, {direction}"
+DIRECTION_NAMES = {
+    FAVOURABLE: N_("favourable"),
+    NO_EFFECT: N_("no effect"),
+    UNFAVOURABLE: N_("unfavourable"),
+}
+# The outcomes the tiers name, as a sentence names them; any other outcome reads as its code.
+OUTCOME_NAMES = {
+    "sexual_offending": N_("sexual offending"),
+    "recidivism": N_("recidivism"),
+    "victimisation": N_("victimisation"),
+    "risk_factors": N_("risk factors"),
+    "help_seeking": N_("help-seeking"),
+    "disclosure": N_("disclosure"),
+    "protective_behaviour": N_("protective behaviour"),
+    "professional_practice": N_("professional practice"),
+    "knowledge": N_("knowledge"),
+    "attitudes": N_("attitudes"),
+    "skills": N_("skills"),
+    "wellbeing": N_("wellbeing"),
+    "reach": N_("reach"),
+    "fidelity": N_("fidelity"),
+}
+STUDY_NAME = N_("%(design)s (%(year)s)")
+STUDY_NAME_NO_YEAR = N_("%(design)s (year not given)")
+UNKNOWN_DESIGN = N_("evaluation of unknown design")
+NO_OUTCOME = N_("no outcome named")
+AT_END = N_("at the end of the programme")
+CONTRAST = N_("%(study)s, %(rating)s, sample %(sample)s: %(outcome)s %(when)s, %(direction)s")
+CONTRAST_DERIVED = N_(
+    "%(study)s, %(rating)s, sample %(sample)s: %(outcome)s %(when)s, %(direction)s"
     " (overall effect; no results per outcome)"
 )
+
+
+def after_end(months: float) -> str:
+    """ "12 months after the programme"; "at the end of the programme" at 0 months."""
+    if not months:
+        return say(AT_END)
+    count = int(months) if float(months).is_integer() else 2  # 1.5 months: the plural
+    return ngettext(
+        "%(months)s month after the programme",
+        "%(months)s months after the programme",
+        count,
+        months=figure(months),
+    )
 
 
 @dataclass(frozen=True)
@@ -106,20 +146,21 @@ class Contrast:
     def describe(self) -> str:
         """E.g. "randomised trial (2020), high, sample 1: recidivism 12 months after the
         programme, favourable"."""
-        months = self.timepoint_months
-        template = CONTRAST if self.explicit else CONTRAST_DERIVED
-        return template.format(
+        return say(
+            CONTRAST if self.explicit else CONTRAST_DERIVED,
             study=self.study,
-            rating=self.rating,
+            rating=rating_name(self.rating),
             sample=self.sample,
             outcome=outcome_name(self.outcome),
-            when=AFTER_END.format(months=figure(months)) if months else AT_END,
-            direction=DIRECTION_NAMES[self.direction],
+            when=after_end(self.timepoint_months),
+            direction=say(DIRECTION_NAMES[self.direction]),
         )
 
 
 def outcome_name(outcome: str | None) -> str:
-    return outcome.replace("_", " ") if outcome else NO_OUTCOME
+    if not outcome:
+        return say(NO_OUTCOME)
+    return say(OUTCOME_NAMES[outcome]) if outcome in OUTCOME_NAMES else outcome.replace("_", " ")
 
 
 def _flag(ev: Mapping, key: str) -> bool:
@@ -146,8 +187,8 @@ def _study_name(ev: Mapping) -> str:
     name = DESIGN_NAMES.get(design, UNKNOWN_DESIGN) if isinstance(design, str) else UNKNOWN_DESIGN
     year = ev.get("year")
     if isinstance(year, int) and not isinstance(year, bool):
-        return STUDY_NAME.format(design=name, year=year)
-    return STUDY_NAME_NO_YEAR.format(design=name)
+        return say(STUDY_NAME, design=say(name), year=year)
+    return say(STUDY_NAME_NO_YEAR, design=say(name))
 
 
 def studies_of(evaluations: Sequence[Mapping]) -> tuple[Study, ...]:

@@ -4,11 +4,11 @@ Thresholds come from study_rating, names from scale and ruleset_2027, the choice
 spec is silent from decisions. Every worked example is a small record run through the real
 functions when the page is built, so an example cannot drift from the rules it illustrates
 (tests/unit/test_methodology.py checks that each example is decided by the rule it stands for).
+Every sentence is said in English or, within wording.in_readers_language(), the reader's.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,35 +23,52 @@ from app.evidence.ruleset_2027 import (
     compute_evidence,
 )
 from app.evidence.scale import LEVEL_NAMES, NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL, TIER_OUTCOMES
+from app.evidence.wording import N_, say
 
 # --- the scale -------------------------------------------------------------------------------
 
 LEVEL_MEANINGS = (
-    "No evaluation of the measure has been recorded. This says nothing about whether it works.",
-    "The measure has been evaluated, but no study found a favourable effect it can vouch for:"
-    " only descriptive studies, or studies that found no effect.",
-    "A weaker study (such as a before-and-after comparison without a comparison group) found a"
-    " favourable effect. Encouraging, but other explanations cannot be ruled out.",
-    "A well-conducted study (a randomised trial, a quasi-experiment with comparable groups or a"
-    " long time series) found a favourable effect on some outcome.",
-    "Well-conducted studies found a favourable effect on offending, victimisation or behaviour"
-    " that lasted at least 6 months after the programme.",
-    "Favourable effects on offending, victimisation or behaviour were found in at least two"
-    " different groups of participants, by a high-rated trial, lasting 12 months or more in an"
-    " independent evaluation, published after peer review and delivered in routine practice.",
+    N_("No evaluation of the measure has been recorded. This says nothing about whether it works."),
+    N_(
+        "The measure has been evaluated, but no study found a favourable effect it can vouch for:"
+        " only descriptive studies, or studies that found no effect."
+    ),
+    N_(
+        "A weaker study (such as a before-and-after comparison without a comparison group) found a"
+        " favourable effect. Encouraging, but other explanations cannot be ruled out."
+    ),
+    N_(
+        "A well-conducted study (a randomised trial, a quasi-experiment with comparable groups or"
+        " a long time series) found a favourable effect on some outcome."
+    ),
+    N_(
+        "Well-conducted studies found a favourable effect on offending, victimisation or behaviour"
+        " that lasted at least 6 months after the programme."
+    ),
+    N_(
+        "Favourable effects on offending, victimisation or behaviour were found in at least two"
+        " different groups of participants, by a high-rated trial, lasting 12 months or more in an"
+        " independent evaluation, published after peer review and delivered in routine practice."
+    ),
 )
 VERDICT_MEANINGS = {
-    NEGATIVE_EFFECTS_LABEL: "A well-conducted study found that the measure made things worse on"
-    " an outcome (more offending, victimisation, risk, or less help-seeking, for example). The"
-    " level is 1 whatever else was found, and experts review the finding.",
-    NO_EFFECT_LABEL: "Well-conducted studies tested the measure and found no benefit, and none"
-    " found a favourable effect. The level is 1. This is a result, not a lack of evidence.",
+    NEGATIVE_EFFECTS_LABEL: N_(
+        "A well-conducted study found that the measure made things worse on an outcome (more"
+        " offending, victimisation, risk, or less help-seeking, for example). The level is 1"
+        " whatever else was found, and experts review the finding."
+    ),
+    NO_EFFECT_LABEL: N_(
+        "Well-conducted studies tested the measure and found no benefit, and none found a"
+        " favourable effect. The level is 1. This is a result, not a lack of evidence."
+    ),
 }
 TIER_NAMES = {
-    1: "Tier 1 (T1), what prevention is for: sexual offending, reoffending, victimisation",
-    2: "Tier 2 (T2), behaviour that leads there: risk factors, help-seeking, disclosure,"
-    " protective behaviour, professional practice",
-    3: "Tier 3 (T3), what people know and feel: knowledge, attitudes, skills, wellbeing",
+    1: N_("Tier 1 (T1), what prevention is for: sexual offending, reoffending, victimisation"),
+    2: N_(
+        "Tier 2 (T2), behaviour that leads there: risk factors, help-seeking, disclosure,"
+        " protective behaviour, professional practice"
+    ),
+    3: N_("Tier 3 (T3), what people know and feel: knowledge, attitudes, skills, wellbeing"),
 }
 
 
@@ -59,16 +76,16 @@ TIER_NAMES = {
 class ScaleStep:
     anchor: str
     level: int
-    name: str
+    name: str  # the label in English, as a badge takes it
     meaning: str
 
 
 def scale() -> list[ScaleStep]:
     steps = [
-        ScaleStep(f"level-{n}", n, LEVEL_NAMES[n], LEVEL_MEANINGS[n]) for n in range(5, -1, -1)
+        ScaleStep(f"level-{n}", n, LEVEL_NAMES[n], say(LEVEL_MEANINGS[n])) for n in range(5, -1, -1)
     ]
     steps += [
-        ScaleStep(anchor, 1, label, VERDICT_MEANINGS[label])
+        ScaleStep(anchor, 1, label, say(VERDICT_MEANINGS[label]))
         for anchor, label in (
             ("negative-effects", NEGATIVE_EFFECTS_LABEL),
             ("no-effect", NO_EFFECT_LABEL),
@@ -78,23 +95,30 @@ def scale() -> list[ScaleStep]:
 
 
 def tiers() -> list[tuple[str, tuple[str, ...]]]:
-    return [(TIER_NAMES[t], outcomes) for t, outcomes in TIER_OUTCOMES.items()]
+    return [(say(TIER_NAMES[t]), outcomes) for t, outcomes in TIER_OUTCOMES.items()]
 
 
 # The rules by the names a reader meets on measure pages (RULES adds the spec's section).
+LEVEL_TITLE = N_("Level %(level)s: %(name)s")
 RULE_TITLES = {
-    **{rule: f"Level {n}: {LEVEL_NAMES[n]}" for n, rule in enumerate(LEVEL_RULES)},
-    "negative_effects": "Negative effects",
-    "harm_confirmed": "Expert review: harm confirmed",
-    "harm_not_confirmed": "Expert review: harm not confirmed",
-    "no_effect_found": "No effect found",
-    "mixed_evidence": "Mixed evidence",
-    "unverifiable": "Unverifiable",
+    **{
+        rule: LEVEL_TITLE % {"level": n, "name": LEVEL_NAMES[n]}
+        for n, rule in enumerate(LEVEL_RULES)
+    },
+    "negative_effects": N_("Negative effects"),
+    "harm_confirmed": N_("Expert review: harm confirmed"),
+    "harm_not_confirmed": N_("Expert review: harm not confirmed"),
+    "no_effect_found": N_("No effect found"),
+    "mixed_evidence": N_("Mixed evidence"),
+    "unverifiable": N_("Unverifiable"),
 }
 
 
 def rule_title(rule: str) -> str:
-    return RULE_TITLES.get(rule, rule)
+    if rule in LEVEL_RULES:
+        level = LEVEL_RULES.index(rule)
+        return say(LEVEL_TITLE, level=level, name=say(LEVEL_NAMES[level]))
+    return say(RULE_TITLES[rule]) if rule in RULE_TITLES else rule
 
 
 # --- worked examples -----------------------------------------------------------------------------
@@ -133,12 +157,16 @@ FAV, NULL, UNFAV = "favourable", "no_effect", "unfavourable"
 RULE_EXAMPLES: tuple[tuple[str, str, str, list[dict[str, Any]]], ...] = (
     (
         "well_supported",
-        "Level 5 needs favourable findings on T1 or T2 outcomes from high- or moderate-rated"
-        " studies of at least two different samples; one of them from a high-rated trial; one"
-        " single finding at 12 months or more from an independent evaluation; a peer-reviewed"
-        " evaluation and one delivered by ordinary services in routine practice among them.",
-        "A high-rated, independent, peer-reviewed trial in routine practice finds less"
-        " reoffending 12 months on; a quasi-experiment of other participants finds the same.",
+        N_(
+            "Level 5 needs favourable findings on T1 or T2 outcomes from high- or moderate-rated"
+            " studies of at least two different samples; one of them from a high-rated trial; one"
+            " single finding at 12 months or more from an independent evaluation; a peer-reviewed"
+            " evaluation and one delivered by ordinary services in routine practice among them."
+        ),
+        N_(
+            "A high-rated, independent, peer-reviewed trial in routine practice finds less"
+            " reoffending 12 months on; a quasi-experiment of other participants finds the same."
+        ),
         [
             _high_trial(
                 2021,
@@ -152,48 +180,64 @@ RULE_EXAMPLES: tuple[tuple[str, str, str, list[dict[str, Any]]], ...] = (
     ),
     (
         "supported",
-        "Level 4 needs a favourable finding on a T1 or T2 outcome from a high-rated trial (or"
-        " from moderate-rated studies of two different samples), with a favourable T1/T2"
-        " finding 6 months or more after the programme.",
-        "A high-rated trial finds that children disclose more 12 months after the programme;"
-        " the developers evaluated it themselves.",
+        N_(
+            "Level 4 needs a favourable finding on a T1 or T2 outcome from a high-rated trial (or"
+            " from moderate-rated studies of two different samples), with a favourable T1/T2"
+            " finding 6 months or more after the programme."
+        ),
+        N_(
+            "A high-rated trial finds that children disclose more 12 months after the programme;"
+            " the developers evaluated it themselves."
+        ),
         [_high_trial(2020, [_result("disclosure", 12, FAV)])],
     ),
     (
         "promising",
-        "Level 3 needs one favourable finding, on any outcome, from a high- or moderate-rated"
-        " study.",
-        "A quasi-experiment whose groups were alike at the start finds more knowledge at the end"
-        " of the programme.",
+        N_(
+            "Level 3 needs one favourable finding, on any outcome, from a high- or moderate-rated"
+            " study."
+        ),
+        N_(
+            "A quasi-experiment whose groups were alike at the start finds more knowledge at the"
+            " end of the programme."
+        ),
         [_comparable_qed(2019, [_result("knowledge", 0, FAV)])],
     ),
     (
         "preliminary",
-        "Level 2 needs a favourable finding from a low-rated study, such as a before-and-after"
-        " comparison without a comparison group.",
-        "A pre-post study finds better attitudes at the end of the programme.",
+        N_(
+            "Level 2 needs a favourable finding from a low-rated study, such as a before-and-after"
+            " comparison without a comparison group."
+        ),
+        N_("A pre-post study finds better attitudes at the end of the programme."),
         [_study("pre_post", 2018, [_result("attitudes", 0, FAV)], sample_size=60)],
     ),
     (
         "emerging",
-        "Level 1 means the measure has been evaluated, but no study rated low or better found a"
-        " favourable effect (for instance, only qualitative studies).",
-        "A process evaluation describes how schools delivered the programme.",
+        N_(
+            "Level 1 means the measure has been evaluated, but no study rated low or better found"
+            " a favourable effect (for instance, only qualitative studies)."
+        ),
+        N_("A process evaluation describes how schools delivered the programme."),
         [{**_study("process_evaluation", 2022, []), "effect": "not_reported"}],
     ),
     (
         "not_evaluated",
-        "Level 0 means no evaluation has been recorded.",
-        "A new programme, not yet evaluated.",
+        N_("Level 0 means no evaluation has been recorded."),
+        N_("A new programme, not yet evaluated."),
         [],
     ),
     (
         "negative_effects",
-        "Negative effects: if a high- or moderate-rated study finds an unfavourable effect on"
-        " any outcome other than reach or fidelity, the level is 1 with the label Negative"
-        " effects found, whatever else was found, and experts review it.",
-        "A high-rated trial finds more knowledge, but a quasi-experiment finds more"
-        " victimisation among participants.",
+        N_(
+            "Negative effects: if a high- or moderate-rated study finds an unfavourable effect on"
+            " any outcome other than reach or fidelity, the level is 1 with the label Negative"
+            " effects found, whatever else was found, and experts review it."
+        ),
+        N_(
+            "A high-rated trial finds more knowledge, but a quasi-experiment finds more"
+            " victimisation among participants."
+        ),
         [
             _high_trial(2020, [_result("knowledge", 0, FAV)]),
             _comparable_qed(2022, [_result("victimisation", 12, UNFAV)]),
@@ -201,19 +245,25 @@ RULE_EXAMPLES: tuple[tuple[str, str, str, list[dict[str, Any]]], ...] = (
     ),
     (
         "no_effect_found",
-        "No effect found: if no high- or moderate-rated study found a favourable effect, and a"
-        " high-rated trial (or moderate-rated studies of two samples) found no effect, the level"
-        " is 1 with the label No effect found.",
-        "A high-rated trial finds no difference in reoffending 24 months on.",
+        N_(
+            "No effect found: if no high- or moderate-rated study found a favourable effect, and a"
+            " high-rated trial (or moderate-rated studies of two samples) found no effect, the"
+            " level is 1 with the label No effect found."
+        ),
+        N_("A high-rated trial finds no difference in reoffending 24 months on."),
         [_high_trial(2019, [_result("recidivism", 24, NULL)])],
     ),
     (
         "mixed_evidence",
-        "Mixed evidence: counting samples with high- or moderate-rated findings on T1/T2"
-        " outcomes, if more samples found no favourable effect than found one, the level is at"
-        " most 2.",
-        "One high-rated trial finds more disclosure; two quasi-experiments of other children"
-        " find none.",
+        N_(
+            "Mixed evidence: counting samples with high- or moderate-rated findings on T1/T2"
+            " outcomes, if more samples found no favourable effect than found one, the level is at"
+            " most 2."
+        ),
+        N_(
+            "One high-rated trial finds more disclosure; two quasi-experiments of other children"
+            " find none."
+        ),
         [
             _high_trial(2018, [_result("disclosure", 12, FAV)]),
             _comparable_qed(2020, [_result("disclosure", 6, NULL)]),
@@ -222,9 +272,11 @@ RULE_EXAMPLES: tuple[tuple[str, str, str, list[dict[str, Any]]], ...] = (
     ),
     (
         "unverifiable",
-        "Unverifiable: if no evaluation gives a citation, a link, a DOI or an attached report,"
-        " nobody can check it, and the level drops by one (not below 1).",
-        "The quasi-experiment of level 3 above, with no source given.",
+        N_(
+            "Unverifiable: if no evaluation gives a citation, a link, a DOI or an attached report,"
+            " nobody can check it, and the level drops by one (not below 1)."
+        ),
+        N_("The quasi-experiment of level 3 above, with no source given."),
         [{**_comparable_qed(2019, [_result("knowledge", 0, FAV)]), "citation": None}],
     ),
 )
@@ -241,6 +293,9 @@ class RuleExample:
     result: EvidenceResult
 
 
+STUDY_LINE = N_("%(study)s: %(rating)s")
+
+
 def rule_examples() -> list[RuleExample]:
     examples = []
     for rule, statement, example, evaluations in RULE_EXAMPLES:
@@ -249,9 +304,11 @@ def rule_examples() -> list[RuleExample]:
             RuleExample(
                 rule=rule,
                 title=rule_title(rule),
-                statement=statement,
-                example=example,
-                studies=tuple(f"{s.name}: {s.reason}" for s in result.studies),
+                statement=say(statement),
+                example=say(example),
+                studies=tuple(
+                    say(STUDY_LINE, study=s.name, rating=s.reason) for s in result.studies
+                ),
                 findings=tuple(c.describe() for c in result.contrasts),
                 result=result,
             )
@@ -270,26 +327,50 @@ class RatingRule:
 
 
 def _rated(description: str, evaluation: Mapping[str, Any]) -> tuple[str, str]:
-    return description, sr.rate_study(evaluation).reason
+    return say(description), sr.rate_study(evaluation).reason
+
+
+RCT_RULE = N_(
+    "High with at most %(attrition)s %% of participants lost before the analysis and at most"
+    " %(differential)s percentage points difference between the groups' losses, and at least"
+    " %(size)s analysed. Moderate with that attrition but fewer (or an unknown number) analysed,"
+    " or when the groups were shown to be alike before the programme started. Otherwise low."
+)
+CLUSTER_RULE = N_(
+    "As a randomised trial, with at least %(clusters)s clusters in place of %(size)s analysed:"
+    " two schools are two units, however many pupils they have."
+)
+QED_RULE = N_(
+    "Moderate when the groups were shown to be alike before the programme started; otherwise"
+    " low. Never high: only chance can make groups alike in what nobody measured."
+)
+ITS_RULE = N_(
+    "Moderate with at least %(points)s measurements before and %(points)s after the start;"
+    " otherwise low."
+)
+ALWAYS_LOW_RULE = N_(
+    "Always low: without a comparison group, other explanations cannot be ruled out."
+)
+DESCRIPTIVE_RULE = N_(
+    "Descriptive: they describe a measure but do not test its effects, so they count towards no"
+    " level above 1 and never raise the harm flag."
+)
 
 
 def rating_rules() -> list[RatingRule]:
-    a, da = sr.MAX_ATTRITION_PCT, sr.MAX_DIFFERENTIAL_ATTRITION_PCT
-    n, c, t = sr.MIN_SAMPLE_SIZE, sr.MIN_CLUSTERS, sr.MIN_TIME_POINTS
-    attrition = (
-        f"at most {a} % of participants lost before the analysis and at most {da} percentage"
-        " points difference between the groups' losses"
-    )
+    thresholds = {
+        "attrition": sr.MAX_ATTRITION_PCT,
+        "differential": sr.MAX_DIFFERENTIAL_ATTRITION_PCT,
+        "size": sr.MIN_SAMPLE_SIZE,
+    }
     rct = {"design": "rct"}
     return [
         RatingRule(
-            "Randomised controlled trial",
-            f"High with {attrition}, and at least {n} analysed. Moderate with that attrition but"
-            f" fewer (or an unknown number) analysed, or when the groups were shown to be alike"
-            " before the programme started. Otherwise low.",
+            say(N_("Randomised controlled trial")),
+            say(RCT_RULE, **thresholds),
             (
                 _rated(
-                    "120 analysed, 10 % attrition, 2 points between the groups",
+                    N_("120 analysed, 10 % attrition, 2 points between the groups"),
                     {
                         **rct,
                         "sample_size": 120,
@@ -298,7 +379,7 @@ def rating_rules() -> list[RatingRule]:
                     },
                 ),
                 _rated(
-                    "120 analysed, 28 % attrition, groups alike at the start",
+                    N_("120 analysed, 28 % attrition, groups alike at the start"),
                     {
                         **rct,
                         "sample_size": 120,
@@ -307,16 +388,15 @@ def rating_rules() -> list[RatingRule]:
                         "baseline_equivalence": "established",
                     },
                 ),
-                _rated("attrition not reported", {**rct, "sample_size": 120}),
+                _rated(N_("attrition not reported"), {**rct, "sample_size": 120}),
             ),
         ),
         RatingRule(
-            "Cluster-randomised trial (schools, sites or services randomised)",
-            f"As a randomised trial, with at least {c} clusters in place of {n} analysed: two"
-            " schools are two units, however many pupils they have.",
+            say(N_("Cluster-randomised trial (schools, sites or services randomised)")),
+            say(CLUSTER_RULE, clusters=sr.MIN_CLUSTERS, size=sr.MIN_SAMPLE_SIZE),
             (
                 _rated(
-                    "2 schools, 600 pupils, 8 % attrition, 2 points between the groups",
+                    N_("2 schools, 600 pupils, 8 % attrition, 2 points between the groups"),
                     {
                         "design": "cluster_rct",
                         "clusters": 2,
@@ -328,25 +408,25 @@ def rating_rules() -> list[RatingRule]:
             ),
         ),
         RatingRule(
-            "Quasi-experiment (a comparison group not chosen at random)",
-            "Moderate when the groups were shown to be alike before the programme started;"
-            " otherwise low. Never high: only chance can make groups alike in what nobody"
-            " measured.",
+            say(N_("Quasi-experiment (a comparison group not chosen at random)")),
+            say(QED_RULE),
             (
                 _rated(
-                    "comparison group, alike at the start",
+                    N_("comparison group, alike at the start"),
                     {"design": "quasi_experimental", "baseline_equivalence": "established"},
                 ),
-                _rated("comparison group, likeness not reported", {"design": "quasi_experimental"}),
+                _rated(
+                    N_("comparison group, likeness not reported"),
+                    {"design": "quasi_experimental"},
+                ),
             ),
         ),
         RatingRule(
-            "Interrupted time series",
-            f"Moderate with at least {t} measurements before and {t} after the start; otherwise"
-            " low.",
+            say(N_("Interrupted time series")),
+            say(ITS_RULE, points=sr.MIN_TIME_POINTS),
             (
                 _rated(
-                    "2 measurements before, 6 after",
+                    N_("2 measurements before, 6 after"),
                     {
                         "design": "interrupted_time_series",
                         "time_points_before": 2,
@@ -356,17 +436,19 @@ def rating_rules() -> list[RatingRule]:
             ),
         ),
         RatingRule(
-            "Cohort and pre-post studies",
-            "Always low: without a comparison group, other explanations cannot be ruled out.",
-            (_rated("a before-and-after comparison", {"design": "pre_post"}),),
+            say(N_("Cohort and pre-post studies")),
+            say(ALWAYS_LOW_RULE),
+            (_rated(N_("a before-and-after comparison"), {"design": "pre_post"}),),
         ),
         RatingRule(
-            "Qualitative studies, process evaluations, case studies",
-            "Descriptive: they describe a measure but do not test its effects, so they count"
-            " towards no level above 1 and never raise the harm flag.",
-            (_rated("interviews with participants", {"design": "qualitative"}),),
+            say(N_("Qualitative studies, process evaluations, case studies")),
+            say(DESCRIPTIVE_RULE),
+            (_rated(N_("interviews with participants"), {"design": "qualitative"}),),
         ),
     ]
+
+
+SAMPLE_LINE = N_("%(study)s: sample %(sample)s")
 
 
 def sample_example() -> tuple[list[str], int]:
@@ -377,7 +459,7 @@ def sample_example() -> tuple[list[str], int]:
         {"design": "quasi_experimental", "year": 2021},
     ]
     studies = studies_of(evaluations)
-    lines = [f"{s.name}: sample {s.sample}" for s in studies]
+    lines = [say(SAMPLE_LINE, study=s.name, sample=s.sample) for s in studies]
     return lines, len({s.sample for s in studies})
 
 
@@ -395,31 +477,43 @@ class RulesetVersion:
 HISTORY = (
     RulesetVersion(
         RULESET_VERSION,
-        "Current",
-        "Rates findings, one per outcome and time point, from studies appraised for attrition"
-        " and for groups alike at the start; counts a trial once however many papers report it;"
-        " puts harm first.",
+        N_("Current"),
+        N_(
+            "Rates findings, one per outcome and time point, from studies appraised for attrition"
+            " and for groups alike at the start; counts a trial once however many papers report"
+            " it; puts harm first."
+        ),
         (
-            "Studies are rated for attrition, the difference in attrition between the groups,"
-            " baseline equivalence and clusters, not only for design and size.",
-            "Levels 4 and 5 need results per outcome and time point; one overall effect per"
-            " study counts at most as level 3.",
-            "Evaluations of the same participants (one sample) count once.",
-            "Negative effects found and No effect found are labels of their own, not rungs of"
-            " the ladder; search never lets them through a minimum level.",
-            "For level 5, the 12-month follow-up and independence must come from one single"
-            " finding, and one evaluation must be in routine practice.",
-            "Levels 4 and 5 are provisional until a second moderator has checked the figures.",
+            N_(
+                "Studies are rated for attrition, the difference in attrition between the groups,"
+                " baseline equivalence and clusters, not only for design and size."
+            ),
+            N_(
+                "Levels 4 and 5 need results per outcome and time point; one overall effect per"
+                " study counts at most as level 3."
+            ),
+            N_("Evaluations of the same participants (one sample) count once."),
+            N_(
+                "Negative effects found and No effect found are labels of their own, not rungs of"
+                " the ladder; search never lets them through a minimum level."
+            ),
+            N_(
+                "For level 5, the 12-month follow-up and independence must come from one single"
+                " finding, and one evaluation must be in routine practice."
+            ),
+            N_("Levels 4 and 5 are provisional until a second moderator has checked the figures."),
         ),
     ),
     RulesetVersion(
         "2026.1",
-        "Replaced",
-        "Rated studies: one overall effect per evaluation, judged by design and sample size.",
+        N_("Replaced"),
+        N_("Rated studies: one overall effect per evaluation, judged by design and sample size."),
         (
-            "A randomised trial with unknown attrition counted as high, and a trial entered"
-            " twice counted as two studies.",
-            "A harm signal was shown beside the level it left unchanged.",
+            N_(
+                "A randomised trial with unknown attrition counted as high, and a trial entered"
+                " twice counted as two studies."
+            ),
+            N_("A harm signal was shown beside the level it left unchanged."),
         ),
     ),
 )
@@ -428,48 +522,44 @@ SOURCES = (
     (
         "Title IV-E Prevention Services Clearinghouse",
         "https://preventionservices.acf.hhs.gov/",
-        "findings as contrasts per outcome and time point; non-overlapping samples",
+        N_("findings as contrasts per outcome and time point; non-overlapping samples"),
     ),
     (
         "What Works Clearinghouse",
         "https://ies.ed.gov/ncee/wwc/",
-        "attrition and baseline-equivalence standards for rating studies",
+        N_("attrition and baseline-equivalence standards for rating studies"),
     ),
     (
         "CrimeSolutions",
         "https://crimesolutions.ojp.gov/",
-        "ratings per outcome; Negative effects as a rating of its own",
+        N_("ratings per outcome; Negative effects as a rating of its own"),
     ),
     (
         "Blueprints for Healthy Youth Development",
         "https://www.blueprintsprograms.org/",
-        "replication, sustained effects and no evidence of harm for the highest rating",
+        N_("replication, sustained effects and no evidence of harm for the highest rating"),
     ),
     (
         "California Evidence-Based Clearinghouse for Child Welfare (CEBC)",
         "https://www.cebc4cw.org/",
-        "peer review, sustained effects and harm put ahead of any favourable rating",
+        N_("peer review, sustained effects and harm put ahead of any favourable rating"),
     ),
 )
 
 
-# decisions.py cites the spec's sections, which mean nothing to a reader of the page.
-_SECTION_WORDS = (
-    (re.compile(r" \(§[\d.]+\)"), ""),
-    (re.compile(r"as §[\d.]+ and §[\d.]+ write it"), "as the rules write it"),
-    (re.compile(r"as §[\d.]+ writes it"), "as the rules write it"),
-    (re.compile(r"as §[\d.]+ orders them"), "as the rules order them"),
-)
-
-
-def for_readers(sentence: str) -> str:
-    for pattern, words in _SECTION_WORDS:
-        sentence = pattern.sub(words, sentence)
-    return sentence
-
-
 def decisions() -> tuple[tuple[str, str], ...]:
-    return tuple((key, for_readers(text)) for key, text in DECISIONS)
+    return tuple((key, say(text)) for key, text in DECISIONS)
+
+
+def history() -> list[RulesetVersion]:
+    return [
+        RulesetVersion(v.version, say(v.status), say(v.summary), tuple(say(c) for c in v.changes))
+        for v in HISTORY
+    ]
+
+
+def sources() -> list[tuple[str, str, str]]:
+    return [(name, url, say(what)) for name, url, what in SOURCES]
 
 
 def page() -> dict[str, Any]:
@@ -483,7 +573,7 @@ def page() -> dict[str, Any]:
         "ratings": rating_rules(),
         "sample_lines": lines,
         "sample_count": count,
-        "history": HISTORY,
-        "sources": SOURCES,
+        "history": history(),
+        "sources": sources(),
         "decisions": decisions(),
     }

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
+from app.core.i18n import DEFAULT_LANGUAGE, current_language
 from app.evidence.contrasts import Contrast, Study, contrasts_of, samples, studies_of
 from app.evidence.findings import Findings
 from app.evidence.next_steps import next_steps
@@ -22,9 +23,9 @@ from app.evidence.scale import (
     NEGATIVE_EFFECTS_LABEL,
     NO_EFFECT_LABEL,
     country_code,
-    plural,
 )
 from app.evidence.study_rating import DESCRIPTIVE, HIGH, MODERATE
+from app.evidence.wording import N_, ngettext, say, translating
 
 RULESET_VERSION = "2027.1"
 CONFIRMED, NOT_CONFIRMED = "confirmed", "not_confirmed"
@@ -49,6 +50,7 @@ RULES = {
     "unverifiable": "§5.4 Unverifiable",
 }
 
+# The badges, in English as stored and served (scale.BADGE_NAMES marks them for translation).
 EU_TESTED = "EU-tested"
 SEVERAL_COUNTRIES = "Tested in several countries"
 INDEPENDENT_REPLICATION = "Independent replication"
@@ -56,86 +58,97 @@ LONG_TERM = "Long-term"
 ROUTINE_PRACTICE = "Routine practice"
 MANUAL_AVAILABLE = "Manual available"
 
-LEVEL_5 = (
+LEVEL_5 = N_(
     "Level 5, Well supported: favourable findings on offending, victimisation or behavioural"
-    " (T1/T2) outcomes from {samples} different samples, one of them from a high-rated trial and"
-    " one 12 months or more after the programme from an independent evaluation, with peer review"
-    " and delivery in routine practice."
+    " (T1/T2) outcomes from %(samples)s different samples, one of them from a high-rated trial"
+    " and one 12 months or more after the programme from an independent evaluation, with peer"
+    " review and delivery in routine practice."
 )
-LEVEL_4_HIGH = (
+LEVEL_4_HIGH = N_(
     "Level 4, Supported: a favourable finding on an offending, victimisation or behavioural"
     " (T1/T2) outcome from a high-rated trial, and a favourable T1/T2 finding 6 months or more"
     " after the programme."
 )
-LEVEL_4_MODERATE = (
+LEVEL_4_MODERATE = N_(
     "Level 4, Supported: favourable findings on offending, victimisation or behavioural (T1/T2)"
-    " outcomes from moderate-rated studies of {samples} different samples, one of them 6 months"
-    " or more after the programme."
+    " outcomes from moderate-rated studies of %(samples)s different samples, one of them"
+    " 6 months or more after the programme."
 )
-LEVEL_3_ONE = "Level 3, Promising: a favourable finding from a high- or moderate-rated study."
-LEVEL_3_MORE = (
-    "Level 3, Promising: {count} favourable findings from high- or moderate-rated studies."
-)
-LEVEL_2_ONE = (
-    "Level 2, Preliminary: a favourable finding from a low-rated study, none from a high- or"
-    " moderate-rated one."
-)
-LEVEL_2_MORE = (
-    "Level 2, Preliminary: {count} favourable findings from low-rated studies, none from a high-"
-    " or moderate-rated one."
-)
-LEVEL_1 = (
+LEVEL_1 = N_(
     "Level 1, Emerging: the measure has been evaluated, but no study rated low or better found a"
     " favourable effect."
 )
-LEVEL_1_DESCRIPTIVE = (
+LEVEL_1_DESCRIPTIVE = N_(
     "Level 1, Emerging: only descriptive studies (qualitative studies, process evaluations, case"
     " studies), which do not test effects."
 )
-LEVEL_0 = "Level 0, Not evaluated: no evaluation has been recorded."
-NEGATIVE_EFFECTS = (
+LEVEL_0 = N_("Level 0, Not evaluated: no evaluation has been recorded.")
+NEGATIVE_EFFECTS = N_(
     "Negative effects found: a high- or moderate-rated study found an unfavourable effect, so the"
     " level is 1 whatever else was found, and the measure is flagged for expert review."
 )
-EXPERTS_CONFIRMED = "Experts reviewed the unfavourable effect and confirmed the harm."
-HARM_CONFIRMED = (
+EXPERTS_CONFIRMED = N_("Experts reviewed the unfavourable effect and confirmed the harm.")
+HARM_CONFIRMED = N_(
     "Negative effects found: experts confirmed the unfavourable effect that a low-rated study"
     " reported, so the level is 1."
 )
-HARM_NOT_CONFIRMED = (
+HARM_NOT_CONFIRMED = N_(
     "Experts reviewed the unfavourable effect and did not confirm the harm, so the harm flag is"
     " cleared and the finding does not decide the level."
 )
-HARM_SIGNAL = (
+HARM_SIGNAL = N_(
     "Harm signal: a low-rated study reported an unfavourable effect; the level is left as"
     " computed, and the measure is flagged for expert review."
 )
-NO_EFFECT_HIGH = (
+NO_EFFECT_HIGH = N_(
     "No effect found: no high- or moderate-rated study found a favourable effect, and a"
     " high-rated trial found no effect, so the level is 1."
 )
-NO_EFFECT_MODERATE = (
+NO_EFFECT_MODERATE = N_(
     "No effect found: no high- or moderate-rated study found a favourable effect, and"
-    " moderate-rated studies of {samples} different samples found no effect, so the level is 1."
+    " moderate-rated studies of %(samples)s different samples found no effect, so the level"
+    " is 1."
 )
-MIXED_ONE = (
-    "Mixed evidence: on offending, victimisation or behavioural (T1/T2) outcomes, one sample"
-    " without a favourable finding outnumbers the {with_one} with one, so the level is at most 2"
-    " (the findings alone give {was})."
-)
-MIXED_MORE = (
-    "Mixed evidence: on offending, victimisation or behavioural (T1/T2) outcomes, {count} samples"
-    " without a favourable finding outnumber the {with_one} with one, so the level is at most 2"
-    " (the findings alone give {was})."
-)
-UNVERIFIABLE = (
+UNVERIFIABLE = N_(
     "Unverifiable: no evaluation has a citation, a link, a DOI or an attached report, so the"
-    " level drops by one, from {was} to {level}."
+    " level drops by one, from %(was)s to %(level)s."
 )
-UNVERIFIABLE_AT_1 = (
+UNVERIFIABLE_AT_1 = N_(
     "Unverifiable: no evaluation has a citation, a link, a DOI or an attached report; the level"
     " cannot drop below 1."
 )
+
+
+def _level_3(count: int) -> str:
+    return ngettext(
+        "Level 3, Promising: a favourable finding from a high- or moderate-rated study.",
+        "Level 3, Promising: %(num)d favourable findings from high- or moderate-rated studies.",
+        count,
+    )
+
+
+def _level_2(count: int) -> str:
+    return ngettext(
+        "Level 2, Preliminary: a favourable finding from a low-rated study, none from a high- or"
+        " moderate-rated one.",
+        "Level 2, Preliminary: %(num)d favourable findings from low-rated studies, none from a"
+        " high- or moderate-rated one.",
+        count,
+    )
+
+
+def _mixed(without: int, with_one: int, was: int) -> str:
+    return ngettext(
+        "Mixed evidence: on offending, victimisation or behavioural (T1/T2) outcomes, one sample"
+        " without a favourable finding outnumbers the %(with_one)s with one, so the level is at"
+        " most 2 (the findings alone give %(was)s).",
+        "Mixed evidence: on offending, victimisation or behavioural (T1/T2) outcomes, %(num)d"
+        " samples without a favourable finding outnumber the %(with_one)s with one, so the level"
+        " is at most 2 (the findings alone give %(was)s).",
+        without,
+        with_one=with_one,
+        was=was,
+    )
 
 
 @dataclass(frozen=True)
@@ -204,21 +217,20 @@ def _base_level(f: Findings, evaluated: bool) -> int:
 
 def _level_reason(f: Findings, level: int) -> str:
     if level == 5:
-        return LEVEL_5.format(samples=len(samples(f.core)))
+        return say(LEVEL_5, samples=len(samples(f.core)))
     if level == 4:
         if any(c.rating == HIGH for c in f.core):
-            return LEVEL_4_HIGH
-        return LEVEL_4_MODERATE.format(
-            samples=len(samples(c for c in f.core if c.rating == MODERATE))
-        )
+            return say(LEVEL_4_HIGH)
+        moderate = samples(c for c in f.core if c.rating == MODERATE)
+        return say(LEVEL_4_MODERATE, samples=len(moderate))
     if level == 3:
-        return plural(len(f.strong_favourable), LEVEL_3_ONE, LEVEL_3_MORE)
+        return _level_3(len(f.strong_favourable))
     if level == 2:
-        return plural(len(f.low_favourable), LEVEL_2_ONE, LEVEL_2_MORE)
+        return _level_2(len(f.low_favourable))
     if level == 1:
         descriptive = all(s.rating == DESCRIPTIVE for s in f.studies)
-        return LEVEL_1_DESCRIPTIVE if descriptive else LEVEL_1
-    return LEVEL_0
+        return say(LEVEL_1_DESCRIPTIVE if descriptive else LEVEL_1)
+    return say(LEVEL_0)
 
 
 def _level_counted(f: Findings, level: int) -> tuple[Contrast, ...]:
@@ -269,34 +281,35 @@ class _Verdict:
 def _apply_section_5(f: Findings, v: _Verdict, review: str | None, evaluated: bool) -> None:
     """§5 in order (1 and 2 end the list), with the expert review of §7 beside rule 1."""
     if f.strong_harm and review != NOT_CONFIRMED:
-        v.decide(1, NEGATIVE_EFFECTS_LABEL, "negative_effects", NEGATIVE_EFFECTS, f.strong_harm)
+        sentence = say(NEGATIVE_EFFECTS)
+        v.decide(1, NEGATIVE_EFFECTS_LABEL, "negative_effects", sentence, f.strong_harm)
         if review == CONFIRMED:
-            v.reasons.append(EXPERTS_CONFIRMED)
+            v.reasons.append(say(EXPERTS_CONFIRMED))
         return
     if review == CONFIRMED:  # confirmed harm that only low-rated studies reported
-        v.decide(1, NEGATIVE_EFFECTS_LABEL, "harm_confirmed", HARM_CONFIRMED, f.low_harm)
+        v.decide(1, NEGATIVE_EFFECTS_LABEL, "harm_confirmed", say(HARM_CONFIRMED), f.low_harm)
         return
     if nulls := f.null_basis():
         if any(c.rating == HIGH for c in nulls):
-            sentence = NO_EFFECT_HIGH
+            sentence = say(NO_EFFECT_HIGH)
         else:
             moderate = samples(c for c in nulls if c.rating == MODERATE)
-            sentence = NO_EFFECT_MODERATE.format(samples=len(moderate))
+            sentence = say(NO_EFFECT_MODERATE, samples=len(moderate))
         v.decide(1, NO_EFFECT_LABEL, "no_effect_found", sentence, nulls)
         return
     with_one, without = f.mixed_counts()
     if without > with_one and v.level > 2:
-        sentence = plural(without, MIXED_ONE, MIXED_MORE, with_one=with_one, was=v.level)
+        sentence = _mixed(without, with_one, v.level)
         v.decide(2, LEVEL_NAMES[2], "mixed_evidence", sentence, f.strong_t12)
         v.capped = True
     if evaluated and not f.verifiable():  # a measure without evaluations stays at 0
         if v.level > 1:
             was = v.level
-            sentence = UNVERIFIABLE.format(was=was, level=was - 1)
+            sentence = say(UNVERIFIABLE, was=was, level=was - 1)
             v.decide(was - 1, LEVEL_NAMES[was - 1], "unverifiable", sentence, v.counted)
             v.dropped_from = was
         else:
-            v.reasons.append(UNVERIFIABLE_AT_1)
+            v.reasons.append(say(UNVERIFIABLE_AT_1))
 
 
 def compute_evidence(
@@ -330,10 +343,10 @@ def compute_evidence(
         # Not confirmed lifts §5.1 too: the experts judged the finding no harm, so rules 2–4
         # decide as if it were a null finding (Blueprints and CEBC leave harm to expert review).
         v.applied.append("harm_not_confirmed")
-        v.reasons.append(HARM_NOT_CONFIRMED)
+        v.reasons.append(say(HARM_NOT_CONFIRMED))
     _apply_section_5(f, v, review, bool(evs))
     if f.low_harm and not f.strong_harm and review is None:
-        v.reasons.append(HARM_SIGNAL)
+        v.reasons.append(say(HARM_SIGNAL))
 
     marked = {id(c) for c in v.counted}
     steps = next_steps(
@@ -361,3 +374,36 @@ def compute_evidence(
         studies=studies,
         contrasts=tuple(replace(c, counted=id(c) in marked) for c in f.contrasts),
     )
+
+
+def _verdict(result: EvidenceResult) -> tuple[Any, ...]:
+    return (
+        result.level,
+        result.label,
+        result.harm_flag,
+        result.rule,
+        result.rules_applied,
+        result.ruleset,
+        result.badges,
+    )
+
+
+def in_readers_words(
+    stored: EvidenceResult,
+    evaluations: Sequence[Mapping],
+    *,
+    manual_available: bool | None = None,
+    harm_review: HarmReview | None = None,
+) -> EvidenceResult:
+    """`stored` with its sentences in the reader's language, for a page (within
+    wording.in_readers_language(); elsewhere, and for English readers, `stored` itself).
+
+    The sentences are computed afresh from the same evaluations and used only when they reach
+    the very same verdict; a result stored otherwise is shown as stored, in English.
+    """
+    if not translating() or current_language() == DEFAULT_LANGUAGE:
+        return stored
+    fresh = compute_evidence(
+        evaluations, manual_available=manual_available, harm_review=harm_review
+    )
+    return fresh if _verdict(fresh) == _verdict(stored) else stored

@@ -46,6 +46,7 @@ class Feed:
     updated: datetime
     author: str
     entries: Sequence[Entry]
+    language: str = "en"  # of the feed's own words (BCP 47)
 
 
 def _add(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -57,7 +58,7 @@ def _add(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -
 
 def render_feed(feed: Feed) -> bytes:
     """The feed as UTF-8 XML with its declaration."""
-    root = ET.Element(_tag("feed"), {_XML_LANG: "en"})
+    root = ET.Element(_tag("feed"), {_XML_LANG: feed.language})
     _add(root, "id", feed.id)
     _add(root, "title", feed.title)
     _add(root, "subtitle", feed.subtitle)
@@ -69,7 +70,7 @@ def render_feed(feed: Feed) -> bytes:
     _add(root, "generator", "Prevent-Hub")
     for item in feed.entries:
         entry = _add(root, "entry")
-        # The measure's own text may be in any language; the rest of the feed is English.
+        # The measure's own text may be in any language; the rest is in the feed's.
         lang = {_XML_LANG: item.language} if item.language else {}
         _add(entry, "id", item.id)
         _add(entry, "title", item.title, type="text", **lang)

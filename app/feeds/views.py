@@ -1,13 +1,19 @@
 """GET /feeds/measures.atom: the newest published measures as an Atom feed (public); a browser
-opening the address reads it as a page (issue 14: no raw XML for people)."""
+opening the address reads it as a page (issue 14: no raw XML for people).
+
+The feed's own words (title, subtitle, categories) are in the reader's language (English for a
+feed reader that asks for none); each measure's title and summary stay in their own."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
 
 from app.core.dbtypes import utcnow
+from app.core.i18n import current_language
 from app.core.security import public
 from app.core.urls import external_url
+from app.evidence.scale import label_text
 from app.feeds import atom
 from app.feeds.services import (
     FEED_SIZE,
@@ -38,7 +44,8 @@ def measures_atom() -> Response:
     else:
         response = Response(atom.render_feed(feed), mimetype=ATOM_MIMETYPE)
     response.headers["Cache-Control"] = "public, max-age=300"
-    response.vary.add("Accept")
+    for header in ("Accept", "Accept-Language", "Cookie"):  # the language comes from these
+        response.vary.add(header)
     return response
 
 
@@ -58,14 +65,18 @@ def _feed(filters: FeedFilters, measures: list[Measure]) -> atom.Feed:
     updated = max((e.updated for e in entries), default=None) or utcnow()
     return atom.Feed(
         id=self_link,
-        title="Prevent-Hub: newly published measures" + _describe(filters),
-        subtitle=f"The {FEED_SIZE} newest measures published in the prevention "
-        "best-practice repository, newest first.",
+        title=_("Prevent-Hub: newly published measures") + _describe(filters),
+        subtitle=_(
+            "The %(count)s newest measures published in the prevention best-practice"
+            " repository, newest first.",
+            count=FEED_SIZE,
+        ),
         self_link=self_link,
         alternate_link=external_url("search.search_page", sort="newest", **args),
         updated=updated,
         author="Prevent-Hub",
         entries=entries,
+        language=current_language(),
     )
 
 
@@ -73,14 +84,16 @@ def _describe(filters: FeedFilters) -> str:
     if filters.is_empty():
         return ""
     parts = []
+    language = current_language()
     if filters.countries:
-        parts.append(", ".join(vocab.country_name(c) for c in filters.countries))
+        parts.append(", ".join(vocab.country_name(c, language) for c in filters.countries))
     if filters.prevention_level:
         parts.append(", ".join(vocab.label(v).lower() for v in filters.prevention_level))
     if filters.target_groups:
-        parts.append("for " + ", ".join(vocab.label(v).lower() for v in filters.target_groups))
+        groups = ", ".join(vocab.label(v).lower() for v in filters.target_groups)
+        parts.append(_("for %(groups)s", groups=groups))
     if filters.evidence_min is not None:
-        parts.append(f"evidence level {filters.evidence_min} or higher")
+        parts.append(_("evidence level %(level)s or higher", level=filters.evidence_min))
     return " (" + "; ".join(parts) + ")"
 
 
@@ -90,19 +103,25 @@ def _entry(measure: Measure) -> atom.Entry:
     published = measure.published_at
     # The entry changes when a new revision is published: that is its "updated".
     updated = revision.decided_at or published or revision.updated_at
-    # Categories carry the evidence (in English) so the summary stays in the measure's language.
+    # Categories carry the evidence (in the feed's language) so the summary stays in the
+    # measure's language.
     scheme = external_url("search.search_page")
     level = revision.evidence_level
+    label = label_text(revision.evidence_label)
     categories = [
         (
             str(level),
-            f"Evidence level {level} of 5: {revision.evidence_label}",
+            _("Evidence level %(level)s of 5: %(label)s", level=level, label=label),
             scheme + "?evidence_level",
         )
     ]
     if revision.harm_flag:
-        categories.append(("harm_signal", "Harm signal: under expert review", scheme + "?harm"))
-    categories += [(c, vocab.country_name(c), scheme + "?countries") for c in revision.countries]
+        harm = _("Harm signal: under expert review")
+        categories.append(("harm_signal", harm, scheme + "?harm"))
+    language = current_language()
+    categories += [
+        (c, vocab.country_name(c, language), scheme + "?countries") for c in revision.countries
+    ]
     categories += [(t, vocab.label(t), scheme + "?target_groups") for t in revision.target_groups]
     return atom.Entry(
         id=external_url("measures.show", measure_id=measure.id),

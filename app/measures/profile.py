@@ -19,9 +19,10 @@ from flask_babel import ngettext
 
 from app.evidence.contrasts import Contrast, Study, findings_table
 from app.evidence.methodology import rule_title
-from app.evidence.ruleset_2027 import EvidenceResult, compute_evidence
+from app.evidence.ruleset_2027 import EvidenceResult, compute_evidence, in_readers_words
 from app.evidence.scale import LEVEL_NAMES, NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL
 from app.evidence.study_rating import figure
+from app.evidence.wording import in_readers_language
 from app.measures.evidence_state import due_for_rereview, last_reviewed
 from app.measures.mapping import evidence_inputs
 from app.measures.models import Evaluation, MeasureRevision
@@ -256,11 +257,20 @@ def countries_evaluated(revision: MeasureRevision) -> list[str]:
 
 
 def profile(revision: MeasureRevision) -> dict[str, Any]:
-    """Everything the measure page and the fact sheet read, besides the revision itself."""
-    result = evidence_result(revision)
+    """Everything the measure page and the fact sheet read, besides the revision itself; the
+    evidence explanation in the reader's language."""
+    with in_readers_language():
+        review = str(revision.harm_review) if revision.harm_review else None
+        result = in_readers_words(
+            evidence_result(revision),
+            evidence_inputs(revision),
+            manual_available=revision.manual_available,
+            harm_review=review,  # type: ignore[arg-type]
+        )
+        level = level_view(revision, result)
     return {
         "result": result,
-        "level": level_view(revision, result),
+        "level": level,
         "findings": finding_rows(result.contrasts),
         "samples": sample_groups(revision, result),
         "unit_cost": unit_cost_text(revision),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app.accounts.models import RecoveryCode, Role, User, UserStatus
@@ -29,7 +30,7 @@ from app.audit.models import Notification
 from app.audit.services import record_event
 from app.core.exceptions import PermissionDenied
 from app.core.extensions import db
-from app.core.mail import send_mail
+from app.core.mail import in_recipients_language, send_mail
 from app.measures.models import Attachment, Measure, MeasureRevision
 from app.measures.uploads import report_path
 from app.outbox.services import enqueue_index_change
@@ -58,6 +59,7 @@ class DeletionResult:
     # Where send_deletion_notice() writes after the commit (the row no longer has them).
     old_email: str = ""
     old_name: str = ""
+    old_language: str | None = None
 
 
 def other_active_admins(user: User) -> int:
@@ -144,7 +146,7 @@ def delete_account(actor: User, password: str) -> DeletionResult:
         raise PermissionDenied(refusal)
     if not password or not verify_password(actor.password_hash, password):
         raise WrongPassword(MSG_WRONG_PASSWORD)
-    result = DeletionResult(old_email=actor.email, old_name=actor.name)
+    result = DeletionResult(old_email=actor.email, old_name=actor.name, old_language=actor.language)
     _remove_unpublished_work(actor, result)
     _anonymise_reviews(actor, result)
     _delete_private_things(actor)
@@ -164,13 +166,17 @@ def delete_account(actor: User, password: str) -> DeletionResult:
 def send_deletion_notice(result: DeletionResult) -> None:
     """After the commit: tell the old address, in case someone else was signed in as the
     person (sent only once the deletion is real)."""
-    send_mail(
-        result.old_email,
-        "Prevent-Hub: your account has been deleted",
-        f"Hello {result.old_name},\n\nYour Prevent-Hub account has been deleted, as you asked. "
-        "Your reviews stay on the site without your name; your unpublished drafts are gone.\n\n"
-        "If you did not do this, contact the Prevent-Hub team.",
-    )
+    with in_recipients_language(result.old_language):
+        send_mail(
+            result.old_email,
+            _("Prevent-Hub: your account has been deleted"),
+            _(
+                "Hello %(name)s,\n\nYour Prevent-Hub account has been deleted, as you asked."
+                " Your reviews stay on the site without your name; your unpublished drafts are"
+                " gone.\n\nIf you did not do this, contact the Prevent-Hub team.",
+                name=result.old_name,
+            ),
+        )
 
 
 def remove_unused_reports(digests: set[str]) -> int:

@@ -12,6 +12,8 @@ from app.accounts.models import Role
 from app.audit.services import record_event
 from app.compare import services as shortlists
 from app.core.extensions import db
+from app.evidence.study_rating import rate_study
+from app.evidence.wording import in_readers_language
 from app.measures.services import submit_measure
 from app.moderation.services import decide
 from app.reviews.models import Review
@@ -49,6 +51,7 @@ def test_pages_render_in_the_language(app, auth, client, language):
         f"/measures/{measure.id}/factsheet",
         "/dashboard",
         "/evidence",
+        "/docs/api",
         "/privacy",
         "/account/login",
         "/account/register",
@@ -364,3 +367,83 @@ def test_a_state_inside_a_sentence_keeps_the_capital_german_gives_its_nouns(clie
     assert "(Entwurf)" in german and "(entwurf)" not in german
     english = client.get(f"/measures/{measure.id}").text
     assert "(draft)" in english
+
+
+# The evidence explanations are said in the reader's language; what is stored and served as
+# JSON stays English.
+METHODOLOGY_WORDS = {
+    "de": ("Gut belegt", "Stufe 5 setzt günstige Befunde zu T1- oder T2-Zielgrößen"),
+    "pl": ("Dobrze potwierdzone", "Poziom 5 wymaga korzystnych ustaleń"),
+    "fr": ("Bien étayée", "Le niveau 5 exige des constats favorables"),
+    "es": ("Bien respaldada", "El nivel 5 requiere hallazgos favorables"),
+    "it": ("Ben supportata", "Il livello 5 richiede riscontri favorevoli"),
+    "nl": ("Goed onderbouwd", "Niveau 5 vereist gunstige bevindingen"),
+    "pt": ("Bem fundamentada", "O nível 5 exige achados favoráveis"),
+    "sv": ("Väl underbyggd", "Nivå 5 kräver gynnsamma fynd"),
+    "cs": ("Dobře podložené", "Úroveň 5 vyžaduje příznivá zjištění"),
+}
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_the_methodology_page_says_the_scale_and_the_rules_in_the_language(client, language):
+    page = client.get("/evidence", headers={"Accept-Language": language}).get_data(as_text=True)
+    level_5, rule_5 = METHODOLOGY_WORDS[language]
+    assert level_5 in page
+    assert rule_5 in page
+    assert "Well supported" not in page
+    assert "Level 5 needs favourable findings" not in page
+
+
+def test_the_methodology_page_in_german_rates_its_examples_in_german(client):
+    page = client.get("/evidence", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Nicht evaluiert" in page and "Vielversprechend" in page  # the scale
+    # A worked example's study rating and a rating rule's example, computed in German.
+    assert "mittel: randomisiert, aber 28 % Ausfall; Gleichwertigkeit der Gruppen zu Beginn" in page
+    assert "Stufe 3, Vielversprechend: ein günstiger Befund" in page
+    assert "Für Stufe 5 müssen die Nachbeobachtung von 12 Monaten" in page  # a decision
+    assert (
+        "Schwellenwerte gelten genau wie geschrieben: 20 % Ausfall besteht, 20,1 % nicht." in page
+    )
+
+
+def test_a_measure_page_in_spanish_explains_the_level_in_spanish(app, client):
+    measure = make_measure(make_user(Role.PRACTITIONER, email="es-owner@example.org"), publish=True)
+    headers = {"Accept-Language": "es"}
+    page = client.get(f"/measures/{measure.id}", headers=headers).get_data(as_text=True)
+    assert "Preliminar" in page  # the label, on the badge and the ladder
+    assert (
+        "Nivel 2, Preliminar: 2 hallazgos favorables de estudios calificados como bajos, ninguno"
+        " de uno calificado como alto o moderado." in page
+    )
+    assert "aleatorizado, 10 % de abandono, pero no se indica la diferencia" in page  # rating
+    assert "Un hallazgo favorable de un estudio calificado como alto o moderado alcanzaría" in page
+    assert "Level 2, Preliminary" not in page
+    # The stored result and the API stay English, whoever asked.
+    db.session.refresh(measure)
+    assert measure.published_revision.evidence["decision"].startswith("Level 2, Preliminary: ")
+    body = client.get(f"/api/v1/measures/{measure.id}", headers=headers).get_json()
+    assert body["evidence_label"] == "Preliminary"
+    english = client.get(f"/measures/{measure.id}", headers={"Accept-Language": "en"})
+    assert "Level 2, Preliminary: 2 favourable findings" in english.get_data(as_text=True)
+
+
+def test_the_feed_speaks_the_readers_language_and_says_so(client):
+    make_measure(make_user(Role.PRACTITIONER, email="feed-owner@example.org"), publish=True)
+    response = client.get("/feeds/measures.atom", headers={"Accept-Language": "de"})
+    feed = response.get_data(as_text=True)
+    assert 'xml:lang="de"' in feed
+    assert "Prevent-Hub: neu veröffentlichte Maßnahmen" in feed
+    assert "Evidenzstufe 2 von 5: Vorläufig" in feed
+    assert {"Accept", "Accept-Language", "Cookie"} <= set(response.vary)
+    english = client.get("/feeds/measures.atom").get_data(as_text=True)
+    assert 'xml:lang="en"' in english and "Evidence level 2 of 5: Preliminary" in english
+
+
+def test_a_study_rating_writes_its_figures_as_the_reader_does(app):
+    trial = {"design": "rct", "sample_size": 80, "attrition_pct": 20.5}
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        with in_readers_language():
+            german = rate_study(trial).reason
+        english = rate_study(trial).reason  # as stored and served by the API
+    assert german.startswith("niedrig: randomisiert, aber 20,5 % Ausfall; ")
+    assert english.startswith("low: randomised, but 20.5 % attrition; ")
