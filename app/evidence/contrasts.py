@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from app.core.i18n import N_
 from app.evidence.scale import TIER_OUTCOMES, TIERS
 from app.evidence.study_rating import (
     STRONG_RATINGS,
@@ -20,7 +21,7 @@ from app.evidence.study_rating import (
     rate_study,
     rating_name,
 )
-from app.evidence.wording import N_, ngettext, say
+from app.evidence.wording import ngettext, say
 
 FAVOURABLE, NO_EFFECT, UNFAVOURABLE = "favourable", "no_effect", "unfavourable"
 DIRECTIONS = (FAVOURABLE, NO_EFFECT, UNFAVOURABLE)

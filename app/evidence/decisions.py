@@ -7,7 +7,7 @@ entry says how it is read, so readers and a second implementation agree.
 
 from __future__ import annotations
 
-from app.evidence.wording import N_
+from app.core.i18n import N_
 
 DECISIONS: tuple[tuple[str, str], ...] = (
     (

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.i18n import N_
 from app.evidence import study_rating as sr
 from app.evidence.contrasts import studies_of
 from app.evidence.decisions import DECISIONS
@@ -23,7 +24,7 @@ from app.evidence.ruleset_2027 import (
     compute_evidence,
 )
 from app.evidence.scale import LEVEL_NAMES, NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL, TIER_OUTCOMES
-from app.evidence.wording import N_, say
+from app.evidence.wording import say
 
 # --- the scale -------------------------------------------------------------------------------
 

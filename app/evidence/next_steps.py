@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.i18n import N_
 from app.evidence.contrasts import FAVOURABLE
 from app.evidence.findings import (
     HIGH_TRIAL,
@@ -15,7 +16,7 @@ from app.evidence.findings import (
 )
 from app.evidence.scale import LEVEL_NAMES
 from app.evidence.study_rating import DESCRIPTIVE
-from app.evidence.wording import N_, ngettext, say
+from app.evidence.wording import ngettext, say
 
 FIRST_EVALUATION = N_("A first evaluation of the measure would reach level 1 (Emerging).")
 WHILE_HARM = N_(

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
-from app.core.i18n import DEFAULT_LANGUAGE, current_language
+from app.core.i18n import DEFAULT_LANGUAGE, N_, current_language
 from app.evidence.contrasts import Contrast, Study, contrasts_of, samples, studies_of
 from app.evidence.findings import Findings
 from app.evidence.next_steps import next_steps
@@ -25,7 +25,7 @@ from app.evidence.scale import (
     country_code,
 )
 from app.evidence.study_rating import DESCRIPTIVE, HIGH, MODERATE
-from app.evidence.wording import N_, ngettext, say, translating
+from app.evidence.wording import ngettext, say, translating
 
 RULESET_VERSION = "2027.1"
 CONFIRMED, NOT_CONFIRMED = "confirmed", "not_confirmed"

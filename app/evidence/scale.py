@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext
 
-from app.evidence.wording import N_
+from app.core.i18n import N_
 
 # ISO 3166-1 uses "GR" for Greece; EU documents use "EL", which country_code() maps to "GR".
 EU27: frozenset[str] = frozenset(

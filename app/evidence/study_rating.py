@@ -11,7 +11,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.evidence.wording import N_, decimal, say
+from app.core.i18n import N_
+from app.evidence.wording import decimal, say
 
 HIGH, MODERATE, LOW, DESCRIPTIVE = "high", "moderate", "low", "descriptive"
 STRONG_RATINGS = frozenset({HIGH, MODERATE})

@@ -23,11 +23,6 @@ from flask_babel import ngettext as _ngettext
 _IN_READERS_LANGUAGE: ContextVar[bool] = ContextVar("evidence_in_readers_language", default=False)
 
 
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it (yet)."""
-    return message
-
-
 def translating() -> bool:
     return _IN_READERS_LANGUAGE.get() and has_app_context()
 

@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
+from app.core.i18n import N_
 from app.search import concept_match
 from app.search.analysis import query_stopwords, tokenize
 from app.search.backends.base import SORTS, Expansion, SearchQuery
@@ -40,12 +41,6 @@ MAX_QUERY_DEPTH = 8  # brackets inside brackets
 MAX_QUERY_TERMS = 32  # words and quoted phrases: a long question, not a pasted page
 MAX_PAGE = 1000
 YEAR_MIN, YEAR_MAX = 1950, 2100
-
-
-def N_(message: str) -> str:
-    """Mark a message for `make messages` without translating it here: it is translated where
-    it is shown (the search page), while the API keeps its English wording."""
-    return message
 
 
 TOO_DEEP = N_("A search can nest brackets at most %(limit)s levels deep.")
