@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale, numbers
+from babel import numbers
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -33,6 +33,7 @@ from app.evidence.contrasts import FAVOURABLE, Contrast, contrasts_of, samples, 
 from app.evidence.findings import Findings
 from app.evidence.scale import NEGATIVE_EFFECTS_LABEL, TIERS
 from app.evidence.study_rating import HIGH, LOW, MODERATE, rate_study
+from app.evidence.wording import in_readers_language
 from app.records import labels, vocab
 from app.records.fields import Country, Language, ListOf
 from app.records.labels import short_label
@@ -174,7 +175,8 @@ def _best_rating(m: ComparedMeasure) -> Cell:
     if best is None:
         return Cell(text=_("No studies"), key=None)
     design, cls = best
-    study = next(s for s in studies_of(evaluations) if s.rating == cls and s.design == design)
+    with in_readers_language():  # the rating's reason in the reader's words
+        study = next(s for s in studies_of(evaluations) if s.rating == cls and s.design == design)
     rating = str(_STUDY_RATING.get(cls, cls))
     design_label = str(vocab.label(design))
     text = (
@@ -379,26 +381,17 @@ def _population_level(m: ComparedMeasure) -> Cell:
     return Cell(text=str(vocab.label(value)) if value else _not_stated(), key=value)
 
 
-def _euros(amount: float) -> str:
-    """€1,000 or €44.50 in English, 1.000 € or 44,50 € in German: whole euros from €100."""
-    locale = Locale.parse(current_language())
-    pattern = locale.currency_formats["standard"].pattern
-    if amount >= 100 or amount == int(amount):
-        pattern = pattern.replace(".00", "")
-    return numbers.format_currency(
-        amount, "EUR", format=pattern, locale=locale, currency_digits=False
-    )
-
-
 def _unit_cost(m: ComparedMeasure) -> Cell:
     amount, per = m.record.get("unit_cost_eur"), m.record.get("unit_cost_per")
     if amount is None:
         return Cell(text=_not_stated(), key=None)
     sentence = _PER_UNIT.get(per)
     if sentence is not None:
-        text = str(sentence) % {"amount": _euros(amount)}
+        text = str(sentence) % {"amount": labels.euros(amount)}
     else:
-        text = _("%(amount)s per %(unit)s", amount=_euros(amount), unit=vocab.label(per) or per)
+        text = _(
+            "%(amount)s per %(unit)s", amount=labels.euros(amount), unit=vocab.label(per) or per
+        )
     year = m.record.get("cost_price_year")
     if year:
         text = _("%(cost)s, in %(year)s prices", cost=text, year=year)

@@ -127,7 +127,16 @@ def test_the_comparison_reads_in_polish(client):
     countries = countries[: countries.index("</tr>")]
     assert "Niemcy" in countries and "Francja" in countries
     assert "porównywanych aspektów" in text
-    for english in ("Evidence level and why", "Same for all", "Differs<", "Not stated"):
+    # The best study's rating with its reason, said by the rules in Polish.
+    best = html[html.index('id="aspect-best_rating"') :]
+    assert "randomizowane" in best[: best.index("</tr>")]
+    for english in (
+        "Evidence level and why",
+        "Same for all",
+        "Differs<",
+        "Not stated",
+        "attrition",
+    ):
         assert english not in html, english
 
 
