@@ -24,6 +24,7 @@ from app.feeds.services import (
 )
 from app.measures.models import Measure
 from app.records import vocab
+from app.records.labels import in_sentence
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -88,9 +89,9 @@ def _describe(filters: FeedFilters) -> str:
     if filters.countries:
         parts.append(", ".join(vocab.country_name(c, language) for c in filters.countries))
     if filters.prevention_level:
-        parts.append(", ".join(vocab.label(v).lower() for v in filters.prevention_level))
+        parts.append(", ".join(in_sentence(vocab.label(v)) for v in filters.prevention_level))
     if filters.target_groups:
-        groups = ", ".join(vocab.label(v).lower() for v in filters.target_groups)
+        groups = ", ".join(in_sentence(vocab.label(v)) for v in filters.target_groups)
         parts.append(_("for %(groups)s", groups=groups))
     if filters.evidence_min is not None:
         parts.append(_("evidence level %(level)s or higher", level=filters.evidence_min))
