@@ -256,17 +256,28 @@ def countries_evaluated(revision: MeasureRevision) -> list[str]:
     return list(dict.fromkeys(e.country for e in revision.evaluations if e.country))
 
 
+def _in_readers_words(revision: MeasureRevision) -> EvidenceResult:
+    review = str(revision.harm_review) if revision.harm_review else None
+    return in_readers_words(
+        evidence_result(revision),
+        evidence_inputs(revision),
+        manual_available=revision.manual_available,
+        harm_review=review,  # type: ignore[arg-type]
+    )
+
+
+def evidence_in_readers_words(revision: MeasureRevision) -> dict[str, Any]:
+    """The revision's stored evidence (its `evidence` dict) with the explanation's sentences in
+    the reader's language, for pages that draw it from the dict (the moderation review)."""
+    with in_readers_language():
+        return {**(revision.evidence or {}), **_in_readers_words(revision).to_dict()}
+
+
 def profile(revision: MeasureRevision) -> dict[str, Any]:
     """Everything the measure page and the fact sheet read, besides the revision itself; the
     evidence explanation in the reader's language."""
     with in_readers_language():
-        review = str(revision.harm_review) if revision.harm_review else None
-        result = in_readers_words(
-            evidence_result(revision),
-            evidence_inputs(revision),
-            manual_available=revision.manual_available,
-            harm_review=review,  # type: ignore[arg-type]
-        )
+        result = _in_readers_words(revision)
         level = level_view(revision, result)
     return {
         "result": result,

@@ -24,6 +24,7 @@ from app.core.extensions import db
 from app.core.paging import page_number
 from app.measures import policies as measure_policies
 from app.measures.models import Measure
+from app.measures.profile import evidence_in_readers_words
 from app.moderation import diff, evidence_review, policies, services
 from app.moderation.forms import (
     HARM_VERDICTS,
@@ -259,9 +260,11 @@ def _render_review(
     submitted = submitted or {}
     forms = {action: submitted.get(action) or _decision_form(action) for action in policies.ACTIONS}
     checks = {name: submitted.get(name) or form for name, form in _check_forms().items()}
+    review = services.prepare_review(current_user, measure)
     return render_template(
         "moderation/review.html",
-        review=services.prepare_review(current_user, measure),
+        review=review,
+        revision_evidence=evidence_in_readers_words(review.revision) if review.revision else None,
         pending=services.pending_decision(measure),
         checks=evidence_review.evidence_checks(current_user, measure),
         forms=forms,

@@ -268,6 +268,11 @@ def test_the_queue_and_the_audit_log_in_german(client):
         visible_text(refused)
     )
 
+    # The level's explanation on the review page, said by the rules in German.
+    review = visible_text(client.get(f"/moderation/measures/{measure.id}", headers=german))
+    assert "Warum diese Stufe" in review and "günstige Befunde" in review
+    assert "favourable findings" not in review and "What would raise it" not in review
+
     decide(moderator, measure, "publish", "Gut belegt.")
     record_event(moderator, "report.attached", "measure", measure.id, size_bytes=2048)
     db.session.commit()
