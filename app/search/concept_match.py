@@ -37,6 +37,8 @@ MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
 PHRASE_MIN_WORDS = 2
 PHRASE_MIN_SHARE = 0.4  # of the phrasing's content words
 QUERY_MIN_SHARE = 0.6  # of the query's content words: a long query is not a phrasing
+# The document frequency a spelling corrector is told for a word known to be spelt right.
+KNOWN_WORD = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,38 @@ def term_concepts(words: Key) -> tuple[str, ...]:
                 if concept_id not in found:
                     found.append(concept_id)
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The folded words of every term and phrasing, and per stemmed language their stems."""
+    words: set[str] = set(query_stopwords())
+    stems: dict[str, set[str]] = {}
+    for concept in load_concepts().concepts:
+        for lang, texts in (*concept.terms.items(), *concept.phrases.items()):
+            for text in texts:
+                words.update(tokenize(text))
+                if lang in STEMMED_LANGUAGES:
+                    stems.setdefault(lang, set()).update(
+                        s for s in analyze(text, lang) if len(s) >= MIN_STEM
+                    )
+    return frozenset(words), {lang: frozenset(found) for lang, found in stems.items()}
+
+
+@lru_cache(maxsize=4096)
+def is_known_word(token: str, text: str) -> bool:
+    """Whether a typed word (`token` folded, `text` as typed) is a word of the vocabulary in
+    some language: a term's or phrasing's word, a form with a term word's stem, or a function
+    word. Such a word is spelt right even when no document holds it ("protezione", "skolen"):
+    a spelling correction must not turn it into a frequent neighbour of another language."""
+    words, stems = _known_words()
+    if token in words:
+        return True
+    for lang, known in stems.items():
+        found = analyze(text, lang)
+        if len(found) == 1 and found[0] in known:
+            return True
+    return False
 
 
 def longest_term() -> int:

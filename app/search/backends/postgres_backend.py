@@ -71,12 +71,14 @@ from app.search.backends.postgres_text import (
     query_pairs,
     without_alternatives,
 )
+from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.documents import FACET_KEYS, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
 from app.search.query import Concepts, Group, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
+    RARE_WORD_DOCS,
     Candidate,
     best_candidate,
     corrected_text,
@@ -653,9 +655,13 @@ class _PostgresSearch:
     def _frequency(self, word: Word) -> int:
         """Documents holding the word; a word known only by a stem counts as common."""
         docs = self.vocabulary.get(word.tokens[0], 0)
+        if docs > RARE_WORD_DOCS:
+            return docs
+        if is_known_word(word.tokens[0], word.text):
+            return KNOWN_WORD
         if docs:
             return docs
-        return 1_000_000 if self._word_known(word) else 0
+        return KNOWN_WORD if self._word_known(word) else 0
 
     def _correction(self, token: str) -> Candidate | None:
         """The closest live word (1 edit, or 2 for longer words, as words or English stems),

@@ -29,11 +29,13 @@ from app.search.backends.whoosh_schema import (
     stem_field,
 )
 from app.search.backends.whoosh_snapshot import Snapshot
+from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
 from app.search.query import Concepts, Group, Node, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
+    RARE_WORD_DOCS,
     Candidate,
     best_candidate,
     corrected_text,
@@ -378,12 +380,16 @@ class WhooshSearch:
         """Live documents holding the word; a word known only by a stem counts as common."""
         token = word.tokens[0]
         docs = max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
+        if docs > RARE_WORD_DOCS:
+            return docs
+        if is_known_word(token, word.text):
+            return KNOWN_WORD
         if docs:
             return docs
         for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
             stems = analyze(word.text, lang)
             if stems and self._live_frequency(name, stems[0]):
-                return 1_000_000
+                return KNOWN_WORD
         return 0
 
     def _together(self, words: list[Word]) -> bool:
