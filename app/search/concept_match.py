@@ -28,7 +28,7 @@ from app.search.analysis import (
     stopwords,
     tokenize,
 )
-from app.search.concepts import load_concepts
+from app.search.concepts import PLACE_GROUP, load_concepts
 
 Key = tuple[str, ...]
 MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
@@ -143,7 +143,13 @@ def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
         if (lang or "en") in t.stemmed:
             table = t.stemmed[lang or "en"]
             table.scan(_stems_for(text, lang or "en", table.starts), found)
-    return sorted(found)
+    # A country named in the text is not where the measure runs (its countries say that).
+    return sorted(found - places())
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    return frozenset(c.id for c in load_concepts().concepts if c.group == PLACE_GROUP)
 
 
 _WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)

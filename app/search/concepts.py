@@ -132,8 +132,54 @@ def parse_vocabulary(raw: Mapping) -> Vocabulary:
     )
 
 
+# Countries ("place" concepts, not in the data file: their names come from CLDR): the EU, the
+# EEA, Switzerland and the United Kingdom, and the countries outside Europe whose programmes
+# the field most often cites. With the country's national language where that language is
+# the country's alone, since most languages name a country's people or things by it
+# ("griego", "bułgarski", "Polish").
+PLACE_GROUP = "place"
+MIN_LANGUAGE_NAME = 5
+NATIONAL_LANGUAGES = {
+    "AT": None, "BE": None, "BG": "bg", "CH": None, "CY": None, "CZ": "cs", "DE": "de",
+    "DK": "da", "EE": "et", "ES": "es", "FI": "fi", "FR": "fr", "GB": None, "GR": "el",
+    "HR": "hr", "HU": "hu", "IE": "ga", "IS": "is", "IT": "it", "LI": None, "LT": "lt",
+    "LU": "lb", "LV": "lv", "MT": "mt", "NL": "nl", "NO": "no", "PL": "pl", "PT": "pt",
+    "RO": "ro", "SE": "sv", "SI": "sl", "SK": "sk", "US": None, "CA": None, "AU": None,
+    "NZ": None, "UA": "uk",
+}  # fmt: skip
+
+
+def place_id(country: str) -> str:
+    return f"country_{country.lower()}"
+
+
+def place_concepts(languages: tuple[str, ...]) -> list[dict]:
+    """A concept per country of NATIONAL_LANGUAGES: its name (and its national language's
+    name) in each of `languages`, as CLDR writes them; English first."""
+    from babel import Locale
+
+    out = []
+    for country, national in NATIONAL_LANGUAGES.items():
+        terms: dict[str, list[str]] = {}
+        for lang in ("en", *(code for code in languages if code != "en")):
+            cldr = Locale.parse(lang)
+            names = [cldr.territories.get(country)]
+            language = cldr.languages.get(national) if national else None
+            # Short language names are words of other languages too (Dutch "Lets", "Fins").
+            if language and len(language) >= MIN_LANGUAGE_NAME:
+                names.append(language)
+            # "an Ostair" (Irish), "l-Awstrija" (Maltese): the name without its article.
+            names = [re.sub(r"^(an|na|il|l|is|ir)[- ]", "", n, flags=re.I) for n in names if n]
+            if names:
+                terms[lang] = list(dict.fromkeys(names))
+        out.append({"id": place_id(country), "group": PLACE_GROUP, "terms": terms})
+    return out
+
+
 @lru_cache(maxsize=1)
 def load_concepts() -> Vocabulary:
-    """The vocabulary from the data file, read once per process."""
+    """The vocabulary from the data file, and the countries, read once per process."""
     with DATA_FILE.open(encoding="utf-8") as handle:
-        return parse_vocabulary(json.load(handle))
+        raw = json.load(handle)
+    raw["concepts"] = raw["concepts"] + place_concepts(tuple(raw["languages"]))
+    return parse_vocabulary(raw)

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from app.records import vocab
-from app.search.concept_match import text_concepts
+from app.search.concept_match import places, text_concepts
+from app.search.concepts import place_id
 from app.search.facets import (
     FACET_KEYS,
     MULTI_VALUED,
@@ -87,6 +88,7 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
             )
         )
         | set(text_concepts((summary_en,), "en"))
+        | {place_id(c) for c in revision.countries if place_id(c) in places()}
     )
     published_at: datetime | None = measure.published_at
     return {
