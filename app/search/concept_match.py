@@ -196,6 +196,50 @@ def term_concepts(words: Key) -> tuple[str, ...]:
             for concept_id in table.keys.get(stems, ()):
                 if concept_id not in found:
                     found.append(concept_id)
+    return tuple(found) or _inflected(words)
+
+
+# A typed word in a language without a stemmer here (Czech "vězeňských", Finnish "väkivaltaa",
+# Hungarian "bűnelkövetőknek") matches a term's word that begins like it and differs only in
+# its ending: at least INFLECTION_STEM letters in common, then at most INFLECTION_TERM_END
+# letters left in the term's word and INFLECTION_WORD_END in the typed one.
+INFLECTION_STEM = 6
+INFLECTION_TERM_END = 3
+INFLECTION_WORD_END = 4
+
+
+def _same_word(typed: str, term: str) -> bool:
+    if typed == term:
+        return True
+    if len(typed) < INFLECTION_STEM or len(term) < INFLECTION_STEM:
+        return False
+    common = 0
+    for a, b in zip(typed, term, strict=False):
+        if a != b:
+            break
+        common += 1
+    return (
+        common >= INFLECTION_STEM
+        and len(term) - common <= INFLECTION_TERM_END
+        and len(typed) - common <= INFLECTION_WORD_END
+    )
+
+
+@lru_cache(maxsize=1)
+def _by_start() -> dict[str, list[tuple[Key, tuple[str, ...]]]]:
+    """Every term (folded, any language) by the first letters of its first word."""
+    out: dict[str, list[tuple[Key, tuple[str, ...]]]] = {}
+    for key, ids in tables().any_folded.keys.items():
+        out.setdefault(key[0][:INFLECTION_STEM], []).append((key, ids))
+    return out
+
+
+def _inflected(words: Key) -> tuple[str, ...]:
+    """Concepts with a term whose words are other forms of these words, word by word."""
+    found: list[str] = []
+    for key, ids in _by_start().get(words[0][:INFLECTION_STEM], ()):
+        if len(key) == len(words) and all(map(_same_word, words, key)):
+            found.extend(i for i in ids if i not in found)
     return tuple(found)
 
 
@@ -222,7 +266,7 @@ def is_known_word(token: str, text: str) -> bool:
     word. Such a word is spelt right even when no document holds it ("protezione", "skolen"):
     a spelling correction must not turn it into a frequent neighbour of another language."""
     words, stems = _known_words()
-    if token in words:
+    if token in words or term_concepts((token,)):
         return True
     for lang, known in stems.items():
         found = analyze(text, lang)

@@ -209,3 +209,15 @@ class SearchBackend(abc.ABC):
 
     def close(self) -> None:  # noqa: B027  (optional hook)
         """Release open files or connections."""
+
+
+def content_nodes(nodes: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The soft parts of a group but its function words ("de", "the"), unless nothing else is
+    left: inside a run of words that names a concept ("línea de ayuda") a function word
+    must not match every document of its language."""
+    from app.search.analysis import query_stopwords
+    from app.search.query import Word
+
+    stop = query_stopwords()
+    kept = tuple(n for n in nodes if not (isinstance(n, Word) and all(t in stop for t in n.tokens)))
+    return kept or nodes

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG
 from sqlalchemy.engine import Connection
 
 from app.search.analysis import LIGHT_LANGUAGES, analyze, fold_text, query_stopwords, word_forms
+from app.search.backends.base import content_nodes
 from app.search.query import Concepts, Group, Node, Phrase, Synonyms, Word
 
 NEUTRAL = "simple"
@@ -296,7 +297,7 @@ def group_tsquery(group: Group, lexicon: Lexicon, prefix: bool = True) -> str:
     positive = (
         _and([node_tsquery(n, lexicon, prefix) for n in group.must])
         if group.must
-        else _or([node_tsquery(n, lexicon, prefix) for n in group.should])
+        else _or([node_tsquery(n, lexicon, prefix) for n in content_nodes(group.should)])
     )
     excluded = [e for e in (node_tsquery(n, lexicon) for n in group.must_not) if e]
     if not excluded:

@@ -19,7 +19,7 @@ from whoosh.codec.base import Automata
 from whoosh.searching import Searcher
 
 from app.search.analysis import STEMMED_LANGUAGES, analyze, pairs
-from app.search.backends.base import Deadline, SearchHit, SearchQuery, SearchResults
+from app.search.backends.base import Deadline, SearchHit, SearchQuery, SearchResults, content_nodes
 from app.search.backends.whoosh_schema import (
     CONCEPT_FIELD,
     NEUTRAL_FIELDS,
@@ -45,9 +45,13 @@ from app.search.suggestions import (
 )
 
 # Tuned with bench/search_quality.py (tuning half only).
+
 SYNONYM_BOOST = 0.9  # an equivalent word counts a little less than the word typed
-CONCEPT_BOOST = 2.0  # a document tagged with a concept the typed words name
-PHRASING_BOOST = 1.2  # a document tagged with the concept of an everyday phrasing
+CONCEPT_BOOST = 6.0  # a document tagged with a concept the typed words name
+PHRASING_BOOST = 2.0  # a document tagged with the concept of an everyday phrasing
+# A document found only by the concept of one typed word scores at most this share of the
+# best match of the word itself (what was typed ranks first: "Parafilik", not paraphilia).
+CONCEPT_CAP = 0.8
 PREFIX_BOOST = 0.3  # a longer indexed word the typed word begins ("Missbrauch…sabbildungen")
 COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
 # A typed word of at least this many letters also matches the words it begins (compounds).
@@ -169,6 +173,11 @@ class WhooshSearch:
                 np.maximum(best, alt_score, out=best)
             if node.concepts:
                 concept_mask, concept_score = self._concepts(node.concepts, CONCEPT_BOOST)
+                top = float(score.max()) if score.size else 0.0
+                if top > 0 and isinstance(node.original, Word):
+                    # What was typed ranks first: a document found only by the concept
+                    # scores below the best match of the typed words.
+                    concept_score = np.minimum(concept_score, CONCEPT_CAP * top)
                 mask |= concept_mask
                 np.maximum(best, concept_score, out=best)
             return mask, score + best
@@ -185,7 +194,7 @@ class WhooshSearch:
             mask = np.zeros(self.snap.size, dtype=bool)
         else:
             mask = self.snap.live.copy()  # only exclusions: everything else matches
-        for child in node.should:
+        for child in content_nodes(node.should):
             child_mask, child_score = self.evaluate(child)
             if not node.must:
                 mask |= child_mask
