@@ -95,9 +95,9 @@ BUILD_APPLICATION_NAME = "prevent-hub search build"
 # ts_rank weights of D (reports), C (body), B (summary) and A (title).
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 COORD_WEIGHT = 0.8
-# ts_rank saturates less than BM25 across fields: equivalents weigh less than in Whoosh.
-SYNONYM_BOOST = 0.5
-PHRASING_BOOST = 0.4  # documents of the concept an everyday phrasing names
+# Concepts (equivalents in every language) as in Whoosh, on ts_rank's scale.
+SYNONYM_BOOST = 5.0
+PHRASING_BOOST = 2.0  # documents of the concept an everyday phrasing names
 PREFIX_BOOST = 0.3  # longer words a typed word begins (compounds)
 SNIPPET = 320  # characters of the summary shown around its first match
 BATCH = 500
