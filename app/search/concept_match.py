@@ -184,7 +184,12 @@ def _stems_for(text: str, lang: str, starts: frozenset[str]) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def term_concepts(words: Key) -> tuple[str, ...]:
-    """Concepts with a term of these folded words in any language, or of their stems."""
+    """Concepts with a term of these folded words in any language, or of their stems, or
+    (failing both) of other forms of them."""
+    return _term_concepts(words) or (_inflected(words) if _usable(words) else ())
+
+
+def _term_concepts(words: Key) -> tuple[str, ...]:
     if not _usable(words):
         return ()
     t = tables()
@@ -196,7 +201,7 @@ def term_concepts(words: Key) -> tuple[str, ...]:
             for concept_id in table.keys.get(stems, ()):
                 if concept_id not in found:
                     found.append(concept_id)
-    return tuple(found) or _inflected(words)
+    return tuple(found)
 
 
 # A typed word in a language without a stemmer here (Czech "vězeňských", Finnish "väkivaltaa",
@@ -262,11 +267,12 @@ def _known_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
 @lru_cache(maxsize=4096)
 def is_known_word(token: str, text: str) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of the vocabulary in
-    some language: a term's or phrasing's word, a form with a term word's stem, or a function
-    word. Such a word is spelt right even when no document holds it ("protezione", "skolen"):
+    some language: a term's or phrasing's word, a form with a term word's stem (where a
+    stemmer knows the language), or a function word. Such a word is spelt right even when no document holds it ("protezione", "skolen"):
     a spelling correction must not turn it into a frequent neighbour of another language."""
     words, stems = _known_words()
-    if token in words or term_concepts((token,)):
+    # Not other forms of a term's word: "sextoring" is a typo, not a form of "sextorze".
+    if token in words or _term_concepts((token,)):
         return True
     for lang, known in stems.items():
         found = analyze(text, lang)
