@@ -268,8 +268,9 @@ def _known_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
 def is_known_word(token: str, text: str) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of the vocabulary in
     some language: a term's or phrasing's word, a form with a term word's stem (where a
-    stemmer knows the language), or a function word. Such a word is spelt right even when no document holds it ("protezione", "skolen"):
-    a spelling correction must not turn it into a frequent neighbour of another language."""
+    stemmer knows the language), or a function word. Such a word is spelt right even when no
+    document holds it ("protezione", "skolen"): a spelling correction must not turn it into a
+    frequent neighbour of another language."""
     words, stems = _known_words()
     # Not other forms of a term's word: "sextoring" is a typo, not a form of "sextorze".
     if token in words or _term_concepts((token,)):

@@ -128,3 +128,42 @@ def test_an_index_written_by_an_older_analysis_counts_as_missing(app, search_bac
                 text("UPDATE search_documents SET tsv = ts_delete(tsv, :v)"), {"v": VERSION_LEXEME}
             )
         assert not search_backend.exists()
+
+
+def test_a_country_named_in_any_language_finds_the_measures_run_there(app):
+    owner = make_user()
+    austrian = text_measure(owner, "Safe sport in clubs", SUMMARY, countries=["AT"])
+    text_measure(owner, "Safe sport in schools", SUMMARY, countries=["DE"])
+    # Swedish for "sport in Austria": both are sport, the Austrian one first.
+    assert found("idrott Österrike")[0] == austrian.id
+    assert found("Österrike") == [austrian.id]
+    results = search("Österrike")
+    assert [(e.concept, e.label) for e in results.expansions] == [("country_at", "Austria")]
+
+
+def test_an_inflected_word_matches_the_term_it_is_a_form_of(app):
+    owner = make_user()
+    english = text_measure(owner, "Preventing sexual violence at school", SUMMARY)
+    # Finnish partitive forms of "seksuaalinen väkivalta" (no Finnish stemmer knows them).
+    assert found("seksuaalista väkivaltaa") == [english.id]
+
+
+def test_a_word_of_another_language_is_not_corrected_into_a_frequent_neighbour(app):
+    owner = make_user()
+    for n in range(3):
+        text_measure(owner, f"Promozione della salute {n}", SUMMARY, text_language="it")
+    # "protezione" is Italian (a concept's word), not a typo of "promozione".
+    results = search("protezione minori")
+    assert results.corrected_query is None and results.suggestion is None
+
+
+def test_function_words_inside_a_concepts_words_match_nothing(app):
+    owner = make_user()
+    spanish = text_measure(
+        owner, "Línea de ayuda", "Una línea de ayuda confidencial.", text_language="es"
+    )
+    text_measure(
+        owner, "Guía de la escuela", "Una guía de la escuela y de la familia.", text_language="es"
+    )
+    # "de" is in both; only the helpline is found for "línea de ayuda".
+    assert found("línea de ayuda") == [spanish.id]

@@ -187,3 +187,25 @@ def test_parse_vocabulary_keeps_shared_terms_for_every_concept():
     assert vocabulary.concepts_for_term("ABUSE", "en") == ("a", "b")
     assert vocabulary.concepts_for_term("harm", "de") == ()
     assert vocabulary.by_id["b"].phrases == {}
+
+
+def test_countries_are_concepts_named_in_every_language():
+    from app.search.concept_match import term_concepts
+
+    vocabulary = load_concepts()
+    austria = vocabulary.by_id["country_at"]
+    assert austria.group == "place" and austria.terms["en"] == ("Austria",)
+    assert "Österreich" in austria.terms["de"] and "Österrike" in austria.terms["sv"]
+    assert term_concepts(("griego",)) == ("country_gr",)  # Spanish "Greek"
+    assert term_concepts(("polish",)) == ("country_pl",)
+    # Short language names are words of other languages too: Dutch "Lets" (Latvian).
+    assert term_concepts(("lets",)) == ()
+
+
+def test_other_forms_of_a_terms_words_match_but_typos_keep_their_correction():
+    from app.search.concept_match import is_known_word, term_concepts
+
+    assert term_concepts(("seksuaalista", "vakivaltaa")) == ("sexual_violence",)
+    assert is_known_word("protezione", "protezione")
+    assert is_known_word("skolen", "skolen")
+    assert not is_known_word("sextoring", "sextoring")
