@@ -32,6 +32,7 @@ from app.outbox.services import OUTBOX_FLAG
 from app.reviews.models import ReviewAggregate
 from app.search import get_backend
 from app.search.backends.base import IndexMissing, LockTimeout, SearchBackend
+from app.search.concept_match import tables as concept_tables
 from app.search.documents import measure_to_document
 from app.search.outbox import consumer_name, is_registered, pending_count, register_consumer
 
@@ -133,6 +134,9 @@ class PublishedDocuments:
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
         self.total = published_count()  # for the build's progress (x of y)
+        # The concept tables (0.6 s of CPU to build) are built once here, before the workers
+        # fork, so that every worker inherits them instead of building its own.
+        concept_tables()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter_published_documents(self.batch_size)

@@ -49,7 +49,7 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # A document's concepts are lexemes no text can produce ("@c:sextortion", added verbatim with
 # array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"  # 5: countries as concepts
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6

@@ -41,7 +41,8 @@ COLUMN_TYPES = {
     "n_year": columns.NumericColumn("h", default=0),  # 0 = unknown
 }
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "5"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts
+SCHEMA_VERSION = "6"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+# 6: countries as concepts, other forms of terms
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
 CONCEPT_FIELD = "concepts"
