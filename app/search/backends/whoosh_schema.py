@@ -42,7 +42,7 @@ COLUMN_TYPES = {
 }
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = "6"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
-# 6: countries as concepts, other forms of terms
+# 6: countries as concepts
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
 CONCEPT_FIELD = "concepts"
