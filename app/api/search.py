@@ -27,7 +27,7 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
         "countries": hit.countries,
         "score": hit.score,
         "highlights": hit.highlights,
-        "matched_via": hit.matched_via,
+        "matched_via": [str(via) for via in hit.matched_via],
     }
 
 

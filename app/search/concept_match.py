@@ -332,11 +332,14 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
     return list(out.items())
 
 
-def concept_label(concept_id: str) -> str:
-    """The concept's English name (its first English term), for the results page."""
-    concept = load_concepts().by_id[concept_id]
-    english = concept.terms.get("en") or next(iter(concept.terms.values()), (concept_id,))
-    return english[0]
+def concept_label(concept_id: str, language: str = "en") -> str:
+    """The concept's name in `language` (its first term there), else in English: the API's
+    expansions name it in English, the results page in the reader's language."""
+    concept = load_concepts().by_id.get(concept_id)
+    if concept is None:
+        return concept_id
+    named = concept.terms.get(language) or concept.terms.get("en")
+    return (named or next(iter(concept.terms.values()), (concept_id,)))[0]
 
 
 def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:

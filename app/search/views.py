@@ -13,7 +13,8 @@ from app.core.i18n import current_language
 from app.core.security import public
 from app.evidence.rules import LEVEL_NAMES
 from app.records import labels, vocab
-from app.search.backends.base import SORTS, SearchQuery
+from app.search import concept_match
+from app.search.backends.base import SORTS, SearchQuery, Via
 from app.search.documents import FACET_KEYS
 from app.search.facets import CERTIFICATION_LABELS, UNIT_COST_HINT, UNIT_COST_LABELS, VERDICTS
 from app.search.query import SearchParamError, parse_search_args, query_args
@@ -175,3 +176,16 @@ def _page_context() -> dict[str, Any]:
         "search_url": search_url,
         "open_facet_values": OPEN_FACET_VALUES,
     }
+
+
+@bp.app_template_filter("concept_name")
+def concept_name(concept_id: str) -> str:
+    """A concept of the vocabulary named in the reader's language (its English name if it has
+    no term there)."""
+    return concept_match.concept_label(concept_id, current_language())
+
+
+@bp.app_template_filter("via_words")
+def via_words(via: Via) -> str:
+    """An expansion that brought a hit, in the reader's words: "Sextortion (aus ‘…’)"."""
+    return _("%(concept)s (from ‘%(words)s’)", concept=concept_name(via.concept), words=via.matched)

@@ -4,6 +4,7 @@ tags (app/search/concept_match.py), compound prefixes, stop-words and "matched v
 from __future__ import annotations
 
 from app.core.extensions import db
+from app.search.concept_match import concept_label
 from app.search.query import Concepts, Synonyms, parse_text
 from tests.conftest import make_user
 from tests.search.conftest import found, search, text_measure
@@ -22,7 +23,7 @@ def test_a_word_finds_measures_of_its_concept_in_other_languages_below_exact_mat
     english = text_measure(owner, "Sextortion response guide", SUMMARY)
     results = search("sextortion")
     assert [h.id for h in results.hits] == [english.id, polish.id]
-    assert results.hits[1].matched_via == ["sextortion (from ‘sextortion’)"]
+    assert [str(via) for via in results.hits[1].matched_via] == ["sextortion (from ‘sextortion’)"]
     assert results.hits[0].matched_via == []
     # From Polish to English as well, and from a third language to both.
     assert set(found("sekstorsja")) == {polish.id, english.id}
@@ -70,7 +71,7 @@ def test_an_everyday_phrasing_finds_the_fields_term(app):
     results = search("teenagers threatened with their own photos")
     assert [h.id for h in results.hits] == [guide.id]
     assert "sextortion" in [e.concept for e in results.expansions]
-    (via,) = results.hits[0].matched_via
+    (via,) = map(str, results.hits[0].matched_via)
     assert via.startswith("sextortion (from ‘") and "photos" in via
     removed = search(
         "teenagers threatened with their own photos", no_expand=frozenset({"sextortion"})
@@ -167,3 +168,19 @@ def test_function_words_inside_a_concepts_words_match_nothing(app):
     )
     # "de" is in both; only the helpline is found for "línea de ayuda".
     assert found("línea de ayuda") == [spanish.id]
+
+
+def test_the_page_names_an_expansion_in_the_readers_language_the_api_in_english(app, client):
+    owner = make_user()
+    polish = text_measure(
+        owner, "Sekstorsja w sieci", "Program dla szkół o sekstorsji.", text_language="pl"
+    )
+    text_measure(owner, "Sextortion response guide", SUMMARY)
+    db.session.commit()
+    in_polish = concept_label("sextortion", "pl")
+    assert in_polish != "sextortion"
+    page = client.get("/search?q=sextortion", headers={"Accept-Language": "pl"}).text
+    assert f"{in_polish} (na podstawie „sextortion”)" in page
+    api = client.get("/api/v1/search?q=sextortion", headers={"Accept-Language": "pl"}).json
+    hit = next(h for h in api["results"] if h["id"] == polish.id)
+    assert hit["matched_via"] == ["sextortion (from ‘sextortion’)"]

@@ -366,7 +366,7 @@ def test_thesaurus_expansions_are_applied_listed_and_removable(app):
     (expansion,) = results.expansions
     assert expansion.concept == "sextortion"
     assert "sexuelle Erpressung" in expansion.added
-    assert results.hits[1].matched_via == ["sextortion (from ‘sextortion’)"]
+    assert [str(via) for via in results.hits[1].matched_via] == ["sextortion (from ‘sextortion’)"]
     assert results.hits[0].matched_via == []
     without = search("sextortion", no_expand=frozenset({"sextortion"}))
     assert [h.id for h in without.hits] == [english.id]

@@ -136,7 +136,7 @@ def test_results_corrections_expansions_and_facets_speak_the_readers_language(cl
     assert 'Meinten Sie <a href="/search?q=sextortion+guide">sextortion guide</a>?' in html
     html = client.get("/search?q=sextortion&countries=CZ", headers=german).get_data(as_text=True)
     assert "Außerdem werden Maßnahmen in allen Sprachen gefunden zu:" in html
-    assert "sextortion, ausgehend von „sextortion“ (auch " in html
+    assert "Sextortion, ausgehend von „sextortion“ (auch " in html  # the concept named in German
     assert ">Diese Erweiterung entfernen<" in html
     assert 'value="CZ" checked>' in html and '>Tschechien <span class="facet-count">' in html
     assert ": Tschechien entfernen</a>" in html  # legend: the record model's label

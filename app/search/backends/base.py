@@ -82,6 +82,20 @@ class Expansion:
     added: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Via:
+    """An expansion that alone brought a hit: its concept, the concept's English name and the
+    words typed. Said in English by str() (the API: "sextortion (from ‘photos threatened’)");
+    the results page names the concept in the reader's language."""
+
+    concept: str
+    label: str
+    matched: str
+
+    def __str__(self) -> str:
+        return f"{self.label} (from ‘{self.matched}’)"
+
+
 @dataclass
 class SearchHit:
     id: int
@@ -97,9 +111,8 @@ class SearchHit:
     published_at: datetime | None = None
     rating: float = 0.0
     text_language: str | None = None
-    # The expansions that brought this hit, when the words typed did not:
-    # "sextortion (from 'photos threatened')".
-    matched_via: list[str] = field(default_factory=list)
+    # The expansions that brought this hit, when the words typed did not.
+    matched_via: list[Via] = field(default_factory=list)
 
 
 @dataclass

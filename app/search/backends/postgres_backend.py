@@ -54,6 +54,7 @@ from app.search.backends.base import (
     SearchQuery,
     SearchResults,
     SearchTimeout,
+    Via,
 )
 from app.search.backends.postgres_text import (
     VERSION_LEXEME,
@@ -537,12 +538,12 @@ class _PostgresSearch:
             original_query=query.q if corrected else None,
         )
 
-    def _via(self, ids: list[int]) -> dict[int, list[str]]:
-        """Per shown hit, "label (from 'typed words')" of each expansion that alone brought it."""
+    def _via(self, ids: list[int]) -> dict[int, list[Via]]:
+        """Per shown hit, each expansion that alone brought it (a Via)."""
         if not ids or self.parsed.is_empty:
             return {}
         labels = {(e.concept, e.matched): e.label for e in self.parsed.expansions}
-        checks: list[tuple[str, Any]] = []
+        checks: list[tuple[Via, Any]] = []
         for node in self.parsed.root.must + self.parsed.root.should:
             if isinstance(node, Synonyms) and node.concepts:
                 typed = node_tsquery(node.original, self.lexicon, self.query.expand)
@@ -558,16 +559,16 @@ class _PostgresSearch:
                 condition = _matches(concepts_tsquery((concept,)))
                 if typed:
                     condition = and_(condition, ~_matches(typed))
-                checks.append((f"{label} (from ‘{matched}’)", condition))
+                checks.append((Via(concept, label, matched), condition))
         if not checks:
             return {}
         self._arm()
-        columns = [c.label(f"via_{i}") for i, (_text, c) in enumerate(checks)]
+        columns = [c.label(f"via_{i}") for i, (_via, c) in enumerate(checks)]
         rows = self.conn.execute(
             select(SearchDocument.measure_id, *columns).where(SearchDocument.measure_id.in_(ids))
         )
         return {
-            row[0]: [text_ for (text_, _c), hit in zip(checks, row[1:], strict=True) if hit]
+            row[0]: [via for (via, _c), hit in zip(checks, row[1:], strict=True) if hit]
             for row in rows
         }
 

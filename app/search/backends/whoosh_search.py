@@ -19,7 +19,14 @@ from whoosh.codec.base import Automata
 from whoosh.searching import Searcher
 
 from app.search.analysis import STEMMED_LANGUAGES, analyze, pairs
-from app.search.backends.base import Deadline, SearchHit, SearchQuery, SearchResults, content_nodes
+from app.search.backends.base import (
+    Deadline,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    Via,
+    content_nodes,
+)
 from app.search.backends.whoosh_schema import (
     CONCEPT_FIELD,
     NEUTRAL_FIELDS,
@@ -330,7 +337,7 @@ class WhooshSearch:
                 if marked is not None:
                     highlights[name] = str(marked)
         published = meta.get("published_at")
-        via = [label for label, mask in self._via() if mask[docnum]]
+        via = [found for found, mask in self._via() if mask[docnum]]
         return SearchHit(
             id=int(stored["id"]),
             external_id=meta.get("external_id"),
@@ -348,11 +355,11 @@ class WhooshSearch:
             matched_via=via,
         )
 
-    def _via(self) -> list[tuple[str, np.ndarray]]:
-        """Per expansion, "label (from 'typed words')" and the documents only it brought."""
+    def _via(self) -> list[tuple[Via, np.ndarray]]:
+        """Per expansion, what it was (a Via) and the documents only it brought."""
         if hasattr(self, "_via_masks"):
             return self._via_masks
-        out: list[tuple[str, np.ndarray]] = []
+        out: list[tuple[Via, np.ndarray]] = []
         labels = {(e.concept, e.matched): e for e in self.parsed.expansions}
         for node in self.parsed.root.must + self.parsed.root.should:
             if isinstance(node, Synonyms) and node.concepts:
@@ -369,7 +376,7 @@ class WhooshSearch:
                 if expansion is None:
                     continue
                 mask = self._concepts((concept,), 1.0)[0] & ~typed
-                out.append((f"{expansion.label} (from ‘{matched}’)", mask))
+                out.append((Via(concept, expansion.label, matched), mask))
         self._via_masks = out
         return out
 
