@@ -6,10 +6,12 @@ import json
 import os
 
 import pytest
+from alembic import command as alembic_command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from app.core.dbtypes import utcnow
 from app.core.extensions import db
@@ -122,5 +124,48 @@ def test_measures_without_an_external_id_get_a_stable_one(make_app, fresh_databa
             (3, "prevent-hub-3-2"),  # the plain name was taken by an imported record
             (4, "mine"),
         ]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_external_ids_become_unique_per_owner_and_the_way_back_refuses_shared_ones(
+    make_app, fresh_database_url
+):
+    """Issue 15: the measures of two owners may share an external id, one owner's may not;
+    the downgrade (one id across the site) names the shared ids instead of losing any."""
+    from tests.conftest import make_user
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    insert = text(
+        "INSERT INTO measures (id, external_id, owner_id, organisation, status, evidence_level,"
+        " evidence_label, harm_flag, created_at, updated_at)"
+        " VALUES (:id, :ext, :owner, 'Org', 'draft', 0, 'Not evaluated', false, :now, :now)"
+    )
+    with app.app_context():
+        upgrade(revision="f2027d000009")
+        first, second = make_user().id, make_user().id
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"id": 1, "ext": "shared", "owner": first, "now": utcnow()})
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"id": 2, "ext": "shared", "owner": second, "now": utcnow()})
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(insert, {"id": 3, "ext": "shared", "owner": first, "now": utcnow()})
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, owner_id FROM measures ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, first), (2, second)]
+
+        config = app.extensions["migrate"].migrate.get_config()
+        with pytest.raises(RuntimeError, match="measures of different owners share shared;"):
+            alembic_command.downgrade(config, "f2027d000009")  # as `flask db downgrade` runs it
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+                "g2027e000010"
+            )
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE measures SET external_id = 'other' WHERE id = 2"))
+        downgrade(revision="f2027d000009")
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(insert, {"id": 3, "ext": "shared", "owner": second, "now": utcnow()})
         db.session.remove()
         db.engine.dispose()

@@ -39,6 +39,8 @@ def import_command(file: str, publish: bool, all_or_nothing: bool, owner: str | 
     """Import measure records from FILE (JSON Lines, UTF-8; "-" reads stdin).
 
     Upserts on external_id: a new record creates a measure, a known one gets a new revision.
+    External ids are unique per owner: with --owner, among that account's measures; without,
+    the one measure using the id, whoever owns it (a line whose id several owners use fails).
     Each line is stored on its own, so a bad line is reported and the good ones still
     import. Exits with status 1 when any line failed.
     """

@@ -444,7 +444,9 @@ def _insert_batch(batch: list[dict[str, Any]], publish: bool) -> None:
     external_ids = [rows["measure"]["external_id"] for rows in batch]
     measure_ids = dict(
         db.session.execute(
-            select(Measure.external_id, Measure.id).where(Measure.external_id.in_(external_ids))
+            select(Measure.external_id, Measure.id).where(
+                Measure.external_id.in_(external_ids), Measure.owner_id.is_(None)
+            )
         ).all()
     )
     for rows in batch:

@@ -18,6 +18,7 @@ from app.measures.models import Measure, MeasureStatus, RevisionState
 from app.measures.services import (
     create_measure,
     make_revision_public,
+    same_owner,
     submit_measure,
     update_measure,
 )
@@ -106,14 +107,36 @@ def _is_unchanged(measure: Measure, record: dict[str, Any], publish: bool) -> bo
     return stored == record
 
 
+def _measure_to_update(external_id: str | None, number: int, owner: Any) -> Measure | None:
+    """The measure a record with this external_id upserts: external ids are unique per owner.
+
+    With an owner (`--owner`), that account's measure. Without one the operator imports, who
+    sees every measure: the one that uses the id, whoever owns it, so an export imported back
+    updates in place; when the measures of several owners use it, the line fails and names
+    them, as the file does not say which one it means.
+    """
+    if not external_id:
+        return None
+    query = select(Measure).where(Measure.external_id == external_id).order_by(Measure.id)
+    if owner is not None:
+        return db.session.scalar(query.where(same_owner(owner.id)))
+    found = db.session.scalars(query).all()
+    if len(found) > 1:
+        ids = ", ".join(str(m.id) for m in found)
+        raise LineError(
+            [
+                f"line {number}: external_id: measures {ids} of different owners use it;"
+                " import it with --owner to say whose it is"
+            ]
+        )
+    return found[0] if found else None
+
+
 def _import_one(
     record: dict[str, Any], number: int, *, publish: bool, owner: Any, source: str
 ) -> tuple[str, Measure]:
     """Create or update one measure from a validated record; return ("created"|…, measure)."""
-    external_id = record.get("external_id")
-    measure = None
-    if external_id:
-        measure = db.session.scalar(select(Measure).where(Measure.external_id == external_id))
+    measure = _measure_to_update(record.get("external_id"), number, owner)
     if measure is not None and _is_unchanged(measure, record, publish):
         return "unchanged", measure
     if measure is None:

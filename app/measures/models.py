@@ -6,7 +6,17 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dbtypes import str_enum, utcnow
@@ -63,8 +73,15 @@ class Measure(db.Model):
 
     __tablename__ = "measures"
 
+    # An external id is unique among one owner's measures (issue 15): whether another
+    # account's measure, perhaps unpublished, uses the same id is nobody else's business. The
+    # ownerless measures (imported without --owner) are kept apart by the services.
+    __table_args__ = (
+        UniqueConstraint("owner_id", "external_id", name="uq_measures_owner_external_id"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     organisation: Mapped[str] = mapped_column(String(300))
     status: Mapped[MeasureStatus] = mapped_column(

@@ -38,10 +38,21 @@ from app.records.language import detect_language
 from app.records.schema import FieldError, RecordInvalid
 
 
-def check_external_id_free(external_id: str | None, measure: Measure | None = None) -> None:
+def same_owner(owner_id: int | None):
+    """The SQL condition "owned by owner_id" (None: the ownerless measures)."""
+    return Measure.owner_id.is_(None) if owner_id is None else Measure.owner_id == owner_id
+
+
+def check_external_id_free(
+    external_id: str | None, owner_id: int | None, measure: Measure | None = None
+) -> None:
+    """An external id is unique among one owner's measures only, so the answer never tells a
+    writer whether somebody else's measure (published or not) uses it (issue 15)."""
     if not external_id:
         return
-    other = db.session.scalar(select(Measure).where(Measure.external_id == external_id))
+    other = db.session.scalar(
+        select(Measure).where(Measure.external_id == external_id, same_owner(owner_id))
+    )
     if other is not None and other is not measure:
         raise RecordInvalid(
             [FieldError("external_id", Wording(N_("is already used by another measure")))]
@@ -76,8 +87,8 @@ def create_measure(
     """A new measure with its first revision as a draft. `actor` None means the CLI."""
     if actor is not None and not policies.can_submit_measures(actor):
         raise PermissionDenied(Wording(N_("Your account cannot submit measures.")))
-    check_external_id_free(record.get("external_id"))
     owner = owner if owner is not None else actor
+    check_external_id_free(record.get("external_id"), getattr(owner, "id", None))
     measure = Measure(
         external_id=record.get("external_id"),
         owner_id=getattr(owner, "id", None),
@@ -133,7 +144,7 @@ def update_measure(
     """Save new content: into the draft, or into a new revision of a published measure."""
     if actor is not None and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied(Wording(N_("You cannot edit this measure in its current state.")))
-    check_external_id_free(record.get("external_id"), measure)
+    check_external_id_free(record.get("external_id"), measure.owner_id, measure)
     if record.get("external_id"):  # once given, an external_id is never taken away
         measure.external_id = record["external_id"]
     revision = measure.working_revision

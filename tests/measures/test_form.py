@@ -296,11 +296,19 @@ def test_errors_after_a_skipped_empty_row_land_on_the_right_row(client, owner):
     assert field_error(html, "evaluations-0-findings") is None
 
 
-def test_an_external_id_used_by_another_measure_is_refused_on_its_field(client, owner):
-    make_measure(make_user(), external_id="safe-1")
+def test_an_external_id_used_by_another_of_ones_measures_is_refused_on_its_field(client, owner):
+    make_measure(owner, external_id="safe-1")
     html = client.post("/measures/new", data=form_data(external_id="safe-1")).text
     assert field_error(html, "external_id") == "is already used by another measure"
     assert count(Measure) == 1
+
+
+def test_an_external_id_of_another_accounts_measure_is_accepted(client, owner):
+    """Issue 15: refusing it would tell that somebody's unpublished measure uses it."""
+    make_measure(make_user(), external_id="safe-1")
+    response = client.post("/measures/new", data=form_data(external_id="safe-1"))
+    assert response.status_code == 302
+    assert count(Measure) == 2
 
 
 def test_csrf_token_is_required_when_csrf_is_on(app, make_app):

@@ -68,11 +68,32 @@ def test_someone_else_cannot_edit_a_draft(app):
         update_measure(make_user(), measure, validate_record(sample_record()))
 
 
-def test_external_id_must_be_unique(app):
-    make_measure(make_user(), external_id="x-1")
+def test_an_external_id_is_unique_among_one_owners_measures(app):
+    owner = make_user()
+    make_measure(owner, external_id="x-1")
     with pytest.raises(RecordInvalid) as info:
-        make_measure(make_user(), external_id="x-1")
+        make_measure(owner, external_id="x-1")
     assert info.value.errors[0].key == "external_id"
+
+
+def test_another_owner_may_use_the_same_external_id(app):
+    """Issue 15: refusing it would tell the writer that somebody's (perhaps unpublished)
+    measure uses the id."""
+    first = make_measure(make_user(), external_id="x-1")
+    second = make_measure(make_user(), external_id="x-1")
+    assert (first.external_id, second.external_id) == ("x-1", "x-1")
+    assert first.id != second.id
+
+
+def test_an_edit_checks_the_external_id_among_the_measures_of_its_owner(app):
+    owner = make_user()
+    make_measure(owner, external_id="mine")
+    make_measure(make_user(), external_id="theirs")
+    draft = make_measure(owner)
+    update_measure(owner, draft, validate_record(sample_record(external_id="theirs")))
+    assert draft.external_id == "theirs"
+    with pytest.raises(RecordInvalid):
+        update_measure(owner, draft, validate_record(sample_record(external_id="mine")))
 
 
 def test_new_revision_needs_a_published_measure(app):

@@ -242,6 +242,43 @@ def test_updating_a_measure_with_a_revision_waiting_for_moderation_fails_that_li
     ]
 
 
+# --- external ids are unique per owner (issue 15) ---------------------------------------------
+
+
+def test_without_an_owner_the_import_updates_the_one_measure_using_the_id(app):
+    """The operator sees every measure: an exported record imported back updates the measure
+    it came from, whoever owns it, and the measure keeps its owner."""
+    owner = make_user()
+    measure = make_measure(owner, publish=True, external_id="round-trip")
+    report = import_records([jsonl(_record("round-trip", title="Changed by the operator"))])
+    assert report.updated == 1
+    assert measure.owner_id == owner.id
+    assert measure.working_revision.title == "Changed by the operator"
+
+
+def test_with_an_owner_the_import_upserts_among_that_owners_measures_only(app):
+    mine, theirs = make_user(), make_user()
+    other = make_measure(theirs, publish=True, external_id="shared")
+    report = import_records([jsonl(_record("shared"))], publish=True, owner=mine)
+    assert report.created == 1
+    created = db.session.get(Measure, report.measure_ids[0])
+    assert (created.owner_id, created.external_id) == (mine.id, "shared")
+    assert revision_count(other) == 1
+    again = import_records([jsonl(_record("shared", title="Mine, changed"))], owner=mine)
+    assert (again.updated, again.measure_ids) == (1, [created.id])
+
+
+def test_without_an_owner_an_id_two_owners_use_fails_the_line_and_names_them(app):
+    first = make_measure(make_user(), external_id="twice-owned")
+    second = make_measure(make_user(), external_id="twice-owned")
+    report = import_records([jsonl(_record("twice-owned"))])
+    assert report.errors == [
+        f"line 1: external_id: measures {first.id}, {second.id} of different owners use it;"
+        " import it with --owner to say whose it is"
+    ]
+    assert count() == 2
+
+
 # --- stdin, owner, options -------------------------------------------------------------------
 
 

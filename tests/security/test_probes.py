@@ -21,9 +21,12 @@ import pytest
 from flask import g
 
 from app.accounts.models import Role
-from tests.conftest import TEST_PASSWORD, make_measure, make_user
+from app.api_tokens.services import create_token
+from tests.conftest import TEST_PASSWORD, make_measure, make_user, sample_record
+from tests.measures.conftest import form_data
 
 XSS = '"><script>alert(1)</script>'
+OTHERS_EXTERNAL_ID = "unpublished-elsewhere"  # the external id of test_probe's draft
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -176,6 +179,28 @@ PROBES = [
         404,
         check=lambda r: all(v.isascii() for v in r.headers.values()),
     ),
+    # --- the measures of others ------------------------------------------------------------
+    # External ids are unique per owner: whether another account's unpublished draft uses
+    # one (test_probe's draft uses OTHERS_EXTERNAL_ID) is not told, by the form or the API.
+    Probe(
+        "the form reveals another account's unpublished external id",
+        "POST",
+        "/measures/new",
+        302,
+        who="practitioner",
+        request={"data": "FORM_WITH_OTHERS_EXTERNAL_ID"},
+    ),
+    Probe(
+        "the API reveals another account's unpublished external id",
+        "POST",
+        "/api/v1/measures",
+        201,
+        request={
+            "json": sample_record(external_id=OTHERS_EXTERNAL_ID),
+            "headers": "PRACTITIONER_WRITE_TOKEN",
+        },
+        check=lambda r: r.get_json()["external_id"] == OTHERS_EXTERNAL_ID,
+    ),
     # --- accounts ------------------------------------------------------------------------
     Probe(
         "registration reveals an account",
@@ -265,13 +290,18 @@ def _request_kwargs(probe: Probe, people: dict[str, Any]) -> dict[str, Any]:
             "password": "a long enough passphrase", "confirm": "a long enough passphrase",
             "country": "DE", "organisation": "Org B", "role": "practitioner",
         }  # fmt: skip
+    elif kwargs.get("data") == "FORM_WITH_OTHERS_EXTERNAL_ID":
+        kwargs["data"] = form_data(external_id=OTHERS_EXTERNAL_ID)
+    if kwargs.get("headers") == "PRACTITIONER_WRITE_TOKEN":
+        _, secret = create_token(people["practitioner"], "Probe", "write")
+        kwargs["headers"] = {"Authorization": f"Bearer {secret}"}
     return kwargs
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=[p.attack for p in PROBES])
 def test_probe(apps, probe: Probe):
     people = {role.value: make_user(role) for role in Role}
-    draft = make_measure(make_user(organisation="Org Z"))
+    draft = make_measure(make_user(organisation="Org Z"), external_id=OTHERS_EXTERNAL_ID)
     target = apps(probe.app)
     with target.app_context():
         client = target.test_client()
