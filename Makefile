@@ -64,14 +64,20 @@ format: install
 
 test: lint test-sqlite test-postgres
 
+# The tests run in TEST_WORKERS processes (pytest-xdist; 2 for a 2-core machine, 0 for one
+# process). Each has its own database, index and upload folders; the tests that start servers
+# (tests/faults, tests/ops) all run in one of them, one after another (docs/testing.md).
+TEST_WORKERS ?= 2
+PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
 # The quick run while working: the SQLite suite without the browser and fault tests, and
 # without tests/ops (real gunicorn servers over PostgreSQL and Redis). `make test` runs all.
 test-fast: install
-	env -u DATABASE_URL $(BIN)/python -m pytest -q -m "not browser and not faults" --ignore=tests/ops
+	env -u DATABASE_URL $(PYTEST) -q -m "not browser and not faults" --ignore=tests/ops
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/python -m pytest
+	env -u DATABASE_URL $(PYTEST)
 
 test-postgres: install
 	# tests/ops always runs on its own PostgreSQL database: the SQLite pass has run it already.
-	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m "not browser" --ignore=tests/ops
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) -m "not browser" --ignore=tests/ops
