@@ -200,6 +200,41 @@ def _rolled_back_transaction(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                 connection.close()
 
 
+# The fingerprint of the Whoosh index's files right after the last emptying, while nothing
+# has changed them since (and the database still holds the consumer row that emptying wrote).
+_emptied_index: list[tuple[Any, ...]] = []
+
+
+def _index_files() -> tuple[Any, ...] | None:
+    """The live Whoosh index's pointer and files (name, size, mtime): a change to the index
+    changes them. None for another backend or when there is no index."""
+    from app.search import get_backend
+
+    store = getattr(get_backend(), "store", None)
+    name = store.current_name() if store is not None else None
+    if name is None:
+        return None
+    try:
+        files = sorted(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(store.root / name)
+        )
+    except FileNotFoundError:
+        return None
+    return (store.pointer_key(), name, tuple(files))
+
+
+def empty_search_index() -> None:
+    """Empty the index, unless it is still the empty one this made and nothing wrote to it
+    since (most tests index nothing): emptying writes a new Whoosh index, 6 ms a test."""
+    from app.search.indexer import clear
+
+    files = _index_files()
+    if files is not None and _emptied_index == [files]:
+        return
+    clear()
+    _emptied_index[:] = [f for f in [_index_files()] if f is not None]
+
+
 @pytest.fixture()
 def app(_schema_app, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     """The app, in an app context, on an empty database.
@@ -208,18 +243,17 @@ def app(_schema_app, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     another connection (a thread, a process, the search indexer's own sessions) is marked
     `commits`: it commits for real, and every table is emptied after it.
     """
-    from app.search.indexer import clear as clear_search_index
-
     commits = request.node.get_closest_marker("commits") is not None
     with _schema_app.app_context():
         limiter.reset()
-        clear_search_index()  # the index is a cache of the (empty) database: start it empty
+        empty_search_index()  # the index is a cache of the (empty) database: start it empty
         if commits:
             yield _schema_app
             db.session.rollback()
             db.session.remove()
             empty_all_tables()
             db.session.remove()
+            _emptied_index.clear()  # its consumer row is gone: register it again next time
         else:
             with _rolled_back_transaction(monkeypatch):
                 yield _schema_app
