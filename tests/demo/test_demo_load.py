@@ -82,7 +82,9 @@ def test_demo_load_publishes_the_demo_measures_plus_a_submitted_one_and_a_draft(
         select(Measure).where(Measure.external_id == DRAFT_RECORD["external_id"])
     )
     assert draft.status == MeasureStatus.DRAFT
-    practitioner = db.session.scalar(select(User).where(User.role == Role.PRACTITIONER))
+    # The demo practitioner, not the applicant waiting for approval (a practitioner too).
+    email = next(a.email for a in DEMO_ACCOUNTS if a.role == Role.PRACTITIONER)
+    practitioner = db.session.scalar(select(User).where(User.email == email))
     assert submitted.owner_id == draft.owner_id == practitioner.id
     assert _count(Measure, Measure.owner_id == practitioner.id) == published + 2
 
