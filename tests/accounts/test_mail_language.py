@@ -23,7 +23,7 @@ def test_a_password_reset_mail_is_in_the_recipients_language_and_its_link_works(
     assert message["Subject"] == "Prevent-Hub: zmiana hasła"
     body = message.get_content()
     assert body.startswith(f"Dzień dobry, {user.name}!")
-    assert "Aby ustawić nowe hasło, prosimy otworzyć ten link:" in body
+    assert "Aby ustawić nowe hasło, otwórz ten link:" in body
     link = mailbox.link("ola@example.org")
     assert link.startswith("/account/reset/")
     client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
