@@ -33,7 +33,7 @@ from app.evidence.contrasts import FAVOURABLE, Contrast, contrasts_of, samples, 
 from app.evidence.findings import Findings
 from app.evidence.scale import NEGATIVE_EFFECTS_LABEL, TIERS
 from app.evidence.study_rating import HIGH, LOW, MODERATE, rate_study
-from app.evidence.wording import in_readers_language
+from app.evidence.wording import evidence_in_readers_language
 from app.records import labels, vocab
 from app.records.fields import Country, Language, ListOf
 from app.records.labels import short_label
@@ -175,7 +175,7 @@ def _best_rating(m: ComparedMeasure) -> Cell:
     if best is None:
         return Cell(text=_("No studies"), key=None)
     design, cls = best
-    with in_readers_language():  # the rating's reason in the reader's words
+    with evidence_in_readers_language():  # the rating's reason in the reader's words
         study = next(s for s in studies_of(evaluations) if s.rating == cls and s.design == design)
     rating = str(_STUDY_RATING.get(cls, cls))
     design_label = str(vocab.label(design))

@@ -159,7 +159,7 @@ class JSONProvider(DefaultJSONProvider):
 
     @staticmethod
     def default(o: Any) -> Any:
-        return lazy_text(o) if isinstance(o, LazyString) else DefaultJSONProvider.default(o)
+        return str(o) if isinstance(o, LazyString) else DefaultJSONProvider.default(o)
 
 
 def init_i18n(app: Flask) -> None:

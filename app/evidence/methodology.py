@@ -4,7 +4,7 @@ Thresholds come from study_rating, names from scale and ruleset_2027, the choice
 spec is silent from decisions. Every worked example is a small record run through the real
 functions when the page is built, so an example cannot drift from the rules it illustrates
 (tests/unit/test_methodology.py checks that each example is decided by the rule it stands for).
-Every sentence is said in English or, within wording.in_readers_language(), the reader's.
+Every sentence is said in English or, within wording.evidence_in_readers_language(), the reader's.
 """
 
 from __future__ import annotations

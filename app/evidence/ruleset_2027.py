@@ -396,7 +396,7 @@ def in_readers_words(
     harm_review: HarmReview | None = None,
 ) -> EvidenceResult:
     """`stored` with its sentences in the reader's language, for a page (within
-    wording.in_readers_language(); elsewhere, and for English readers, `stored` itself).
+    wording.evidence_in_readers_language(); elsewhere, and for English readers, `stored` itself).
 
     The sentences are computed afresh from the same evaluations and used only when they reach
     the very same verdict; a result stored otherwise is shown as stored, in English.

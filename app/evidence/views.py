@@ -8,7 +8,7 @@ from app.core.security import public
 from app.evidence import methodology
 from app.evidence.scale import label_text
 from app.evidence.study_rating import rating_name
-from app.evidence.wording import in_readers_language
+from app.evidence.wording import evidence_in_readers_language
 
 bp = Blueprint("evidence", __name__)
 
@@ -22,13 +22,13 @@ def evidence_label(label: str | None) -> str:
 @bp.app_template_filter("evidence_rating")
 def evidence_rating(rating: str | None) -> str:
     """A study rating code (high, moderate, low, descriptive) in the reader's language."""
-    with in_readers_language():
+    with evidence_in_readers_language():
         return rating_name(rating or "")
 
 
 @bp.get("/evidence")
 @public
 def methodology_page() -> str:
-    with in_readers_language():
+    with evidence_in_readers_language():
         page = methodology.page()
     return render_template("evidence/methodology.html", **page)

@@ -1,8 +1,9 @@
 """The words of the evidence explanations: English, or the reader's language when asked.
 
 The rules are pure and their sentences are stored with each revision and served by the API in
-English (a public contract). A page recomputes them inside `in_readers_language()` to show them
-in the reader's language: only there does `say` look the sentence up in the catalogues.
+English (a public contract). A page recomputes them inside `evidence_in_readers_language()` to
+show them in the reader's language: only there does `say` look the sentence up in the catalogues.
+(A message that is not stored says itself in the reader's language as an app.core.i18n.Wording.)
 
 Sentences are module constants marked with `N_` (extracted by `make messages`, translated only
 when said), with `%(name)s` placeholders; `ngettext` is called with literal sentences so that
@@ -43,14 +44,13 @@ def ngettext(one: str, other: str, count: int, **values: object) -> str:
 
 def decimal(value: float) -> str:
     """A figure with a fraction as the reader writes it (20.1, in German 20,1), never rounded."""
-    text = f"{value:g}"
     if translating():
         return str(format_decimal(value, format="0.##########"))
-    return text
+    return f"{value:g}"
 
 
 @contextmanager
-def in_readers_language() -> Iterator[None]:
+def evidence_in_readers_language() -> Iterator[None]:
     """Within the block, evidence sentences are said in the current locale's language."""
     token = _IN_READERS_LANGUAGE.set(True)
     try:

@@ -22,7 +22,7 @@ from app.evidence.methodology import rule_title
 from app.evidence.ruleset_2027 import EvidenceResult, compute_evidence, in_readers_words
 from app.evidence.scale import LEVEL_NAMES, NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL
 from app.evidence.study_rating import figure
-from app.evidence.wording import in_readers_language
+from app.evidence.wording import evidence_in_readers_language
 from app.measures.evidence_state import due_for_rereview, last_reviewed
 from app.measures.mapping import evidence_inputs
 from app.measures.models import Evaluation, MeasureRevision
@@ -269,14 +269,14 @@ def _in_readers_words(revision: MeasureRevision) -> EvidenceResult:
 def evidence_in_readers_words(revision: MeasureRevision) -> dict[str, Any]:
     """The revision's stored evidence (its `evidence` dict) with the explanation's sentences in
     the reader's language, for pages that draw it from the dict (the moderation review)."""
-    with in_readers_language():
+    with evidence_in_readers_language():
         return {**(revision.evidence or {}), **_in_readers_words(revision).to_dict()}
 
 
 def profile(revision: MeasureRevision) -> dict[str, Any]:
     """Everything the measure page and the fact sheet read, besides the revision itself; the
     evidence explanation in the reader's language."""
-    with in_readers_language():
+    with evidence_in_readers_language():
         result = _in_readers_words(revision)
         level = level_view(revision, result)
     return {

@@ -13,7 +13,7 @@ from app.audit.services import record_event
 from app.compare import services as shortlists
 from app.core.extensions import db
 from app.evidence.study_rating import rate_study
-from app.evidence.wording import in_readers_language
+from app.evidence.wording import evidence_in_readers_language
 from app.measures.services import submit_measure
 from app.moderation.services import decide
 from app.reviews.models import Review
@@ -456,7 +456,7 @@ def test_the_feed_speaks_the_readers_language_and_says_so(client):
 def test_a_study_rating_writes_its_figures_as_the_reader_does(app):
     trial = {"design": "rct", "sample_size": 80, "attrition_pct": 20.5}
     with app.test_request_context(headers={"Accept-Language": "de"}):
-        with in_readers_language():
+        with evidence_in_readers_language():
             german = rate_study(trial).reason
         english = rate_study(trial).reason  # as stored and served by the API
     assert german.startswith("niedrig: randomisiert, aber 20,5 % Ausfall; ")
