@@ -90,6 +90,12 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         | set(text_concepts((summary_en,), "en"))
         | {place_id(c) for c in revision.countries if place_id(c) in places()}
     )
+    # What a measure is about, its title and summaries name: a concept there weighs more than
+    # one further down the description or in a profile list (the backends' lead concepts).
+    lead_concepts = sorted(
+        set(text_concepts((revision.title, revision.summary), revision.text_language))
+        | set(text_concepts((summary_en,), "en"))
+    )
     published_at: datetime | None = measure.published_at
     return {
         "id": measure.id,
@@ -123,4 +129,5 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         "rating": float(rating or 0.0),
         "organisation": revision.organisation,
         "concepts": concepts,
+        "lead_concepts": lead_concepts,
     }

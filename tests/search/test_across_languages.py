@@ -184,3 +184,23 @@ def test_the_page_names_an_expansion_in_the_readers_language_the_api_in_english(
     api = client.get("/api/v1/search?q=sextortion", headers={"Accept-Language": "pl"}).json
     hit = next(h for h in api["results"] if h["id"] == polish.id)
     assert hit["matched_via"] == ["sextortion (from ‘sextortion’)"]
+
+
+def test_a_measure_whose_title_names_the_concept_ranks_above_one_that_mentions_it_later(app):
+    owner = make_user()
+    named = text_measure(
+        owner,
+        "Sextorsión: ayuda para adolescentes",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+    )
+    later = text_measure(
+        owner,
+        "Programa de apoyo escolar",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+        description="Incluye una sesión sobre sextorsión y cómo pedir ayuda.",
+    )
+    # Both are tagged with the concept; the one whose title names it is what it is about
+    # (the newer one would come first on a tie).
+    assert found("sextortion") == [named.id, later.id]

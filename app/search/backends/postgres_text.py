@@ -49,7 +49,7 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # A document's concepts are lexemes no text can produce ("@c:sextortion", added verbatim with
 # array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
-ANALYSIS_VERSION = "5"  # 5: countries as concepts
+ANALYSIS_VERSION = "6"  # 5: countries as concepts; 6: lead concepts
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
@@ -57,6 +57,11 @@ MIN_PREFIX = 6
 
 def concept_lexeme(concept_id: str) -> str:
     return f"@c:{concept_id}"
+
+
+def lead_concept_lexeme(concept_id: str) -> str:
+    """A concept the title or a summary names (weight A: ranks above one named further down)."""
+    return f"@l:{concept_id}"
 
 
 def available_configs(conn: Connection) -> dict[str, str]:
@@ -75,6 +80,7 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     fields["reports"] = fields["reports"][:MAX_REPORT_CHARS]
     params: dict[str, Any] = {f"n_{name}": fold_text(value) for name, value in fields.items()}
     params["concepts"] = [VERSION_LEXEME, *(concept_lexeme(c) for c in doc.get("concepts") or ())]
+    params["lead_concepts"] = [lead_concept_lexeme(c) for c in doc.get("lead_concepts") or ()]
     if lang in configs:
         params["ts_config"] = configs[lang]
         params.update({f"l_{name}": value for name, value in fields.items()})
@@ -102,6 +108,12 @@ def document_tsvector_sql() -> Any:
         func.setweight(
             func.array_to_tsvector(bindparam("concepts", type_=ARRAY(TEXT))),
             literal_column("'B'"),
+        )
+    )
+    parts.append(
+        func.setweight(
+            func.array_to_tsvector(bindparam("lead_concepts", type_=ARRAY(TEXT))),
+            literal_column("'A'"),
         )
     )
     vector = parts[0]
@@ -183,7 +195,7 @@ def prefix_tsquery(text_: str) -> str:
 
 
 def concepts_tsquery(ids: Iterable[str]) -> str:
-    return _or([_quote(concept_lexeme(c)) for c in ids])
+    return _or([_quote(f(c)) for c in ids for f in (concept_lexeme, lead_concept_lexeme)])
 
 
 def _quote(lexeme: str) -> str:

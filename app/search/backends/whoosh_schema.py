@@ -41,11 +41,13 @@ COLUMN_TYPES = {
     "n_year": columns.NumericColumn("h", default=0),  # 0 = unknown
 }
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "6"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
-# 6: countries as concepts
+SCHEMA_VERSION = "7"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+# 6: countries as concepts; 7: lead concepts
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
 CONCEPT_FIELD = "concepts"
+# Those its title and summaries name.
+LEAD_CONCEPT_FIELD = "lead_concepts"
 # PDF text can be very long; past this much the rest adds index size, not findability.
 MAX_REPORT_CHARS = 200_000
 
@@ -90,6 +92,8 @@ def build_schema() -> Schema:
     fields[PAIRS_FIELD].format = FastFrequency(field_boost=1.0)
     fields[CONCEPT_FIELD] = TEXT(analyzer=neutral, phrase=False)
     fields[CONCEPT_FIELD].format = FastFrequency(field_boost=1.0)
+    fields[LEAD_CONCEPT_FIELD] = TEXT(analyzer=neutral, phrase=False)
+    fields[LEAD_CONCEPT_FIELD].format = FastFrequency(field_boost=1.0)
     for lang in STEMMED_LANGUAGES:
         fields[stem_field(lang)] = TEXT(analyzer=language_analyzer(lang), phrase=False)
         fields[stem_field(lang)].format = FastFrequency(field_boost=1.0)
@@ -117,6 +121,7 @@ def document_fields(doc: dict[str, Any]) -> dict[str, Any]:
         # text is long, and pairs would double its share of the index.
         PAIRS_FIELD: (doc["title"], doc["summary"], doc.get("body") or ""),
         CONCEPT_FIELD: " ".join(doc.get("concepts") or ()),
+        LEAD_CONCEPT_FIELD: " ".join(doc.get("lead_concepts") or ()),
         "meta": {
             "title": doc["title"],
             "summary": doc["summary"],

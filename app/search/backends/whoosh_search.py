@@ -29,6 +29,7 @@ from app.search.backends.base import (
 )
 from app.search.backends.whoosh_schema import (
     CONCEPT_FIELD,
+    LEAD_CONCEPT_FIELD,
     NEUTRAL_FIELDS,
     PAIRS_FIELD,
     SPELLING_FIELDS,
@@ -55,6 +56,7 @@ from app.search.suggestions import (
 
 SYNONYM_BOOST = 0.9  # an equivalent word counts a little less than the word typed
 CONCEPT_BOOST = 6.0  # a document tagged with a concept the typed words name
+LEAD_BOOST = 6.0  # and as much again when its title or a summary names the concept
 PHRASING_BOOST = 2.0  # a document tagged with the concept of an everyday phrasing
 # A document found only by the concept of one typed word scores at most this share of the
 # best match of the word itself (what was typed ranks first: "Parafilik", not paraphilia).
@@ -153,7 +155,12 @@ class WhooshSearch:
         return score > 0, score
 
     def _concepts(self, ids: tuple[str, ...], boost: float) -> tuple[np.ndarray, np.ndarray]:
-        return self._union([(CONCEPT_FIELD, (c,), boost) for c in ids])
+        """Documents tagged with any of these concepts; those whose title or summary names
+        one score higher (lead concepts are a subset of the tags)."""
+        mask, score = self._union([(CONCEPT_FIELD, (c,), boost) for c in ids])
+        lead_boost = boost * LEAD_BOOST / CONCEPT_BOOST
+        lead = self._union([(LEAD_CONCEPT_FIELD, (c,), lead_boost) for c in ids])[1]
+        return mask, score + lead
 
     def evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
         """(matching documents, score per document) for one node of the query tree."""
