@@ -207,10 +207,13 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
 # A typed word in a language without a stemmer here (Czech "vězeňských", Finnish "väkivaltaa",
 # Hungarian "bűnelkövetőknek") matches a term's word that begins like it and differs only in
 # its ending: at least INFLECTION_STEM letters in common, then at most INFLECTION_TERM_END
-# letters left in the term's word and INFLECTION_WORD_END in the typed one.
+# letters left in the term's word and INFLECTION_WORD_END in the typed one, its ending being
+# at most INFLECTION_END_SHARE of the typed word (Czech "Parafilik" is not a form of Polish
+# "parafia", nor Polish "internecie" of "internat").
 INFLECTION_STEM = 6
 INFLECTION_TERM_END = 3
 INFLECTION_WORD_END = 4
+INFLECTION_END_SHARE = 0.3
 
 
 def _same_word(typed: str, term: str) -> bool:
@@ -225,6 +228,7 @@ def _same_word(typed: str, term: str) -> bool:
         common += 1
     return (
         common >= INFLECTION_STEM
+        and len(typed) - common <= INFLECTION_END_SHARE * len(typed)
         and len(term) - common <= INFLECTION_TERM_END
         and len(typed) - common <= INFLECTION_WORD_END
     )

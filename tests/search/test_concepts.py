@@ -209,3 +209,15 @@ def test_other_forms_of_a_terms_words_match_but_typos_keep_their_correction():
     assert is_known_word("protezione", "protezione")
     assert is_known_word("skolen", "skolen")
     assert not is_known_word("sextoring", "sextoring")
+
+
+def test_a_word_that_only_begins_like_a_term_is_not_its_form():
+    from app.search.concept_match import term_concepts
+
+    # Hungarian "bűnelkövetőknek" is a form of "bűnelkövető"; Czech "Parafilik" (a programme's
+    # name) is not one of Polish "parafia" (parish), nor Polish "internecie" (on the internet)
+    # of "internat" (boarding school): most of the word would be "ending".
+    assert "people_who_offended" in term_concepts(("szexualis", "bunelkovetoknek"))
+    assert "church" not in term_concepts(("parafilik",))
+    assert "boarding_school" not in term_concepts(("internecie",))
+    assert "online_platforms" in term_concepts(("internecie",))
