@@ -217,8 +217,10 @@ def test_api_answers_the_documented_shape(client, measures):
         "suggestion",
         "corrected_query",
         "original_query",
+        "off_topic",
     }
     assert data["total"] == 1 and data["page"] == 1 and data["suggestion"] is None
+    assert data["off_topic"] == []
     (hit,) = data["results"]
     assert set(hit) == {
         "id",
