@@ -80,6 +80,7 @@ from app.search.models import SearchDocument, SearchFacet
 from app.search.query import Concepts, Group, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
+    STEM_ONLY,
     Candidate,
     best_candidate,
     corrected_text,
@@ -654,7 +655,7 @@ class _PostgresSearch:
         )
 
     def _frequency(self, word: Word) -> int:
-        """Documents holding the word; a word known only by a stem counts as common."""
+        """Documents holding the word; STEM_ONLY for a word known only by a stem."""
         docs = self.vocabulary.get(word.tokens[0], 0)
         if docs > RARE_WORD_DOCS:
             return docs
@@ -662,7 +663,7 @@ class _PostgresSearch:
             return KNOWN_WORD
         if docs:
             return docs
-        return KNOWN_WORD if self._word_known(word) else 0
+        return STEM_ONLY if self._word_known(word) else 0
 
     def _correction(self, token: str) -> Candidate | None:
         """The closest live word (1 edit, or 2 for longer words, as words or English stems),
