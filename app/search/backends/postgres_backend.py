@@ -676,8 +676,10 @@ class _PostgresSearch:
                 words.update(
                     w for w in self.backend.words_starting(other) if english_stem(w) == other
                 )
-        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem.
-        words = {self._surface(w) for w in words}
+        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem, and
+        # a word that is no English stem itself (the closer: "centre" for "centrre", not the
+        # commoner "centres").
+        words = {self._surface(w) for w in words} | {w for w in words if english_stem(w) != w}
         words.discard(token)
         ranked = sorted(
             (Candidate(w, self.vocabulary[w], distance(token, w)) for w in words),
@@ -708,7 +710,11 @@ class _PostgresSearch:
         """The commonest (then longest) vocabulary word that begins with `word` and has its
         English stem: "grooming" for the stem "groom", "school" for "school"."""
         stem = english_stem(word)
-        forms = [w for w in self.backend.words_starting(word) if english_stem(w) == stem]
+        forms = [
+            w
+            for w in self.backend.words_starting(word)
+            if english_stem(w) == stem and w.isalnum()  # not "kinderschutz/jugendamt"
+        ]
         return max(forms, key=lambda w: (self.vocabulary[w], len(w)), default=word)
 
     def _word_known(self, word: Word) -> bool:
@@ -718,6 +724,8 @@ class _PostgresSearch:
         tsvector, and a Finnish stem of a misspelt English word can equal an English stem.
         """
         lexicon, doc = self.lexicon, SearchDocument
+        # Before the search itself: its own look-ups of the query's words are not made yet.
+        lexicon.fetch(self.conn, lexicon.word_pairs(word.text))
         options = []
         neutral = lexicon.phrase(word.text)
         if neutral:
