@@ -55,8 +55,8 @@ UNCORRECTED_MARKS = frozenset("'.")
 RARER_FACTOR = 20
 RARE_WORD_DOCS = 2
 # What `frequency` answers for a word that no document holds while a form with its stem is in
-# some ("Internt": a Hungarian stem of "internet"). It is corrected as a word in one document
-# would be: to a word one edit away in 20 times as many.
+# some (a typo can be a Hungarian stem: "zephyrint" of "zephyrinet"). It is corrected as a word
+# in one document would be: to a word one edit away in 20 times as many.
 STEM_ONLY = -1
 
 
