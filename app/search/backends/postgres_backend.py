@@ -82,6 +82,7 @@ from app.search.off_topic import off_topic_words
 from app.search.query import Concepts, ParsedText, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
+    STEM_ONLY,
     Candidate,
     best_candidate,
     corrected_text,
@@ -672,7 +673,7 @@ class _PostgresSearch:
         )
 
     def _frequency(self, word: Word) -> int:
-        """Documents holding the word; a word known only by a stem counts as common."""
+        """Documents holding the word; STEM_ONLY for a word known only by a stem."""
         docs = self.vocabulary.get(word.tokens[0], 0)
         if docs > RARE_WORD_DOCS:
             return docs
@@ -680,7 +681,7 @@ class _PostgresSearch:
             return KNOWN_WORD
         if docs:
             return docs
-        return KNOWN_WORD if self._word_known(word) else 0
+        return STEM_ONLY if self._word_known(word) else 0
 
     def _correction(self, token: str) -> Candidate | None:
         """The closest live word (1 edit, or 2 for longer words, as words or English stems),
@@ -693,8 +694,10 @@ class _PostgresSearch:
                 words.update(
                     w for w in self.backend.words_starting(other) if english_stem(w) == other
                 )
-        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem.
-        words = {self._surface(w) for w in words}
+        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem, and
+        # a word that is no English stem itself (the closer: "centre" for "centrre", not the
+        # commoner "centres").
+        words = {self._surface(w) for w in words} | {w for w in words if english_stem(w) != w}
         words.discard(token)
         ranked = sorted(
             (Candidate(w, self.vocabulary[w], distance(token, w)) for w in words),
@@ -725,7 +728,11 @@ class _PostgresSearch:
         """The commonest (then longest) vocabulary word that begins with `word` and has its
         English stem: "grooming" for the stem "groom", "school" for "school"."""
         stem = english_stem(word)
-        forms = [w for w in self.backend.words_starting(word) if english_stem(w) == stem]
+        forms = [
+            w
+            for w in self.backend.words_starting(word)
+            if english_stem(w) == stem and w.isalnum()  # not "kinderschutz/jugendamt"
+        ]
         return max(forms, key=lambda w: (self.vocabulary[w], len(w)), default=word)
 
     def _word_known(self, word: Word) -> bool:
@@ -735,6 +742,8 @@ class _PostgresSearch:
         tsvector, and a Finnish stem of a misspelt English word can equal an English stem.
         """
         lexicon, doc = self.lexicon, SearchDocument
+        # Before the search itself: its own look-ups of the query's words are not made yet.
+        lexicon.fetch(self.conn, lexicon.word_pairs(word.text))
         options = []
         neutral = lexicon.phrase(word.text)
         if neutral:

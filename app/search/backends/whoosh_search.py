@@ -46,11 +46,13 @@ from app.search.off_topic import off_topic_words
 from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
+    STEM_ONLY,
     Candidate,
     best_candidate,
     corrected_text,
     corrections,
     distance,
+    edit_distance,
     english_stem,
 )
 
@@ -416,7 +418,7 @@ class WhooshSearch:
         return int(self.snap.term(name, token)[0].size)
 
     def _frequency(self, word: Word) -> int:
-        """Live documents holding the word; a word known only by a stem counts as common."""
+        """Live documents holding the word; STEM_ONLY for a word known only by a stem."""
         token = word.tokens[0]
         docs = max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
         if docs > RARE_WORD_DOCS:
@@ -428,7 +430,7 @@ class WhooshSearch:
         for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
             stems = analyze(word.text, lang)
             if stems and self._live_frequency(name, stems[0]):
-                return KNOWN_WORD
+                return STEM_ONLY
         return 0
 
     def _together(self, words: list[Word]) -> bool:
@@ -455,7 +457,9 @@ class WhooshSearch:
     def _correction(self, token: str) -> Candidate | None:
         """The closest live word (1 edit, or 2 for longer words, as words or English stems),
         the most frequent among equally close ones."""
-        words = self._matches(token, 2 if len(token) >= 5 else 1, SPELLING_FIELDS)
+        words = self._matches(token, 2, SPELLING_FIELDS)
+        if len(token) < 5:  # one edit, a swap included ("kisd": two for the automaton)
+            words = {w for w in words if edit_distance(token, w, 1) <= 1}
         stem = english_stem(token)
         if len(stem) >= 5:
             # Words whose English stem is one edit from the typed word's stem.
