@@ -10,6 +10,7 @@ a phrasing's content words ("teenagers … threatened … photos") in the query 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,11 +33,12 @@ from app.search.concepts import PLACE_GROUP, load_concepts
 
 Key = tuple[str, ...]
 MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
-# A phrasing matches when the query holds at least this many of its content words, and at
-# least this share of them.
+# A query reads like a concept's everyday phrasings when at least this many of its content words
+# are words of them, carrying at least this share of the query's weight (idf over phrasings).
 PHRASE_MIN_WORDS = 2
-PHRASE_MIN_SHARE = 0.4  # of the phrasing's content words
-QUERY_MIN_SHARE = 0.6  # of the query's content words: a long query is not a phrasing
+PHRASE_MIN_COVER = 0.6
+PHRASE_MAX_CONCEPTS = 3  # the best covered ones
+UNKNOWN_DF = 0.5  # a word no phrasing holds weighs as one in half a phrasing
 # The document frequency a spelling corrector is told for a word known to be spelt right.
 KNOWN_WORD = 1_000_000
 
@@ -291,49 +293,87 @@ def longest_term() -> int:
 
 
 def _content(text: str, lang: str) -> Key:
-    """The content words of `text` in `lang`: stems (or folded words), function words out."""
-    stop = stopwords(lang) | query_stopwords()
+    """The content words of `text` in `lang`: stems (or folded words), the language's function
+    words out (another language's are words here: "son" is French for "his", English for a son).
+    """
+    stop = stopwords(lang)
     if lang in STEMMED_LANGUAGES:
         return tuple(s for w in tokenize(text) if w not in stop for s in analyze(w, lang))
     return tuple(w for w in tokenize(text) if w not in stop)
 
 
+@dataclass(frozen=True)
+class PhrasePool:
+    """A language's everyday phrasings, pooled per concept: each content word's weight (its idf
+    over the language's phrasings) and the words of each concept's phrasings together."""
+
+    weight: dict[str, float]  # content word -> idf over the phrasings
+    unknown: float  # the weight of a word no phrasing of the language holds
+    words: dict[str, frozenset[str]]  # concept id -> the content words of all its phrasings
+    concepts: dict[str, tuple[str, ...]]  # content word -> the concepts whose phrasings hold it
+
+
 @lru_cache(maxsize=1)
-def _phrasings() -> tuple[tuple[str, frozenset[str], str], ...]:
-    out = []
+def _phrase_pools() -> dict[str, PhrasePool]:
+    per_lang: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for concept in load_concepts().concepts:
         for lang, phrases in concept.phrases.items():
             for phrase in phrases:
                 words = frozenset(_content(phrase, lang))
-                if len(words) >= PHRASE_MIN_WORDS:
-                    out.append((lang, words, concept.id))
-    return tuple(out)
+                if words:
+                    per_lang.setdefault(lang, []).append((concept.id, words))
+    pools = {}
+    for lang, phrasings in per_lang.items():
+        df: dict[str, int] = {}
+        words: dict[str, set[str]] = {}
+        for concept_id, found in phrasings:
+            words.setdefault(concept_id, set()).update(found)
+            for word in found:
+                df[word] = df.get(word, 0) + 1
+        n = len(phrasings)
+        concepts: dict[str, list[str]] = {}
+        for concept_id, found in words.items():
+            for word in found:
+                concepts.setdefault(word, []).append(concept_id)
+        pools[lang] = PhrasePool(
+            weight={word: math.log(1 + n / count) for word, count in df.items()},
+            unknown=math.log(1 + n / UNKNOWN_DF),
+            words={c: frozenset(found) for c, found in words.items()},
+            concepts={word: tuple(ids) for word, ids in concepts.items()},
+        )
+    return pools
 
 
 def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
-    """(concept id, the query words that matched) for each everyday phrasing the query matches.
+    """(concept id, the query words that matched) for each concept whose everyday phrasings the
+    query reads like, best first.
 
-    `words` are the query's words as typed.
+    `words` are the query's words as typed. In each language, the query's content words are
+    looked up among the words of all of a concept's phrasings together, each weighted by its
+    idf over the language's phrasings ("threatened" says more than "child"); a concept matches
+    when at least PHRASE_MIN_WORDS of the query's words, and PHRASE_MIN_COVER of its weight,
+    are among them.
     """
     if len(words) < PHRASE_MIN_WORDS:
         return []
-    out: dict[str, tuple[str, ...]] = {}
-    per_lang: dict[str, list[tuple[str, Key]]] = {}
-    for lang, phrase_words, concept_id in _phrasings():
-        if concept_id in out:
+    best: dict[str, tuple[float, tuple[str, ...]]] = {}
+    for lang, pool in _phrase_pools().items():
+        typed = [(w, frozenset(_content(w, lang))) for w in words]
+        content = frozenset(k for _w, keys in typed for k in keys)
+        if len(content) < PHRASE_MIN_WORDS:
             continue
-        if lang not in per_lang:
-            per_lang[lang] = [(w, _content(w, lang)) for w in words]
-        content = {k for _w, keys in per_lang[lang] for k in keys}
-        overlap = len(content & phrase_words)
-        if (
-            overlap >= PHRASE_MIN_WORDS
-            and overlap >= PHRASE_MIN_SHARE * len(phrase_words)
-            and overlap >= QUERY_MIN_SHARE * len(content)
-        ):
-            matched = [w for w, keys in per_lang[lang] if set(keys) & phrase_words]
-            out[concept_id] = tuple(matched)
-    return list(out.items())
+        total = sum(pool.weight.get(k, pool.unknown) for k in content)
+        candidates = {c for k in content for c in pool.concepts.get(k, ())}
+        for concept_id in candidates:
+            have = content & pool.words[concept_id]
+            if len(have) < PHRASE_MIN_WORDS:
+                continue
+            cover = sum(pool.weight[k] for k in have) / total
+            if cover >= PHRASE_MIN_COVER and cover > best.get(concept_id, (0.0,))[0]:
+                matched = tuple(w for w, keys in typed if keys & have)
+                best[concept_id] = (cover, matched)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    return [(concept_id, matched) for concept_id, (_c, matched) in ranked[:PHRASE_MAX_CONCEPTS]]
 
 
 def concept_label(concept_id: str, language: str = "en") -> str:
