@@ -33,12 +33,15 @@ from app.search.concepts import PLACE_GROUP, load_concepts
 
 Key = tuple[str, ...]
 MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
-# A query reads like a concept's everyday phrasings when at least this many of its content words
-# are words of them, carrying at least this share of the query's weight (idf over phrasings).
+# A query reads like the everyday phrasings of some concepts when these cover at least
+# PHRASE_MIN_COVER of its words' weight (PhrasePool), each adding PHRASE_MIN_PART of it with at
+# least PHRASE_MIN_WORDS words.
 PHRASE_MIN_WORDS = 2
 PHRASE_MIN_COVER = 0.6
-PHRASE_MAX_CONCEPTS = 3  # the best covered ones
-UNKNOWN_DF = 0.5  # a word no phrasing holds weighs as one in half a phrasing
+PHRASE_MIN_PART = 0.25
+PHRASE_MAX_CONCEPTS = 3
+WEIGHT_FLOOR = 0.5  # added to every word's idf: a word all concepts' phrasings hold still counts
+UNKNOWN_SHARE = 0.5  # a word no phrasing holds weighs as one in half a concept's phrasings
 # The document frequency a spelling corrector is told for a word known to be spelt right.
 KNOWN_WORD = 1_000_000
 
@@ -155,6 +158,7 @@ def places() -> frozenset[str]:
 
 
 _WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+_EDGES_RE = re.compile(r"^\W+|\W+$")  # punctuation around a typed word
 
 
 @lru_cache(maxsize=32)
@@ -304,44 +308,61 @@ def _content(text: str, lang: str) -> Key:
 
 @dataclass(frozen=True)
 class PhrasePool:
-    """A language's everyday phrasings, pooled per concept: each content word's weight (its idf
-    over the language's phrasings) and the words of each concept's phrasings together."""
+    """A language's everyday phrasings, pooled per concept: the content words of all of a
+    concept's phrasings together, and each word's weight, its idf over the concepts (a word in
+    the phrasings of many concepts, "child", says little)."""
 
-    weight: dict[str, float]  # content word -> idf over the phrasings
-    unknown: float  # the weight of a word no phrasing of the language holds
-    words: dict[str, frozenset[str]]  # concept id -> the content words of all its phrasings
+    weight: dict[str, float]  # content word -> idf over the concepts with phrasings
+    unknown: float  # the weight of a word that no phrasing of the language holds
+    words: dict[str, frozenset[str]]  # concept id -> the content words of its phrasings
     concepts: dict[str, tuple[str, ...]]  # content word -> the concepts whose phrasings hold it
+
+    def weigh(self, words: Iterable[str]) -> float:
+        return sum(self.weight.get(w, self.unknown) for w in words)
 
 
 @lru_cache(maxsize=1)
 def _phrase_pools() -> dict[str, PhrasePool]:
-    per_lang: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    words: dict[str, dict[str, set[str]]] = {}  # language -> concept id -> content words
     for concept in load_concepts().concepts:
         for lang, phrases in concept.phrases.items():
+            pool = words.setdefault(lang, {}).setdefault(concept.id, set())
             for phrase in phrases:
-                words = frozenset(_content(phrase, lang))
-                if words:
-                    per_lang.setdefault(lang, []).append((concept.id, words))
+                pool.update(_content(phrase, lang))
     pools = {}
-    for lang, phrasings in per_lang.items():
-        df: dict[str, int] = {}
-        words: dict[str, set[str]] = {}
-        for concept_id, found in phrasings:
-            words.setdefault(concept_id, set()).update(found)
-            for word in found:
-                df[word] = df.get(word, 0) + 1
-        n = len(phrasings)
+    for lang, per_concept in words.items():
         concepts: dict[str, list[str]] = {}
-        for concept_id, found in words.items():
+        for concept_id, found in per_concept.items():
             for word in found:
                 concepts.setdefault(word, []).append(concept_id)
+        n = len(per_concept)
         pools[lang] = PhrasePool(
-            weight={word: math.log(1 + n / count) for word, count in df.items()},
-            unknown=math.log(1 + n / UNKNOWN_DF),
-            words={c: frozenset(found) for c, found in words.items()},
+            weight={word: math.log(n / len(ids)) + WEIGHT_FLOOR for word, ids in concepts.items()},
+            unknown=math.log(n / UNKNOWN_SHARE) + WEIGHT_FLOOR,
+            words={c: frozenset(found) for c, found in per_concept.items()},
             concepts={word: tuple(ids) for word, ids in concepts.items()},
         )
     return pools
+
+
+def _field_words(words: Sequence[str]) -> tuple[set[int], set[int]]:
+    """Which of the typed words name a concept of the field: (those in a run of several words
+    that is a term, those that are a term on their own)."""
+    tokens = [(i, t) for i, w in enumerate(words) for t in tokenize(w)]
+    in_runs: set[int] = set()
+    single: set[int] = set()
+    longest = longest_term()
+    start = 0
+    while start < len(tokens):
+        for n in range(min(longest, len(tokens) - start), 0, -1):
+            run = tokens[start : start + n]
+            if term_concepts(tuple(t for _i, t in run)):
+                (in_runs if n > 1 else single).update(i for i, _t in run)
+                start += n
+                break
+        else:
+            start += 1
+    return in_runs, single - in_runs
 
 
 def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -350,30 +371,40 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
 
     `words` are the query's words as typed. In each language, the query's content words are
     looked up among the words of all of a concept's phrasings together, each weighted by its
-    idf over the language's phrasings ("threatened" says more than "child"); a concept matches
-    when at least PHRASE_MIN_WORDS of the query's words, and PHRASE_MIN_COVER of its weight,
-    are among them.
+    idf (PhrasePool). The concept covering most of the query's weight is taken, then the one
+    covering most of the rest, and so on while each adds at least PHRASE_MIN_PART of it with
+    PHRASE_MIN_WORDS words of its own: "my son looks at illegal pictures of children online,
+    where can he get help" is about abuse images and about self-help. They match when together
+    they cover PHRASE_MIN_COVER of the query's weight. A run of words that is one of the field's
+    terms ("child sexual abuse material") is no evidence: its concept is matched already; and a
+    query of the field's terms only is no everyday phrasing.
     """
-    if len(words) < PHRASE_MIN_WORDS:
+    in_runs, single = _field_words(words)
+    evidence = [(w, i in single) for i, w in enumerate(words) if i not in in_runs]
+    if len(evidence) < PHRASE_MIN_WORDS or all(term for _w, term in evidence):
         return []
-    best: dict[str, tuple[float, tuple[str, ...]]] = {}
+    best: tuple[float, list[tuple[str, tuple[str, ...]]]] = (0.0, [])
     for lang, pool in _phrase_pools().items():
-        typed = [(w, frozenset(_content(w, lang))) for w in words]
+        typed = [(_EDGES_RE.sub("", w), frozenset(_content(w, lang))) for w, _term in evidence]
         content = frozenset(k for _w, keys in typed for k in keys)
         if len(content) < PHRASE_MIN_WORDS:
             continue
-        total = sum(pool.weight.get(k, pool.unknown) for k in content)
-        candidates = {c for k in content for c in pool.concepts.get(k, ())}
-        for concept_id in candidates:
-            have = content & pool.words[concept_id]
-            if len(have) < PHRASE_MIN_WORDS:
-                continue
-            cover = sum(pool.weight[k] for k in have) / total
-            if cover >= PHRASE_MIN_COVER and cover > best.get(concept_id, (0.0,))[0]:
-                matched = tuple(w for w, keys in typed if keys & have)
-                best[concept_id] = (cover, matched)
-    ranked = sorted(best.items(), key=lambda item: -item[1][0])
-    return [(concept_id, matched) for concept_id, (_c, matched) in ranked[:PHRASE_MAX_CONCEPTS]]
+        total = pool.weigh(content)
+        found = {c: content & pool.words[c] for k in content for c in pool.concepts.get(k, ())}
+        found = {c: have for c, have in found.items() if len(have) >= PHRASE_MIN_WORDS}
+        chosen: list[tuple[str, tuple[str, ...]]] = []
+        covered: frozenset[str] = frozenset()
+        while found:
+            concept_id = max(found, key=lambda c: (pool.weigh(found[c] - covered), c))
+            have = found.pop(concept_id)
+            if pool.weigh(have - covered) < PHRASE_MIN_PART * total:
+                break
+            chosen.append((concept_id, tuple(w for w, keys in typed if keys & have)))
+            covered |= have
+        cover = pool.weigh(covered) / total
+        if chosen and cover >= PHRASE_MIN_COVER and cover > best[0]:
+            best = (cover, chosen)
+    return best[1][:PHRASE_MAX_CONCEPTS]
 
 
 def concept_label(concept_id: str, language: str = "en") -> str:
