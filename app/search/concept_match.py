@@ -10,6 +10,7 @@ a phrasing's content words ("teenagers … threatened … photos") in the query 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,11 +33,15 @@ from app.search.concepts import PLACE_GROUP, load_concepts
 
 Key = tuple[str, ...]
 MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
-# A phrasing matches when the query holds at least this many of its content words, and at
-# least this share of them.
+# A query reads like the everyday phrasings of some concepts when these cover at least
+# PHRASE_MIN_COVER of its words' weight (PhrasePool), each adding PHRASE_MIN_PART of it with at
+# least PHRASE_MIN_WORDS words.
 PHRASE_MIN_WORDS = 2
-PHRASE_MIN_SHARE = 0.4  # of the phrasing's content words
-QUERY_MIN_SHARE = 0.6  # of the query's content words: a long query is not a phrasing
+PHRASE_MIN_COVER = 0.6
+PHRASE_MIN_PART = 0.25
+PHRASE_MAX_CONCEPTS = 3
+WEIGHT_FLOOR = 0.5  # added to every word's idf: a word all concepts' phrasings hold still counts
+UNKNOWN_SHARE = 0.5  # a word no phrasing holds weighs as one in half a concept's phrasings
 # The document frequency a spelling corrector is told for a word known to be spelt right.
 KNOWN_WORD = 1_000_000
 
@@ -153,6 +158,7 @@ def places() -> frozenset[str]:
 
 
 _WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+_EDGES_RE = re.compile(r"^\W+|\W+$")  # punctuation around a typed word
 
 
 @lru_cache(maxsize=32)
@@ -291,49 +297,114 @@ def longest_term() -> int:
 
 
 def _content(text: str, lang: str) -> Key:
-    """The content words of `text` in `lang`: stems (or folded words), function words out."""
-    stop = stopwords(lang) | query_stopwords()
+    """The content words of `text` in `lang`: stems (or folded words), the language's function
+    words out (another language's are words here: "son" is French for "his", English for a son).
+    """
+    stop = stopwords(lang)
     if lang in STEMMED_LANGUAGES:
         return tuple(s for w in tokenize(text) if w not in stop for s in analyze(w, lang))
     return tuple(w for w in tokenize(text) if w not in stop)
 
 
+@dataclass(frozen=True)
+class PhrasePool:
+    """A language's everyday phrasings, pooled per concept: the content words of all of a
+    concept's phrasings together, and each word's weight, its idf over the concepts (a word in
+    the phrasings of many concepts, "child", says little)."""
+
+    weight: dict[str, float]  # content word -> idf over the concepts with phrasings
+    unknown: float  # the weight of a word that no phrasing of the language holds
+    words: dict[str, frozenset[str]]  # concept id -> the content words of its phrasings
+    concepts: dict[str, tuple[str, ...]]  # content word -> the concepts whose phrasings hold it
+
+    def weigh(self, words: Iterable[str]) -> float:
+        return sum(self.weight.get(w, self.unknown) for w in words)
+
+
 @lru_cache(maxsize=1)
-def _phrasings() -> tuple[tuple[str, frozenset[str], str], ...]:
-    out = []
+def _phrase_pools() -> dict[str, PhrasePool]:
+    words: dict[str, dict[str, set[str]]] = {}  # language -> concept id -> content words
     for concept in load_concepts().concepts:
         for lang, phrases in concept.phrases.items():
+            pool = words.setdefault(lang, {}).setdefault(concept.id, set())
             for phrase in phrases:
-                words = frozenset(_content(phrase, lang))
-                if len(words) >= PHRASE_MIN_WORDS:
-                    out.append((lang, words, concept.id))
-    return tuple(out)
+                pool.update(_content(phrase, lang))
+    pools = {}
+    for lang, per_concept in words.items():
+        concepts: dict[str, list[str]] = {}
+        for concept_id, found in per_concept.items():
+            for word in found:
+                concepts.setdefault(word, []).append(concept_id)
+        n = len(per_concept)
+        pools[lang] = PhrasePool(
+            weight={word: math.log(n / len(ids)) + WEIGHT_FLOOR for word, ids in concepts.items()},
+            unknown=math.log(n / UNKNOWN_SHARE) + WEIGHT_FLOOR,
+            words={c: frozenset(found) for c, found in per_concept.items()},
+            concepts={word: tuple(ids) for word, ids in concepts.items()},
+        )
+    return pools
+
+
+def _field_words(words: Sequence[str]) -> tuple[set[int], set[int]]:
+    """Which of the typed words name a concept of the field: (those in a run of several words
+    that is a term, those that are a term on their own)."""
+    tokens = [(i, t) for i, w in enumerate(words) for t in tokenize(w)]
+    in_runs: set[int] = set()
+    single: set[int] = set()
+    longest = longest_term()
+    start = 0
+    while start < len(tokens):
+        for n in range(min(longest, len(tokens) - start), 0, -1):
+            run = tokens[start : start + n]
+            if term_concepts(tuple(t for _i, t in run)):
+                (in_runs if n > 1 else single).update(i for i, _t in run)
+                start += n
+                break
+        else:
+            start += 1
+    return in_runs, single - in_runs
 
 
 def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
-    """(concept id, the query words that matched) for each everyday phrasing the query matches.
+    """(concept id, the query words that matched) for each concept whose everyday phrasings the
+    query reads like, best first.
 
-    `words` are the query's words as typed.
+    `words` are the query's words as typed. In each language, the query's content words are
+    looked up among the words of all of a concept's phrasings together, each weighted by its
+    idf (PhrasePool). The concept covering most of the query's weight is taken, then the one
+    covering most of the rest, and so on while each adds at least PHRASE_MIN_PART of it with
+    PHRASE_MIN_WORDS words of its own: "my son looks at illegal pictures of children online,
+    where can he get help" is about abuse images and about self-help. They match when together
+    they cover PHRASE_MIN_COVER of the query's weight. A run of words that is one of the field's
+    terms ("child sexual abuse material") is no evidence: its concept is matched already; and a
+    query of the field's terms only is no everyday phrasing.
     """
-    if len(words) < PHRASE_MIN_WORDS:
+    in_runs, single = _field_words(words)
+    evidence = [(w, i in single) for i, w in enumerate(words) if i not in in_runs]
+    if len(evidence) < PHRASE_MIN_WORDS or all(term for _w, term in evidence):
         return []
-    out: dict[str, tuple[str, ...]] = {}
-    per_lang: dict[str, list[tuple[str, Key]]] = {}
-    for lang, phrase_words, concept_id in _phrasings():
-        if concept_id in out:
+    best: tuple[float, list[tuple[str, tuple[str, ...]]]] = (0.0, [])
+    for lang, pool in _phrase_pools().items():
+        typed = [(_EDGES_RE.sub("", w), frozenset(_content(w, lang))) for w, _term in evidence]
+        content = frozenset(k for _w, keys in typed for k in keys)
+        if len(content) < PHRASE_MIN_WORDS:
             continue
-        if lang not in per_lang:
-            per_lang[lang] = [(w, _content(w, lang)) for w in words]
-        content = {k for _w, keys in per_lang[lang] for k in keys}
-        overlap = len(content & phrase_words)
-        if (
-            overlap >= PHRASE_MIN_WORDS
-            and overlap >= PHRASE_MIN_SHARE * len(phrase_words)
-            and overlap >= QUERY_MIN_SHARE * len(content)
-        ):
-            matched = [w for w, keys in per_lang[lang] if set(keys) & phrase_words]
-            out[concept_id] = tuple(matched)
-    return list(out.items())
+        total = pool.weigh(content)
+        found = {c: content & pool.words[c] for k in content for c in pool.concepts.get(k, ())}
+        found = {c: have for c, have in found.items() if len(have) >= PHRASE_MIN_WORDS}
+        chosen: list[tuple[str, tuple[str, ...]]] = []
+        covered: frozenset[str] = frozenset()
+        while found:
+            concept_id = max(found, key=lambda c: (pool.weigh(found[c] - covered), c))
+            have = found.pop(concept_id)
+            if pool.weigh(have - covered) < PHRASE_MIN_PART * total:
+                break
+            chosen.append((concept_id, tuple(w for w, keys in typed if keys & have)))
+            covered |= have
+        cover = pool.weigh(covered) / total
+        if chosen and cover >= PHRASE_MIN_COVER and cover > best[0]:
+            best = (cover, chosen)
+    return best[1][:PHRASE_MAX_CONCEPTS]
 
 
 def concept_label(concept_id: str, language: str = "en") -> str:

@@ -1,0 +1,97 @@
+"""Everyday phrasings: a query in the words people use ("my son touches other kids") matches
+the concept the field names ("harmful sexual behaviour"), app/search/concept_match.py."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from app.search.concept_match import _phrase_pools, phrase_concepts
+from app.search.concepts import load_concepts
+from app.search.query import Concepts, parse_text
+from tests.conftest import make_user
+from tests.search.conftest import search, text_measure
+
+# Languages that queries come in most: each has phrasings for most concepts that have any.
+MAIN_LANGUAGES = ("en", "de", "fr", "nl", "it", "es", "pl", "sv", "fi", "cs", "pt", "da")
+
+
+def concepts_of(query: str) -> list[str]:
+    return [concept for concept, _matched in phrase_concepts(query.split())]
+
+
+@pytest.mark.whoosh_only
+def test_phrasings_cover_over_a_hundred_concepts_in_the_main_languages():
+    phrased = [c for c in load_concepts().concepts if c.phrases]
+    assert len(phrased) >= 110
+    per_language = Counter(lang for c in phrased for lang in c.phrases)
+    for lang in MAIN_LANGUAGES:
+        assert per_language[lang] >= 0.9 * len(phrased), lang
+
+
+@pytest.mark.whoosh_only
+def test_words_of_several_phrasings_of_a_concept_count_together():
+    # "blackmailed" is in one of sextortion's phrasings, "teenagers" in another.
+    assert concepts_of("teenagers blackmailed") == ["sextortion"]
+    assert concepts_of("my son touches other kids") == ["harmful_sexual_behaviour"]
+
+
+@pytest.mark.whoosh_only
+def test_in_each_language_with_its_own_stems_and_function_words():
+    assert concepts_of("Jugendliche mit Nacktfotos erpresst") == ["sextortion"]
+    assert concepts_of("ragazzi ricattati con foto intime") == ["sextortion"]
+    assert concepts_of("lapset katsovat pornoa") == ["pornography_exposure"]
+    # "son" is a French function word, but an English word here.
+    pool = _phrase_pools()["en"]
+    assert "son" in pool.words["harmful_sexual_behaviour"]
+
+
+@pytest.mark.whoosh_only
+def test_a_rare_word_weighs_more_than_a_common_one():
+    pool = _phrase_pools()["en"]
+    assert pool.weight["blackmail"] > pool.weight["child"]
+    assert pool.unknown > max(pool.weight.values())
+    # Words common to the phrasings of many concepts alone are no phrasing of any.
+    assert concepts_of("children abuse kids") == []
+
+
+@pytest.mark.whoosh_only
+def test_a_query_about_two_things_matches_the_concept_of_each():
+    assert concepts_of("dad hits mum and the kids are left without food") == [
+        "domestic_violence",
+        "neglect",
+    ]
+
+
+@pytest.mark.whoosh_only
+def test_the_fields_own_terms_are_no_everyday_phrasing():
+    assert concepts_of("child sexual abuse material") == []
+    assert concepts_of("grooming prevention school") == []
+    assert concepts_of("the weather in Brussels tomorrow morning") == []
+
+
+@pytest.mark.whoosh_only
+def test_a_long_query_mostly_about_something_else_is_not_a_phrasing():
+    assert "sextortion" not in concepts_of(
+        "annual budget report of the national statistics office photos threatened"
+    )
+
+
+def test_a_phrasing_finds_the_measures_of_its_concept(app):
+    owner = make_user()
+    barnahus = text_measure(
+        owner,
+        "Barnahus: one roof for the child",
+        "A child advocacy centre where interviews, medical examination and therapy happen"
+        " in one place.",
+    )
+    text_measure(
+        owner, "Reading club for families", "Stories read aloud every week in the library."
+    )
+    query = "somewhere an abused child is interviewed by police and doctors in one place"
+    parsed = parse_text(query)
+    assert ("child_advocacy_centre",) in [
+        n.ids for n in parsed.root.should if isinstance(n, Concepts)
+    ]
+    assert barnahus.id in [h.id for h in search(query).hits]
