@@ -252,3 +252,21 @@ def test_everyday_words_of_the_field_name_its_concepts():
     assert "sexual_interest_in_children" in term_concepts(("attracted", "to", "children"))
     # Estonian function words ("whom", "their") are not searched for.
     assert {"keda", "nende"} <= query_stopwords()
+
+
+def test_a_changed_vocabulary_changes_both_index_versions(tmp_path, monkeypatch):
+    """An index tagged with another concepts.json counts as missing and is rebuilt."""
+    from app.search import concepts
+    from app.search.backends.postgres_text import VERSION_LEXEME
+    from app.search.backends.whoosh_schema import SCHEMA_VERSION
+
+    digest = concepts.vocabulary_digest()
+    assert SCHEMA_VERSION.endswith(digest) and VERSION_LEXEME.endswith(digest)
+    edited = tmp_path / "concepts.json"
+    edited.write_bytes(concepts.DATA_FILE.read_bytes().replace(b'"abuse"', b'"abuses"', 1))
+    monkeypatch.setattr(concepts, "DATA_FILE", edited)
+    concepts.vocabulary_digest.cache_clear()
+    try:
+        assert concepts.vocabulary_digest() != digest
+    finally:
+        concepts.vocabulary_digest.cache_clear()
