@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 # Tuned with bench/search_quality.py (tuning half only).
-GENERIC_SHARE = 0.3
+GENERIC_SHARE = 0.4
 # Below this many published measures, how common a word is says nothing.
 MIN_MEASURES = 50
 

@@ -15,7 +15,7 @@ SUMMARY = "A prevention programme described here for the tests, long enough to b
 
 def test_a_missing_word_beside_only_generic_ones_is_off_topic():
     assert off_topic_words([("drowning", 0), ("prevention", 80)], 100) == ["drowning"]
-    assert off_topic_words([("drowning", 0), ("water", 0), ("prevention", 31)], 100) == [
+    assert off_topic_words([("drowning", 0), ("water", 0), ("prevention", 41)], 100) == [
         "drowning",
         "water",
     ]
@@ -24,7 +24,7 @@ def test_a_missing_word_beside_only_generic_ones_is_off_topic():
 def test_a_missing_word_beside_a_specific_one_is_not_off_topic():
     # "sextorsione ragazzi aiuto": one word no measure holds, one that few measures hold.
     assert off_topic_words([("aiuto", 0), ("sextorsione", 12), ("ragazzi", 60)], 100) == []
-    assert off_topic_words([("drowning", 0), ("prevention", 30)], 100) == []
+    assert off_topic_words([("drowning", 0), ("prevention", 40)], 100) == []
 
 
 def test_no_verdict_without_a_missing_word_a_second_word_or_enough_measures():
