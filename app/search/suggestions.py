@@ -132,7 +132,9 @@ def corrections(
             continue
         if docs and candidate.docs < RARER_FACTOR * max(docs, 1):
             continue
-        if docs:
+        # A word no document holds is no programme's name, even when a form of its stem
+        # ("helpliine": a Finnish stem of "helpline") is found with the other words typed.
+        if docs > 0:
             if typed_together is None:
                 typed_together = together is None or together(parsed.positive_words())
             if typed_together:

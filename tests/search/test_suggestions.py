@@ -116,6 +116,8 @@ def test_a_word_known_only_by_a_stem_is_corrected_one_edit_away(app):
     assert search("zephyrint mentoring").suggestion is None
     text_measure(owner, "Zephyrinet mentoring", SUMMARY)
     assert search("zephyrint mentoring").corrected_query == "zephyrinet mentoring"
+    # Alone too: the Hungarian measure holds its stem, but no measure holds the word itself.
+    assert search("zephyrint").corrected_query == "zephyrinet"
 
 
 def test_a_word_more_than_one_edit_away_must_begin_alike_and_be_long(app):
