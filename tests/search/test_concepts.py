@@ -252,3 +252,14 @@ def test_everyday_words_of_the_field_name_its_concepts():
     assert "sexual_interest_in_children" in term_concepts(("attracted", "to", "children"))
     # Estonian function words ("whom", "their") are not searched for.
     assert {"keda", "nende"} <= query_stopwords()
+
+
+def test_what_hotlines_and_safer_internet_centres_are_called():
+    from app.search.concept_match import term_concepts
+
+    # Polish "reporting illegal content" and "Bulgarian centre for a safer internet".
+    assert "reporting_hotline" in term_concepts(("nielegalnych", "tresci"))
+    assert "online_safety" in term_concepts(("bezpiecznego", "internetu"))
+    assert "online_safety" in term_concepts(("safer", "internet", "centre"))
+    # Czech "školení" (training) would make Danish "skolen" (the school) a training.
+    assert term_concepts(("skolen",)) == ("school",)
