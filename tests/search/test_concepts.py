@@ -270,3 +270,14 @@ def test_a_changed_vocabulary_changes_both_index_versions(tmp_path, monkeypatch)
         assert concepts.vocabulary_digest() != digest
     finally:
         concepts.vocabulary_digest.cache_clear()
+
+
+def test_what_hotlines_and_safer_internet_centres_are_called():
+    from app.search.concept_match import term_concepts
+
+    # Polish "reporting illegal content" and "Bulgarian centre for a safer internet".
+    assert "reporting_hotline" in term_concepts(("nielegalnych", "tresci"))
+    assert "online_safety" in term_concepts(("bezpiecznego", "internetu"))
+    assert "online_safety" in term_concepts(("safer", "internet", "centre"))
+    # Czech "školení" (training) would make Danish "skolen" (the school) a training.
+    assert term_concepts(("skolen",)) == ("school",)
