@@ -165,5 +165,12 @@ def search_params() -> tuple[dict[str, Any], ...]:
             enum_schema(("0", "1", "true", "false")),
             "Search misspelt words as corrected (default 1); 0 searches the words as typed.",
         ),
+        query_param(
+            "partial",
+            enum_schema(("0", "1", "true", "false")),
+            "1 lists measures that match only the generic words of a query whose other words no "
+            "measure holds (default 0: such a query finds nothing and `off_topic` names the "
+            "words).",
+        ),
         *filters,
     )

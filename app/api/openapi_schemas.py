@@ -186,6 +186,8 @@ class SearchResults(BaseModel):
     # Set when misspelt words were corrected: the results are for corrected_query.
     corrected_query: str | None
     original_query: str | None
+    # Typed words no measure holds, the rest of the query being generic: nothing is listed.
+    off_topic: list[str]
 
 
 # --- account -------------------------------------------------------------------------------

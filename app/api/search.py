@@ -48,7 +48,9 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
         200,
         SearchResults,
         "Hits, facet counts and a spelling suggestion. When misspelt words were corrected, the "
-        "hits are for `corrected_query` and `original_query` is the query as sent.",
+        "hits are for `corrected_query` and `original_query` is the query as sent. `off_topic` "
+        "names typed words that no measure holds when the rest of the query is generic: then "
+        "nothing is listed (`partial=1` lists the partial matches).",
     ),
     example=f"curl '{BASE}/search?q=school&countries=DE&evidence_min=3'",
 )
@@ -66,6 +68,7 @@ def api_search() -> tuple[Response, int]:
         "suggestion": results.suggestion,
         "corrected_query": results.corrected_query,
         "original_query": results.original_query,
+        "off_topic": results.off_topic,
     }
     # Not sorted: a facet's values keep their order (levels 5 … 0, then the verdicts; the
     # most frequent first elsewhere), as the search page lists them.

@@ -9,6 +9,7 @@ reads and indexes the data file; it knows nothing about any search backend.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from app.search.analysis import fold_text
+from app.search.analysis import STOPWORDS_FILE, fold_text
 
 DATA_FILE = Path(__file__).parent / "data" / "concepts.json"
 
@@ -34,6 +35,16 @@ GROUPS = (
 )
 
 _SPACES_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def vocabulary_digest() -> str:
+    """A short digest of the vocabulary and stop-word files, part of the index versions: an
+    index tagged with another vocabulary is rebuilt, without anyone remembering to bump."""
+    digest = hashlib.sha256()
+    for path in (DATA_FILE, STOPWORDS_FILE):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def normalise(text: str) -> str:

@@ -79,7 +79,7 @@ class QueryTooComplex(SearchParamError):
 
 _SINGLE_PARAMS = (
     "q", "page", "per_page", "sort", "evidence_min", "year_from", "year_to", "expand",
-    "autocorrect",
+    "autocorrect", "partial",
 )  # fmt: skip
 KNOWN_PARAMS = frozenset(_SINGLE_PARAMS) | frozenset(FACET_KEYS) | {"noexpand"}
 
@@ -171,6 +171,9 @@ def parse_search_args(
     autocorrect_raw = (_single(args, "autocorrect") or "1").lower()
     if autocorrect_raw not in ("0", "1", "true", "false"):
         raise SearchParamError("autocorrect", "must be 0 or 1", _ZERO_OR_ONE)
+    partial_raw = (_single(args, "partial") or "0").lower()
+    if partial_raw not in ("0", "1", "true", "false"):
+        raise SearchParamError("partial", "must be 0 or 1", _ZERO_OR_ONE)
     no_expand = frozenset(v for v in args.getlist("noexpand") if v)
     unknown = no_expand - set(load_concepts().by_id)
     if unknown:
@@ -202,6 +205,7 @@ def parse_search_args(
         expand=expand_raw in ("1", "true"),
         no_expand=no_expand,
         autocorrect=autocorrect_raw in ("1", "true"),
+        partial=partial_raw in ("1", "true"),
     )
 
 
@@ -581,13 +585,15 @@ def query_args(
     noexpand: str | None = None,
     reset_expansions: bool = False,
     autocorrect: bool | None = None,
+    partial: bool | None = None,
     default_per_page: int = 20,
 ) -> str:
     """The URL query string of `query`, changed as asked; any change goes back to page 1.
 
     `remove` drops one filter value (key, value), or a single-valued parameter (key, None).
     `noexpand` adds a concept to the removed expansions; `reset_expansions` brings them all
-    back; `autocorrect=False` searches the words as typed (no spelling correction).
+    back; `autocorrect=False` searches the words as typed (no spelling correction);
+    `partial=True` shows measures matching only part of an off-topic query.
     """
     pairs: list[tuple[str, str]] = []
     text = query.q if q is None else q
@@ -605,6 +611,8 @@ def query_args(
         pairs.append(("expand", "0"))
     if not (query.autocorrect if autocorrect is None else autocorrect):
         pairs.append(("autocorrect", "0"))
+    if query.partial if partial is None else partial:
+        pairs.append(("partial", "1"))
     removed = set() if reset_expansions else set(query.no_expand)
     removed |= {noexpand} if noexpand else set()
     pairs.extend(("noexpand", c) for c in sorted(removed))

@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.search.analysis import analyze
+from app.search.analysis import analyze, fold
 from app.search.backends.base import Deadline
 from app.search.query import ParsedText, Word, replace_words
 
 MIN_WORD_LENGTH = 3
+# A word this short that some document holds is someone's word ("talo", "love"), not a typo;
+# see best_candidate for shorter ones.
+SHORT_WORD_LENGTH = 4
 # Longer "words" are pasted identifiers or noise, not misspellings, and cost the most to match.
 MAX_WORD_LENGTH = 30
 MAX_CORRECTED_WORDS = 5  # unknown words looked up per query
@@ -33,15 +36,28 @@ def correctable_words(parsed: ParsedText) -> list[Word]:
     out: dict[str, Word] = {}
     for word in parsed.positive_words():
         token = word.tokens[0] if len(word.tokens) == 1 else ""
-        if MIN_WORD_LENGTH <= len(token) <= MAX_WORD_LENGTH and not token.isdigit():
+        if (
+            MIN_WORD_LENGTH <= len(token) <= MAX_WORD_LENGTH
+            and not token.isdigit()
+            and not UNCORRECTED_MARKS.intersection(token)
+        ):
             out.setdefault(token, word)
     return list(out.values())
+
+
+# A word with an inner apostrophe or dot ("d'ecoute", "e.v") is an elision or an abbreviation,
+# not a typo.
+UNCORRECTED_MARKS = frozenset("'.")
 
 
 # A known word is still corrected when it is this much rarer than a word one edit away (a
 # typo that happens to occur in one or two documents).
 RARER_FACTOR = 20
 RARE_WORD_DOCS = 2
+# What `frequency` answers for a word that no document holds while a form with its stem is in
+# some (a typo can be a Hungarian stem: "zephyrint" of "zephyrinet"). It is corrected as a word
+# in one document would be: to a word one edit away in 20 times as many.
+STEM_ONLY = -1
 
 
 @dataclass(frozen=True)
@@ -52,10 +68,33 @@ class Candidate:
 
 
 def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
-    """The closest candidate, the one in most documents among equally close ones."""
+    """The closest candidate, the one in most documents among equally close ones.
+
+    Two edits are allowed for words of 5 letters or more. A word more than one edit away (as
+    words, whatever their stems) must begin with the same two letters and have 5 letters or
+    more: "farmers" is not "formerly", nor "nagich" "nach". Between candidates equally close,
+    the one closer as a word wins ("abuused" is "abused", not the commoner "abuse"). A word of
+    under 4 letters is corrected only to its own letters in another order ("sxe" is "sex", but
+    "Rat" is not "ran"), and no word to a word shorter than that ("Dats" is not "dat").
+    """
     allowed = 2 if len(token) >= 5 else 1
-    usable = [c for c in candidates if 0 < c.distance <= allowed and c.docs and c.word != token]
-    return min(usable, key=lambda c: (c.distance, -c.docs, c.word), default=None)
+    usable = [
+        c
+        for c in candidates
+        if 0 < c.distance <= allowed
+        and c.docs
+        and c.word != token
+        and (_as_words(token, c.word) < 2 or (c.word[:2] == token[:2] and len(c.word) >= 5))
+        and len(c.word) >= min(len(token), SHORT_WORD_LENGTH)
+        and (len(token) >= SHORT_WORD_LENGTH or sorted(c.word) == sorted(token))
+    ]
+    return min(
+        usable, key=lambda c: (c.distance, _as_words(token, c.word), -c.docs, c.word), default=None
+    )
+
+
+def _as_words(token: str, word: str) -> int:
+    return edit_distance(token, word, 3)
 
 
 def corrections(
@@ -68,7 +107,12 @@ def corrections(
     """Typed word -> its correction, for the words no published measure holds, and for those
     far rarer than a close neighbour, unless some measure holds all the typed words together
     (`together`: "Safe Dates" is a programme, not a typo of "safe data"). Quoted words are
-    never corrected."""
+    never corrected.
+
+    `frequency` answers the number of live documents holding a word, or STEM_ONLY. A word that
+    some document holds, or a form of it, is corrected only to a word one edit away as words
+    (not as stems: "farmers" is not "formerly"); a short one only when no document holds it.
+    """
     replacements: dict[str, str] = {}
     looked_up = 0
     words = correctable_words(parsed)
@@ -76,22 +120,59 @@ def corrections(
     for word in words:
         if looked_up == MAX_CORRECTED_WORDS or deadline.passed:
             break
+        token = word.tokens[0]
         docs = frequency(word)
-        if docs > RARE_WORD_DOCS:
+        if docs > RARE_WORD_DOCS or (docs > 0 and len(token) <= SHORT_WORD_LENGTH):
             continue
         looked_up += 1
-        candidate = correct(word.tokens[0])
+        candidate = correct(token)
         if candidate is None:
             continue
-        if docs and (candidate.distance > 1 or candidate.docs < RARER_FACTOR * docs):
+        if docs and edit_distance(token, candidate.word, 1) > 1:
+            continue
+        if docs and candidate.docs < RARER_FACTOR * max(docs, 1):
             continue
         if docs:
             if typed_together is None:
                 typed_together = together is None or together(parsed.positive_words())
             if typed_together:
                 continue
-        replacements[word.text] = candidate.word
+        typed = typed_word(word.text)
+        replacements[typed] = respell(typed, token, candidate.word)
     return replacements
+
+
+def typed_word(text: str) -> str:
+    """The word itself in `text` as typed, without the punctuation around it ("Rat," -> "Rat")."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end] or text
+
+
+def respell(typed: str, token: str, word: str) -> str:
+    """The correction `word` (folded) written as the user wrote `typed` (folded: `token`): the
+    letters the two share keep the user's accents and capitals ("Präventionsprogram" ->
+    "Präventionsprogramme", "Kinderschtuz" -> "Kinderschutz")."""
+    if len(typed) != len(token) or any(fold(c) != t for c, t in zip(typed, token, strict=True)):
+        return word.capitalize() if typed[:1].isupper() else word
+    prefix = 0
+    while prefix < min(len(token), len(word)) and token[prefix] == word[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < min(len(token), len(word)) - prefix
+        and token[len(token) - 1 - suffix] == word[len(word) - 1 - suffix]
+    ):
+        suffix += 1
+    middle = word[prefix : len(word) - suffix]
+    if typed.isupper() and len(typed) > 1:
+        middle = middle.upper()
+    elif prefix == 0 and typed[:1].isupper():
+        middle = middle.capitalize()
+    return typed[:prefix] + middle + typed[len(typed) - suffix :]
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -78,6 +78,7 @@ PARAM_LABELS = {
     "noexpand": _l("Removed expansion"),
     "expand": _l("Expansion"),
     "autocorrect": _l("Spelling correction"),
+    "partial": _l("Partial matches"),
 }
 
 

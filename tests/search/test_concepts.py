@@ -221,3 +221,52 @@ def test_a_word_that_only_begins_like_a_term_is_not_its_form():
     assert "church" not in term_concepts(("parafilik",))
     assert "boarding_school" not in term_concepts(("internecie",))
     assert "online_platforms" in term_concepts(("internecie",))
+
+
+def test_words_that_only_stem_like_a_term_name_no_concept():
+    from app.search.concept_match import concept_label, term_concepts
+
+    # English "sexual" is not "sexuality", nor "abuse" an "abuser"; Italian "ragazzi" (boys,
+    # young people) is not "ragazze" (girls), nor "coaching" a coach.
+    assert term_concepts(("sexual",)) == ()
+    assert "offender" not in term_concepts(("abuse",))
+    assert "girls" not in term_concepts(("ragazzi",)) + term_concepts(("bambini",))
+    assert "mentoring" not in term_concepts(("coach",))
+    assert term_concepts(("follow",)) == () and term_concepts(("tell",)) == ()
+    # The concept that the general "sexuality" words named is sexual development.
+    assert concept_label("sexuality") == "sexual development"
+    assert "sexuality" in term_concepts(("psychosexuelle", "entwicklung"))
+
+
+def test_everyday_words_of_the_field_name_its_concepts():
+    from app.search.analysis import query_stopwords
+    from app.search.concept_match import term_concepts
+
+    assert "sextortion" in term_concepts(("blackmailed",))
+    assert "sextortion" in term_concepts(("ricatto",))
+    assert "csam" in term_concepts(("child", "porn"))
+    assert "sport_club" in term_concepts(("football",))
+    assert "sport_club" in term_concepts(("fussball",))
+    assert "child_sexual_abuse" in term_concepts(("sexual", "abuse"))
+    assert "child_sexual_abuse" in term_concepts(("seksuelle", "overgreb"))
+    assert "sexual_interest_in_children" in term_concepts(("attracted", "to", "children"))
+    # Estonian function words ("whom", "their") are not searched for.
+    assert {"keda", "nende"} <= query_stopwords()
+
+
+def test_a_changed_vocabulary_changes_both_index_versions(tmp_path, monkeypatch):
+    """An index tagged with another concepts.json counts as missing and is rebuilt."""
+    from app.search import concepts
+    from app.search.backends.postgres_text import VERSION_LEXEME
+    from app.search.backends.whoosh_schema import SCHEMA_VERSION
+
+    digest = concepts.vocabulary_digest()
+    assert SCHEMA_VERSION.endswith(digest) and VERSION_LEXEME.endswith(digest)
+    edited = tmp_path / "concepts.json"
+    edited.write_bytes(concepts.DATA_FILE.read_bytes().replace(b'"abuse"', b'"abuses"', 1))
+    monkeypatch.setattr(concepts, "DATA_FILE", edited)
+    concepts.vocabulary_digest.cache_clear()
+    try:
+        assert concepts.vocabulary_digest() != digest
+    finally:
+        concepts.vocabulary_digest.cache_clear()

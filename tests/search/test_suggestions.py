@@ -13,7 +13,7 @@ from app.records.schema import validate_record
 from app.search import indexer
 from app.search.backends.postgres_backend import PostgresBackend
 from app.search.backends.whoosh_backend import WhooshBackend
-from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH
+from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH, RARER_FACTOR
 from tests.conftest import make_user, sample_record
 from tests.search.conftest import search, text_measure
 
@@ -100,3 +100,78 @@ def test_only_a_few_words_of_plausible_length_are_corrected(app):
 def test_excluded_words_are_not_corrected(app, q, suggestion):
     text_measure(make_user(), "Grooming helpline", SUMMARY)
     assert search(q).suggestion == suggestion
+
+
+# --- which words are corrected, and to what (issue 13) -------------------------------------
+
+
+def test_a_word_known_only_by_a_stem_is_corrected_one_edit_away(app):
+    # No document holds "zephyrint", but a Hungarian one holds its Hungarian stem (that of
+    # "Zephyrinet"): it counts as a word in one document, corrected only to a word one edit
+    # away in 20 times as many.
+    owner = make_user()
+    text_measure(owner, "Zephyrinet csoport", SUMMARY, text_language="hu")
+    for n in range(RARER_FACTOR - 2):
+        text_measure(owner, f"Zephyrinet mentoring {n}", SUMMARY)
+    assert search("zephyrint mentoring").suggestion is None
+    text_measure(owner, "Zephyrinet mentoring", SUMMARY)
+    assert search("zephyrint mentoring").corrected_query == "zephyrinet mentoring"
+
+
+def test_a_word_more_than_one_edit_away_must_begin_alike_and_be_long(app):
+    owner = make_user()
+    text_measure(owner, "Formerly a mentoring scheme", SUMMARY)
+    text_measure(owner, "Grow together", SUMMARY)
+    # "farmers" and "formerly" are one edit apart only as English stems (farmer, former).
+    assert search("farmers").suggestion is None
+    assert search("mentirinf").suggestion == "mentoring"  # two edits, the same beginning
+    assert search("mantiring").suggestion is None  # two edits, and "ma" is not "me"
+    assert search("growwe").suggestion is None  # "grow" is too short to be two edits away
+
+
+def test_a_short_word_is_corrected_only_by_a_swap(app):
+    owner = make_user()
+    text_measure(owner, "Sex education against rat poison", SUMMARY)
+    assert search("sxe education").suggestion == "sex education"
+    assert search("ran education").suggestion is None  # "Rat" is not a typo of "ran"
+
+
+def test_a_word_is_never_corrected_to_a_shorter_one_than_four_letters(app):
+    owner = make_user()
+    for n in range(3):
+        text_measure(owner, f"Kid mentoring {n}", SUMMARY)
+    text_measure(owner, "Kids mentoring", SUMMARY)
+    # "kisd" is one edit from both; "kid" is commoner but too short to be offered.
+    assert search("kisd").suggestion == "kids"
+
+
+def test_a_known_four_letter_word_is_not_corrected_to_a_commoner_neighbour(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Talk scheme {n}", SUMMARY)
+    text_measure(owner, "Lasten talo", SUMMARY)  # Finnish: the children's house
+    assert search("talo scheme").suggestion is None
+
+
+def test_equally_close_words_go_to_the_closer_as_a_word(app):
+    owner = make_user()
+    for n in range(3):
+        text_measure(owner, f"Abuse mentoring {n}", SUMMARY)
+    text_measure(owner, "Abused children", SUMMARY)
+    # One edit from both as English stems (abus), but one letter from "abused" as words.
+    assert search("abuused").suggestion == "abused"
+
+
+@pytest.mark.parametrize("q", ["zephyr'one", "zephyr.one"])
+def test_words_with_an_apostrophe_or_a_dot_are_never_corrected(app, q):
+    text_measure(make_user(), "Zephyrine mentoring scheme", SUMMARY)
+    assert search(q).suggestion is None
+
+
+def test_the_correction_keeps_what_the_user_typed_around_it(app):
+    owner = make_user()
+    text_measure(owner, "Zephyrine mentoring scheme", SUMMARY)
+    text_measure(owner, "Präventionsprogramm für Grundschulen", SUMMARY, text_language="de")
+    assert search("Zephyrone, mentoring!").corrected_query == "Zephyrine, mentoring!"
+    assert search("ZEPHYRONE scheme").corrected_query == "ZEPHYRINE scheme"
+    assert search("Präventionsprogram").corrected_query == "Präventionsprogramm"

@@ -110,7 +110,7 @@ def test_did_you_mean_and_expansions_are_links_on_the_page(client, app):
     html = client.get("/search?q=sextortoin+guide&autocorrect=0").get_data(as_text=True)
     assert ('Did you mean <a href="/search?q=sextortion+guide">sextortion guide</a>?') in html
     html = client.get("/search?q=sextortion").get_data(as_text=True)
-    assert "sextortion, from “sextortion” (also " in html and "sexuelle Erpressung" in html
+    assert "sextortion, from “sextortion” (also " in html and "sexuální vydírání" in html
     assert 'href="/search?q=sextortion&amp;noexpand=sextortion">Remove this expansion' in html
     html = client.get("/search?q=sextortion&noexpand=sextortion").get_data(as_text=True)
     assert "Also finding measures" not in html
@@ -217,8 +217,10 @@ def test_api_answers_the_documented_shape(client, measures):
         "suggestion",
         "corrected_query",
         "original_query",
+        "off_topic",
     }
     assert data["total"] == 1 and data["page"] == 1 and data["suggestion"] is None
+    assert data["off_topic"] == []
     (hit,) = data["results"]
     assert set(hit) == {
         "id",

@@ -64,6 +64,9 @@ class SearchQuery:
     expand: bool = True  # expand words naming concepts of the vocabulary
     no_expand: frozenset[str] = frozenset()  # concept ids the user removed
     autocorrect: bool = True  # search misspelt words as corrected
+    # Show what matches part of a query whose distinctive words no measure holds
+    # (app/search/off_topic.py) instead of nothing.
+    partial: bool = False
     highlight: bool = True
     facets: bool = True
 
@@ -127,6 +130,9 @@ class SearchResults:
     # user typed `original_query`.
     corrected_query: str | None = None
     original_query: str | None = None
+    # Typed words no published measure holds, in a query whose other words are all generic:
+    # nothing is shown (app/search/off_topic.py).
+    off_topic: list[str] = field(default_factory=list)
     # No index to search (lost, or not built yet): not the same as "nothing matched".
     unavailable: bool = False
 
@@ -234,3 +240,16 @@ def content_nodes(nodes: tuple[Any, ...]) -> tuple[Any, ...]:
     stop = query_stopwords()
     kept = tuple(n for n in nodes if not (isinstance(n, Word) and all(t in stop for t in n.tokens)))
     return kept or nodes
+
+
+def typed_text(node: Any) -> str:
+    """A node of the query as the user typed it (a concept expansion by its own words)."""
+    from app.search.query import Group, Phrase, Synonyms, Word
+
+    if isinstance(node, Word | Phrase):
+        return node.text
+    if isinstance(node, Synonyms):
+        return typed_text(node.original)
+    if isinstance(node, Group):
+        return " ".join(typed_text(n) for n in node.must + node.should)
+    return ""

@@ -55,6 +55,7 @@ from app.search.backends.base import (
     SearchResults,
     SearchTimeout,
     Via,
+    typed_text,
 )
 from app.search.backends.postgres_text import (
     VERSION_LEXEME,
@@ -77,9 +78,11 @@ from app.search.documents import FACET_KEYS, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
-from app.search.query import Concepts, Group, ParsedText, Phrase, Synonyms, Word, parse_text
+from app.search.off_topic import off_topic_words
+from app.search.query import Concepts, ParsedText, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
+    STEM_ONLY,
     Candidate,
     best_candidate,
     corrected_text,
@@ -392,6 +395,7 @@ class _PostgresSearch:
         self.vocabulary, self.deadline = vocabulary, deadline
         self.lexicon = backend.lexicon
         self.tsquery = ""
+        self.off_topic: list[str] = []
 
     def _arm(self) -> None:
         """Give the next statements what is left of the time budget as statement_timeout."""
@@ -406,7 +410,7 @@ class _PostgresSearch:
     def _conditions(self, skip_facet: str | None = None) -> list[Any]:
         query, where = self.query, []
         if not self.parsed.is_empty:
-            where.append(_matches(self.tsquery) if self.tsquery else false())
+            where.append(_matches(self.tsquery) if self.tsquery and not self.off_topic else false())
         if query.evidence_min is not None:
             where.append(SearchDocument.evidence_level >= query.evidence_min)
             if query.evidence_min >= 1:  # a verdict is never "level 1 or better" (§5)
@@ -471,6 +475,18 @@ class _PostgresSearch:
         )
         return rank * ((1 - COORD_WEIGHT) + COORD_WEIGHT * cast(matched, Float) / len(units))
 
+    def _off_topic(self) -> list[str]:
+        """Typed words no measure holds, when the rest is generic (app/search/off_topic.py)."""
+        units = self.parsed.units
+        if len(units) < 2:
+            return []
+        queries = [node_tsquery(u, self.lexicon, self.query.expand) for u in units]
+        counts = [func.count().filter(_matches(q)) if q else literal(0) for q in queries]
+        self._arm()
+        row = self.conn.execute(select(func.count(), *counts).select_from(SearchDocument)).one()
+        parts = [(typed_text(u), int(n)) for u, n in zip(units, row[1:], strict=True)]
+        return off_topic_words(parts, int(row[0]))
+
     def _autocorrect(self) -> tuple[str | None, str | None]:
         """Correct misspelt words before searching: (corrected query, suggestion)."""
         query, parsed = self.query, self.parsed
@@ -494,6 +510,8 @@ class _PostgresSearch:
             self.lexicon.fetch(self.conn, query_pairs(parsed.root, self.lexicon))
             # Without expansion, words match only their own forms (no longer compounds).
             self.tsquery = group_tsquery(parsed.root, self.lexicon, self.query.expand)
+        off_topic = [] if parsed.is_empty or query.partial else self._off_topic()
+        self.off_topic = off_topic
         where = self._conditions()
         self._arm()
         total = self.conn.scalar(select(func.count()).select_from(doc).where(*where)) or 0
@@ -536,6 +554,7 @@ class _PostgresSearch:
             expansions=list(parsed.expansions),
             corrected_query=corrected,
             original_query=query.q if corrected else None,
+            off_topic=off_topic,
         )
 
     def _via(self, ids: list[int]) -> dict[int, list[Via]]:
@@ -547,7 +566,7 @@ class _PostgresSearch:
         for node in self.parsed.root.must + self.parsed.root.should:
             if isinstance(node, Synonyms) and node.concepts:
                 typed = node_tsquery(node.original, self.lexicon, self.query.expand)
-                matched, concepts = _typed_text(node.original), node.concepts
+                matched, concepts = typed_text(node.original), node.concepts
             elif isinstance(node, Concepts):
                 typed, matched, concepts = "", node.matched, node.ids
             else:
@@ -654,7 +673,7 @@ class _PostgresSearch:
         )
 
     def _frequency(self, word: Word) -> int:
-        """Documents holding the word; a word known only by a stem counts as common."""
+        """Documents holding the word; STEM_ONLY for a word known only by a stem."""
         docs = self.vocabulary.get(word.tokens[0], 0)
         if docs > RARE_WORD_DOCS:
             return docs
@@ -662,7 +681,7 @@ class _PostgresSearch:
             return KNOWN_WORD
         if docs:
             return docs
-        return KNOWN_WORD if self._word_known(word) else 0
+        return STEM_ONLY if self._word_known(word) else 0
 
     def _correction(self, token: str) -> Candidate | None:
         """The closest live word (1 edit, or 2 for longer words, as words or English stems),
@@ -675,8 +694,10 @@ class _PostgresSearch:
                 words.update(
                     w for w in self.backend.words_starting(other) if english_stem(w) == other
                 )
-        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem.
-        words = {self._surface(w) for w in words}
+        # The vocabulary holds stems too ("groom"): offer the commonest word of each stem, and
+        # a word that is no English stem itself (the closer: "centre" for "centrre", not the
+        # commoner "centres").
+        words = {self._surface(w) for w in words} | {w for w in words if english_stem(w) != w}
         words.discard(token)
         ranked = sorted(
             (Candidate(w, self.vocabulary[w], distance(token, w)) for w in words),
@@ -707,7 +728,11 @@ class _PostgresSearch:
         """The commonest (then longest) vocabulary word that begins with `word` and has its
         English stem: "grooming" for the stem "groom", "school" for "school"."""
         stem = english_stem(word)
-        forms = [w for w in self.backend.words_starting(word) if english_stem(w) == stem]
+        forms = [
+            w
+            for w in self.backend.words_starting(word)
+            if english_stem(w) == stem and w.isalnum()  # not "kinderschutz/jugendamt"
+        ]
         return max(forms, key=lambda w: (self.vocabulary[w], len(w)), default=word)
 
     def _word_known(self, word: Word) -> bool:
@@ -717,6 +742,8 @@ class _PostgresSearch:
         tsvector, and a Finnish stem of a misspelt English word can equal an English stem.
         """
         lexicon, doc = self.lexicon, SearchDocument
+        # Before the search itself: its own look-ups of the query's words are not made yet.
+        lexicon.fetch(self.conn, lexicon.word_pairs(word.text))
         options = []
         neutral = lexicon.phrase(word.text)
         if neutral:
@@ -734,14 +761,6 @@ class _PostgresSearch:
             return False
         stmt = select(doc.measure_id).where(or_(*options)).limit(1)
         return self.conn.execute(stmt).first() is not None
-
-
-def _typed_text(node: Any) -> str:
-    if isinstance(node, Word | Phrase):
-        return node.text
-    if isinstance(node, Group):
-        return " ".join(_typed_text(n) for n in node.must + node.should)
-    return ""
 
 
 def _candidates(token: str, vocabulary: dict[str, int], limit: int) -> list[str]:

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 
 from app.search.analysis import LIGHT_LANGUAGES, analyze, fold_text, query_stopwords, word_forms
 from app.search.backends.base import content_nodes
+from app.search.concepts import vocabulary_digest
 from app.search.query import Concepts, Group, Node, Phrase, Synonyms, Word
 
 NEUTRAL = "simple"
@@ -49,8 +50,9 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # A document's concepts are lexemes no text can produce ("@c:sextortion", added verbatim with
 # array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
+# The vocabulary's digest makes any change of concepts.json or stopwords.json rebuild too.
 ANALYSIS_VERSION = "6"  # 5: countries as concepts; 6: lead concepts
-VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}"
+VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
 

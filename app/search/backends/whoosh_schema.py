@@ -26,6 +26,7 @@ from app.search.analysis import (
     language_analyzer,
     neutral_analyzer,
 )
+from app.search.concepts import vocabulary_digest
 from app.search.documents import FACET_KEYS, facet_values
 
 # Neutral text fields and their BM25F boosts (applied to term frequencies at index time).
@@ -40,9 +41,11 @@ COLUMN_TYPES = {
     "n_published": columns.NumericColumn("q", default=0),  # epoch seconds
     "n_year": columns.NumericColumn("h", default=0),  # 0 = unknown
 }
-# Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "7"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+# Bump when the schema or the analysis changes: an index of another version is rebuilt. The
+# vocabulary's digest makes any change of concepts.json or stopwords.json do the same.
+SCHEMA_BASE = "7"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
 # 6: countries as concepts; 7: lead concepts
+SCHEMA_VERSION = f"{SCHEMA_BASE}-{vocabulary_digest()}"
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
 CONCEPT_FIELD = "concepts"

@@ -26,6 +26,7 @@ from app.search.backends.base import (
     SearchResults,
     Via,
     content_nodes,
+    typed_text,
 )
 from app.search.backends.whoosh_schema import (
     CONCEPT_FIELD,
@@ -41,14 +42,17 @@ from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
-from app.search.query import Concepts, Group, Node, ParsedText, Phrase, Synonyms, Word, parse_text
+from app.search.off_topic import off_topic_words
+from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
+    STEM_ONLY,
     Candidate,
     best_candidate,
     corrected_text,
     corrections,
     distance,
+    edit_distance,
     english_stem,
 )
 
@@ -217,6 +221,15 @@ class WhooshSearch:
             mask &= ~self.evaluate(child)[0]
         return mask, np.where(mask, score, 0.0)
 
+    def _off_topic(self) -> list[str]:
+        """Typed words no measure holds, when the rest is generic (app/search/off_topic.py)."""
+        live = self.snap.live
+        parts = [
+            (typed_text(unit), int(np.count_nonzero(self.evaluate(unit)[0] & live)))
+            for unit in self.parsed.units
+        ]
+        return off_topic_words(parts, int(np.count_nonzero(live)))
+
     def _coordination(self) -> np.ndarray | float:
         """Documents that match more of the query's parts rank higher."""
         units = self.parsed.units
@@ -248,12 +261,16 @@ class WhooshSearch:
         corrected, suggestion = self._autocorrect()
         query, snap, parsed = self.query, self.snap, self.parsed
         scores: np.ndarray | None = None
+        off_topic: list[str] = []
         if parsed.is_empty:
             fixed = snap.live
         else:
             mask, scores = self.evaluate(parsed.root)
             fixed = mask & snap.live
             scores = scores * self._coordination()
+            off_topic = [] if query.partial else self._off_topic()
+            if off_topic:
+                fixed = np.zeros(snap.size, dtype=bool)
         evidence, year = snap.columns["n_evidence"], snap.columns["n_year"]
         if query.evidence_min is not None:
             fixed = fixed & (evidence >= query.evidence_min)
@@ -282,6 +299,7 @@ class WhooshSearch:
             expansions=list(parsed.expansions),
             corrected_query=corrected,
             original_query=query.q if corrected else None,
+            off_topic=off_topic,
         )
 
     def _facets(
@@ -371,7 +389,7 @@ class WhooshSearch:
         for node in self.parsed.root.must + self.parsed.root.should:
             if isinstance(node, Synonyms) and node.concepts:
                 typed = self.evaluate(node.original)[0]
-                matched = _typed_text(node.original)
+                matched = typed_text(node.original)
                 ids = node.concepts
             elif isinstance(node, Concepts):
                 typed = np.zeros(self.snap.size, dtype=bool)
@@ -400,7 +418,7 @@ class WhooshSearch:
         return int(self.snap.term(name, token)[0].size)
 
     def _frequency(self, word: Word) -> int:
-        """Live documents holding the word; a word known only by a stem counts as common."""
+        """Live documents holding the word; STEM_ONLY for a word known only by a stem."""
         token = word.tokens[0]
         docs = max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
         if docs > RARE_WORD_DOCS:
@@ -412,7 +430,7 @@ class WhooshSearch:
         for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
             stems = analyze(word.text, lang)
             if stems and self._live_frequency(name, stems[0]):
-                return KNOWN_WORD
+                return STEM_ONLY
         return 0
 
     def _together(self, words: list[Word]) -> bool:
@@ -439,7 +457,9 @@ class WhooshSearch:
     def _correction(self, token: str) -> Candidate | None:
         """The closest live word (1 edit, or 2 for longer words, as words or English stems),
         the most frequent among equally close ones."""
-        words = self._matches(token, 2 if len(token) >= 5 else 1, SPELLING_FIELDS)
+        words = self._matches(token, 2, SPELLING_FIELDS)
+        if len(token) < 5:  # one edit, a swap included ("kisd": two for the automaton)
+            words = {w for w in words if edit_distance(token, w, 1) <= 1}
         stem = english_stem(token)
         if len(stem) >= 5:
             # Words whose English stem is one edit from the typed word's stem.
@@ -449,11 +469,3 @@ class WhooshSearch:
         words.discard(token)
         candidates = [Candidate(w, self._docs(w), distance(token, w)) for w in words]
         return best_candidate(token, candidates)
-
-
-def _typed_text(node: Node) -> str:
-    if isinstance(node, Word | Phrase):
-        return node.text
-    if isinstance(node, Group):
-        return " ".join(_typed_text(n) for n in node.must + node.should)
-    return ""
