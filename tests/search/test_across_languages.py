@@ -204,3 +204,24 @@ def test_a_measure_whose_title_names_the_concept_ranks_above_one_that_mentions_i
     # Both are tagged with the concept; the one whose title names it is what it is about
     # (the newer one would come first on a tie).
     assert found("sextortion") == [named.id, later.id]
+
+
+def test_a_lead_concept_counts_whatever_the_length_of_the_text_around_it(app):
+    owner = make_user()
+    # Found only through the concept (Spanish words, an English query): the measure whose
+    # summary names it ranks first, though its long description would dilute a text rank.
+    named = text_measure(
+        owner,
+        "Programa de apoyo escolar",
+        "Ayuda para adolescentes frente a la sextorsión en redes sociales.",
+        text_language="es",
+        description=" ".join(["Talleres para familias y docentes en centros de secundaria."] * 60),
+    )
+    later = text_measure(
+        owner,
+        "Talleres escolares",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+        description="Una sesión sobre sextorsión.",
+    )
+    assert found("sextortion") == [named.id, later.id]

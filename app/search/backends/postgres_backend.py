@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
+    case,
     cast,
     delete,
     false,
@@ -60,18 +61,21 @@ from app.search.backends.base import (
 from app.search.backends.postgres_text import (
     VERSION_LEXEME,
     Lexicon,
-    alternatives_tsquery,
     available_configs,
+    concept_lexeme,
     concepts_tsquery,
     document_texts,
     document_tsvector_sql,
     group_tsquery,
     headline_tsquery,
     highlight_words,
+    lead_concept_lexeme,
+    node_concepts,
     node_tsquery,
     prefixes_tsquery,
     query_pairs,
     without_alternatives,
+    words_tsquery,
 )
 from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.documents import FACET_KEYS, facet_values
@@ -100,8 +104,18 @@ BUILD_APPLICATION_NAME = "prevent-hub search build"
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 COORD_WEIGHT = 0.8
 # Concepts (equivalents in every language) as in Whoosh, on ts_rank's scale.
-SYNONYM_BOOST = 5.0
-PHRASING_BOOST = 2.0  # documents of the concept an everyday phrasing names
+SYNONYM_BOOST = 0.9  # an equivalent word counts a little less than the word typed
+# As Whoosh's concept fields, on ts_rank's scale (a strong match of a typed word is about
+# 0.02 × its idf): a document tagged with a concept the typed words name scores CONCEPT_BOOST
+# × the concept's idf, and as much again (LEAD_BOOST) when its title or a summary names it;
+# one tagged with the concept of an everyday phrasing, PHRASING_BOOST × idf (and the same
+# lead bonus). Tuned with bench/search_quality.py (tuning half only).
+CONCEPT_BOOST = 0.08
+LEAD_BOOST = 1.0
+PHRASING_BOOST = 0.04
+# A document found only by the concept of one typed word scores at most this share of the
+# best match of the word itself over all documents, as in Whoosh ("Parafilik" first).
+CONCEPT_CAP = 0.8
 PREFIX_BOOST = 0.3  # longer words a typed word begins (compounds)
 SNIPPET = 320  # characters of the summary shown around its first match
 BATCH = 500
@@ -432,9 +446,12 @@ class _PostgresSearch:
 
         ts_rank alone counts a common word ("support") as much as a rare one ("cosa"); BM25
         weighs terms by inverse document frequency. Here each top-level part's rank is
-        multiplied by its BM25 idf (document frequencies from ts_stat, cached per change),
-        equivalents (concepts) count SYNONYM_BOOST as much as the words typed, and documents
-        matching more of the parts rank higher (COORD_WEIGHT).
+        multiplied by its BM25 idf (document frequencies from ts_stat, cached per change).
+        As in Whoosh, a part adds the typed words' score and the best of its equivalents: an
+        equivalent word (SYNONYM_BOOST) or the concepts it names (a constant per concept,
+        more for a lead concept, capped below the typed words' best score); an everyday
+        phrasing adds its concepts' score; documents matching more of the parts rank higher
+        (COORD_WEIGHT).
         """
         if not self.tsquery:
             return literal(0.0)
@@ -449,25 +466,56 @@ class _PostgresSearch:
         def rank_of(tsquery: str) -> Any:
             return func.ts_rank(weights, SearchDocument.tsv, cast(tsquery, TSQUERY), 1)
 
+        def concepts_score(ids: tuple[str, ...], boost: float) -> Any:
+            # As Whoosh's concept fields: a document tagged with a concept scores its idf,
+            # and as much again when its title or a summary names it (a lead concept).
+            score: Any = literal(0.0)
+            for concept in ids:
+                tagged, lead = concept_lexeme(concept), lead_concept_lexeme(concept)
+                weight = boost * idf(self.lexicon.quote(tagged))
+                score = score + case(
+                    (_matches(self.lexicon.quote(lead)), weight * (1 + LEAD_BOOST)),
+                    (_matches(self.lexicon.quote(tagged)), weight),
+                    else_=0.0,
+                )
+            return score
+
         rank: Any = literal(0.0)
         units = []
         for node in self.parsed.units:
-            typed = node_tsquery(without_alternatives(node), self.lexicon, prefix=False)
-            if typed:
-                rank = rank + idf(typed) * rank_of(typed)
-            alternatives = alternatives_tsquery(node, self.lexicon)
-            if alternatives:
-                rank = rank + SYNONYM_BOOST * idf(alternatives) * rank_of(alternatives)
+            typed_query = node_tsquery(without_alternatives(node), self.lexicon, prefix=False)
+            typed: Any = literal(0.0)
+            if typed_query:
+                typed = typed + idf(typed_query) * rank_of(typed_query)
             prefixes = prefixes_tsquery(node) if self.query.expand else ""
             if prefixes:
-                rank = rank + PREFIX_BOOST * idf(prefixes) * rank_of(prefixes)
+                typed = typed + PREFIX_BOOST * idf(prefixes) * rank_of(prefixes)
+            rank = rank + typed
+            words = words_tsquery(node, self.lexicon)
+            best: Any = SYNONYM_BOOST * idf(words) * rank_of(words) if words else literal(0.0)
+            concepts = tuple(dict.fromkeys(node_concepts(node)))
+            if concepts:
+                concept = concepts_score(concepts, CONCEPT_BOOST)
+                if isinstance(node, Synonyms) and isinstance(node.original, Word) and typed_query:
+                    # What was typed ranks first: a document found only by the concept
+                    # scores below the best match of the typed words in any document (not
+                    # only the filtered ones), as in Whoosh. LEAST ignores the NULL of a word
+                    # no document holds.
+                    top = (
+                        select(func.max(typed))
+                        .where(_matches(typed_query))
+                        .correlate(None)
+                        .scalar_subquery()
+                    )
+                    concept = func.least(concept, CONCEPT_CAP * top)
+                best = func.greatest(best, concept)
+            rank = rank + best
             unit = node_tsquery(node, self.lexicon, self.query.expand)
             if unit:
                 units.append(unit)
         for node in self.parsed.root.should:
             if isinstance(node, Concepts):
-                phrasing = concepts_tsquery(node.ids)
-                rank = rank + PHRASING_BOOST * idf(phrasing) * rank_of(phrasing)
+                rank = rank + concepts_score(node.ids, PHRASING_BOOST)
         if len(units) < 2:
             return rank
         matched = sum(

@@ -62,7 +62,10 @@ def concept_lexeme(concept_id: str) -> str:
 
 
 def lead_concept_lexeme(concept_id: str) -> str:
-    """A concept the title or a summary names (weight A: ranks above one named further down)."""
+    """A concept the title or a summary names (ranks above one named further down).
+
+    Like the concept lexemes it has no position, hence no weight of its own: the backend
+    scores the match itself."""
     return f"@l:{concept_id}"
 
 
@@ -285,15 +288,23 @@ def without_alternatives(node: Node) -> Node:
     return node
 
 
-def alternatives_tsquery(node: Node, lexicon: Lexicon) -> str:
-    """Every equivalent in the tree (words, concepts), OR-ed ("" when there is none)."""
+def words_tsquery(node: Node, lexicon: Lexicon) -> str:
+    """Every equivalent word in the tree (not concepts), OR-ed ("" when there is none)."""
     if isinstance(node, Synonyms):
         own = [_alternative(a, lexicon) for a in node.alternatives]
-        own.append(concepts_tsquery(node.concepts))
-        return _or([*own, alternatives_tsquery(node.original, lexicon)])
+        return _or([*own, words_tsquery(node.original, lexicon)])
     if isinstance(node, Group):
-        return _or([alternatives_tsquery(n, lexicon) for n in node.must + node.should])
+        return _or([words_tsquery(n, lexicon) for n in node.must + node.should])
     return ""
+
+
+def node_concepts(node: Node) -> list[str]:
+    """The concepts that the tree's typed words name."""
+    if isinstance(node, Synonyms):
+        return [*node.concepts, *node_concepts(node.original)]
+    if isinstance(node, Group):
+        return [c for n in node.must + node.should for c in node_concepts(n)]
+    return []
 
 
 def prefixes_tsquery(node: Node) -> str:
