@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -303,10 +304,12 @@ def report(
 # --- running it -----------------------------------------------------------------------------
 
 
-def run(backend: str, thesaurus: bool, distractors: int, verbose: bool, show_half: str) -> dict:
+@contextmanager
+def loaded_app(backend: str, distractors: int) -> Iterator[tuple[Any, int, int]]:
+    """An app over a throwaway database and index holding the demo data and the distractors:
+    (app, first and last generated number)."""
     from app import create_app
 
-    queries, half_of = load_judged()
     with tempfile.TemporaryDirectory() as tmp, _database(tmp, backend) as database_url:
         settings = {
             "SQLALCHEMY_DATABASE_URI": database_url,
@@ -318,6 +321,12 @@ def run(backend: str, thesaurus: bool, distractors: int, verbose: bool, show_hal
         }
         app = create_app("testing", settings)
         first, last = load_app(app, distractors)
+        yield app, first, last
+
+
+def run(backend: str, thesaurus: bool, distractors: int, verbose: bool, show_half: str) -> dict:
+    queries, half_of = load_judged()
+    with loaded_app(backend, distractors) as (app, first, last):
         corpus = demo_records() + distractor_records(first, last)
         label = backend + ("" if thesaurus else ", no thesaurus")
         halves = list(half_of.values())

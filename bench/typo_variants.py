@@ -29,7 +29,6 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +39,9 @@ from search_quality import (
     DISTRACTOR_SEED,
     Judged,
     K,
-    _database,
     evaluate,
-    load_app,
     load_judged,
+    loaded_app,
 )
 
 from app.search.analysis import TOKEN_PATTERN, fold, query_stopwords
@@ -149,8 +147,6 @@ def search_all(app, items: list[tuple[str, Judged]]) -> dict[str, tuple[list[str
 
 
 def run(backend: str, distractors: int, seed: int, verbose: bool) -> float:
-    from app import create_app
-
     queries, half_of = load_judged()
     tuning = [
         q
@@ -158,17 +154,7 @@ def run(backend: str, distractors: int, seed: int, verbose: bool) -> float:
         if half_of[q.id] == "tune" and q.judgments and q.kind not in SKIPPED_KINDS
     ]
     generated = variants(tuning, seed)
-    with tempfile.TemporaryDirectory() as tmp, _database(tmp, backend) as database_url:
-        settings = {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SEARCH_INDEX_DIR": f"{tmp}/index",
-            "SEARCH_BACKEND": backend,
-            "SEARCH_TIME_BUDGET": None,
-            "UPLOAD_DIR": f"{tmp}/uploads",
-            "MAIL_DIR": f"{tmp}/mail",
-        }
-        app = create_app("testing", settings)
-        load_app(app, distractors)
+    with loaded_app(backend, distractors) as (app, _first, _last):
         found = search_all(app, [(q.q, q) for q in tuning] + [(v.q, v.query) for v in generated])
 
     def ndcg(q: str, query: Judged) -> float:
