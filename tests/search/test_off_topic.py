@@ -85,3 +85,10 @@ def test_the_api_names_the_off_topic_words_and_accepts_partial(client, corpus):
     response = client.get("/api/v1/search?q=drowning&partial=maybe")
     assert response.status_code == 400
     assert "partial" in response.get_data(as_text=True)
+
+
+def test_the_message_speaks_the_readers_language_and_quotes_as_it_does(client, corpus):
+    german = {"Accept-Language": "de"}
+    html = client.get("/search?q=drowning+prevention", headers=german).get_data(as_text=True)
+    assert "Keine veröffentlichte Maßnahme erwähnt „drowning“" in html
+    assert 'href="/search?q=drowning+prevention&amp;partial=1">Maßnahmen anzeigen' in html
