@@ -343,3 +343,13 @@ def word_forms(text: str, lang: str | None) -> list[tuple[str, str | None]]:
     for raw in _TOKEN_RE.findall(text.lower()):
         out.append((fold(raw), stem(raw) if stem else None))
     return out
+
+
+def typed_word(text: str) -> str:
+    """The word itself in `text` as typed, without the punctuation around it ("Rat," -> "Rat")."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end] or text

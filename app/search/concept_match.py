@@ -28,6 +28,7 @@ from app.search.analysis import (
     stem_word,
     stopwords,
     tokenize,
+    typed_word,
 )
 from app.search.concepts import PLACE_GROUP, load_concepts
 
@@ -158,7 +159,6 @@ def places() -> frozenset[str]:
 
 
 _WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
-_EDGES_RE = re.compile(r"^\W+|\W+$")  # punctuation around a typed word
 
 
 @lru_cache(maxsize=32)
@@ -385,7 +385,7 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
         return []
     best: tuple[float, list[tuple[str, tuple[str, ...]]]] = (0.0, [])
     for lang, pool in _phrase_pools().items():
-        typed = [(_EDGES_RE.sub("", w), frozenset(_content(w, lang))) for w, _term in evidence]
+        typed = [(typed_word(w), frozenset(_content(w, lang))) for w, _term in evidence]
         content = frozenset(k for _w, keys in typed for k in keys)
         if len(content) < PHRASE_MIN_WORDS:
             continue

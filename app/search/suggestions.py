@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.search.analysis import analyze, fold
+from app.search.analysis import analyze, fold, typed_word
 from app.search.backends.base import Deadline
 from app.search.query import ParsedText, Word, replace_words
 
@@ -29,6 +29,11 @@ SHORT_WORD_LENGTH = 4
 MAX_WORD_LENGTH = 30
 MAX_CORRECTED_WORDS = 5  # unknown words looked up per query
 STEM_LANGUAGE = "en"  # misspelt endings are compared as stems of this language
+
+
+# A word with an inner apostrophe or dot ("d'ecoute", "e.v") is an elision or an abbreviation,
+# not a typo.
+UNCORRECTED_MARKS = frozenset("'.")
 
 
 def correctable_words(parsed: ParsedText) -> list[Word]:
@@ -43,11 +48,6 @@ def correctable_words(parsed: ParsedText) -> list[Word]:
         ):
             out.setdefault(token, word)
     return list(out.values())
-
-
-# A word with an inner apostrophe or dot ("d'ecoute", "e.v") is an elision or an abbreviation,
-# not a typo.
-UNCORRECTED_MARKS = frozenset("'.")
 
 
 # A known word is still corrected when it is this much rarer than a word one edit away (a
@@ -142,16 +142,6 @@ def corrections(
         typed = typed_word(word.text)
         replacements[typed] = respell(typed, token, candidate.word)
     return replacements
-
-
-def typed_word(text: str) -> str:
-    """The word itself in `text` as typed, without the punctuation around it ("Rat," -> "Rat")."""
-    start, end = 0, len(text)
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
-    return text[start:end] or text
 
 
 def respell(typed: str, token: str, word: str) -> str:
