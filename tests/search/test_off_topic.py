@@ -92,3 +92,16 @@ def test_the_message_speaks_the_readers_language_and_quotes_as_it_does(client, c
     html = client.get("/search?q=drowning+prevention", headers=german).get_data(as_text=True)
     assert "Keine veröffentlichte Maßnahme erwähnt „drowning“" in html
     assert 'href="/search?q=drowning+prevention&amp;partial=1">Maßnahmen anzeigen' in html
+
+
+def test_one_unknown_word_among_more_generic_ones_leaves_the_results_alone():
+    # "Missbrauch vermutet Eltern": a question's verb that no measure holds.
+    assert off_topic_words([("Missbrauch", 95), ("vermutet", 0), ("Eltern", 80)], 100) == []
+    assert off_topic_words([("suicide", 0), ("prevention", 64), ("farmers", 0)], 100) == [
+        "suicide",
+        "farmers",
+    ]
+
+
+def test_the_missing_words_are_named_without_the_punctuation_typed_around_them():
+    assert off_topic_words([("noyade,", 0), ("prévention", 80)], 100) == ["noyade"]
