@@ -114,8 +114,7 @@ CONCEPT_BOOST = 0.08
 LEAD_BOOST = 1.0
 PHRASING_BOOST = 0.04
 # A document found only by the concept of one typed word scores at most this share of the
-# best match of the word itself over all documents, as in Whoosh ("Parafilik" first); the
-# concept scores are scaled to that ceiling, keeping their order.
+# best match of the word itself over all documents, as in Whoosh ("Parafilik" first).
 CONCEPT_CAP = 0.8
 PREFIX_BOOST = 0.3  # longer words a typed word begins (compounds)
 SNIPPET = 320  # characters of the summary shown around its first match
@@ -467,12 +466,10 @@ class _PostgresSearch:
         def rank_of(tsquery: str) -> Any:
             return func.ts_rank(weights, SearchDocument.tsv, cast(tsquery, TSQUERY), 1)
 
-        def concepts_score(ids: tuple[str, ...], boost: float) -> tuple[Any, float]:
+        def concepts_score(ids: tuple[str, ...], boost: float) -> Any:
             # As Whoosh's concept fields: a document tagged with a concept scores its idf,
-            # and as much again when its title or a summary names it (a lead concept). Also
-            # returns the highest score a document can get (every concept a lead one).
+            # and as much again when its title or a summary names it (a lead concept).
             score: Any = literal(0.0)
-            highest = 0.0
             for concept in ids:
                 tagged, lead = concept_lexeme(concept), lead_concept_lexeme(concept)
                 weight = boost * idf(self.lexicon.quote(tagged))
@@ -481,8 +478,7 @@ class _PostgresSearch:
                     (_matches(self.lexicon.quote(tagged)), weight),
                     else_=0.0,
                 )
-                highest += weight * (1 + LEAD_BOOST)
-            return score, highest
+            return score
 
         rank: Any = literal(0.0)
         units = []
@@ -499,20 +495,19 @@ class _PostgresSearch:
             best: Any = SYNONYM_BOOST * idf(words) * rank_of(words) if words else literal(0.0)
             concepts = tuple(dict.fromkeys(node_concepts(node)))
             if concepts:
-                concept, highest = concepts_score(concepts, CONCEPT_BOOST)
+                concept = concepts_score(concepts, CONCEPT_BOOST)
                 if isinstance(node, Synonyms) and isinstance(node.original, Word) and typed_query:
                     # What was typed ranks first: a document found only by the concept
                     # scores below the best match of the typed words in any document (not
-                    # only the filtered ones), as in Whoosh; the concept scores are scaled
-                    # to that ceiling, not cut off, so they keep their order (a lead concept
-                    # above a tag). LEAST ignores the NULL of a word no document holds.
+                    # only the filtered ones), as in Whoosh. LEAST ignores the NULL of a word
+                    # no document holds.
                     top = (
                         select(func.max(typed))
                         .where(_matches(typed_query))
                         .correlate(None)
                         .scalar_subquery()
                     )
-                    concept = concept * func.least(1.0, CONCEPT_CAP * top / highest)
+                    concept = func.least(concept, CONCEPT_CAP * top)
                 best = func.greatest(best, concept)
             rank = rank + best
             unit = node_tsquery(node, self.lexicon, self.query.expand)
@@ -520,7 +515,7 @@ class _PostgresSearch:
                 units.append(unit)
         for node in self.parsed.root.should:
             if isinstance(node, Concepts):
-                rank = rank + concepts_score(node.ids, PHRASING_BOOST)[0]
+                rank = rank + concepts_score(node.ids, PHRASING_BOOST)
         if len(units) < 2:
             return rank
         matched = sum(

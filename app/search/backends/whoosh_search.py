@@ -63,8 +63,7 @@ CONCEPT_BOOST = 6.0  # a document tagged with a concept the typed words name
 LEAD_BOOST = 6.0  # and as much again when its title or a summary names the concept
 PHRASING_BOOST = 2.0  # a document tagged with the concept of an everyday phrasing
 # A document found only by the concept of one typed word scores at most this share of the
-# best match of the word itself (what was typed ranks first: "Parafilik", not paraphilia);
-# the concept scores are scaled to that ceiling, keeping their order.
+# best match of the word itself (what was typed ranks first: "Parafilik", not paraphilia).
 CONCEPT_CAP = 0.8
 PREFIX_BOOST = 0.3  # a longer indexed word the typed word begins ("Missbrauch…sabbildungen")
 COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
@@ -195,12 +194,8 @@ class WhooshSearch:
                 top = float(score.max()) if score.size else 0.0
                 if top > 0 and isinstance(node.original, Word):
                     # What was typed ranks first: a document found only by the concept
-                    # scores below the best match of the typed words. The concept scores are
-                    # scaled down rather than cut off, so that they keep their order (a
-                    # measure whose title names the concept above one that is only tagged).
-                    highest = float(concept_score.max())
-                    if highest > CONCEPT_CAP * top:
-                        concept_score = concept_score * (CONCEPT_CAP * top / highest)
+                    # scores below the best match of the typed words.
+                    concept_score = np.minimum(concept_score, CONCEPT_CAP * top)
                 mask |= concept_mask
                 np.maximum(best, concept_score, out=best)
             return mask, score + best
