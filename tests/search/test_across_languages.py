@@ -225,3 +225,29 @@ def test_a_lead_concept_counts_whatever_the_length_of_the_text_around_it(app):
         description="Una sesión sobre sextorsión.",
     )
     assert found("sextortion") == [named.id, later.id]
+
+
+def test_a_concept_tag_counts_the_same_however_many_other_concepts_a_measure_names(app):
+    owner = make_user()
+    # Both are found only through the concept (Spanish words, an English query), neither names
+    # it in its title or summary. The one whose text names many other concepts as well is no
+    # less about this one: equal scores, and the newer one comes first on a tie.
+    few = text_measure(
+        owner,
+        "Talleres escolares",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+        description="Una sesión sobre sextorsión.",
+    )
+    many = text_measure(
+        owner,
+        "Programa de apoyo escolar",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+        description=(
+            "Una sesión sobre sextorsión, otra sobre grooming y ciberacoso, una línea de ayuda"
+            " para víctimas de abuso sexual infantil, terapia para agresores y prevención en"
+            " clubes deportivos, iglesias y centros de acogida."
+        ),
+    )
+    assert found("sextortion") == [many.id, few.id]

@@ -407,3 +407,24 @@ def test_highlights_mark_inflected_forms_in_the_documents_language(app):
     )
     (hit,) = search("Präventionsprogramme", expand=False).hits
     assert hit.highlights["title"] == "<mark>Präventionsprogramm</mark> für Schulen"
+
+
+def test_a_word_named_in_title_and_summary_ranks_above_one_repeated_in_a_long_text(app):
+    owner = make_user()
+    # Repeating a word a dozen times down a long description says little more than naming
+    # it once: term frequency saturates early, so what the title and summary name wins.
+    repeated = text_measure(
+        owner,
+        "Family support service",
+        SUMMARY,
+        description=" ".join(
+            f"Session {n}: the helpline team meets families and the helpline answers calls."
+            for n in range(12)
+        ),
+    )
+    named = text_measure(
+        owner,
+        "National helpline for children",
+        "A free, anonymous helpline described here for the tests, long enough to be valid.",
+    )
+    assert found("helpline")[:2] == [named.id, repeated.id]

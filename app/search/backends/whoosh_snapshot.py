@@ -20,12 +20,24 @@ import numpy as np
 from whoosh.reading import IndexReader
 
 from app.search.backends.whoosh_postings import column_array, field_lengths, postings
-from app.search.backends.whoosh_schema import COLUMN_TYPES, facet_field
+from app.search.backends.whoosh_schema import (
+    COLUMN_TYPES,
+    CONCEPT_FIELD,
+    LEAD_CONCEPT_FIELD,
+    facet_field,
+)
 from app.search.documents import FACET_KEYS
 
-# BM25 parameters (the usual ones; Whoosh's BM25F defaults too).
-K1 = 1.2
+# BM25 parameters. K1 is lower than the usual 1.2: term frequency saturates early, so a text
+# that repeats a word a dozen times scores little more than one that names it once (the title
+# and summary boosts, which multiply term frequencies, still count). Tuned with
+# bench/search_quality.py (tuning half only).
+K1 = 0.5
 B = 0.75
+# Per-field length normalisation where it differs from B: a concept field lists the ids of the
+# concepts a text names, and a measure tagged with many concepts is no less about each one, so
+# every tagged document scores the concept's idf (as the PostgreSQL backend's concept scores).
+FIELD_B = {CONCEPT_FIELD: 0.0, LEAD_CONCEPT_FIELD: 0.0}
 POSTINGS_CACHE_BYTES = 96 * 1024 * 1024  # per process, across segments
 SCORES_CACHE_BYTES = 32 * 1024 * 1024  # per generation
 
@@ -202,7 +214,8 @@ class Snapshot:
         lengths, count, average = self.lengths(name)
         df = ids.size
         idf = math.log(1.0 + (max(count, df) - df + 0.5) / (df + 0.5))
-        norm = K1 * (1.0 - B + B * lengths[ids] / average)
+        b = FIELD_B.get(name, B)
+        norm = K1 * (1.0 - b + b * lengths[ids] / average)
         return (idf * weights * (K1 + 1.0) / (weights + norm)).astype(np.float32)
 
 
