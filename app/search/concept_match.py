@@ -274,6 +274,39 @@ def _known_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     return frozenset(words), {lang: frozenset(found) for lang, found in stems.items()}
 
 
+@lru_cache(maxsize=1)
+def _term_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The folded content words of every term (not phrasings, not function words), and per
+    stemmed language their stems."""
+    stop = query_stopwords()
+    words: set[str] = set()
+    stems: dict[str, set[str]] = {}
+    for concept in load_concepts().concepts:
+        for lang, texts in concept.terms.items():
+            for text in texts:
+                words.update(w for w in tokenize(text) if w not in stop)
+                if lang in STEMMED_LANGUAGES:
+                    stems.setdefault(lang, set()).update(
+                        s for s in analyze(text, lang) if len(s) >= MIN_STEM
+                    )
+    return frozenset(words), {lang: frozenset(found) for lang, found in stems.items()}
+
+
+@lru_cache(maxsize=4096)
+def is_term_word(token: str, text: str) -> bool:
+    """Whether a typed word (`token` folded, `text` as typed) is a word of one of the field's
+    terms in some language, or a form with such a word's stem ("bezpieczeństwa", "lekcje"):
+    a word of the field, even where no document holds this form of it."""
+    words, stems = _term_words()
+    if token in words:
+        return True
+    for lang, known in stems.items():
+        found = analyze(text, lang)
+        if len(found) == 1 and found[0] in known:
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def is_known_word(token: str, text: str) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of the vocabulary in
