@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.search.analysis import analyze, fold, tokenize, typed_word
-from app.search.concept_match import is_term_word
+from app.search.analysis import fold, tokenize, typed_word
+from app.search.concept_match import is_term_word, same_word
 from app.search.concepts import load_concepts
 from app.search.query import Concepts, Group, Node, ParsedText, Synonyms
 
@@ -83,20 +83,17 @@ def needs_naming(measures: int) -> bool:
     return 0 < measures <= PASSING_MEASURES
 
 
-def names(title: str, summary: str, lang: str | None, text: str) -> bool:
-    """Whether a measure's title or summary names the typed part `text`: each of its words,
-    as written, as the start of a longer word, or as a form with the same stem in the
-    measure's language."""
-    written = f"{title} {summary}"
-    tokens = set(tokenize(written))
-    stems = set(analyze(written, lang)) if lang else set()
-    for word in tokenize(text):
-        if word in tokens or (len(word) >= MIN_PREFIX and any(t.startswith(word) for t in tokens)):
-            continue
-        if lang and set(analyze(word, lang)) & stems:
-            continue
-        return False
-    return True
+def names(title: str, summary: str, text: str) -> bool:
+    """Whether a measure's title or summary names the typed part `text`: each of its words, as
+    written, as the start of a longer word ("Kinderschutz…"), or as another form of it."""
+    tokens = set(tokenize(f"{title} {summary}"))
+    return all(
+        word in tokens
+        or any(
+            (len(word) >= MIN_PREFIX and t.startswith(word)) or same_word(word, t) for t in tokens
+        )
+        for word in tokenize(text)
+    )
 
 
 def off_topic_words(parts: Sequence[QueryPart], measures: int, phrasing: bool = False) -> list[str]:

@@ -546,9 +546,9 @@ class _PostgresSearch:
                 doc = SearchDocument
                 self._arm()
                 rows = self.conn.execute(
-                    select(doc.title, doc.summary, doc.text_language).where(_matches(tsquery))
+                    select(doc.title, doc.summary).where(_matches(tsquery))
                 ).all()
-                named = any(names(r.title, r.summary, r.text_language, text) for r in rows)
+                named = any(names(r.title, r.summary, text) for r in rows)
             parts.append(QueryPart(text, int(count), named, part_concepts(unit)))
         return off_topic_words(parts, int(row[0]), has_phrasing(self.parsed))
 

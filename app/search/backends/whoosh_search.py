@@ -241,7 +241,7 @@ class WhooshSearch:
                 for docnum in np.flatnonzero(found):
                     meta = self.searcher.stored_fields(int(docnum)).get("meta") or {}
                     title, summary = meta.get("title", ""), meta.get("summary", "")
-                    if names(title, summary, meta.get("text_language"), text):
+                    if names(title, summary, text):
                         named = True
                         break
             parts.append(QueryPart(text, count, named, part_concepts(unit)))
