@@ -70,9 +70,10 @@ class Candidate:
 def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
     """The closest candidate, the one in most documents among equally close ones.
 
-    Two edits are allowed for words of 5 letters or more. A word more than one edit away (as
-    words, whatever their stems) must begin with the same two letters and have 5 letters or
-    more: "farmers" is not "formerly", nor "nagich" "nach". Between candidates equally close,
+    Two edits are allowed for words of 6 letters or more (two in five letters make another
+    word: German "Tiere" is not "title", Czech "Praha" not "Pravna"). A word more than one
+    edit away (as words, whatever their stems) must begin with the same two letters and have
+    5 letters or more: "farmers" is not "formerly", nor "nagich" "nach". Between candidates equally close,
     the one closer as a word wins ("abuused" is "abused", not the commoner "abuse"). A word of
     under 4 letters is corrected only to its own letters in another order ("sxe" is "sex", but
     "Rat" is not "ran"), and no word to a word shorter than that ("Dats" is not "dat"). A word
@@ -81,7 +82,7 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
     "live", Finnish "talo" not "talk", "cars" not "care"). No word is corrected to a function
     word of any language ("dogs" is not "does").
     """
-    allowed = 2 if len(token) >= 5 else 1
+    allowed = 2 if len(token) >= 6 else 1
     stop = query_stopwords()
     usable = [
         c

@@ -196,3 +196,11 @@ def test_no_word_is_corrected_to_a_function_word(app):
     for n in range(RARER_FACTOR):
         text_measure(owner, f"What does a scheme {n} do", SUMMARY)
     assert search("dogs").suggestion is None
+
+
+def test_a_five_letter_word_is_not_two_edits_from_its_correction(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Title scheme {n}", SUMMARY)
+    assert search("tiere").suggestion is None  # German: animals
+    assert search("titel").suggestion == "title"  # one swap
