@@ -73,14 +73,14 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
     Two edits are allowed for words of 6 letters or more (two in five letters make another
     word: German "Tiere" is not "title", Czech "Praha" not "Pravna"). A word more than one
     edit away (as words, whatever their stems) must begin with the same two letters and have
-    5 letters or more: "farmers" is not "formerly", nor "nagich" "nach". Between candidates equally close,
-    the one closer as a word wins ("abuused" is "abused", not the commoner "abuse"). A word of
-    under 4 letters is corrected only to its own letters in another order ("sxe" is "sex", but
-    "Rat" is not "ran"), and no word to a word shorter than that ("Dats" is not "dat"). A word
-    of 4 letters gets a letter swapped, dropped or added, never replaced: one other letter in
-    so short a word mostly makes another language's word, or another word ("love" is not
-    "live", Finnish "talo" not "talk", "cars" not "care"). No word is corrected to a function
-    word of any language ("dogs" is not "does").
+    5 letters or more: "farmers" is not "formerly", nor "nagich" "nach". Between candidates
+    equally close, the one closer as a word wins ("abuused" is "abused", not the commoner
+    "abuse"). A word of under 4 letters is corrected only to its own letters in another order
+    ("sxe" is "sex", but "Rat" is not "ran"), and no word to a word shorter than that ("Dats"
+    is not "dat"). A word of 4 letters gets a letter swapped, dropped or added, never
+    replaced: one other letter in so short a word mostly makes another language's word, or
+    another word ("love" is not "live", Finnish "talo" not "talk", "cars" not "care"). No
+    word is corrected to a function word of any language ("dogs" is not "does").
     """
     allowed = 2 if len(token) >= 6 else 1
     stop = query_stopwords()
