@@ -168,9 +168,8 @@ def search_params() -> tuple[dict[str, Any], ...]:
         query_param(
             "partial",
             enum_schema(("0", "1", "true", "false")),
-            "1 lists measures that match only the generic words of a query whose other words no "
-            "measure holds (default 0: such a query finds nothing and `off_topic` names the "
-            "words).",
+            "1 lists the partial matches of a query about a topic no measure is about (default "
+            "0: such a query finds nothing and `off_topic` names the words no measure is about).",
         ),
         *filters,
     )

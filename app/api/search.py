@@ -49,8 +49,9 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
         SearchResults,
         "Hits, facet counts and a spelling suggestion. When misspelt words were corrected, the "
         "hits are for `corrected_query` and `original_query` is the query as sent. `off_topic` "
-        "names typed words that no measure holds when the rest of the query is generic: then "
-        "nothing is listed (`partial=1` lists the partial matches).",
+        "names the typed words no measure is about (none holds them, or one or two only in "
+        "passing) when the rest of the query does not say what it is about: then nothing is "
+        "listed (`partial=1` lists the partial matches).",
     ),
     example=f"curl '{BASE}/search?q=school&countries=DE&evidence_min=3'",
 )

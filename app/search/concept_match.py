@@ -274,6 +274,68 @@ def _known_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     return frozenset(words), {lang: frozenset(found) for lang, found in stems.items()}
 
 
+@lru_cache(maxsize=1)
+def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]:
+    """The folded content words of every term (not phrasings, not function words), and per
+    stemmed language each stem with the words it comes from."""
+    stop = query_stopwords()
+    words: set[str] = set()
+    stems: dict[str, dict[str, set[str]]] = {}
+    for concept in load_concepts().concepts:
+        for lang, texts in concept.terms.items():
+            for text in texts:
+                content = [w for w in tokenize(text) if w not in stop]
+                words.update(content)
+                if lang not in STEMMED_LANGUAGES:
+                    continue
+                by_stem = stems.setdefault(lang, {})
+                for word in content:
+                    for stem in analyze(word, lang):
+                        if len(stem) >= MIN_STEM:
+                            by_stem.setdefault(stem, set()).add(word)
+    frozen = {
+        lang: {stem: frozenset(found) for stem, found in by_stem.items()}
+        for lang, by_stem in stems.items()
+    }
+    return frozenset(words), frozen
+
+
+@lru_cache(maxsize=4096)
+def is_term_word(token: str, text: str) -> bool:
+    """Whether a typed word (`token` folded, `text` as typed) is a word of one of the field's
+    terms in some language, or another form of one ("bezpieczeństwa", "lekcje"): a word of
+    the field, even where no document holds this form of it. A form has the term word's stem
+    and differs only in its ending ("animal" is no form of "animated", though both stem to
+    "anim")."""
+    words, stems = _term_words()
+    if token in words:
+        return True
+    for lang, by_stem in stems.items():
+        found = analyze(text, lang)
+        if len(found) == 1 and any(same_word(token, w) for w in by_stem.get(found[0], ())):
+            return True
+    return False
+
+
+# Two words alike but for their last FORM_ENDING letters, of MIN_FORM or more, are one word's
+# forms.
+FORM_ENDING = 2
+MIN_FORM = 4
+
+
+def same_word(a: str, b: str) -> bool:
+    """Whether two folded words are forms of one word: alike but for their last two letters at
+    most ("lekcje", "lekcja"; not "animal", "animated", whatever a stemmer says)."""
+    if min(len(a), len(b)) < MIN_FORM:
+        return False
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= max(len(a), len(b)) - FORM_ENDING
+
+
 @lru_cache(maxsize=4096)
 def is_known_word(token: str, text: str) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of the vocabulary in

@@ -1,44 +1,125 @@
-"""Queries about a topic the repository does not cover ("drowning prevention").
+"""Queries about a topic the repository does not cover ("drowning prevention swimming lessons").
 
-Such a query usually shares a generic word or two with many measures ("prevention"), so a
-ranked list would show measures that have nothing to do with what was asked. When some typed
-part is in no published measure (in no form, compound or concept, after spelling correction),
-every part that is found is found in more than GENERIC_SHARE of the published measures, and
-no more parts are found than missing, the search shows nothing and names the words no measure
-holds; the page offers to search the other words anyway. A missing word next to a specific one
-("sextorsione ragazzi aiuto" finds sextortion measures), or next to more generic words than
-are missing ("Missbrauch vermutet Eltern"), leaves the results alone.
+Such a query usually shares a word or two with many measures ("prevention", "lessons"), so a
+ranked list would show measures that have nothing to do with what was asked. The search shows
+nothing, names the words no measure is about, and offers the partial matches anyway.
+
+A typed part is *missing* when no published measure holds it (in no form, compound or concept,
+after spelling correction), or when only one or two do in passing: none names it in its title
+or summary ("cruelty" in a society's name, "animal" as a stem of "animated"). A short word is
+never missing in passing: it is as often a word of another language ("much", Spanish "muchas").
+A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
+missing either: its measures are there, in other words or forms.
+
+The query is off topic when it has at least as many missing parts as found ones, and more
+missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures): its
+own words, not the field's common ones (prevention, children, reporting), say what it is about.
+A query that names a form of abuse (the field's subject: "seksuaalisen väkivallan") or an
+everyday phrasing of a concept is never off topic, whatever else it holds; nor is a question
+whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from app.search.analysis import typed_word
+from app.search.analysis import fold, tokenize, typed_word
+from app.search.concept_match import is_term_word, same_word
+from app.search.concepts import load_concepts
+from app.search.query import Concepts, Group, Node, ParsedText, Synonyms
 
 # Tuned with bench/search_quality.py (tuning half only).
 GENERIC_SHARE = 0.4
-# Below this many published measures, how common a word is says nothing.
-MIN_MEASURES = 50
+# Below this many published measures, that none holds a word says little about the topic.
+MIN_MEASURES = 20
+# A word held by at most this many measures, none naming it in title or summary, is missing.
+PASSING_MEASURES = 2
+# Shorter words found in passing are not missing (function words of some language).
+MIN_PASSING_LETTERS = 5
+# A typed word at least this long also names the longer words it begins ("Kinderschutz…").
+MIN_PREFIX = 6
+# Concept groups that are the field's subject: naming one keeps a query on topic.
+SUBJECT_GROUPS = frozenset({"abuse_form"})
 
 
-def off_topic_words(parts: Sequence[tuple[str, int]], measures: int) -> list[str]:
-    """The typed parts no measure holds, when all the other parts are generic; else [].
+@dataclass(frozen=True)
+class QueryPart:
+    """One top-level part of a query as the verdict sees it."""
 
-    `parts` are the query's top-level parts as typed, each with how many published measures
-    it matches; `measures` is how many are published.
+    text: str  # as typed
+    measures: int  # published measures it matches
+    named: bool = True  # whether one of them names it in its title or summary
+    concepts: tuple[str, ...] = ()  # the field's concepts it names
+
+    @property
+    def missing(self) -> bool:
+        if self.measures == 0:
+            return not _field_word(self.text)
+        return (
+            self.measures <= PASSING_MEASURES
+            and not self.named
+            and len(typed_word(self.text)) >= MIN_PASSING_LETTERS
+            and not _field_word(self.text)
+        )
+
+
+def part_concepts(node: Node) -> tuple[str, ...]:
+    """The field's concepts that a part's typed words name."""
+    if isinstance(node, Synonyms):
+        return (*node.concepts, *part_concepts(node.original))
+    if isinstance(node, Group):
+        return tuple(c for n in node.must + node.should for c in part_concepts(n))
+    return ()
+
+
+def has_phrasing(parsed: ParsedText) -> bool:
+    """Whether the query holds an everyday phrasing of one of the field's concepts."""
+    return any(isinstance(n, Concepts) for n in parsed.root.must + parsed.root.should)
+
+
+def needs_naming(measures: int) -> bool:
+    """Whether a part in this many measures is looked for in their titles and summaries."""
+    return 0 < measures <= PASSING_MEASURES
+
+
+def names(title: str, summary: str, text: str) -> bool:
+    """Whether a measure's title or summary names the typed part `text`: each of its words, as
+    written, as the start of a longer word ("Kinderschutz…"), or as another form of it."""
+    tokens = set(tokenize(f"{title} {summary}"))
+    return all(
+        word in tokens
+        or any(
+            (len(word) >= MIN_PREFIX and t.startswith(word)) or same_word(word, t) for t in tokens
+        )
+        for word in tokenize(text)
+    )
+
+
+def off_topic_words(parts: Sequence[QueryPart], measures: int, phrasing: bool = False) -> list[str]:
+    """The missing parts' words when the query is off topic; else [].
+
+    `parts` are the query's top-level parts; `measures` is how many are published; `phrasing`
+    whether the query holds an everyday phrasing of one of the field's concepts.
     """
-    if measures < MIN_MEASURES or len(parts) < 2:
+    if measures < MIN_MEASURES or len(parts) < 2 or phrasing:
         return []
-    missing = [typed_word(text) for text, count in parts if count == 0]
-    found = [count for _text, count in parts if count]
-    # At least half the parts unknown: a question with one verb no measure holds ("Missbrauch
-    # vermutet Eltern") is still about what its other words say.
-    if (
-        missing
-        and found
-        and len(missing) >= len(found)
-        and all(count > GENERIC_SHARE * measures for count in found)
-    ):
-        return missing
+    missing = [p for p in parts if p.missing]
+    found = [p for p in parts if p.measures and not p.missing]
+    if not missing or not found or any(_subject(p) for p in found):
+        return []
+    specific = [p for p in found if p.measures <= GENERIC_SHARE * measures]
+    if len(missing) >= len(found) and len(missing) > len(specific):
+        return [typed_word(p.text) for p in missing]
     return []
+
+
+def _subject(part: QueryPart) -> bool:
+    by_id = load_concepts().by_id
+    return any(c in by_id and by_id[c].group in SUBJECT_GROUPS for c in part.concepts)
+
+
+def _field_word(text: str) -> bool:
+    word = typed_word(text)
+    tokens = tokenize(word)
+    return len(tokens) == 1 and is_term_word(fold(tokens[0]), word)

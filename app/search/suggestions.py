@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.search.analysis import analyze, fold, typed_word
+from app.search.analysis import analyze, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
 from app.search.query import ParsedText, Word, replace_words
 
@@ -70,27 +70,40 @@ class Candidate:
 def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
     """The closest candidate, the one in most documents among equally close ones.
 
-    Two edits are allowed for words of 5 letters or more. A word more than one edit away (as
-    words, whatever their stems) must begin with the same two letters and have 5 letters or
-    more: "farmers" is not "formerly", nor "nagich" "nach". Between candidates equally close,
-    the one closer as a word wins ("abuused" is "abused", not the commoner "abuse"). A word of
-    under 4 letters is corrected only to its own letters in another order ("sxe" is "sex", but
-    "Rat" is not "ran"), and no word to a word shorter than that ("Dats" is not "dat").
+    Two edits are allowed for words of 6 letters or more (two in five letters make another
+    word: German "Tiere" is not "title", Czech "Praha" not "Pravna"). A word more than one
+    edit away (as words, whatever their stems) must begin with the same two letters and have
+    5 letters or more: "farmers" is not "formerly", nor "nagich" "nach". Between candidates
+    equally close, the one closer as a word wins ("abuused" is "abused", not the commoner
+    "abuse"). A word of under 4 letters is corrected only to its own letters in another order
+    ("sxe" is "sex", but "Rat" is not "ran"), and no word to a word shorter than that ("Dats"
+    is not "dat"). A word of 4 letters gets a letter swapped, dropped or added, never
+    replaced: one other letter in so short a word mostly makes another language's word, or
+    another word ("love" is not "live", Finnish "talo" not "talk", "cars" not "care"). No
+    word is corrected to a function word of any language ("dogs" is not "does").
     """
-    allowed = 2 if len(token) >= 5 else 1
+    allowed = 2 if len(token) >= 6 else 1
+    stop = query_stopwords()
     usable = [
         c
         for c in candidates
         if 0 < c.distance <= allowed
         and c.docs
         and c.word != token
+        and c.word not in stop
         and (_as_words(token, c.word) < 2 or (c.word[:2] == token[:2] and len(c.word) >= 5))
         and len(c.word) >= min(len(token), SHORT_WORD_LENGTH)
         and (len(token) >= SHORT_WORD_LENGTH or sorted(c.word) == sorted(token))
+        and (len(token) > SHORT_WORD_LENGTH or not _replaced(token, c.word))
     ]
     return min(
         usable, key=lambda c: (c.distance, _as_words(token, c.word), -c.docs, c.word), default=None
     )
+
+
+def _replaced(token: str, word: str) -> bool:
+    """Whether `word` is `token` with letters replaced (same length, other letters)."""
+    return len(token) == len(word) and sorted(token) != sorted(word)
 
 
 def _as_words(token: str, word: str) -> int:

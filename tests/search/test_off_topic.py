@@ -6,37 +6,89 @@ from __future__ import annotations
 import pytest
 
 from app.search import off_topic
-from app.search.off_topic import off_topic_words
+from app.search.off_topic import MIN_MEASURES, QueryPart, names, off_topic_words
 from tests.conftest import make_user
 from tests.search.conftest import found, search, text_measure
 
 SUMMARY = "A prevention programme described here for the tests, long enough to be valid."
 
 
+def verdict(*parts: tuple, measures: int = 100, phrasing: bool = False) -> list[str]:
+    """off_topic_words over (text, measures[, named[, concepts]]) tuples."""
+    return off_topic_words([QueryPart(*p) for p in parts], measures, phrasing)
+
+
 def test_a_missing_word_beside_only_generic_ones_is_off_topic():
-    assert off_topic_words([("drowning", 0), ("prevention", 80)], 100) == ["drowning"]
-    assert off_topic_words([("drowning", 0), ("water", 0), ("prevention", 41)], 100) == [
-        "drowning",
-        "water",
+    assert verdict(("drowning", 0), ("prevention", 80)) == ["drowning"]
+    assert verdict(("drowning", 0), ("water", 0), ("prevention", 41)) == ["drowning", "water"]
+
+
+def test_missing_words_outnumbering_the_specific_found_ones_are_off_topic():
+    # "lessons" is in few measures, but the query is about drowning and swimming.
+    parts = (("drowning", 0), ("prevention", 80), ("swimming", 0), ("lessons", 8))
+    assert verdict(*parts) == ["drowning", "swimming"]
+    # As many missing as specific words found: the found one may be what was meant.
+    assert verdict(("drowning", 0), ("lessons", 8)) == []
+    assert verdict(("drowning", 0), ("prevention", 40)) == []
+
+
+def test_a_word_only_mentioned_in_passing_is_missing():
+    # "cruelty" in one measure's body (a society's name), in no title or summary.
+    assert verdict(("cruelty", 1, False), ("reporting", 60)) == ["cruelty"]
+    assert verdict(("forced", 1, False), ("marriage", 0), ("girls", 9, True, ("girls",))) == [
+        "forced",
+        "marriage",
     ]
+    # Named in a title or summary, or in three measures, it is what they are about.
+    assert verdict(("cruelty", 1, True), ("reporting", 60)) == []
+    assert verdict(("cruelty", 3, False), ("reporting", 60)) == []
 
 
-def test_a_missing_word_beside_a_specific_one_is_not_off_topic():
-    # "sextorsione ragazzi aiuto": one word no measure holds, one that few measures hold.
-    assert off_topic_words([("aiuto", 0), ("sextorsione", 12), ("ragazzi", 60)], 100) == []
-    assert off_topic_words([("drowning", 0), ("prevention", 40)], 100) == []
+def test_a_short_word_in_passing_is_not_missing():
+    # "much" is in one measure only as Spanish "muchas": a function word, not a topic.
+    parts = (("people", 74), ("love", 0), ("kids", 98, True, ("children",)), ("much", 1, False))
+    assert verdict(*parts) == []
+
+
+def test_a_word_of_the_fields_vocabulary_is_never_missing():
+    # Polish forms of body safety lessons that no measure holds: the field's own words.
+    parts = (("lekcje", 0), ("bezpieczeństwa", 0), ("ciała", 0), ("szkole", 6))
+    assert verdict(*parts) == []
+
+
+def test_a_query_naming_a_form_of_abuse_or_a_phrasing_is_on_topic():
+    # Finnish: what to do if a child has become a victim of sexual violence.
+    parts = (
+        ("tehdä", 0),
+        ("lapsi", 98, True, ("children",)),
+        ("joutunut", 0),
+        ("seksuaalisen väkivallan", 37, True, ("sexual_violence",)),
+    )
+    assert verdict(*parts) == []
+    assert verdict(("drowning", 0), ("prevention", 80), phrasing=True) == []
 
 
 def test_no_verdict_without_a_missing_word_a_second_word_or_enough_measures():
-    assert off_topic_words([("school", 70), ("prevention", 90)], 100) == []
-    assert off_topic_words([("drowning", 0)], 100) == []
-    assert off_topic_words([("drowning", 0), ("water", 0)], 100) == []
-    assert off_topic_words([("drowning", 0), ("prevention", 40)], 49) == []
+    assert verdict(("school", 70), ("prevention", 90)) == []
+    assert verdict(("drowning", 0)) == []
+    assert verdict(("drowning", 0), ("water", 0)) == []
+    few = MIN_MEASURES - 1
+    assert verdict(("drowning", 0), ("prevention", few), measures=few) == []
+
+
+def test_a_title_or_summary_names_a_word_as_written_as_a_compound_or_another_form():
+    assert names("Safe Touches", "Run by a society against cruelty.", "Cruelty")
+    assert names("Kinderschutzgruppen", "", "Kinderschutz")
+    assert names("Lekcja bezpieczeństwa", "", "lekcje")
+    # One stem for a stemmer, two words for a reader.
+    assert not names("The Underwear Rule", "A picture book and an animated film.", "animal")
+    assert not names("Safe Touches", SUMMARY, "cruelty")
 
 
 @pytest.fixture
 def corpus(app, monkeypatch):
-    """Four published measures, three of them about 'prevention' (the generic word)."""
+    """Five published measures, three of them about 'prevention' (the generic word), one
+    mentioning 'cruelty' in passing."""
     monkeypatch.setattr(off_topic, "MIN_MEASURES", 4)
     owner = make_user()
     return [
@@ -44,6 +96,12 @@ def corpus(app, monkeypatch):
         text_measure(owner, "Parent prevention evenings", SUMMARY),
         text_measure(owner, "Prevention in sport clubs", SUMMARY),
         text_measure(owner, "Sextortion helpline", "Help for teenagers who are blackmailed."),
+        text_measure(
+            owner,
+            "Safe touches",
+            "Lessons on the body for young children.",
+            description="Run by a society against cruelty to children since 1875.",
+        ),
     ]
 
 
@@ -65,15 +123,32 @@ def test_a_missing_word_beside_a_rare_one_still_finds_the_rare_ones_measures(cor
     assert len(found("prevention")) == 3
 
 
+def test_a_word_mentioned_only_in_passing_is_off_topic_until_a_measure_names_it(corpus):
+    results = search("cruelty prevention")
+    assert results.off_topic == ["cruelty"] and results.hits == []
+    partial = search("cruelty prevention", partial=True)
+    assert {h.id for h in partial.hits} == {m.id for m in (*corpus[:3], corpus[4])}
+    named = text_measure(make_user(), "Cruelty-free play", "Children learn to play fairly.")
+    assert search("cruelty prevention").off_topic == []
+    assert named.id in found("cruelty prevention")
+
+
+def test_a_word_of_the_fields_vocabulary_no_measure_holds_is_not_off_topic(corpus):
+    # Polish "lekcje" (lessons): a form of the field's own word, not another topic.
+    assert search("lekcje prevention").off_topic == []
+    assert len(found("lekcje prevention")) == 3
+
+
 def test_the_page_says_why_nothing_is_listed_and_links_to_the_partial_matches(client, corpus):
     html = client.get("/search?q=drowning+prevention").get_data(as_text=True)
+    assert "No measures found for “drowning prevention”." in html
     assert (
-        "No published measure mentions “drowning”, and the rest of your search is in most "
-        'measures, so none is listed. <a href="/search?q=drowning+prevention&amp;partial=1">'
-        "Show the measures that match only the rest</a>"
+        "No published measure is about “drowning”, so none is listed. "
+        '<a href="/search?q=drowning+prevention&amp;partial=1">'
+        "Show the partial matches anyway</a>"
     ) in html
     html = client.get("/search?q=drowning+prevention&partial=1").get_data(as_text=True)
-    assert "No published measure mentions" not in html
+    assert "No published measure is about" not in html
     assert "School prevention lessons" in html and "3 measures found" in html
 
 
@@ -90,18 +165,15 @@ def test_the_api_names_the_off_topic_words_and_accepts_partial(client, corpus):
 def test_the_message_speaks_the_readers_language_and_quotes_as_it_does(client, corpus):
     german = {"Accept-Language": "de"}
     html = client.get("/search?q=drowning+prevention", headers=german).get_data(as_text=True)
-    assert "Keine veröffentlichte Maßnahme erwähnt „drowning“" in html
-    assert 'href="/search?q=drowning+prevention&amp;partial=1">Maßnahmen anzeigen' in html
+    assert "Keine veröffentlichte Maßnahme behandelt „drowning“" in html
+    assert 'href="/search?q=drowning+prevention&amp;partial=1">Teiltreffer trotzdem' in html
 
 
 def test_one_unknown_word_among_more_generic_ones_leaves_the_results_alone():
     # "Missbrauch vermutet Eltern": a question's verb that no measure holds.
-    assert off_topic_words([("Missbrauch", 95), ("vermutet", 0), ("Eltern", 80)], 100) == []
-    assert off_topic_words([("suicide", 0), ("prevention", 64), ("farmers", 0)], 100) == [
-        "suicide",
-        "farmers",
-    ]
+    assert verdict(("Missbrauch", 95), ("vermutet", 0), ("Eltern", 80)) == []
+    assert verdict(("suicide", 0), ("prevention", 64), ("farmers", 0)) == ["suicide", "farmers"]
 
 
 def test_the_missing_words_are_named_without_the_punctuation_typed_around_them():
-    assert off_topic_words([("noyade,", 0), ("prévention", 80)], 100) == ["noyade"]
+    assert verdict(("noyade,", 0), ("prévention", 80)) == ["noyade"]

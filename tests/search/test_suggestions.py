@@ -177,3 +177,30 @@ def test_the_correction_keeps_what_the_user_typed_around_it(app):
     assert search("Zephyrone, mentoring!").corrected_query == "Zephyrine, mentoring!"
     assert search("ZEPHYRONE scheme").corrected_query == "ZEPHYRINE scheme"
     assert search("Präventionsprogram").corrected_query == "Präventionsprogramm"
+
+
+def test_a_four_letter_word_is_never_corrected_by_replacing_a_letter(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Live talk care scheme {n}", SUMMARY)
+    # Real words of English and Finnish, one letter from commoner words of this corpus.
+    for word in ("love", "talo", "cars", "core"):
+        assert search(word).suggestion is None, word
+    assert search("tlak").suggestion == "talk"  # a swap is a typo
+    assert search("tak").suggestion is None  # too short to be a dropped letter of "talk"
+    assert search("talkk").suggestion == "talk"  # a doubled letter is a typo
+
+
+def test_no_word_is_corrected_to_a_function_word(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"What does a scheme {n} do", SUMMARY)
+    assert search("dogs").suggestion is None
+
+
+def test_a_five_letter_word_is_not_two_edits_from_its_correction(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Title scheme {n}", SUMMARY)
+    assert search("tiere").suggestion is None  # German: animals
+    assert search("titel").suggestion == "title"  # one swap

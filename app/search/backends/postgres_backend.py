@@ -82,7 +82,14 @@ from app.search.documents import FACET_KEYS, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
-from app.search.off_topic import off_topic_words
+from app.search.off_topic import (
+    QueryPart,
+    has_phrasing,
+    names,
+    needs_naming,
+    off_topic_words,
+    part_concepts,
+)
 from app.search.query import Concepts, ParsedText, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
@@ -524,7 +531,7 @@ class _PostgresSearch:
         return rank * ((1 - COORD_WEIGHT) + COORD_WEIGHT * cast(matched, Float) / len(units))
 
     def _off_topic(self) -> list[str]:
-        """Typed words no measure holds, when the rest is generic (app/search/off_topic.py)."""
+        """The words no measure is about, when the query is off topic (app/search/off_topic.py)."""
         units = self.parsed.units
         if len(units) < 2:
             return []
@@ -532,8 +539,18 @@ class _PostgresSearch:
         counts = [func.count().filter(_matches(q)) if q else literal(0) for q in queries]
         self._arm()
         row = self.conn.execute(select(func.count(), *counts).select_from(SearchDocument)).one()
-        parts = [(typed_text(u), int(n)) for u, n in zip(units, row[1:], strict=True)]
-        return off_topic_words(parts, int(row[0]))
+        parts = []
+        for unit, tsquery, count in zip(units, queries, row[1:], strict=True):
+            text, named = typed_text(unit), True
+            if needs_naming(int(count)) and tsquery:
+                doc = SearchDocument
+                self._arm()
+                rows = self.conn.execute(
+                    select(doc.title, doc.summary).where(_matches(tsquery))
+                ).all()
+                named = any(names(r.title, r.summary, text) for r in rows)
+            parts.append(QueryPart(text, int(count), named, part_concepts(unit)))
+        return off_topic_words(parts, int(row[0]), has_phrasing(self.parsed))
 
     def _autocorrect(self) -> tuple[str | None, str | None]:
         """Correct misspelt words before searching: (corrected query, suggestion)."""

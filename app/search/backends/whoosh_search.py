@@ -42,7 +42,14 @@ from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
-from app.search.off_topic import off_topic_words
+from app.search.off_topic import (
+    QueryPart,
+    has_phrasing,
+    names,
+    needs_naming,
+    off_topic_words,
+    part_concepts,
+)
 from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
@@ -222,13 +229,23 @@ class WhooshSearch:
         return mask, np.where(mask, score, 0.0)
 
     def _off_topic(self) -> list[str]:
-        """Typed words no measure holds, when the rest is generic (app/search/off_topic.py)."""
+        """The words no measure is about, when the query is off topic (app/search/off_topic.py)."""
         live = self.snap.live
-        parts = [
-            (typed_text(unit), int(np.count_nonzero(self.evaluate(unit)[0] & live)))
-            for unit in self.parsed.units
-        ]
-        return off_topic_words(parts, int(np.count_nonzero(live)))
+        parts = []
+        for unit in self.parsed.units:
+            found = self.evaluate(unit)[0] & live
+            count, text = int(np.count_nonzero(found)), typed_text(unit)
+            named = True
+            if needs_naming(count):
+                named = False
+                for docnum in np.flatnonzero(found):
+                    meta = self.searcher.stored_fields(int(docnum)).get("meta") or {}
+                    title, summary = meta.get("title", ""), meta.get("summary", "")
+                    if names(title, summary, text):
+                        named = True
+                        break
+            parts.append(QueryPart(text, count, named, part_concepts(unit)))
+        return off_topic_words(parts, int(np.count_nonzero(live)), has_phrasing(self.parsed))
 
     def _coordination(self) -> np.ndarray | float:
         """Documents that match more of the query's parts rank higher."""
