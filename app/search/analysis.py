@@ -28,6 +28,8 @@ SNOWBALL_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "fi", "da"
 PYSTEMMER_ALGORITHMS = {"et": "estonian", "lt": "lithuanian", "el": "greek", "ga": "irish"}
 PYSTEMMER_LANGUAGES = tuple(PYSTEMMER_ALGORITHMS)
 # Languages without one: a light suffix stripper keeps the commonest inflections together.
+# (Snowball 3's Polish and Czech stemmers, and its Serbian one for Croatian, measured no
+# better on bench/search_quality.py's tuning half.)
 LIGHT_LANGUAGES = ("pl", "cs", "sk")
 STEMMED_LANGUAGES = SNOWBALL_LANGUAGES + PYSTEMMER_LANGUAGES + LIGHT_LANGUAGES
 
@@ -172,15 +174,21 @@ def _pystemmer(lang: str):
     return stemmers[lang]
 
 
-# Estonian: Snowball keeps the genitive's final vowel ("kool" -> "kool", "koolis" and "kooli"
-# -> "kooli"), so the stem loses a final vowel too.
+# Estonian: Snowball keeps the stem vowel of the inflected forms but not of the nominative
+# ("kool" -> "kool", "koolis" and "kooli" -> "kooli"), nor does it join the -ne/-se
+# declension ("seksuaalne" -> "seksuaalne", "seksuaalse" -> "seksuaalse"): the stem's -ne
+# becomes -se, then it loses a final vowel.
 _ESTONIAN_VOWELS = frozenset("aeiouõäöü")
+_MIN_ESTONIAN_STEM = 4
 
 
 def _pystemmer_stem(word: str, lang: str) -> str:
     stem = _pystemmer(lang).stemWord(word)
-    if lang == "et" and len(stem) > 4 and stem[-1] in _ESTONIAN_VOWELS:
-        stem = stem[:-1]
+    if lang == "et":
+        if stem.endswith("ne") and len(stem) > _MIN_ESTONIAN_STEM + 1:
+            stem = stem[:-2] + "se"
+        if len(stem) > _MIN_ESTONIAN_STEM and stem[-1] in _ESTONIAN_VOWELS:
+            stem = stem[:-1]
     return stem
 
 

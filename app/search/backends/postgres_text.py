@@ -105,7 +105,9 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     else:
         params["ts_config"] = NEUTRAL
         for name, value in fields.items():
-            stems = [s for _w, s in word_forms(value, lang) if s] if lang in STEMMED_LANGUAGES else []
+            stems = (
+                [s for _w, s in word_forms(value, lang) if s] if lang in STEMMED_LANGUAGES else []
+            )
             params[f"l_{name}"] = " ".join(stems)
     return params
 
