@@ -62,6 +62,15 @@ def test_language_analyzers_stem_then_fold():
     assert analyze("Präventionsprogrammen") == ["praventionsprogrammen"]  # neutral: folded only
 
 
+def test_snowball_3_stems_languages_whoosh_has_no_stemmer_for():
+    assert analyze("koolis kooli", "et") == analyze("kool kool", "et")  # the stem vowel goes
+    assert analyze("seksuaalse", "et") == analyze("seksuaalne", "et")  # -ne/-se declension
+    assert analyze("vaikų vaikams", "lt") == ["vaik", "vaik"]
+    assert analyze("σχολείων", "el") == analyze("σχολείο", "el") == ["σχολει"]  # then folded
+    assert analyze("bpáistí", "ga") == analyze("páistí", "ga") == ["paisti"]
+    assert analyze("ja", "et") == analyze("ir", "lt") == analyze("και", "el") == []  # stop words
+
+
 def test_light_stemmer_keeps_three_letters():
     assert light_stem("dzieciom", "pl") == light_stem("dzieci", "pl") == "dziec"
     assert light_stem("detmi", "cs") == light_stem("deti", "cs") == "det"

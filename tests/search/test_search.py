@@ -287,6 +287,36 @@ def test_polish_and_czech_get_a_light_stemmer(app):
     assert found("skola", expand=False) == [czech.id]
 
 
+def test_estonian_lithuanian_greek_and_irish_inflected_words_find_the_base_form(app):
+    owner = make_user()
+    estonian = text_measure(
+        owner,
+        "Turvaline kool",
+        "Seksuaalne väärkohtlemine: programm kaitseb lapsi.",
+        text_language="et",
+    )
+    lithuanian = text_measure(
+        owner,
+        "Vaikas ir sportas",
+        "Treneriai mokosi apsaugoti kiekvieną vaiką.",
+        text_language="lt",
+    )
+    greek = text_measure(
+        owner, "Σχολείο και πρόληψη", "Εργαστήρια για τα παιδιά του δημοτικού.", text_language="el"
+    )
+    irish = text_measure(
+        owner, "Cosaint leanaí", "Tacaíocht do theaghlach gach páiste.", text_language="ga"
+    )
+    assert found("koolis", expand=False) == [estonian.id]  # "at school"
+    assert found("seksuaalse", expand=False) == [estonian.id]
+    assert found("vaikų", expand=False) == [lithuanian.id]
+    assert found("sporte", expand=False) == [lithuanian.id]
+    assert found("σχολεία", expand=False) == [greek.id]
+    assert found("παιδιών", expand=False) == [greek.id]
+    assert found("gcosaint", expand=False) == [irish.id]  # eclipsed: "ar gcosaint"
+    assert found("thacaíocht", expand=False) == [irish.id]
+
+
 def test_a_detected_language_is_used_when_the_record_has_none(app):
     owner = make_user()
     measure = text_measure(

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.extensions import db
-from app.search.analysis import LIGHT_LANGUAGES, analyze
+from app.search.analysis import analyze
 from app.search.backends.base import (
     BuildProgress,
     Deadline,
@@ -73,6 +73,7 @@ from app.search.backends.postgres_text import (
     node_concepts,
     node_tsquery,
     prefixes_tsquery,
+    python_stemmed,
     query_pairs,
     without_alternatives,
     words_tsquery,
@@ -193,7 +194,7 @@ class PostgresBackend(SearchBackend):
         self._vocabulary: tuple[int, dict[str, int]] | None = None
         with db.engine.connect() as conn:
             self.configs = available_configs(conn)
-        self.lexicon = Lexicon(sorted(set(self.configs.values())))
+        self.lexicon = Lexicon(sorted(set(self.configs.values())), python_stemmed(self.configs))
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -817,7 +818,7 @@ class _PostgresSearch:
             stem = lexicon.get(cfg, word.text)
             if stem:
                 options.append(and_(doc.ts_config == cfg, _matches(stem)))
-        for lang in LIGHT_LANGUAGES:
+        for lang in lexicon.python_languages:
             stems = analyze(word.text, lang)
             if stems:
                 light = " & ".join(lexicon.quote(s) for s in stems)

@@ -6,9 +6,10 @@ A document's tsvector is built in SQL (`document_tsvector_sql`) from two parts:
   extension needs a superuser) under the `simple` configuration, so an accent-less query
   finds accented text;
 - the *language* part: the original text under the text search configuration of the
-  document's language (`english`, `german`, …: Snowball stemmers). Polish, Czech and Slovak
-  have no configuration; they get the application's light stemmer's stems (computed in
-  Python) under `simple`. Other languages get only the neutral part.
+  document's language (`english`, `german`, `greek`, …: Snowball stemmers). The languages
+  the application stems that have no configuration here (Estonian; Polish, Czech and Slovak)
+  get the application's stems (app/search/analysis.py, computed in Python) under `simple`.
+  Other languages get only the neutral part.
 
 Both parts weigh the title A, the summary B, the body C and report text D. A query word
 matches when it matches in the neutral part or in any language's configuration, so
@@ -28,7 +29,13 @@ from sqlalchemy import TEXT, bindparam, func, literal_column, text
 from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG
 from sqlalchemy.engine import Connection
 
-from app.search.analysis import LIGHT_LANGUAGES, analyze, fold_text, query_stopwords, word_forms
+from app.search.analysis import (
+    STEMMED_LANGUAGES,
+    analyze,
+    fold_text,
+    query_stopwords,
+    word_forms,
+)
 from app.search.backends.base import content_nodes
 from app.search.concepts import vocabulary_digest
 from app.search.query import Concepts, Group, Node, Phrase, Synonyms, Word
@@ -51,7 +58,7 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
 # The vocabulary's digest makes any change of concepts.json or stopwords.json rebuild too.
-ANALYSIS_VERSION = "6"  # 5: countries as concepts; 6: lead concepts
+ANALYSIS_VERSION = "7"  # 5: countries as concepts; 6: lead concepts; 7: Estonian stems
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
@@ -75,6 +82,12 @@ def available_configs(conn: Connection) -> dict[str, str]:
     return {lang: cfg for lang, cfg in CONFIGS.items() if cfg in names}
 
 
+def python_stemmed(configs: dict[str, str]) -> tuple[str, ...]:
+    """The languages the application stems that have no configuration among `configs`: their
+    stems are computed in Python, for documents and queries alike."""
+    return tuple(lang for lang in STEMMED_LANGUAGES if lang not in configs)
+
+
 # --- documents --------------------------------------------------------------------------------
 
 
@@ -92,7 +105,9 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     else:
         params["ts_config"] = NEUTRAL
         for name, value in fields.items():
-            stems = [s for _w, s in word_forms(value, lang) if s] if lang in LIGHT_LANGUAGES else []
+            stems = (
+                [s for _w, s in word_forms(value, lang) if s] if lang in STEMMED_LANGUAGES else []
+            )
             params[f"l_{name}"] = " ".join(stems)
     return params
 
@@ -138,8 +153,10 @@ class Lexicon:
 
     MAX_ENTRIES = 50_000
 
-    def __init__(self, configs: Iterable[str]) -> None:
+    def __init__(self, configs: Iterable[str], python_languages: Iterable[str] = ()) -> None:
         self.configs = tuple(dict.fromkeys(configs))
+        # Languages stemmed in Python (python_stemmed()): their stems are quoted lexemes.
+        self.python_languages = tuple(python_languages)
         self._cache: dict[tuple[str, str], str] = {}
 
     def fetch(self, conn: Connection, pairs: Iterable[tuple[str, str]]) -> None:
@@ -177,7 +194,7 @@ class Lexicon:
         if prefix:
             options.append(prefix_tsquery(text_))
         options += [self.get(c, text_) for c in self.configs]
-        for lang in LIGHT_LANGUAGES:
+        for lang in self.python_languages:
             stems = analyze(text_, lang)
             if stems:
                 options.append(_and([_quote(s) for s in stems]))
