@@ -73,9 +73,6 @@ PREFIX_BOOST = 0.3  # a longer indexed word the typed word begins ("Missbrauch�
 # document naming the word exactly counts a little more.
 STEM_WEIGHT = float(__import__("os").environ.get("STEM_WEIGHT", "1.0"))
 STEM_MODE = __import__("os").environ.get("STEM_MODE", "max")
-WORD_SCALE = float(__import__("os").environ.get("WORD_SCALE", "1.0"))
-IDF_MODE = __import__("os").environ.get("IDF_MODE", "union")
-WORD_K1 = float(__import__("os").environ.get("WORD_K1", "0.5"))
 COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
@@ -200,12 +197,7 @@ class WhooshSearch:
         if tf is not None:
             mask = tf > 0
             word_idf = idf(int(np.count_nonzero(mask)), self.snap.live_count)
-            if IDF_MODE == "maxfield":
-                word_idf = max(
-                    [idf(self.snap.term_tf(n, t[0])[0].size, self.snap.lengths(n)[1])
-                     for n, t, w in exact + stemmed if len(t) == 1 and w == 1.0
-                     and self.snap.term_tf(n, t[0])[0].size] or [word_idf])
-            score = tf * (WORD_K1 + 1.0) / (tf + WORD_K1) * (word_idf * boost * WORD_SCALE)
+            score = saturation(tf) * (word_idf * boost)
         else:
             size = self.snap.size
             mask, score = np.zeros(size, bool), np.zeros(size, np.float64)
