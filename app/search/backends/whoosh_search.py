@@ -207,19 +207,6 @@ class WhooshSearch:
             mask, score = mask | rest_mask, score + rest_score
         return mask, score
 
-    def _part_postings(self, part: Part) -> tuple[np.ndarray, np.ndarray]:
-        name, tokens, boost = part
-        ids, scores = self.snap.term(name, tokens[0])
-        for token in tokens[1:]:
-            other_ids, other_scores = self.snap.term(name, token)
-            common = np.intersect1d(ids, other_ids, assume_unique=True)
-            scores = (
-                scores[np.searchsorted(ids, common)]
-                + other_scores[np.searchsorted(other_ids, common)]
-            )
-            ids = common
-        return ids, scores * boost if boost != 1.0 else scores
-
     def _union(self, parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
         postings = [self._part_postings(p) for p in parts]
         postings = [p for p in postings if p[0].size]
