@@ -428,21 +428,3 @@ def test_a_word_named_in_title_and_summary_ranks_above_one_repeated_in_a_long_te
         "A free, anonymous helpline described here for the tests, long enough to be valid.",
     )
     assert found("helpline")[:2] == [named.id, repeated.id]
-
-
-def test_a_word_named_once_in_a_title_ranks_above_one_repeated_down_a_long_description(app):
-    owner = make_user()
-    # The title's boost counts in full: a measure's fields are scored together (BM25F), so a
-    # word repeated in a long description does not pile up a second, separately saturated
-    # score beside the title's.
-    repeated = text_measure(
-        owner,
-        "Family support service",
-        SUMMARY,
-        description=" ".join(
-            f"Session {n}: the helpline team meets families and the helpline answers calls."
-            for n in range(12)
-        ),
-    )
-    named = text_measure(owner, "National helpline for children", SUMMARY)
-    assert found("helpline")[:2] == [named.id, repeated.id]

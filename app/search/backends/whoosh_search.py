@@ -2,10 +2,8 @@
 
 Each word of the query becomes the terms it can match (the folded word in the neutral fields,
 its stem in every language's field; a phrase becomes its word pairs). A term's postings come
-from the snapshot as (document numbers, length-normalised term frequencies) arrays, so a word
-is one `bincount` over its terms (BM25F: the fields' frequencies are added up, then saturated
-once, with one idf for the word), and the query tree is a few vectorised mask and score
-operations. That gives
+from the snapshot as (document numbers, BM25 scores) arrays, so a word is one `bincount`
+over its terms, and the query tree is a few vectorised mask and score operations. That gives
 the exact match set (hence the exact total and facet counts) and every score in one pass;
 the page is then cut with argpartition, and only its hits are read and highlighted.
 """
@@ -39,7 +37,7 @@ from app.search.backends.whoosh_schema import (
     STEM_FIELDS,
     stem_field,
 )
-from app.search.backends.whoosh_snapshot import Snapshot, idf, saturation
+from app.search.backends.whoosh_snapshot import Snapshot
 from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
@@ -68,11 +66,6 @@ PHRASING_BOOST = 2.0  # a document tagged with the concept of an everyday phrasi
 # best match of the word itself (what was typed ranks first: "Parafilik", not paraphilia).
 CONCEPT_CAP = 0.8
 PREFIX_BOOST = 0.3  # a longer indexed word the typed word begins ("Missbrauch…sabbildungen")
-# The word's stem in its language's field (the measure's whole text, unboosted) adds this
-# much to the frequencies of the word as typed: an inflected form ("helplines") counts, and a
-# document naming the word exactly counts a little more.
-STEM_WEIGHT = float(__import__("os").environ.get("STEM_WEIGHT", "1.0"))
-STEM_MODE = __import__("os").environ.get("STEM_MODE", "max")
 COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
@@ -128,17 +121,9 @@ class WhooshSearch:
         return out
 
     def _word_parts(self, text: str, tokens: tuple[str, ...], boost: float) -> list[Part]:
-        return self._exact_parts(tokens, boost) + self._stem_parts(text, boost)
-
-    def _exact_parts(self, tokens: tuple[str, ...], boost: float) -> list[Part]:
         parts = self._phrase_parts(tokens, boost)
         if self.query.expand and len(tokens) == 1 and len(tokens[0]) >= MIN_PREFIX:
             parts += self._prefix_parts(tokens[0], boost)
-        return parts
-
-    @staticmethod
-    def _stem_parts(text: str, boost: float) -> list[Part]:
-        parts: list[Part] = []
         for lang in STEMMED_LANGUAGES:
             stems = tuple(analyze(text, lang))
             if stems:
@@ -150,62 +135,18 @@ class WhooshSearch:
             return self._word_parts(node.text, node.tokens, boost)
         return self._phrase_parts(node.tokens, boost)
 
-    def _match(
-        self, node: Word | Phrase, boost: float = 1.0, stemmed: bool = True
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(matching documents, score per document) of a word or phrase: BM25F over a
-        one-token word's fields, otherwise the sum of its parts' BM25 scores."""
-        if isinstance(node, Word) and stemmed and len(node.tokens) == 1:
-            exact = self._exact_parts(node.tokens, 1.0)
-            return self._bm25f(exact, self._stem_parts(node.text, 1.0), boost)
-        return self._union(self._parts(node, boost, stemmed))
-
-    def _frequencies(self, parts: list[Part]) -> np.ndarray | None:
-        """Per document, the sum of the parts' one-token terms' normalised frequencies."""
-        found = []
-        for name, tokens, weight in parts:
-            if len(tokens) == 1:
-                ids, tf = self.snap.term_tf(name, tokens[0])
-                if ids.size:
-                    found.append((ids, tf * weight if weight != 1.0 else tf))
-        if not found:
-            return None
-        ids = np.concatenate([f[0] for f in found])
-        weights = np.concatenate([f[1] for f in found])
-        return np.bincount(ids, weights=weights, minlength=self.snap.size)
-
-    def _bm25f(
-        self, exact: list[Part], stemmed: list[Part], boost: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """One word over all its fields (BM25F): each field's boosted, length-normalised
-        frequency is added up per document and saturated once, with one idf for the word
-        (from the documents holding it in any field), so the title and summary boosts count
-        in full instead of each field saturating on its own. The language field holds the
-        measure's whole text once more, stemmed: it stands in for the exact-word fields where
-        it counts more (an inflected form), it is not added to them. A part of several tokens
-        (a stem the analyser splits) adds its BM25 score, as a phrase does."""
-        tf = self._frequencies(exact)
-        stem_tf = self._frequencies(stemmed)
-        if stem_tf is not None:
-            stem_tf *= STEM_WEIGHT
-            if tf is None:
-                tf = stem_tf
-            elif STEM_MODE == "max":
-                np.maximum(tf, stem_tf, out=tf)
-            else:
-                tf += stem_tf
-        if tf is not None:
-            mask = tf > 0
-            word_idf = idf(int(np.count_nonzero(mask)), self.snap.live_count)
-            score = saturation(tf) * (word_idf * boost)
-        else:
-            size = self.snap.size
-            mask, score = np.zeros(size, bool), np.zeros(size, np.float64)
-        rest = [(n, tokens, boost) for n, tokens, _w in exact + stemmed if len(tokens) > 1]
-        if rest:
-            rest_mask, rest_score = self._union(rest)
-            mask, score = mask | rest_mask, score + rest_score
-        return mask, score
+    def _part_postings(self, part: Part) -> tuple[np.ndarray, np.ndarray]:
+        name, tokens, boost = part
+        ids, scores = self.snap.term(name, tokens[0])
+        for token in tokens[1:]:
+            other_ids, other_scores = self.snap.term(name, token)
+            common = np.intersect1d(ids, other_ids, assume_unique=True)
+            scores = (
+                scores[np.searchsorted(ids, common)]
+                + other_scores[np.searchsorted(other_ids, common)]
+            )
+            ids = common
+        return ids, scores * boost if boost != 1.0 else scores
 
     def _union(self, parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
         postings = [self._part_postings(p) for p in parts]
@@ -234,7 +175,7 @@ class WhooshSearch:
     def _evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
         self.deadline.check()
         if isinstance(node, Word | Phrase):
-            return self._match(node)
+            return self._union(self._parts(node))
         if isinstance(node, Synonyms):
             # A document gets the typed words' score plus that of its best-matching
             # equivalent (not the sum of all: a long list of equivalents must not outweigh
@@ -244,7 +185,8 @@ class WhooshSearch:
             mask, score = self.evaluate(node.original)
             mask, best = mask.copy(), np.zeros(self.snap.size, dtype=np.float64)
             for alt in node.alternatives:
-                alt_mask, alt_score = self._match(alt, SYNONYM_BOOST, len(alt.tokens) == 1)
+                parts = self._parts(alt, SYNONYM_BOOST, stemmed=len(alt.tokens) == 1)
+                alt_mask, alt_score = self._union(parts)
                 mask |= alt_mask
                 np.maximum(best, alt_score, out=best)
             if node.concepts:
@@ -495,7 +437,7 @@ class WhooshSearch:
         """Whether some live document holds every one of these words."""
         mask = self.snap.live.copy()
         for word in words:
-            mask &= self._match(word)[0]
+            mask &= self._union(self._parts(word))[0]
         return bool(mask.any())
 
     def _docs(self, word: str) -> int:

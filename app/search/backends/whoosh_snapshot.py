@@ -6,8 +6,8 @@ keys and field lengths numpy arrays, computed once per segment (a segment never 
 for deletions) and concatenated per searcher generation. A term's postings are read once per
 segment into (document numbers, weights) arrays, kept in a byte-bounded cache that survives
 new generations (publishing a measure adds a small segment and leaves the others cached);
-its length-normalised term frequencies and BM25 scores are computed per generation. A search
-then filters, counts, scores and ranks with vectorised operations.
+its BM25 scores are computed per generation. A search then filters, counts, scores and ranks
+with vectorised operations.
 """
 
 from __future__ import annotations
@@ -146,7 +146,6 @@ class Snapshot:
             name: self._concat([seg.columns[name] for _r, seg, _o in parts], np.int64)
             for name in COLUMN_TYPES
         }
-        self.live_count = int(np.count_nonzero(self.live))
         self._lengths: dict[str, tuple[np.ndarray, int, float]] = {}
         self._scores = _ArrayCache(SCORES_CACHE_BYTES)
 
@@ -183,16 +182,6 @@ class Snapshot:
 
     def term(self, name: str, token: str) -> tuple[np.ndarray, np.ndarray]:
         """Live documents holding the term, and the term's BM25 score in each."""
-        ids, _tf, scores = self._term(name, token)
-        return ids, scores
-
-    def term_tf(self, name: str, token: str) -> tuple[np.ndarray, np.ndarray]:
-        """Live documents holding the term, and its boosted, length-normalised frequency in
-        each: w_f · tf_f / (1 - b + b · len_f / avglen_f), what BM25F adds up across fields."""
-        ids, tf, _scores = self._term(name, token)
-        return ids, tf
-
-    def _term(self, name: str, token: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         key = (name, token)
         cached = self._scores.get(key)
         if cached is not None:
@@ -215,28 +204,19 @@ class Snapshot:
             ids, weights = ids[keep], weights[keep]
         else:
             ids, weights = np.zeros(0, np.int64), np.zeros(0, np.float32)
-        tf = self._normalised(name, ids, weights)
-        scores = (idf(ids.size, self.lengths(name)[1]) * saturation(tf)).astype(np.float32)
-        result = (ids, tf, scores)
+        result = (ids, self._bm25(name, ids, weights))
         self._scores.put(key, result)
         return result
 
-    def _normalised(self, name: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def _bm25(self, name: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         if not ids.size:
             return np.zeros(0, dtype=np.float32)
-        lengths, _count, average = self.lengths(name)
+        lengths, count, average = self.lengths(name)
+        df = ids.size
+        idf = math.log(1.0 + (max(count, df) - df + 0.5) / (df + 0.5))
         b = FIELD_B.get(name, B)
-        return (weights / (1.0 - b + b * lengths[ids] / average)).astype(np.float32)
-
-
-def idf(df: int, count: int) -> float:
-    """Lucene's BM25 idf, which stays positive for frequent words."""
-    return math.log(1.0 + (max(count, df) - df + 0.5) / (df + 0.5))
-
-
-def saturation(tf: np.ndarray) -> np.ndarray:
-    """BM25's tf · (K1 + 1) / (K1 + tf) of length-normalised term frequencies."""
-    return tf * (K1 + 1.0) / (tf + K1)
+        norm = K1 * (1.0 - b + b * lengths[ids] / average)
+        return (idf * weights * (K1 + 1.0) / (weights + norm)).astype(np.float32)
 
 
 class SegmentCache:
