@@ -3,7 +3,7 @@
 Compact by design (TOOLING.md): the text is indexed once in accent-folded neutral fields and
 once more in the stemmed field of the document's own language only; phrases are answered from
 a field of consecutive word pairs, so no field stores positions. Title and summary are boosted
-inside BM25F (their term frequencies are multiplied at index time). A small stored `meta`
+(their term frequencies are multiplied at index time). A small stored `meta`
 record (title and summary as written, evidence, countries) renders a result list without a
 database query. Facets are untokenised keywords; sort keys are columns.
 """
@@ -29,7 +29,7 @@ from app.search.analysis import (
 from app.search.concepts import vocabulary_digest
 from app.search.documents import FACET_KEYS, facet_values
 
-# Neutral text fields and their BM25F boosts (applied to term frequencies at index time).
+# Neutral text fields and their boosts (applied to term frequencies at index time).
 NEUTRAL_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0, "reports": 0.7}
 # Neutral fields consulted for spelling suggestions (reports are long and noisy).
 SPELLING_FIELDS = ("title", "summary", "body")
