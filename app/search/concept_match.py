@@ -490,3 +490,14 @@ def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
             seen.add(key)
             out.append(term)
     return tuple(out)
+
+
+# What warm() builds: about 2 s of work on first use, longer than a search's time budget.
+VOCABULARY_CACHES = (tables, places, _by_start, _known_words, _phrase_pools)
+
+
+def warm() -> None:
+    """Build the vocabulary's lookup tables now, if not built yet: the first search of a process
+    calls this before its time budget starts, so it is not stopped for building them."""
+    for build in VOCABULARY_CACHES:
+        build()

@@ -11,6 +11,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from app.core.errors import is_api_request
 from app.search import NOT_BUILT_FLAG, get_backend
 from app.search.backends.base import SearchBackend, SearchQuery, SearchResults, SearchTimeout
+from app.search.concept_match import warm
 from app.search.keeper import keeper_state, nudge_keeper
 from app.search.outbox import consumer_name, is_registered
 from app.search.query import N_
@@ -81,6 +82,7 @@ def search_measures(query: SearchQuery) -> SearchResults:
     """
     budget = current_app.config.get("SEARCH_TIME_BUDGET")
     backend = get_backend()
+    warm()  # the vocabulary's tables, once per process: not this search's time
     try:
         results = backend.search(query, budget)
     except SearchTimeout:

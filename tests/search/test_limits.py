@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.compare.views import EXPORT_RATE_LIMIT
+from app.search.concept_match import VOCABULARY_CACHES
 from app.search.query import MAX_QUERY_DEPTH, MAX_QUERY_TERMS
 from tests.conftest import make_user
 from tests.search.conftest import text_measure
@@ -85,3 +86,16 @@ def test_the_exports_answer_429_past_their_rate_per_address(client):
         assert client.get(f"/export/search.{fmt}?q=lighthouse").status_code == 200
     assert client.get("/export/search.csv?q=lighthouse").status_code == 429
     assert client.get("/export/search.jsonl?q=lighthouse").status_code == 429
+
+
+def test_the_first_search_of_a_process_is_not_stopped_for_building_the_vocabulary(
+    client, app, monkeypatch
+):
+    # Building the concept vocabulary's tables takes longer than the default budget of 1 s;
+    # it happens before the budget starts.
+    text_measure(make_user(), "Lighthouse mentoring scheme", SUMMARY)
+    for cache in VOCABULARY_CACHES:
+        cache.cache_clear()
+    monkeypatch.setitem(app.config, "SEARCH_TIME_BUDGET", 1.0)
+    assert client.get("/api/v1/search?q=lighthouse").status_code == 200
+    assert all(cache.cache_info().currsize for cache in VOCABULARY_CACHES)
