@@ -147,8 +147,10 @@ def test_the_page_says_why_nothing_is_listed_and_links_to_the_partial_matches(cl
         '<a href="/search?q=drowning+prevention&amp;partial=1">'
         "Show the partial matches anyway</a>"
     ) in html
+    assert "Also finding measures in every language about" not in html  # nothing listed
     html = client.get("/search?q=drowning+prevention&partial=1").get_data(as_text=True)
     assert "No published measure is about" not in html
+    assert "Also finding measures in every language about" in html
     assert "School prevention lessons" in html and "3 measures found" in html
 
 
