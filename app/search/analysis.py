@@ -180,9 +180,14 @@ def _pystemmer(lang: str):
 # becomes -se, then it loses a final vowel.
 _ESTONIAN_VOWELS = frozenset("aeiouõäöü")
 _MIN_ESTONIAN_STEM = 4
+# Nor does it keep the -tus nouns together: "koolitus" (training) -> "kooli", like "koolis" (at
+# school), but "koolituse" -> "koolitus". Their case forms keep the noun whole.
+_ESTONIAN_TUS = re.compile(r"(\w{3,}tus)(?:e|t|el|es|ele|est|eks|ega|eta|eni|ena|ed|i|te|tele)?")
 
 
 def _pystemmer_stem(word: str, lang: str) -> str:
+    if lang == "et" and (noun := _ESTONIAN_TUS.fullmatch(word)):
+        return noun.group(1)
     stem = _pystemmer(lang).stemWord(word)
     if lang == "et":
         if stem.endswith("ne") and len(stem) > _MIN_ESTONIAN_STEM + 1:

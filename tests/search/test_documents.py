@@ -65,6 +65,9 @@ def test_language_analyzers_stem_then_fold():
 def test_snowball_3_stems_languages_whoosh_has_no_stemmer_for():
     assert analyze("koolis kooli", "et") == analyze("kool kool", "et")  # the stem vowel goes
     assert analyze("seksuaalse", "et") == analyze("seksuaalne", "et")  # -ne/-se declension
+    # A -tus noun keeps together and apart from what it is made from: training is not school.
+    assert analyze("koolitus koolituse koolitust koolitusi", "et") == ["koolitus"] * 4
+    assert analyze("koolitus", "et") != analyze("koolis", "et")
     assert analyze("vaikų vaikams", "lt") == ["vaik", "vaik"]
     assert analyze("σχολείων", "el") == analyze("σχολείο", "el") == ["σχολει"]  # then folded
     assert analyze("bpáistí", "ga") == analyze("páistí", "ga") == ["paisti"]

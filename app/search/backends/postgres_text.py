@@ -58,7 +58,7 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
 # The vocabulary's digest makes any change of concepts.json or stopwords.json rebuild too.
-ANALYSIS_VERSION = "7"  # 5: countries as concepts; 6: lead concepts; 7: Estonian stems
+ANALYSIS_VERSION = "8"  # 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6

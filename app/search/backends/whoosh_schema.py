@@ -43,8 +43,9 @@ COLUMN_TYPES = {
 }
 # Bump when the schema or the analysis changes: an index of another version is rebuilt. The
 # vocabulary's digest makes any change of concepts.json or stopwords.json do the same.
-SCHEMA_BASE = "8"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
-# 6: countries as concepts; 7: lead concepts; 8: Estonian, Lithuanian, Greek and Irish stems
+SCHEMA_BASE = "9"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+# 6: countries as concepts; 7: lead concepts; 8: Estonian, Lithuanian, Greek and Irish stems;
+# 9: Estonian -tus nouns
 SCHEMA_VERSION = f"{SCHEMA_BASE}-{vocabulary_digest()}"
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
