@@ -222,16 +222,22 @@ INFLECTION_WORD_END = 4
 INFLECTION_END_SHARE = 0.3
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """How many letters two words begin with in common."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _same_word(typed: str, term: str) -> bool:
     if typed == term:
         return True
     if len(typed) < INFLECTION_STEM or len(term) < INFLECTION_STEM:
         return False
-    common = 0
-    for a, b in zip(typed, term, strict=False):
-        if a != b:
-            break
-        common += 1
+    common = _common_prefix(typed, term)
     return (
         common >= INFLECTION_STEM
         and len(typed) - common <= INFLECTION_END_SHARE * len(typed)
@@ -328,11 +334,7 @@ def same_word(a: str, b: str) -> bool:
     most ("lekcje", "lekcja"; not "animal", "animated", whatever a stemmer says)."""
     if min(len(a), len(b)) < MIN_FORM:
         return False
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
+    common = _common_prefix(a, b)
     return common >= max(len(a), len(b)) - FORM_ENDING
 
 

@@ -21,7 +21,7 @@ whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern"
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from app.search.analysis import fold, tokenize, typed_word
@@ -81,6 +81,16 @@ def has_phrasing(parsed: ParsedText) -> bool:
 def needs_naming(measures: int) -> bool:
     """Whether a part in this many measures is looked for in their titles and summaries."""
     return 0 < measures <= PASSING_MEASURES
+
+
+def query_part(
+    text: str, node: Node, measures: int, summaries: Callable[[], Iterable[tuple[str, str]]]
+) -> QueryPart:
+    """A top-level part (`text` as typed, its `node`, the published measures it matches) as the
+    verdict sees it; `summaries` reads those measures' (title, summary), called only when the
+    part is in so few that whether they name it matters."""
+    named = not needs_naming(measures) or any(names(t, s, text) for t, s in summaries())
+    return QueryPart(text, measures, named, part_concepts(node))
 
 
 def names(title: str, summary: str, text: str) -> bool:

@@ -83,14 +83,7 @@ from app.search.documents import FACET_KEYS, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
-from app.search.off_topic import (
-    QueryPart,
-    has_phrasing,
-    names,
-    needs_naming,
-    off_topic_words,
-    part_concepts,
-)
+from app.search.off_topic import has_phrasing, off_topic_words, query_part
 from app.search.query import Concepts, ParsedText, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
@@ -540,18 +533,18 @@ class _PostgresSearch:
         counts = [func.count().filter(_matches(q)) if q else literal(0) for q in queries]
         self._arm()
         row = self.conn.execute(select(func.count(), *counts).select_from(SearchDocument)).one()
-        parts = []
-        for unit, tsquery, count in zip(units, queries, row[1:], strict=True):
-            text, named = typed_text(unit), True
-            if needs_naming(int(count)) and tsquery:
-                doc = SearchDocument
-                self._arm()
-                rows = self.conn.execute(
-                    select(doc.title, doc.summary).where(_matches(tsquery))
-                ).all()
-                named = any(names(r.title, r.summary, text) for r in rows)
-            parts.append(QueryPart(text, int(count), named, part_concepts(unit)))
+        parts = [
+            query_part(typed_text(unit), unit, int(count), lambda q=tsquery: self._summaries(q))
+            for unit, tsquery, count in zip(units, queries, row[1:], strict=True)
+        ]
         return off_topic_words(parts, int(row[0]), has_phrasing(self.parsed))
+
+    def _summaries(self, tsquery) -> list[tuple[str, str]]:
+        """(title, summary) of the measures a part's tsquery matches."""
+        self._arm()
+        doc = SearchDocument
+        rows = self.conn.execute(select(doc.title, doc.summary).where(_matches(tsquery))).all()
+        return [(r.title, r.summary) for r in rows]
 
     def _autocorrect(self) -> tuple[str | None, str | None]:
         """Correct misspelt words before searching: (corrected query, suggestion)."""

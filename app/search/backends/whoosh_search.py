@@ -10,6 +10,7 @@ the page is then cut with argpartition, and only its hits are read and highlight
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -42,14 +43,7 @@ from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
-from app.search.off_topic import (
-    QueryPart,
-    has_phrasing,
-    names,
-    needs_naming,
-    off_topic_words,
-    part_concepts,
-)
+from app.search.off_topic import has_phrasing, off_topic_words, query_part
 from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
@@ -234,18 +228,20 @@ class WhooshSearch:
         parts = []
         for unit in self.parsed.units:
             found = self.evaluate(unit)[0] & live
-            count, text = int(np.count_nonzero(found)), typed_text(unit)
-            named = True
-            if needs_naming(count):
-                named = False
-                for docnum in np.flatnonzero(found):
-                    meta = self.searcher.stored_fields(int(docnum)).get("meta") or {}
-                    title, summary = meta.get("title", ""), meta.get("summary", "")
-                    if names(title, summary, text):
-                        named = True
-                        break
-            parts.append(QueryPart(text, count, named, part_concepts(unit)))
+            parts.append(
+                query_part(
+                    typed_text(unit),
+                    unit,
+                    int(np.count_nonzero(found)),
+                    lambda found=found: self._summaries(np.flatnonzero(found)),
+                )
+            )
         return off_topic_words(parts, int(np.count_nonzero(live)), has_phrasing(self.parsed))
+
+    def _summaries(self, docnums: np.ndarray) -> Iterator[tuple[str, str]]:
+        for docnum in docnums:
+            meta = self.searcher.stored_fields(int(docnum)).get("meta") or {}
+            yield meta.get("title", ""), meta.get("summary", "")
 
     def _coordination(self) -> np.ndarray | float:
         """Documents that match more of the query's parts rank higher."""
