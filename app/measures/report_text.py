@@ -166,10 +166,10 @@ def _run(app: Flask, job: Callable[[], Any]) -> None:
             finally:
                 db.session.remove()
 
-    thread = threading.Thread(target=target, name="report-text", daemon=True)
-    thread.start()
     if not app.config.get("REPORT_TEXT_IN_BACKGROUND"):
-        thread.join()  # tests: the text is there when the request returns
+        target()  # tests: the text is there when the request returns, read on their connection
+        return
+    threading.Thread(target=target, name="report-text", daemon=True).start()
 
 
 # Replaced by tests that check the upload answers before the text is read.

@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from app import create_app
 from app.records import vocab
 from app.search.analysis import STEMMED_LANGUAGES, analyze, fold
-from app.search.backends import whoosh_internals
+from app.search.backends import whoosh_internals, whoosh_store
 from app.search.backends.base import SearchQuery
 from app.search.backends.whoosh_backend import WhooshBackend
 from app.search.backends.whoosh_bulk import write_segments
@@ -182,6 +182,29 @@ def test_bulk_reads_match_whooshs_reader_for_every_term_length_and_column(segmen
     # The live mask is Whoosh's list of undeleted documents.
     assert np.flatnonzero(snapshot.live).tolist() == list(searcher.reader().all_doc_ids())
     assert int(snapshot.live.sum()) == searcher.doc_count() == 318
+
+
+def test_a_searcher_opened_as_a_merge_removes_its_segments_reads_the_merged_index(
+    segmented, monkeypatch
+):
+    # A server's writer merged segments away between a reader's TOC read and its opening of
+    # the segment files (seen in CI): the reader must read the new TOC, not fail the search.
+    ix = segmented.store.open_current()
+    read_toc = whoosh_store.read_toc
+    stale: list[Any] = []
+
+    def read_then_merge(index):
+        toc = read_toc(index)
+        if not stale:
+            stale.append(toc)
+            ix.optimize()  # every segment of `toc` merged into one and deleted
+        return toc
+
+    monkeypatch.setattr(whoosh_store, "read_toc", read_then_merge)
+    searcher = open_searcher(ix)
+    assert len(stale[0].segments) >= 3
+    assert len(_leaves(searcher)) == 1
+    assert searcher.doc_count() == 318
 
 
 # --- scoring: BM25 against Whoosh's BM25F ---------------------------------------------------

@@ -21,7 +21,9 @@ def prod_app(app, app_config, monkeypatch):
     are added to this app only, never to the app the route table checks.
     """
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", PRODUCTION_SECRET)
-    production = create_app("production", dict(app_config))
+    # The sweep of unread report texts runs in the request: a thread cannot share the
+    # test's connection.
+    production = create_app("production", {**app_config, "REPORT_TEXT_IN_BACKGROUND": False})
     production.test_client_class = FreshUserClient
 
     @public
@@ -46,7 +48,7 @@ def prod_client(prod_app):
 @pytest.fixture()
 def dev_client(app, app_config):
     """create_app("development"): what `make run` serves."""
-    development = create_app("development", dict(app_config))
+    development = create_app("development", {**app_config, "REPORT_TEXT_IN_BACKGROUND": False})
     development.test_client_class = FreshUserClient
     with development.app_context():
         yield development.test_client()

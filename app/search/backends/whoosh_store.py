@@ -220,6 +220,26 @@ def open_writer(ix: FileIndex, timeout: float, **options):
         raise LockTimeout(f"the Whoosh index lock is busy: {exc}") from exc
 
 
+def _segment_readers(
+    ix: FileIndex, toc, reusable: dict[tuple[str, int], IndexReader]
+) -> list[IndexReader]:
+    """One reader per segment of `toc`; on a missing file, closes only those it opened."""
+    readers: list[IndexReader] = []
+    opened: list[IndexReader] = []
+    try:
+        for segment in toc.segments:
+            reader = reusable.get((segment.segment_id(), segment.deleted_count()))
+            if reader is None:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                opened.append(reader)
+            readers.append(reader)
+    except OSError:
+        for reader in opened:
+            reader.close()
+        raise
+    return readers
+
+
 def open_searcher(ix: FileIndex, previous: Searcher | None = None) -> Searcher:
     """A searcher on the index's latest generation, reusing unchanged segment readers.
 
@@ -229,30 +249,27 @@ def open_searcher(ix: FileIndex, previous: Searcher | None = None) -> Searcher:
     reader is reused only when both the segment and its deletion count are unchanged.
     The previous searcher must not be used afterwards.
     """
-    for attempt in range(10):
-        try:
-            toc = read_toc(ix)
-            break
-        except OSError:
-            # A writer replaced the TOC as we read it: try again, as FileIndex.reader does.
-            if attempt == 9:
-                raise
-            time.sleep(0.05)
     reusable: dict[tuple[str, int], IndexReader] = {}
     if previous is not None:
         for reader, _offset in previous.reader().leaf_readers():
             segment = reader.segment()
             if segment is not None:
                 reusable[(segment.segment_id(), segment.deleted_count())] = reader
-    readers: list[IndexReader] = []
-    for segment in toc.segments:
-        key = (segment.segment_id(), segment.deleted_count())
-        reader = reusable.pop(key, None)
-        if reader is None:
-            reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-        readers.append(reader)
+    for attempt in range(10):
+        try:
+            toc = read_toc(ix)
+            readers = _segment_readers(ix, toc, reusable)
+            break
+        except OSError:
+            # A writer replaced the TOC, or merged away a segment it named, as we read:
+            # read the new TOC and try again, as FileIndex.reader does.
+            if attempt == 9:
+                raise
+            time.sleep(0.05)
+    kept = {id(reader) for reader in readers}
     for leftover in reusable.values():
-        leftover.close()
+        if id(leftover) not in kept:
+            leftover.close()
     top: IndexReader = (
         MultiReader(readers, generation=toc.generation) if readers else EmptyReader(toc.schema)
     )
