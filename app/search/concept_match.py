@@ -2,9 +2,11 @@
 
 A document is tagged, at index time, with the concepts whose terms occur in its text, in its own
 language or in English (the taxonomy labels in a document's body and `summary_en` are English),
-compared word by word both folded and stemmed, so "Missbrauchsabbildung" tags the concept listed
-as "Missbrauchsabbildungen". A query's words are looked up in every language, so a word typed in
-one language matches documents tagged from any other. Everyday phrasings match loosely: most of
+compared word by word folded, stemmed and as lemmas (app/search/lemmas.py), so
+"Missbrauchsabbildung" tags the concept listed as "Missbrauchsabbildungen" and Estonian "laste
+seksuaalse väärkohtlemise" the one listed as "laste seksuaalne väärkohtlemine". A query's words
+are looked up in every language, so a word typed in one language matches documents tagged from
+any other. Everyday phrasings match loosely: most of
 a phrasing's content words ("teenagers … threatened … photos") in the query are enough.
 """
 
@@ -31,6 +33,7 @@ from app.search.analysis import (
     typed_word,
 )
 from app.search.concepts import PLACE_GROUP, load_concepts
+from app.search.lemmas import lemma_forms, lemmatize
 
 Key = tuple[str, ...]
 MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
@@ -104,6 +107,9 @@ class Tables:
     folded: dict[str, Table]  # language -> folded words of its terms
     stemmed: dict[str, Table]  # stemmed language -> stems of its terms
     any_folded: Table  # every language's terms, folded (queries)
+    # language -> its terms' words as lemmas: the forms no stemmer here joins ("lasten" and
+    # "lapsi"; Latvian, Croatian, Slovenian, Bulgarian have no stemmer at all)
+    lemmas: dict[str, Table]
 
 
 @lru_cache(maxsize=1)
@@ -111,12 +117,15 @@ def tables() -> Tables:
     vocabulary = load_concepts()
     folded: dict[str, list[tuple[Key, str]]] = {}
     stemmed: dict[str, list[tuple[Key, str]]] = {}
+    lemmas: dict[str, list[tuple[Key, str]]] = {}
     for concept in vocabulary.concepts:
         for lang, terms in concept.terms.items():
             for term in terms:
                 key = tuple(tokenize(term))
                 if _usable(key):
                     folded.setdefault(lang, []).append((key, concept.id))
+                    if lang in lemma_forms():
+                        lemmas.setdefault(lang, []).append((lemmatize(key, lang), concept.id))
                 stems = _stems(term, lang)
                 # Every word must keep a stem: a dropped function word would let "helpline
                 # for" pass for "helpline".
@@ -126,6 +135,7 @@ def tables() -> Tables:
         folded={lang: _table(pairs) for lang, pairs in folded.items()},
         stemmed={lang: _table(pairs) for lang, pairs in stemmed.items()},
         any_folded=_table(p for pairs in folded.values() for p in pairs),
+        lemmas={lang: _table(pairs) for lang, pairs in lemmas.items()},
     )
 
 
@@ -149,6 +159,9 @@ def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
         if (lang or "en") in t.stemmed:
             table = t.stemmed[lang or "en"]
             table.scan(_stems_for(text, lang or "en", table.starts), found)
+        # Lemmas, like stems, in the document's own language only.
+        if lang in t.lemmas:
+            t.lemmas[lang].scan(lemmatize(tokens, lang), found)
     # A country named in the text is not where the measure runs (its countries say that).
     return sorted(found - places())
 
@@ -207,6 +220,10 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
             for concept_id in table.keys.get(stems, ()):
                 if concept_id not in found:
                     found.append(concept_id)
+    for lang, table in t.lemmas.items():
+        for concept_id in table.keys.get(lemmatize(words, lang), ()):
+            if concept_id not in found:
+                found.append(concept_id)
     return tuple(found)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from app.search.analysis import STOPWORDS_FILE, fold_text
+from app.search.lemmas import LEMMA_FILE
 
 DATA_FILE = Path(__file__).parent / "data" / "concepts.json"
 
@@ -39,10 +40,11 @@ _SPACES_RE = re.compile(r"\s+")
 
 @lru_cache(maxsize=1)
 def vocabulary_digest() -> str:
-    """A short digest of the vocabulary and stop-word files, part of the index versions: an
-    index tagged with another vocabulary is rebuilt, without anyone remembering to bump."""
+    """A short digest of the vocabulary, stop-word and word-form files, part of the index
+    versions: an index tagged with another vocabulary is rebuilt, without anyone remembering to
+    bump."""
     digest = hashlib.sha256()
-    for path in (DATA_FILE, STOPWORDS_FILE):
+    for path in (DATA_FILE, STOPWORDS_FILE, LEMMA_FILE):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 

@@ -281,3 +281,64 @@ def test_what_hotlines_and_safer_internet_centres_are_called():
     assert "online_safety" in term_concepts(("safer", "internet", "centre"))
     # Czech "školení" (training) would make Danish "skolen" (the school) a training.
     assert term_concepts(("skolen",)) == ("school",)
+
+
+def test_lemma_forms_file_shape():
+    """Per vocabulary language but Maltese, folded lemma -> its folded forms, each form once."""
+    import gzip
+
+    from app.search.analysis import fold, tokenize
+    from app.search.lemmas import LEMMA_FILE, LEMMA_LANGUAGES
+
+    assert LEMMA_FILE.stat().st_size < 1_000_000
+    data = json.loads(gzip.decompress(LEMMA_FILE.read_bytes()))
+    assert data["source"].startswith("simplemma ")
+    assert set(data["languages"]) == set(LEMMA_LANGUAGES) == set(load_concepts().languages) - {"mt"}
+    for lang, by_lemma in data["languages"].items():
+        assert len(by_lemma) >= 200, lang
+        seen: set[str] = set()
+        for lemma, forms in by_lemma.items():
+            assert lemma == fold(lemma) and forms == sorted(forms), (lang, lemma)
+            for form in forms:
+                assert tokenize(form) == [form] and form != lemma and len(form) >= 4, form
+                assert form not in seen, (lang, form)
+                seen.add(form)
+
+
+def test_inflected_words_without_a_stemmer_name_their_concept():
+    from app.search.concept_match import term_concepts
+
+    # Finnish "in households", Latvian "victims" (locative), Croatian "with abusers",
+    # Slovenian "measures": forms no stemmer here joins to the term's word.
+    assert "home" in term_concepts(("kotitalouksissa",))
+    assert "victims" in term_concepts(("upuros",))
+    assert "perpetrator" in term_concepts(("nasilnicima",))
+    assert "intervention" in term_concepts(("ukrepi",))
+    # An acronym is no inflected word: "maps" is not "MAPs".
+    assert "sexual_interest_in_children" not in term_concepts(("map",))
+
+
+def test_a_document_with_inflected_forms_is_tagged_with_their_concepts():
+    from app.search.concept_match import text_concepts
+
+    # Estonian "in basic schools", "as measures"; Bulgarian "the clinics".
+    assert {"primary_school", "intervention"} <= set(
+        text_concepts(("Meetmetena põhikoolides",), "et")
+    )
+    assert "hospital" in text_concepts(("Клиниките",), "bg")
+    assert "sexual_interest_in_children" not in text_concepts(("Mapping services on a map",), "en")
+
+
+def test_changed_word_forms_change_the_index_versions(tmp_path, monkeypatch):
+    """Documents are tagged through the word forms too: other forms mean another index."""
+    from app.search import concepts
+
+    digest = concepts.vocabulary_digest()
+    edited = tmp_path / "lemma_forms.json.gz"
+    edited.write_bytes(concepts.LEMMA_FILE.read_bytes() + b"\0")
+    monkeypatch.setattr(concepts, "LEMMA_FILE", edited)
+    concepts.vocabulary_digest.cache_clear()
+    try:
+        assert concepts.vocabulary_digest() != digest
+    finally:
+        concepts.vocabulary_digest.cache_clear()

@@ -57,8 +57,10 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # A document's concepts are lexemes no text can produce ("@c:sextortion", added verbatim with
 # array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
-# The vocabulary's digest makes any change of concepts.json or stopwords.json rebuild too.
-ANALYSIS_VERSION = "8"  # 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus
+# The vocabulary's digest makes any change of its data files (concepts.json, stopwords.json,
+# lemma_forms.json.gz) rebuild too.
+# 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: lemmas
+ANALYSIS_VERSION = "9"
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6

@@ -42,10 +42,11 @@ COLUMN_TYPES = {
     "n_year": columns.NumericColumn("h", default=0),  # 0 = unknown
 }
 # Bump when the schema or the analysis changes: an index of another version is rebuilt. The
-# vocabulary's digest makes any change of concepts.json or stopwords.json do the same.
-SCHEMA_BASE = "9"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+# vocabulary's digest makes any change of concepts.json, stopwords.json or lemma_forms.json.gz
+# do the same.
+SCHEMA_BASE = "10"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
 # 6: countries as concepts; 7: lead concepts; 8: Estonian, Lithuanian, Greek and Irish stems;
-# 9: Estonian -tus nouns
+# 9: Estonian -tus nouns; 10: concepts matched as lemmas too
 SCHEMA_VERSION = f"{SCHEMA_BASE}-{vocabulary_digest()}"
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
