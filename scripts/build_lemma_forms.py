@@ -34,6 +34,9 @@ from app.search.lemmas import LEMMA_FILE, LEMMA_LANGUAGES  # noqa: E402
 
 SOURCE = "simplemma 2.0.0"
 MIN_FORM = 4  # shorter forms are too often another language's word ("ole", "tai")
+# English participles and gerunds are the field's nouns and adjectives ("grooming", "abused
+# child"), not the verb's forms ("groom", "abuse children"); the stemmer already joins the rest.
+ENGLISH_VERB_FORMS = ("ed", "ing")
 
 
 def vocabulary_words() -> tuple[dict[str, set[str]], dict[str, dict[str, set[str]]]]:
@@ -91,6 +94,8 @@ def forms_for(lang: str, dictionary: dict[bytes, bytes], written: set[str]) -> d
         if tokenize(form) != [form]:  # "най-шведско": the tokenizer never sees it whole
             continue
         if form in all_lemmas:  # a word of its own ("found"), not only a form of another
+            continue
+        if lang == "en" and form.endswith(ENGLISH_VERB_FORMS):
             continue
         out[form] = lemma
     return out

@@ -327,6 +327,8 @@ def test_a_document_with_inflected_forms_is_tagged_with_their_concepts():
     )
     assert "hospital" in text_concepts(("Клиниките",), "bg")
     assert "sexual_interest_in_children" not in text_concepts(("Mapping services on a map",), "en")
+    # An English participle stays itself: to abuse children is not to be an abused child.
+    assert "victim" not in text_concepts(("For people who fear they might abuse children",), "en")
 
 
 def test_changed_word_forms_change_the_index_versions(tmp_path, monkeypatch):
