@@ -159,8 +159,10 @@ def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
         if (lang or "en") in t.stemmed:
             table = t.stemmed[lang or "en"]
             table.scan(_stems_for(text, lang or "en", table.starts), found)
-        # Lemmas, like stems, in the document's own language only.
-        if lang in t.lemmas:
+        # Lemmas, like stems, in the document's own language only, and not in English, whose
+        # stemmer joins its forms already: English lemmas would newly tag most documents with
+        # the plurals of terms such as "code of conduct".
+        if lang in t.lemmas and lang != "en":
             t.lemmas[lang].scan(lemmatize(tokens, lang), found)
     # A country named in the text is not where the measure runs (its countries say that).
     return sorted(found - places())
