@@ -380,13 +380,17 @@ def longest_term() -> int:
 
 
 def _content(text: str, lang: str) -> Key:
-    """The content words of `text` in `lang`: stems (or folded words), the language's function
-    words out (another language's are words here: "son" is French for "his", English for a son).
+    """The content words of `text` in `lang`: stems of their lemmas (or the lemmas, or folded
+    words), the language's function words out (another language's are words here: "son" is
+    French for "his", English for a son).
     """
     stop = stopwords(lang)
+    # As lemmas first: "väkivaltaa" and "väkivallan" are one word, and a language without a
+    # stemmer here (Latvian, Croatian, Slovenian, Bulgarian) has no other way to join forms.
+    words = lemmatize([w for w in tokenize(text) if w not in stop], lang)
     if lang in STEMMED_LANGUAGES:
-        return tuple(s for w in tokenize(text) if w not in stop for s in analyze(w, lang))
-    return tuple(w for w in tokenize(text) if w not in stop)
+        return tuple(s for w in words for s in analyze(w, lang))
+    return words
 
 
 @dataclass(frozen=True)

@@ -344,3 +344,15 @@ def test_changed_word_forms_change_the_index_versions(tmp_path, monkeypatch):
         assert concepts.vocabulary_digest() != digest
     finally:
         concepts.vocabulary_digest.cache_clear()
+
+
+def test_an_everyday_phrasing_matches_in_other_forms_of_its_words():
+    from app.search.concept_match import phrase_concepts
+
+    # Written "učiti otroke o dobrem in slabem dotiku", "lapsille opetetaan hyvä ja paha
+    # kosketus": other cases of the same words.
+    for query in (
+        "otroke učimo o dobrih in slabih dotikih",
+        "lapsia opetetaan hyviin kosketuksiin",
+    ):
+        assert [c for c, _w in phrase_concepts(query.split())] == ["body_safety_education"]
