@@ -110,6 +110,9 @@ class Tables:
     # language -> its terms' words as lemmas: the forms no stemmer here joins ("lasten" and
     # "lapsi"; Latvian, Croatian, Slovenian, Bulgarian have no stemmer at all)
     lemmas: dict[str, Table]
+    # folded word -> the languages where it (as a lemma) begins a term: a query's run of words
+    # is looked up in those only
+    lemma_starts: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -131,12 +134,25 @@ def tables() -> Tables:
                 # for" pass for "helpline".
                 if len(stems) == len(key) and _usable(stems, MIN_STEM):
                     stemmed.setdefault(lang, []).append((stems, concept.id))
+    by_lemma = {lang: _table(pairs) for lang, pairs in lemmas.items()}
     return Tables(
         folded={lang: _table(pairs) for lang, pairs in folded.items()},
         stemmed={lang: _table(pairs) for lang, pairs in stemmed.items()},
         any_folded=_table(p for pairs in folded.values() for p in pairs),
-        lemmas={lang: _table(pairs) for lang, pairs in lemmas.items()},
+        lemmas=by_lemma,
+        lemma_starts=_lemma_starts(by_lemma),
     )
+
+
+def _lemma_starts(tables: dict[str, Table]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for lang, table in tables.items():
+        for word in table.lengths:
+            out.setdefault(word, []).append(lang)
+        for form, lemma in lemma_forms()[lang].items():
+            if lemma in table.lengths:
+                out.setdefault(form, []).append(lang)
+    return {word: tuple(dict.fromkeys(langs)) for word, langs in out.items()}
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -152,18 +168,19 @@ def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
             continue
         tokens = tokenize(text)
         for language in languages:
-            if language in t.folded:
+            # The document's own language as lemmas: a token equal to a term's word has its
+            # lemma, so this finds what the folded words would, and other forms too. Not
+            # English, whose stemmer joins its forms already: English lemmas would newly tag
+            # most documents with the plurals of terms such as "code of conduct".
+            if language == lang and language in t.lemmas and language != "en":
+                t.lemmas[language].scan(lemmatize(tokens, language), found)
+            elif language in t.folded:
                 t.folded[language].scan(tokens, found)
         # Stems in the document's own language only: stemming is most of the cost, and the
         # English in other documents (taxonomy labels) is written as the terms are.
         if (lang or "en") in t.stemmed:
             table = t.stemmed[lang or "en"]
             table.scan(_stems_for(text, lang or "en", table.starts), found)
-        # Lemmas, like stems, in the document's own language only, and not in English, whose
-        # stemmer joins its forms already: English lemmas would newly tag most documents with
-        # the plurals of terms such as "code of conduct".
-        if lang in t.lemmas and lang != "en":
-            t.lemmas[lang].scan(lemmatize(tokens, lang), found)
     # A country named in the text is not where the measure runs (its countries say that).
     return sorted(found - places())
 
@@ -222,8 +239,8 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
             for concept_id in table.keys.get(stems, ()):
                 if concept_id not in found:
                     found.append(concept_id)
-    for lang, table in t.lemmas.items():
-        for concept_id in table.keys.get(lemmatize(words, lang), ()):
+    for lang in t.lemma_starts.get(words[0], ()):
+        for concept_id in t.lemmas[lang].keys.get(lemmatize(words, lang), ()):
             if concept_id not in found:
                 found.append(concept_id)
     return tuple(found)
@@ -379,6 +396,7 @@ def longest_term() -> int:
     return tables().any_folded.longest
 
 
+@lru_cache(maxsize=65536)  # a query's words, once per language each
 def _content(text: str, lang: str) -> Key:
     """The content words of `text` in `lang`: stems of their lemmas (or the lemmas, or folded
     words), the language's function words out (another language's are words here: "son" is

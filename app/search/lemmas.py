@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 
 LEMMA_FILE = Path(__file__).parent / "data" / "lemma_forms.json.gz"
 
@@ -31,15 +29,14 @@ LEMMA_LANGUAGES = {
 
 
 @lru_cache(maxsize=1)
-def lemma_forms() -> Mapping[str, Mapping[str, str]]:
+def lemma_forms() -> dict[str, dict[str, str]]:
     """Language -> folded form -> folded lemma (forms that are their own lemma left out)."""
     raw = json.loads(gzip.decompress(LEMMA_FILE.read_bytes()))
     out = {}
     for lang, by_lemma in raw["languages"].items():
-        out[lang] = MappingProxyType(
-            {form: lemma for lemma, forms in by_lemma.items() for form in forms}
-        )
-    return MappingProxyType(out)
+        # Plain dicts: a mapping proxy's look-ups are slower, and these run for every word.
+        out[lang] = {form: lemma for lemma, forms in by_lemma.items() for form in forms}
+    return out
 
 
 def lemmatize(tokens: list[str] | tuple[str, ...], lang: str) -> tuple[str, ...]:
