@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from app.search.analysis import analyze, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
+from app.search.common_words import is_common_word
 from app.search.query import ParsedText, Word, replace_words
 
 MIN_WORD_LENGTH = 3
@@ -119,8 +120,9 @@ def corrections(
 ) -> dict[str, str]:
     """Typed word -> its correction, for the words no published measure holds, and for those
     far rarer than a close neighbour, unless some measure holds all the typed words together
-    (`together`: "Safe Dates" is a programme, not a typo of "safe data"). Quoted words are
-    never corrected.
+    (`together`: "Safe Dates" is a programme, not a typo of "safe data"). Quoted words and
+    common words of English and the reader's language (app/search/common_words.py) are never
+    corrected.
 
     `frequency` answers the number of live documents holding a word, or STEM_ONLY. A word that
     some document holds, or a form of it, is corrected only to a word one edit away as words
@@ -134,6 +136,8 @@ def corrections(
         if looked_up == MAX_CORRECTED_WORDS or deadline.passed:
             break
         token = word.tokens[0]
+        if is_common_word(token):  # "choir" is no typo of "choices"
+            continue
         docs = frequency(word)
         if docs > RARE_WORD_DOCS or (docs > 0 and len(token) <= SHORT_WORD_LENGTH):
             continue

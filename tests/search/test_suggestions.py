@@ -204,3 +204,27 @@ def test_a_five_letter_word_is_not_two_edits_from_its_correction(app):
         text_measure(owner, f"Title scheme {n}", SUMMARY)
     assert search("tiere").suggestion is None  # German: animals
     assert search("titel").suggestion == "title"  # one swap
+
+
+def test_a_common_word_of_english_is_never_corrected(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Choices and assignments scheme {n}", SUMMARY)
+        text_measure(owner, f"Assigned mentors {n}", SUMMARY)
+    # Plain words no measure holds, one or two edits from words many hold: another question.
+    assert search("church choir").suggestion is None
+    assert search("dog assisted therapy").suggestion is None
+    assert search("chioces").suggestion == "choices"  # a misspelling is still corrected
+
+
+def test_a_common_word_of_the_readers_language_is_never_corrected(app, client):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Bezpieczeństwo na skoczni {n}", SUMMARY, text_language="pl")
+    # Polish "stoczni" (shipyard's) is one letter from "skoczni" (ski jump's): a typo to an
+    # English reader, a word to a Polish one.
+    english = client.get("/search?q=stoczni", headers={"Accept-Language": "en"}).text
+    polish = client.get("/search?q=stoczni", headers={"Accept-Language": "pl"}).text
+    assert 'class="did-you-mean"' in english
+    assert "<strong>skoczni</strong>" in english
+    assert 'class="did-you-mean"' not in polish
