@@ -31,7 +31,8 @@ def common_words(lang: str) -> list[str]:
         if zipf_frequency(word, lang) < MIN_ZIPF:
             break
         tokens = tokenize(word)
-        if len(tokens) == 1:  # not "e-mail" or a number
+        # One word ("e-mail" is two), folded for good ("™" folds to "TM", which folds on).
+        if len(tokens) == 1 and tokenize(tokens[0]) == tokens:
             words.add(tokens[0])
     return sorted(words)
 

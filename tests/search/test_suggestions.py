@@ -11,8 +11,10 @@ from app.measures.services import submit_measure, update_measure
 from app.moderation.services import archive_measure, publish_measure
 from app.records.schema import validate_record
 from app.search import indexer
+from app.search.analysis import tokenize
 from app.search.backends.postgres_backend import PostgresBackend
 from app.search.backends.whoosh_backend import WhooshBackend
+from app.search.common_words import common_words
 from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH, RARER_FACTOR
 from tests.conftest import make_user, sample_record
 from tests.search.conftest import search, text_measure
@@ -228,3 +230,10 @@ def test_a_common_word_of_the_readers_language_is_never_corrected(app, client):
     assert 'class="did-you-mean"' in english
     assert "<strong>skoczni</strong>" in english
     assert 'class="did-you-mean"' not in polish
+
+
+def test_every_interface_language_has_a_list_of_common_words_folded_as_the_index_folds(app):
+    for lang in app.config["LANGUAGES"]:
+        words = common_words(lang)
+        assert len(words) > 10_000, lang
+        assert all(tokenize(word) == [word] for word in words), lang
