@@ -191,8 +191,54 @@ def _stems_for(text: str, lang: str, starts: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=4096)
 def term_concepts(words: Key) -> tuple[str, ...]:
     """Concepts with a term of these folded words in any language, or of their stems, or
-    (failing both) of other forms of them."""
-    return _term_concepts(words) or (_inflected(words) if _usable(words) else ())
+    (failing both) of other forms of them, or of the words a compound joins."""
+    if not _usable(words):
+        return ()
+    return _term_concepts(words) or _inflected(words) or _compound(words)
+
+
+# A compound of German, Dutch, the Nordic languages, Finnish, Estonian or Hungarian
+# ("Täterprävention",
+# "overgrebsforebyggelse", "seksuaalirikollinen") names the concepts of the words it joins.
+# Its head (last part) must name a concept; the part before it adds its own when it names one,
+# with or without a linking ending ("Präventions-", "overgrebs-"). Parts have at least
+# COMPOUND_PART letters: shorter ones match too many words by chance.
+COMPOUND_PART = 5
+COMPOUND_LINKS = ("", "s", "e", "n", "en", "es", "er")
+
+
+def _compound(words: Key) -> tuple[str, ...]:
+    if len(words) != 1 or len(words[0]) < 2 * COMPOUND_PART:
+        return ()
+    word = words[0]
+    for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):  # the longest head first
+        head = _part_concepts(word[cut:])
+        if not head:
+            continue
+        modifier = word[:cut]
+        for link in COMPOUND_LINKS:
+            if modifier.endswith(link) and len(modifier) - len(link) >= COMPOUND_PART:
+                found = _part_concepts(modifier[: len(modifier) - len(link)])
+                if found:
+                    return tuple(dict.fromkeys(found + head))
+        return head
+    return ()
+
+
+COMPOUNDING_LANGUAGES = ("de", "nl", "sv", "da", "fi", "et", "hu")
+
+
+def _part_concepts(part: str) -> tuple[str, ...]:
+    """Concepts with a one-word term, or its stem, of a compounding language: English
+    "accountability" is no compound of "ability"."""
+    t = tables()
+    found: list[str] = []
+    for lang in COMPOUNDING_LANGUAGES:
+        found += t.folded[lang].keys.get((part,), ()) if lang in t.folded else ()
+        stems = _stems(part, lang)
+        if lang in t.stemmed and len(stems) == 1:
+            found += t.stemmed[lang].keys.get(stems, ())
+    return tuple(dict.fromkeys(found))
 
 
 def _term_concepts(words: Key) -> tuple[str, ...]:

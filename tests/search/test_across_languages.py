@@ -149,6 +149,13 @@ def test_an_inflected_word_matches_the_term_it_is_a_form_of(app):
     assert found("seksuaalista väkivaltaa") == [english.id]
 
 
+def test_a_compound_finds_measures_naming_its_parts_in_other_languages(app):
+    owner = make_user()
+    english = text_measure(owner, "Counselling for parents worried about their child", SUMMARY)
+    text_measure(owner, "Mentoring for volunteers", SUMMARY)
+    assert found("Elternberatung") == [english.id]
+
+
 def test_a_word_of_another_language_is_not_corrected_into_a_frequent_neighbour(app):
     owner = make_user()
     for n in range(3):

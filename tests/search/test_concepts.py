@@ -223,6 +223,20 @@ def test_a_word_that_only_begins_like_a_term_is_not_its_form():
     assert "online_platforms" in term_concepts(("internecie",))
 
 
+def test_a_compound_names_the_concepts_of_the_words_it_joins():
+    from app.search.concept_match import term_concepts
+
+    # Neither is a term: German parents' counselling, Danish abuse prevention, with the
+    # linking "s" of "overgrebs-".
+    assert set(term_concepts(("elternberatung",))) == {"parents", "counselling"}
+    assert set(term_concepts(("overgrebsforebyggelse",))) == {"abuse", "prevention"}
+    # The head alone when the first part names nothing ("Online" is English, not Danish).
+    assert term_concepts(("onlinegrooming",)) == ("grooming",)
+    # English words are no compounds: "accountability" is not "ability" (skills).
+    assert term_concepts(("accountability",)) == ()
+    assert term_concepts(("elternabend",)) == ()  # parents' evening: no head concept
+
+
 def test_words_that_only_stem_like_a_term_name_no_concept():
     from app.search.concept_match import concept_label, term_concepts
 
