@@ -83,6 +83,19 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
     another word ("love" is not "live", Finnish "talo" not "talk", "cars" not "care"). No
     word is corrected to a function word of any language ("dogs" is not "does").
     """
+    forms = [c for c in candidates if c.distance == 0 and c.docs and c.word != token]
+    if forms:
+        # A form of a word that measures hold, its stem finds them. Only a dropped or swapped
+        # letter, the commonest typos, is put back ("offendes" is "offenders", not "offences";
+        # "PrevenTel" is "PrevenTell", not "prevented"); "preventions" stays as typed.
+        typos = [
+            c
+            for c in forms
+            if len(c.word) >= len(token)
+            and _as_words(token, c.word) == 1
+            and not _replaced(token, c.word)
+        ]
+        return min(typos, key=lambda c: (-c.docs, c.word), default=None)
     allowed = 2 if len(token) >= 6 else 1
     stop = query_stopwords()
     usable = [
@@ -98,7 +111,15 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
         and (len(token) > SHORT_WORD_LENGTH or not _replaced(token, c.word))
     ]
     return min(
-        usable, key=lambda c: (c.distance, _as_words(token, c.word), -c.docs, c.word), default=None
+        usable,
+        key=lambda c: (
+            c.distance,
+            _as_words(token, c.word),
+            _replaced(token, c.word),
+            -c.docs,
+            c.word,
+        ),
+        default=None,
     )
 
 

@@ -237,3 +237,14 @@ def test_every_interface_language_has_a_list_of_common_words_folded_as_the_index
         words = common_words(lang)
         assert len(words) > 10_000, lang
         assert all(tokenize(word) == [word] for word in words), lang
+
+
+def test_a_dropped_letter_of_a_form_of_a_measures_word_is_put_back(app):
+    owner = make_user()
+    prevtell = text_measure(owner, "PrevenTell hjälplinje", SUMMARY, text_language="sv")
+    for n in range(3):
+        text_measure(owner, f"Harm prevented early {n}", SUMMARY)
+    # One edit from both, but one English stem with "PrevenTell": a dropped "l", not a "d".
+    results = search("PrevenTel")
+    assert results.suggestion == "PrevenTell"
+    assert results.hits[0].id == prevtell.id
