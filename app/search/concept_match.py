@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,16 +57,18 @@ class Table:
     longest: int
     starts: frozenset[str]  # the first three letters of every word of every key
 
-    def scan(self, tokens: Sequence[str], out: set[str]) -> None:
-        """Add to `out` the concepts of every run of `tokens` that is a key."""
+    def mentions(self, tokens: Sequence[str]) -> Counter[str]:
+        """How many times `tokens` name each concept: keys of one concept ending on the same
+        word are one mention ("child sexual abuse" holds "sexual abuse")."""
         keys, lengths, n = self.keys, self.lengths, len(tokens)
+        ends: set[tuple[str, int]] = set()
         for i, token in enumerate(tokens):
             for k in lengths.get(token, ()):
                 if i + k > n:
                     break
-                ids = keys.get(tuple(tokens[i : i + k]))
-                if ids:
-                    out.update(ids)
+                for concept_id in keys.get(tuple(tokens[i : i + k]), ()):
+                    ends.add((concept_id, i + k))
+        return Counter(concept_id for concept_id, _end in ends)
 
 
 def _table(pairs: Iterable[tuple[Key, str]]) -> Table:
@@ -132,25 +135,30 @@ def tables() -> Tables:
 # --- documents ----------------------------------------------------------------------------------
 
 
-def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
-    """Concept ids mentioned in these texts of a document in `lang` (and in English)."""
+def text_mentions(texts: Iterable[str], lang: str | None) -> list[Counter[str]]:
+    """Per text of a document in `lang` (and in English): how many times it names each
+    concept. A mention found both folded and stemmed, or in both languages, counts once (the
+    most any one reading finds)."""
     t = tables()
     languages = dict.fromkeys(code for code in (lang, "en") if code)
-    found: set[str] = set()
+    out = []
     for text in texts:
-        if not text:
-            continue
-        tokens = tokenize(text)
-        for language in languages:
-            if language in t.folded:
-                t.folded[language].scan(tokens, found)
-        # Stems in the document's own language only: stemming is most of the cost, and the
-        # English in other documents (taxonomy labels) is written as the terms are.
-        if (lang or "en") in t.stemmed:
-            table = t.stemmed[lang or "en"]
-            table.scan(_stems_for(text, lang or "en", table.starts), found)
-    # A country named in the text is not where the measure runs (its countries say that).
-    return sorted(found - places())
+        counts: Counter[str] = Counter()
+        if text:
+            tokens = tokenize(text)
+            for language in languages:
+                if language in t.folded:
+                    counts |= t.folded[language].mentions(tokens)
+            # Stems in the document's own language only: stemming is most of the cost, and
+            # the English in other documents (taxonomy labels) is written as the terms are.
+            if (lang or "en") in t.stemmed:
+                table = t.stemmed[lang or "en"]
+                counts |= table.mentions(_stems_for(text, lang or "en", table.starts))
+        # A country named in the text is not where the measure runs (its countries say that).
+        for place in places() & counts.keys():
+            del counts[place]
+        out.append(counts)
+    return out
 
 
 @lru_cache(maxsize=1)
