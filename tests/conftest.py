@@ -131,6 +131,9 @@ def _schema_app(make_app):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    # A keeper left running would go on using the database dropped after this fixture.
+    keepers = [t for t in threading.enumerate() if t.name == "search-index-keeper"]
+    assert not keepers, "a test left an index keeper running: stop it (SEARCH_KEEPER off)"
 
 
 def empty_all_tables() -> None:

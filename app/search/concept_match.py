@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,16 +60,18 @@ class Table:
     longest: int
     starts: frozenset[str]  # the first three letters of every word of every key
 
-    def scan(self, tokens: Sequence[str], out: set[str]) -> None:
-        """Add to `out` the concepts of every run of `tokens` that is a key."""
+    def mentions(self, tokens: Sequence[str]) -> Counter[str]:
+        """How many times `tokens` name each concept: keys of one concept ending on the same
+        word are one mention ("child sexual abuse" holds "sexual abuse")."""
         keys, lengths, n = self.keys, self.lengths, len(tokens)
+        ends: set[tuple[str, int]] = set()
         for i, token in enumerate(tokens):
             for k in lengths.get(token, ()):
                 if i + k > n:
                     break
-                ids = keys.get(tuple(tokens[i : i + k]))
-                if ids:
-                    out.update(ids)
+                for concept_id in keys.get(tuple(tokens[i : i + k]), ()):
+                    ends.add((concept_id, i + k))
+        return Counter(concept_id for concept_id, _end in ends)
 
 
 def _table(pairs: Iterable[tuple[Key, str]]) -> Table:
@@ -158,31 +161,36 @@ def _lemma_starts(tables: dict[str, Table]) -> dict[str, tuple[str, ...]]:
 # --- documents ----------------------------------------------------------------------------------
 
 
-def text_concepts(texts: Iterable[str], lang: str | None) -> list[str]:
-    """Concept ids mentioned in these texts of a document in `lang` (and in English)."""
+def text_mentions(texts: Iterable[str], lang: str | None) -> list[Counter[str]]:
+    """Per text of a document in `lang` (and in English): how many times it names each
+    concept. A mention found both folded and stemmed, or in both languages, counts once (the
+    most any one reading finds)."""
     t = tables()
     languages = dict.fromkeys(code for code in (lang, "en") if code)
-    found: set[str] = set()
+    out = []
     for text in texts:
-        if not text:
-            continue
-        tokens = tokenize(text)
-        for language in languages:
-            # The document's own language as lemmas: a token equal to a term's word has its
-            # lemma, so this finds what the folded words would, and other forms too. Not
-            # English, whose stemmer joins its forms already: English lemmas would newly tag
-            # most documents with the plurals of terms such as "code of conduct".
-            if language == lang and language in t.lemmas and language != "en":
-                t.lemmas[language].scan(lemmatize(tokens, language), found)
-            elif language in t.folded:
-                t.folded[language].scan(tokens, found)
-        # Stems in the document's own language only: stemming is most of the cost, and the
-        # English in other documents (taxonomy labels) is written as the terms are.
-        if (lang or "en") in t.stemmed:
-            table = t.stemmed[lang or "en"]
-            table.scan(_stems_for(text, lang or "en", table.starts), found)
-    # A country named in the text is not where the measure runs (its countries say that).
-    return sorted(found - places())
+        counts: Counter[str] = Counter()
+        if text:
+            tokens = tokenize(text)
+            for language in languages:
+                # The document's own language as lemmas: a token equal to a term's word has
+                # its lemma, so this finds what the folded words would, and other forms too.
+                # Not English, whose stemmer joins its forms already: English lemmas would
+                # newly tag most documents with the plurals of terms such as "code of conduct".
+                if language == lang and language in t.lemmas and language != "en":
+                    counts |= t.lemmas[language].mentions(lemmatize(tokens, language))
+                elif language in t.folded:
+                    counts |= t.folded[language].mentions(tokens)
+            # Stems in the document's own language only: stemming is most of the cost, and
+            # the English in other documents (taxonomy labels) is written as the terms are.
+            if (lang or "en") in t.stemmed:
+                table = t.stemmed[lang or "en"]
+                counts |= table.mentions(_stems_for(text, lang or "en", table.starts))
+        # A country named in the text is not where the measure runs (its countries say that).
+        for place in places() & counts.keys():
+            del counts[place]
+        out.append(counts)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -223,8 +231,54 @@ def _stems_for(text: str, lang: str, starts: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=4096)
 def term_concepts(words: Key) -> tuple[str, ...]:
     """Concepts with a term of these folded words in any language, or of their stems, or
-    (failing both) of other forms of them."""
-    return _term_concepts(words) or (_inflected(words) if _usable(words) else ())
+    (failing both) of other forms of them, or of the words a compound joins."""
+    if not _usable(words):
+        return ()
+    return _term_concepts(words) or _inflected(words) or _compound(words)
+
+
+# A compound of German, Dutch, the Nordic languages, Finnish, Estonian or Hungarian
+# ("Täterprävention",
+# "overgrebsforebyggelse", "seksuaalirikollinen") names the concepts of the words it joins.
+# Its head (last part) must name a concept; the part before it adds its own when it names one,
+# with or without a linking ending ("Präventions-", "overgrebs-"). Parts have at least
+# COMPOUND_PART letters: shorter ones match too many words by chance.
+COMPOUND_PART = 5
+COMPOUND_LINKS = ("", "s", "e", "n", "en", "es", "er")
+
+
+def _compound(words: Key) -> tuple[str, ...]:
+    if len(words) != 1 or len(words[0]) < 2 * COMPOUND_PART:
+        return ()
+    word = words[0]
+    for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):  # the longest head first
+        head = _part_concepts(word[cut:])
+        if not head:
+            continue
+        modifier = word[:cut]
+        for link in COMPOUND_LINKS:
+            if modifier.endswith(link) and len(modifier) - len(link) >= COMPOUND_PART:
+                found = _part_concepts(modifier[: len(modifier) - len(link)])
+                if found:
+                    return tuple(dict.fromkeys(found + head))
+        return head
+    return ()
+
+
+COMPOUNDING_LANGUAGES = ("de", "nl", "sv", "da", "fi", "et", "hu")
+
+
+def _part_concepts(part: str) -> tuple[str, ...]:
+    """Concepts with a one-word term, or its stem, of a compounding language: English
+    "accountability" is no compound of "ability"."""
+    t = tables()
+    found: list[str] = []
+    for lang in COMPOUNDING_LANGUAGES:
+        found += t.folded[lang].keys.get((part,), ()) if lang in t.folded else ()
+        stems = _stems(part, lang)
+        if lang in t.stemmed and len(stems) == 1:
+            found += t.stemmed[lang].keys.get(stems, ())
+    return tuple(dict.fromkeys(found))
 
 
 def _term_concepts(words: Key) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.records import vocab
-from app.search.concept_match import places, text_concepts
+from app.search.concept_match import places, text_mentions
 from app.search.concepts import place_id
 from app.search.facets import (
     FACET_KEYS,
@@ -19,6 +19,9 @@ from app.search.facets import (
 # Re-exported: the backends and the query parser read the facet keys from here.
 __all__ = ["FACET_KEYS", "MULTI_VALUED", "facet_values", "measure_to_document"]
 CONCEPT_TEXT_CHARS = 2000  # of the description, looked at for concepts
+# Mentions of a concept counted, at most: a measure that names "school" three times is more
+# about schools than one that names it once, but ten times is no more than three.
+MENTION_CAP = 3
 
 
 def _join(*parts: str | None) -> str:
@@ -27,6 +30,31 @@ def _join(*parts: str | None) -> str:
 
 def _labels(values: list[str]) -> str:
     return " ".join(vocab.english_label(v) for v in values)
+
+
+def _concepts(revision: Any, tags: str, summary_en: str) -> tuple[dict[str, int], list[str]]:
+    """The concepts of the vocabulary the text mentions, with how many times (at most
+    MENTION_CAP), and those its title or summaries name (the lead concepts).
+
+    Looked for in the title, the summary, the start of the description and the tags (the rest
+    of a long text, and report text, would cost more indexing time than it adds concepts). The
+    English summary translates the summary: a mention in both counts once.
+    """
+    lang = revision.text_language
+    described = (revision.description or "")[:CONCEPT_TEXT_CHARS]
+    title, summary, rest, labels = text_mentions(
+        (revision.title, revision.summary, described, tags), lang
+    )
+    (english,) = text_mentions((summary_en,), "en")
+    lead = title + (summary | english)
+    mentions = lead + rest + labels
+    concepts = {c: min(n, MENTION_CAP) for c, n in sorted(mentions.items())}
+    # Where the measure runs, as its record says (text_mentions drops the countries a text
+    # names), counts as much as a concept the text keeps naming.
+    concepts.update(
+        {place_id(c): MENTION_CAP for c in revision.countries if place_id(c) in places()}
+    )
+    return concepts, sorted(lead)
 
 
 def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dict[str, Any]:
@@ -77,25 +105,7 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
     if summary_en:
         body = _join(body, summary_en)
     reports = _join(*(a.text for e in evaluations for a in e.attachments))
-    # Concepts of the vocabulary that the text mentions: in the title, the summary, the start
-    # of the description and the tags (the rest of a long text, and report text, would cost
-    # more indexing time than it adds concepts).
-    described = (revision.description or "")[:CONCEPT_TEXT_CHARS]
-    concepts = sorted(
-        set(
-            text_concepts(
-                (revision.title, revision.summary, described, tags), revision.text_language
-            )
-        )
-        | set(text_concepts((summary_en,), "en"))
-        | {place_id(c) for c in revision.countries if place_id(c) in places()}
-    )
-    # What a measure is about, its title and summaries name: a concept there weighs more than
-    # one further down the description or in a profile list (the backends' lead concepts).
-    lead_concepts = sorted(
-        set(text_concepts((revision.title, revision.summary), revision.text_language))
-        | set(text_concepts((summary_en,), "en"))
-    )
+    concepts, lead_concepts = _concepts(revision, tags, summary_en)
     published_at: datetime | None = measure.published_at
     return {
         "id": measure.id,
@@ -128,6 +138,6 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         "published_at": published_at,
         "rating": float(rating or 0.0),
         "organisation": revision.organisation,
-        "concepts": concepts,
+        "concepts": concepts,  # concept id -> mentions (at most MENTION_CAP)
         "lead_concepts": lead_concepts,
     }

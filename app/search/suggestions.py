@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from app.search.analysis import analyze, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
+from app.search.common_words import is_common_word
 from app.search.query import ParsedText, Word, replace_words
 
 MIN_WORD_LENGTH = 3
@@ -82,6 +83,19 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
     another word ("love" is not "live", Finnish "talo" not "talk", "cars" not "care"). No
     word is corrected to a function word of any language ("dogs" is not "does").
     """
+    forms = [c for c in candidates if c.distance == 0 and c.docs and c.word != token]
+    if forms:
+        # A form of a word that measures hold, its stem finds them. Only a dropped or swapped
+        # letter, the commonest typos, is put back ("offendes" is "offenders", not "offences";
+        # "PrevenTel" is "PrevenTell", not "prevented"); "preventions" stays as typed.
+        typos = [
+            c
+            for c in forms
+            if len(c.word) >= len(token)
+            and _as_words(token, c.word) == 1
+            and not _replaced(token, c.word)
+        ]
+        return min(typos, key=lambda c: (-c.docs, c.word), default=None)
     allowed = 2 if len(token) >= 6 else 1
     stop = query_stopwords()
     usable = [
@@ -97,7 +111,15 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
         and (len(token) > SHORT_WORD_LENGTH or not _replaced(token, c.word))
     ]
     return min(
-        usable, key=lambda c: (c.distance, _as_words(token, c.word), -c.docs, c.word), default=None
+        usable,
+        key=lambda c: (
+            c.distance,
+            _as_words(token, c.word),
+            _replaced(token, c.word),
+            -c.docs,
+            c.word,
+        ),
+        default=None,
     )
 
 
@@ -119,8 +141,9 @@ def corrections(
 ) -> dict[str, str]:
     """Typed word -> its correction, for the words no published measure holds, and for those
     far rarer than a close neighbour, unless some measure holds all the typed words together
-    (`together`: "Safe Dates" is a programme, not a typo of "safe data"). Quoted words are
-    never corrected.
+    (`together`: "Safe Dates" is a programme, not a typo of "safe data"). Quoted words and
+    common words of English and the reader's language (app/search/common_words.py) are never
+    corrected.
 
     `frequency` answers the number of live documents holding a word, or STEM_ONLY. A word that
     some document holds, or a form of it, is corrected only to a word one edit away as words
@@ -134,6 +157,8 @@ def corrections(
         if looked_up == MAX_CORRECTED_WORDS or deadline.passed:
             break
         token = word.tokens[0]
+        if is_common_word(token):  # "choir" is no typo of "choices"
+            continue
         docs = frequency(word)
         if docs > RARE_WORD_DOCS or (docs > 0 and len(token) <= SHORT_WORD_LENGTH):
             continue

@@ -149,6 +149,13 @@ def test_an_inflected_word_matches_the_term_it_is_a_form_of(app):
     assert found("seksuaalista väkivaltaa") == [english.id]
 
 
+def test_a_compound_finds_measures_naming_its_parts_in_other_languages(app):
+    owner = make_user()
+    english = text_measure(owner, "Counselling for parents worried about their child", SUMMARY)
+    text_measure(owner, "Mentoring for volunteers", SUMMARY)
+    assert found("Elternberatung") == [english.id]
+
+
 def test_a_word_of_another_language_is_not_corrected_into_a_frequent_neighbour(app):
     owner = make_user()
     for n in range(3):
@@ -251,3 +258,28 @@ def test_a_concept_tag_counts_the_same_however_many_other_concepts_a_measure_nam
         ),
     )
     assert found("sextortion") == [many.id, few.id]
+
+
+def test_a_measure_that_names_a_concept_more_often_ranks_above_one_that_names_it_once(app):
+    owner = make_user()
+    # Both are found only through the concept (Spanish words, an English query), neither names
+    # it in its title or summary: the one whose text keeps naming it is more about it (the
+    # newer one would come first on a tie).
+    often = text_measure(
+        owner,
+        "Talleres escolares",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+        description=(
+            "Una sesión sobre sextorsión. Qué hacer ante la sextorsión. Cómo denunciar una"
+            " sextorsión."
+        ),
+    )
+    once = text_measure(
+        owner,
+        "Programa de apoyo escolar",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+        description="Una sesión sobre sextorsión.",
+    )
+    assert found("sextortion") == [often.id, once.id]

@@ -223,6 +223,20 @@ def test_a_word_that_only_begins_like_a_term_is_not_its_form():
     assert "online_platforms" in term_concepts(("internecie",))
 
 
+def test_a_compound_names_the_concepts_of_the_words_it_joins():
+    from app.search.concept_match import term_concepts
+
+    # Neither is a term: German parents' counselling, Danish abuse prevention, with the
+    # linking "s" of "overgrebs-".
+    assert set(term_concepts(("elternberatung",))) == {"parents", "counselling"}
+    assert set(term_concepts(("overgrebsforebyggelse",))) == {"abuse", "prevention"}
+    # The head alone when the first part names nothing ("Online" is English, not Danish).
+    assert term_concepts(("onlinegrooming",)) == ("grooming",)
+    # English words are no compounds: "accountability" is not "ability" (skills).
+    assert term_concepts(("accountability",)) == ()
+    assert term_concepts(("elternabend",)) == ()  # parents' evening: no head concept
+
+
 def test_words_that_only_stem_like_a_term_name_no_concept():
     from app.search.concept_match import concept_label, term_concepts
 
@@ -319,16 +333,17 @@ def test_inflected_words_without_a_stemmer_name_their_concept():
 
 
 def test_a_document_with_inflected_forms_is_tagged_with_their_concepts():
-    from app.search.concept_match import text_concepts
+    from app.search.concept_match import text_mentions
+
+    def concepts(text: str, lang: str) -> set[str]:
+        return set(text_mentions((text,), lang)[0])
 
     # Estonian "in basic schools", "as measures"; Bulgarian "the clinics".
-    assert {"primary_school", "intervention"} <= set(
-        text_concepts(("Meetmetena põhikoolides",), "et")
-    )
-    assert "hospital" in text_concepts(("Клиниките",), "bg")
-    assert "sexual_interest_in_children" not in text_concepts(("Mapping services on a map",), "en")
+    assert {"primary_school", "intervention"} <= concepts("Meetmetena põhikoolides", "et")
+    assert "hospital" in concepts("Клиниките", "bg")
+    assert "sexual_interest_in_children" not in concepts("Mapping services on a map", "en")
     # An English participle stays itself: to abuse children is not to be an abused child.
-    assert "victim" not in text_concepts(("For people who fear they might abuse children",), "en")
+    assert "victim" not in concepts("For people who fear they might abuse children", "en")
 
 
 def test_changed_word_forms_change_the_index_versions(tmp_path, monkeypatch):

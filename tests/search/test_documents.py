@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.core.extensions import db
 from app.measures.models import Attachment
 from app.search.analysis import analyze, fold, light_stem
-from app.search.documents import facet_values, measure_to_document
+from app.search.documents import MENTION_CAP, facet_values, measure_to_document
 from tests.conftest import make_measure, make_user
 
 
@@ -48,6 +48,24 @@ def test_measure_to_document_holds_text_facets_and_stored_fields(app):
     assert facet_values(doc, "evidence_level") == [str(measure.evidence_level)]
     assert facet_values(doc, "abuse_forms") == ["grooming"]
     assert facet_values(doc, "cost_level") == ["low"]
+
+
+def test_a_documents_concepts_count_its_mentions_up_to_a_cap(app):
+    measure = make_measure(
+        make_user(),
+        publish=True,
+        title="Sextortion help",
+        summary="Support for teenagers facing sextortion online.",
+        summary_en="Support for teenagers facing sextortion online.",
+        description="Sextortion: what it is. Sextortion: what to do. Sextortion again.",
+        countries=["DE"],
+    )
+    doc = measure_to_document(measure, measure.published_revision)
+    # Title 1, summary 1 (its English translation names the same mention), description 3.
+    assert doc["concepts"]["sextortion"] == MENTION_CAP == 3
+    assert doc["concepts"]["adolescents"] == 1  # once in the summary and its translation
+    assert doc["concepts"]["country_de"] == MENTION_CAP  # where it runs, from the record
+    assert "sextortion" in doc["lead_concepts"]
 
 
 def test_folding_strips_accents_and_special_letters():

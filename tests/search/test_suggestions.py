@@ -11,8 +11,10 @@ from app.measures.services import submit_measure, update_measure
 from app.moderation.services import archive_measure, publish_measure
 from app.records.schema import validate_record
 from app.search import indexer
+from app.search.analysis import tokenize
 from app.search.backends.postgres_backend import PostgresBackend
 from app.search.backends.whoosh_backend import WhooshBackend
+from app.search.common_words import common_words
 from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH, RARER_FACTOR
 from tests.conftest import make_user, sample_record
 from tests.search.conftest import search, text_measure
@@ -204,3 +206,45 @@ def test_a_five_letter_word_is_not_two_edits_from_its_correction(app):
         text_measure(owner, f"Title scheme {n}", SUMMARY)
     assert search("tiere").suggestion is None  # German: animals
     assert search("titel").suggestion == "title"  # one swap
+
+
+def test_a_common_word_of_english_is_never_corrected(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Choices and assignments scheme {n}", SUMMARY)
+        text_measure(owner, f"Assigned mentors {n}", SUMMARY)
+    # Plain words no measure holds, one or two edits from words many hold: another question.
+    assert search("church choir").suggestion is None
+    assert search("dog assisted therapy").suggestion is None
+    assert search("chioces").suggestion == "choices"  # a misspelling is still corrected
+
+
+def test_a_common_word_of_the_readers_language_is_never_corrected(app, client):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Bezpieczeństwo na skoczni {n}", SUMMARY, text_language="pl")
+    # Polish "stoczni" (shipyard's) is one letter from "skoczni" (ski jump's): a typo to an
+    # English reader, a word to a Polish one.
+    english = client.get("/search?q=stoczni", headers={"Accept-Language": "en"}).text
+    polish = client.get("/search?q=stoczni", headers={"Accept-Language": "pl"}).text
+    assert 'class="did-you-mean"' in english
+    assert "<strong>skoczni</strong>" in english
+    assert 'class="did-you-mean"' not in polish
+
+
+def test_every_interface_language_has_a_list_of_common_words_folded_as_the_index_folds(app):
+    for lang in app.config["LANGUAGES"]:
+        words = common_words(lang)
+        assert len(words) > 10_000, lang
+        assert all(tokenize(word) == [word] for word in words), lang
+
+
+def test_a_dropped_letter_of_a_form_of_a_measures_word_is_put_back(app):
+    owner = make_user()
+    prevtell = text_measure(owner, "PrevenTell hjälplinje", SUMMARY, text_language="sv")
+    for n in range(3):
+        text_measure(owner, f"Harm prevented early {n}", SUMMARY)
+    # One edit from both, but one English stem with "PrevenTell": a dropped "l", not a "d".
+    results = search("PrevenTel")
+    assert results.suggestion == "PrevenTell"
+    assert results.hits[0].id == prevtell.id

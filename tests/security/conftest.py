@@ -11,6 +11,10 @@ from config import ProductionConfig
 from tests.conftest import FreshUserClient
 
 PRODUCTION_SECRET = "a-long-random-production-secret-for-tests"
+# What the deployed configurations start in the background, run in the request or not at all
+# here: a thread cannot share the test's connection (report texts), and an index keeper would
+# outlive the test on the suite's index (tests/search/test_self_heal.py tests it).
+IN_THE_FOREGROUND = {"REPORT_TEXT_IN_BACKGROUND": False, "SEARCH_KEEPER": False}
 
 
 @pytest.fixture()
@@ -21,9 +25,7 @@ def prod_app(app, app_config, monkeypatch):
     are added to this app only, never to the app the route table checks.
     """
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", PRODUCTION_SECRET)
-    # The sweep of unread report texts runs in the request: a thread cannot share the
-    # test's connection.
-    production = create_app("production", {**app_config, "REPORT_TEXT_IN_BACKGROUND": False})
+    production = create_app("production", {**app_config, **IN_THE_FOREGROUND})
     production.test_client_class = FreshUserClient
 
     @public
@@ -48,7 +50,7 @@ def prod_client(prod_app):
 @pytest.fixture()
 def dev_client(app, app_config):
     """create_app("development"): what `make run` serves."""
-    development = create_app("development", {**app_config, "REPORT_TEXT_IN_BACKGROUND": False})
+    development = create_app("development", {**app_config, **IN_THE_FOREGROUND})
     development.test_client_class = FreshUserClient
     with development.app_context():
         yield development.test_client()

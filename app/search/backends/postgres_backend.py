@@ -70,6 +70,7 @@ from app.search.backends.postgres_text import (
     headline_tsquery,
     highlight_words,
     lead_concept_lexeme,
+    mention_lexeme,
     node_concepts,
     node_tsquery,
     prefixes_tsquery,
@@ -79,7 +80,7 @@ from app.search.backends.postgres_text import (
     words_tsquery,
 )
 from app.search.concept_match import KNOWN_WORD, is_known_word
-from app.search.documents import FACET_KEYS, facet_values
+from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
@@ -113,6 +114,8 @@ SYNONYM_BOOST = 0.9  # an equivalent word counts a little less than the word typ
 # lead bonus). Tuned with bench/search_quality.py (tuning half only).
 CONCEPT_BOOST = 0.08
 LEAD_BOOST = 1.0
+# A concept named 2 or 3 times (at most MENTION_CAP) scores as in Whoosh (FIELD_K1 there).
+MENTION_K1 = 1.2
 PHRASING_BOOST = 0.04
 # A document found only by the concept of one typed word scores at most this share of the
 # best match of the word itself over all documents, as in Whoosh ("Parafilik" first).
@@ -384,6 +387,28 @@ def _matches(tsquery: str) -> Any:
     return SearchDocument.tsv.op("@@", is_comparison=True)(cast(tsquery, TSQUERY))
 
 
+def _mention_factor(mentions: int) -> float:
+    """BM25's term frequency factor, as Whoosh scores its concept field (b = 0)."""
+    return mentions * (MENTION_K1 + 1) / (mentions + MENTION_K1)
+
+
+def _mentions(concept: str) -> Any:
+    """The term frequency factor of how often a document tagged with the concept names it."""
+    counts = range(MENTION_CAP, 1, -1)
+    return case(
+        *(
+            (_matches(Lexicon.quote(mention_lexeme(concept, n))), _mention_factor(n))
+            for n in counts
+        ),
+        else_=1.0,
+    )
+
+
+def _lead(concept: str) -> Any:
+    """LEAD_BOOST when the document's title or a summary names the concept."""
+    return case((_matches(Lexicon.quote(lead_concept_lexeme(concept))), LEAD_BOOST), else_=0.0)
+
+
 HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
 _HEADLINES = text(
     "SELECT d.measure_id, "
@@ -468,15 +493,15 @@ class _PostgresSearch:
             return func.ts_rank(weights, SearchDocument.tsv, cast(tsquery, TSQUERY), 1)
 
         def concepts_score(ids: tuple[str, ...], boost: float) -> Any:
-            # As Whoosh's concept fields: a document tagged with a concept scores its idf,
-            # and as much again when its title or a summary names it (a lead concept).
+            # As Whoosh's concept fields: a document tagged with a concept scores its idf
+            # times BM25's term frequency factor of its mentions, plus its idf when its title
+            # or a summary names it (a lead concept).
             score: Any = literal(0.0)
             for concept in ids:
-                tagged, lead = concept_lexeme(concept), lead_concept_lexeme(concept)
-                weight = boost * idf(self.lexicon.quote(tagged))
+                tagged = self.lexicon.quote(concept_lexeme(concept))
+                weight = boost * idf(tagged)
                 score = score + case(
-                    (_matches(self.lexicon.quote(lead)), weight * (1 + LEAD_BOOST)),
-                    (_matches(self.lexicon.quote(tagged)), weight),
+                    (_matches(tagged), weight * (_mentions(concept) + _lead(concept))),
                     else_=0.0,
                 )
             return score

@@ -59,8 +59,9 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
 # The vocabulary's digest makes any change of its data files (concepts.json, stopwords.json,
 # lemma_forms.json.gz) rebuild too.
-# 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: lemmas
-ANALYSIS_VERSION = "9"
+# 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: concept mention
+# counts; 10: lemmas
+ANALYSIS_VERSION = "10"
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
@@ -68,6 +69,21 @@ MIN_PREFIX = 6
 
 def concept_lexeme(concept_id: str) -> str:
     return f"@c:{concept_id}"
+
+
+def mention_lexeme(concept_id: str, mentions: int) -> str:
+    """A concept the text names at least `mentions` times (2 to documents.MENTION_CAP): a
+    lexeme has no count either, so a document has one per count it reaches."""
+    return f"@c{mentions}:{concept_id}"
+
+
+def concept_lexemes(concepts: dict[str, int]) -> list[str]:
+    """The lexemes of a document's concepts (id -> mentions)."""
+    return [
+        lexeme
+        for c, n in concepts.items()
+        for lexeme in (concept_lexeme(c), *(mention_lexeme(c, k) for k in range(2, n + 1)))
+    ]
 
 
 def lead_concept_lexeme(concept_id: str) -> str:
@@ -99,7 +115,7 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     fields = {name: doc.get(name) or "" for name, _w in FIELD_WEIGHTS}
     fields["reports"] = fields["reports"][:MAX_REPORT_CHARS]
     params: dict[str, Any] = {f"n_{name}": fold_text(value) for name, value in fields.items()}
-    params["concepts"] = [VERSION_LEXEME, *(concept_lexeme(c) for c in doc.get("concepts") or ())]
+    params["concepts"] = [VERSION_LEXEME, *concept_lexemes(doc.get("concepts") or {})]
     params["lead_concepts"] = [lead_concept_lexeme(c) for c in doc.get("lead_concepts") or ()]
     if lang in configs:
         params["ts_config"] = configs[lang]

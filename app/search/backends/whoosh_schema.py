@@ -44,9 +44,9 @@ COLUMN_TYPES = {
 # Bump when the schema or the analysis changes: an index of another version is rebuilt. The
 # vocabulary's digest makes any change of concepts.json, stopwords.json or lemma_forms.json.gz
 # do the same.
-SCHEMA_BASE = "10"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+SCHEMA_BASE = "11"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
 # 6: countries as concepts; 7: lead concepts; 8: Estonian, Lithuanian, Greek and Irish stems;
-# 9: Estonian -tus nouns; 10: concepts matched as lemmas too
+# 9: Estonian -tus nouns; 10: concepts as many times as named; 11: concepts matched as lemmas too
 SCHEMA_VERSION = f"{SCHEMA_BASE}-{vocabulary_digest()}"
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
@@ -125,7 +125,10 @@ def document_fields(doc: dict[str, Any]) -> dict[str, Any]:
         # Phrases are looked for in the measure's own text, not in attached reports: report
         # text is long, and pairs would double its share of the index.
         PAIRS_FIELD: (doc["title"], doc["summary"], doc.get("body") or ""),
-        CONCEPT_FIELD: " ".join(doc.get("concepts") or ()),
+        # A concept as many times as the text names it (BM25's term frequency saturates).
+        CONCEPT_FIELD: " ".join(
+            c for c, n in (doc.get("concepts") or {}).items() for _ in range(n)
+        ),
         LEAD_CONCEPT_FIELD: " ".join(doc.get("lead_concepts") or ()),
         "meta": {
             "title": doc["title"],

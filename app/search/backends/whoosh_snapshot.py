@@ -38,6 +38,10 @@ B = 0.75
 # concepts a text names, and a measure tagged with many concepts is no less about each one, so
 # every tagged document scores the concept's idf (as the PostgreSQL backend's concept scores).
 FIELD_B = {CONCEPT_FIELD: 0.0, LEAD_CONCEPT_FIELD: 0.0}
+# Per-field K1 where it differs: the concept field lists a concept as many times as the text
+# names it (at most documents.MENTION_CAP), and naming it again should count more than K1 lets
+# body words count: with 1.2, BM25's usual value, 2 and 3 mentions score 1.38 and 1.57 × one.
+FIELD_K1 = {CONCEPT_FIELD: 1.2}
 POSTINGS_CACHE_BYTES = 96 * 1024 * 1024  # per process, across segments
 SCORES_CACHE_BYTES = 32 * 1024 * 1024  # per generation
 
@@ -214,9 +218,9 @@ class Snapshot:
         lengths, count, average = self.lengths(name)
         df = ids.size
         idf = math.log(1.0 + (max(count, df) - df + 0.5) / (df + 0.5))
-        b = FIELD_B.get(name, B)
-        norm = K1 * (1.0 - b + b * lengths[ids] / average)
-        return (idf * weights * (K1 + 1.0) / (weights + norm)).astype(np.float32)
+        b, k1 = FIELD_B.get(name, B), FIELD_K1.get(name, K1)
+        norm = k1 * (1.0 - b + b * lengths[ids] / average)
+        return (idf * weights * (k1 + 1.0) / (weights + norm)).astype(np.float32)
 
 
 class SegmentCache:
