@@ -238,8 +238,7 @@ def term_concepts(words: Key) -> tuple[str, ...]:
 
 
 # A compound of German, Dutch, the Nordic languages, Finnish, Estonian or Hungarian
-# ("Täterprävention",
-# "overgrebsforebyggelse", "seksuaalirikollinen") names the concepts of the words it joins.
+# ("Täterprävention", "overgrebsforebyggelse") names the concepts of the words it joins.
 # Its head (last part) must name a concept; the part before it adds its own when it names one,
 # with or without a linking ending ("Präventions-", "overgrebs-"). Parts have at least
 # COMPOUND_PART letters: shorter ones match too many words by chance.
@@ -274,10 +273,10 @@ def _part_concepts(part: str) -> tuple[str, ...]:
     t = tables()
     found: list[str] = []
     for lang in COMPOUNDING_LANGUAGES:
-        found += t.folded[lang].keys.get((part,), ()) if lang in t.folded else ()
-        stems = _stems(part, lang)
-        if lang in t.stemmed and len(stems) == 1:
-            found += t.stemmed[lang].keys.get(stems, ())
+        if lang in t.folded:
+            found += t.folded[lang].keys.get((part,), ())
+        if lang in t.stemmed:
+            found += t.stemmed[lang].keys.get(_stems(part, lang), ())
     return tuple(dict.fromkeys(found))
 
 
@@ -590,7 +589,7 @@ def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
 
 
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
-VOCABULARY_CACHES = (tables, places, _by_start, _known_words, _phrase_pools)
+VOCABULARY_CACHES = (tables, places, _by_start, _known_words, _term_words, _phrase_pools)
 
 
 def warm() -> None:
