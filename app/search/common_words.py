@@ -12,6 +12,7 @@ them (scripts/build_common_words.py writes them).
 from __future__ import annotations
 
 import gzip
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,27 @@ def reader_languages() -> tuple[str, ...]:
     return tuple(dict.fromkeys((ALWAYS, current_language())))
 
 
-def is_common_word(token: str) -> bool:
-    """Whether a folded word is a common word of English or of the reader's language."""
-    return any(token in common_words(lang) for lang in reader_languages())
+@lru_cache(maxsize=1)
+def list_languages() -> tuple[str, ...]:
+    """The languages with a list of common words."""
+    return tuple(sorted(p.name.removesuffix(".txt.gz") for p in DATA_DIR.glob("*.txt.gz")))
+
+
+def query_languages(token: str, others: Sequence[str]) -> tuple[str, ...]:
+    """The languages whose common words hold the most of a query's other words (at least
+    one): those the query is likely written in. English on a tie with others: many words are
+    common in several languages ("people" in French, "hand" in six), the field's in English."""
+    counts = {
+        lang: sum(1 for t in others if t != token and t in common_words(lang))
+        for lang in list_languages()
+    }
+    best = max(counts.values(), default=0)
+    languages = tuple(lang for lang, n in counts.items() if n == best and n > 0)
+    return (ALWAYS,) if ALWAYS in languages else languages
+
+
+def is_common_word(token: str, others: Sequence[str] = ()) -> bool:
+    """Whether a folded word is a common word of English, of the reader's language, or of the
+    language the query's `others` words are most likely in ("routière" among French words)."""
+    languages = dict.fromkeys((*reader_languages(), *query_languages(token, others)))
+    return any(token in common_words(lang) for lang in languages)

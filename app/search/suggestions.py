@@ -142,8 +142,8 @@ def corrections(
     """Typed word -> its correction, for the words no published measure holds, and for those
     far rarer than a close neighbour, unless some measure holds all the typed words together
     (`together`: "Safe Dates" is a programme, not a typo of "safe data"). Quoted words and
-    common words of English and the reader's language (app/search/common_words.py) are never
-    corrected.
+    common words of English, the reader's language and the language the query's other words
+    are in (app/search/common_words.py) are never corrected.
 
     `frequency` answers the number of live documents holding a word, or STEM_ONLY. A word that
     some document holds, or a form of it, is corrected only to a word one edit away as words
@@ -152,12 +152,13 @@ def corrections(
     replacements: dict[str, str] = {}
     looked_up = 0
     words = correctable_words(parsed)
+    typed = [w.tokens[0] for w in parsed.positive_words() if len(w.tokens) == 1]
     typed_together: bool | None = None
     for word in words:
         if looked_up == MAX_CORRECTED_WORDS or deadline.passed:
             break
         token = word.tokens[0]
-        if is_common_word(token):  # "choir" is no typo of "choices"
+        if is_common_word(token, typed):  # "choir" is no typo of "choices"
             continue
         docs = frequency(word)
         if docs > RARE_WORD_DOCS or (docs > 0 and len(token) <= SHORT_WORD_LENGTH):

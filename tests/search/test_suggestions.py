@@ -14,7 +14,7 @@ from app.search import indexer
 from app.search.analysis import tokenize
 from app.search.backends.postgres_backend import PostgresBackend
 from app.search.backends.whoosh_backend import WhooshBackend
-from app.search.common_words import common_words
+from app.search.common_words import common_words, is_common_word, query_languages
 from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH, RARER_FACTOR
 from tests.conftest import make_user, sample_record
 from tests.search.conftest import search, text_measure
@@ -230,6 +230,26 @@ def test_a_common_word_of_the_readers_language_is_never_corrected(app, client):
     assert 'class="did-you-mean"' in english
     assert "<strong>skoczni</strong>" in english
     assert 'class="did-you-mean"' not in polish
+
+
+def test_a_common_word_of_the_language_the_query_is_written_in_is_never_corrected(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Routine checks scheme {n}", SUMMARY)
+    # French "routière" (of roads) among French words: a word, not a typo of "routine".
+    assert search("éducation routière pour les enfants").corrected_query is None
+    assert search("éducation rotuine pour les enfants").corrected_query == (
+        "éducation routine pour les enfants"
+    )
+
+
+def test_the_language_of_a_query_is_the_one_whose_common_words_hold_most_of_it(app):
+    assert query_languages("routiere", ["education", "routiere", "enfants"]) == ("fr",)
+    assert query_languages("caidas", ["prevencion", "caidas", "personas", "mayores"]) == ("es",)
+    # English wins a tie: "people" is common in French too, whose "ris" is no English word.
+    assert query_languages("ris", ["prevention", "people", "ris"]) == ("en",)
+    assert query_languages("ris", ["ris"]) == ()
+    assert is_common_word("ris", ["ris", "och", "barn"]) and not is_common_word("ris", ["people"])
 
 
 def test_every_interface_language_has_a_list_of_common_words_folded_as_the_index_folds(app):
