@@ -445,6 +445,30 @@ def is_known_word(token: str, text: str) -> bool:
     return False
 
 
+# Words this long or longer are looked for among the term words' near misses.
+MIN_NEAR = 5
+
+
+def _deletes(word: str) -> set[str]:
+    """The word and each way of dropping one of its letters."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _near_keys() -> frozenset[str]:
+    """The term words of MIN_NEAR letters or more, each with one letter dropped in every way."""
+    return frozenset(k for w in _term_words()[0] if len(w) >= MIN_NEAR for k in _deletes(w))
+
+
+def near_term_word(token: str) -> bool:
+    """Whether a folded word is one edit from a term word of some language (a letter dropped,
+    added, changed, or two swapped: "przełsuchanie", "proteione"): a misspelling of a word of
+    the field more likely than a word of another topic. Two words with a letter dropped from
+    each meet when they are one such edit apart."""
+    keys = _near_keys()
+    return len(token) >= MIN_NEAR and any(k in keys for k in _deletes(token))
+
+
 def longest_term() -> int:
     return tables().any_folded.longest
 
@@ -589,7 +613,9 @@ def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
 
 
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
-VOCABULARY_CACHES = (tables, places, _by_start, _known_words, _term_words, _phrase_pools)
+VOCABULARY_CACHES = (
+    tables, places, _by_start, _known_words, _term_words, _near_keys, _phrase_pools,
+)  # fmt: skip
 
 
 def warm() -> None:

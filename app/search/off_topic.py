@@ -14,9 +14,16 @@ missing either: its measures are there, in other words or forms.
 The query is off topic when it has at least as many missing parts as found ones, and more
 missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures): its
 own words, not the field's common ones (prevention, children, reporting), say what it is about.
-A query that names a form of abuse (the field's subject: "seksuaalisen väkivallan") or an
+It is off topic too when no found part says what it is about: each is one of the field's common
+words, found only in passing, or names only whom or where (a target group, setting or
+profession: "Hitzeschutz für Kinder in Kitas"), unless a missing word may be a misspelt word of
+the field (one edit from a term word, or short and no common word of the query's language),
+which the speller left: "przełsuchanie dzieci policja" is a typo, not another topic.
+A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan") or an
 everyday phrasing of a concept is never off topic, whatever else it holds; nor is a question
 whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern").
+
+bench/off_topic_probe.py measures the rule on topics beyond the judged set.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from app.search.analysis import fold, tokenize, typed_word
-from app.search.concept_match import is_term_word, same_word
+from app.search.common_words import is_common_word
+from app.search.concept_match import MIN_NEAR, is_term_word, near_term_word, same_word
 from app.search.concepts import load_concepts
 from app.search.query import Concepts, Group, Node, ParsedText, Synonyms
 
@@ -41,6 +49,10 @@ MIN_PASSING_LETTERS = 5
 MIN_PREFIX = 6
 # Concept groups that are the field's subject: naming one keeps a query on topic.
 SUBJECT_GROUPS = frozenset({"abuse_form"})
+SUBJECT_CONCEPTS = frozenset({"abuse"})  # "Missbrauch", "abus": every form's word
+# Concept groups that say who or where, not what: a query found only through them is not about
+# anything the repository covers ("Hitzeschutz für Kinder in Kitas").
+FRAMING_GROUPS = frozenset({"target_group", "setting", "profession"})
 
 
 @dataclass(frozen=True)
@@ -121,12 +133,42 @@ def off_topic_words(parts: Sequence[QueryPart], measures: int, phrasing: bool = 
     specific = [p for p in found if p.measures <= GENERIC_SHARE * measures]
     if len(missing) >= len(found) and len(missing) > len(specific):
         return [typed_word(p.text) for p in missing]
+    # Found only through the field's common words, those saying who or where, and words in
+    # passing, the query is about its missing words, unless one may be a misspelt word of the
+    # field ("przełsuchanie").
+    typed = [t for p in parts for t in tokenize(typed_word(p.text))]
+    if not any(_about(p, measures) for p in found) and not any(
+        _maybe_misspelt(p.text, typed) for p in missing
+    ):
+        return [typed_word(p.text) for p in missing]
     return []
 
 
+def _about(part: QueryPart, measures: int) -> bool:
+    """Whether a found part may say what the query is about: not one of the field's common
+    words (in most measures), named by a measure's title or summary, and not only who or
+    where (a target group, setting or profession: "Kinder", "Kitas")."""
+    framing = bool(part.concepts) and all(_group(c) in FRAMING_GROUPS for c in part.concepts)
+    return part.measures <= GENERIC_SHARE * measures and part.named and not framing
+
+
+def _maybe_misspelt(text: str, typed: list[str]) -> bool:
+    """Whether a missing part may be a misspelling rather than a word of another topic: not a
+    common word of the query's language, and short (where any word is a few edits from many)
+    or one edit from a term word of the field ("przełsuchanie")."""
+    return any(
+        not is_common_word(t, typed) and (len(t) < MIN_NEAR or near_term_word(t))
+        for t in tokenize(typed_word(text))
+    )
+
+
+def _group(concept: str) -> str | None:
+    found = load_concepts().by_id.get(concept)
+    return found.group if found else None
+
+
 def _subject(part: QueryPart) -> bool:
-    by_id = load_concepts().by_id
-    return any(c in by_id and by_id[c].group in SUBJECT_GROUPS for c in part.concepts)
+    return any(c in SUBJECT_CONCEPTS or _group(c) in SUBJECT_GROUPS for c in part.concepts)
 
 
 def _field_word(text: str) -> bool:

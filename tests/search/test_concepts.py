@@ -211,6 +211,18 @@ def test_other_forms_of_a_terms_words_match_but_typos_keep_their_correction():
     assert not is_known_word("sextoring", "sextoring")
 
 
+def test_a_word_one_edit_from_a_term_word_is_near_it():
+    from app.search.analysis import fold
+    from app.search.concept_match import near_term_word
+
+    # A swap, a dropped, an added and a changed letter of Polish, Italian and Spanish words.
+    for typo in ("przełsuchanie", "proteione", "absuos", "protezzione", "protezicne"):
+        assert near_term_word(fold(typo)), typo
+    # Words of another topic, and words too short to tell.
+    for word in ("obesity", "verkeersveiligheid", "hitzeschutz", "powodzią", "ris"):
+        assert not near_term_word(fold(word)), word
+
+
 def test_a_word_that_only_begins_like_a_term_is_not_its_form():
     from app.search.concept_match import term_concepts
 

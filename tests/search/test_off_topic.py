@@ -47,7 +47,42 @@ def test_a_word_only_mentioned_in_passing_is_missing():
 def test_a_short_word_in_passing_is_not_missing():
     # "much" is in one measure only as Spanish "muchas": a function word, not a topic.
     parts = (("people", 74), ("love", 0), ("kids", 98, True, ("children",)), ("much", 1, False))
-    assert verdict(*parts) == []
+    assert verdict(*parts) == ["love"]  # "much" is not named missing
+    # As typed, the query holds an everyday phrasing of sexual interest in children.
+    assert verdict(*parts, phrasing=True) == []
+
+
+def test_a_missing_word_beside_only_common_words_and_who_or_where_is_off_topic():
+    # Found words in most measures, or naming only whom or where: the missing word is what the
+    # query is about.
+    schools = ("schools", 91, True, ("school",))
+    assert verdict(("obesity", 0), ("childhood", 60), ("prevention", 64), schools) == ["obesity"]
+    kitas = ("Kitas", 7, True, ("kindergarten",))
+    assert verdict(("Hitzeschutz", 0), ("Kinder", 98, True, ("children",)), kitas) == [
+        "Hitzeschutz"
+    ]
+    primary = ("escuela primaria", 3, True, ("primary_school",))
+    assert verdict(("vial", 0), primary) == ["vial"]
+    # A word found in passing only (in no title or summary) says nothing either.
+    assert verdict(("falls", 2, False), ("elderly", 0), ("people", 74)) == ["elderly"]
+
+
+def test_a_found_word_saying_what_keeps_the_results():
+    # A kind of measure, named by a few measures' titles: what the query may be about.
+    assert verdict(("drowning", 0), ("helpline", 8, True, ("helpline",))) == []
+    assert verdict(("Zephyrine", 2, True), ("elderly", 0), ("people", 74)) == []
+
+
+def test_a_missing_word_that_may_be_a_misspelt_word_of_the_field_keeps_the_results():
+    # One letter from a term word ("przesłuchanie", interview), or short and no common word of
+    # the query's language: a typo the speller left, not another topic.
+    children, police = ("dzieci", 98, True, ("children",)), ("policja", 70, True, ("police",))
+    assert verdict(("przełsuchanie", 0), children, police) == []
+    assert verdict(("powodzią", 0), children, police) == ["powodzią"]  # flood: no typo
+    assert verdict(("prevention", 64), ("people", 74), ("ris", 0)) == []
+    # Common words are words, however short: "sun" and "beach" are another topic.
+    kids = ("kids", 98, True, ("children",))
+    assert verdict(("sun", 0), ("protection", 52), kids, ("beach", 0)) == ["sun", "beach"]
 
 
 def test_a_word_of_the_fields_vocabulary_is_never_missing():
@@ -172,8 +207,16 @@ def test_the_message_speaks_the_readers_language_and_quotes_as_it_does(client, c
 
 
 def test_one_unknown_word_among_more_generic_ones_leaves_the_results_alone():
-    # "Missbrauch vermutet Eltern": a question's verb that no measure holds.
-    assert verdict(("Missbrauch", 95), ("vermutet", 0), ("Eltern", 80)) == []
+    # "Missbrauch vermutet Eltern": a question's verb that no measure holds, beside words
+    # naming the field's subject and a concept of its own.
+    parts = (
+        ("Missbrauch", 95, True, ("abuse",)),
+        ("vermutet", 0),
+        ("Eltern", 80, True, ("parents",)),
+    )
+    assert verdict(*parts) == []
+    parts = (("vermutet", 0), ("Beratung", 30, True, ("counselling",)), ("Eltern", 80))
+    assert verdict(*parts) == []
     assert verdict(("suicide", 0), ("prevention", 64), ("farmers", 0)) == ["suicide", "farmers"]
 
 
