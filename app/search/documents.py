@@ -32,9 +32,12 @@ def _labels(values: list[str]) -> str:
     return " ".join(vocab.english_label(v) for v in values)
 
 
-def _concepts(revision: Any, tags: str, summary_en: str) -> tuple[dict[str, int], list[str]]:
+def _concepts(
+    revision: Any, tags: str, summary_en: str
+) -> tuple[dict[str, int], list[str], list[str]]:
     """The concepts of the vocabulary the text mentions, with how many times (at most
-    MENTION_CAP), and those its title or summaries name (the lead concepts).
+    MENTION_CAP), those its title or summaries name (the lead concepts), and those its title
+    names (a title says what a measure is about even more than a summary).
 
     Looked for in the title, the summary, the start of the description and the tags (the rest
     of a long text, and report text, would cost more indexing time than it adds concepts). The
@@ -54,7 +57,7 @@ def _concepts(revision: Any, tags: str, summary_en: str) -> tuple[dict[str, int]
     concepts.update(
         {place_id(c): MENTION_CAP for c in revision.countries if place_id(c) in places()}
     )
-    return concepts, sorted(lead)
+    return concepts, sorted(lead), sorted(title)
 
 
 def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dict[str, Any]:
@@ -105,7 +108,7 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
     if summary_en:
         body = _join(body, summary_en)
     reports = _join(*(a.text for e in evaluations for a in e.attachments))
-    concepts, lead_concepts = _concepts(revision, tags, summary_en)
+    concepts, lead_concepts, title_concepts = _concepts(revision, tags, summary_en)
     published_at: datetime | None = measure.published_at
     return {
         "id": measure.id,
@@ -140,4 +143,5 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
         "organisation": revision.organisation,
         "concepts": concepts,  # concept id -> mentions (at most MENTION_CAP)
         "lead_concepts": lead_concepts,
+        "title_concepts": title_concepts,
     }

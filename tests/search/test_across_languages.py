@@ -213,6 +213,25 @@ def test_a_measure_whose_title_names_the_concept_ranks_above_one_that_mentions_i
     assert found("sextortion") == [named.id, later.id]
 
 
+def test_a_measure_whose_title_names_the_concept_ranks_above_one_whose_summary_does(app):
+    owner = make_user()
+    # Both name the concept once, up front; the title says what a measure is about even more
+    # than its summary (the newer one would come first on a tie).
+    titled = text_measure(
+        owner,
+        "Sextorsión: talleres escolares",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+    )
+    summarised = text_measure(
+        owner,
+        "Talleres escolares",
+        "Talleres para familias y docentes frente a la sextorsión.",
+        text_language="es",
+    )
+    assert found("sextortion") == [titled.id, summarised.id]
+
+
 def test_a_lead_concept_counts_whatever_the_length_of_the_text_around_it(app):
     owner = make_user()
     # Found only through the concept (Spanish words, an English query): the measure whose

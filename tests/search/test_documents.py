@@ -65,7 +65,8 @@ def test_a_documents_concepts_count_its_mentions_up_to_a_cap(app):
     assert doc["concepts"]["sextortion"] == MENTION_CAP == 3
     assert doc["concepts"]["adolescents"] == 1  # once in the summary and its translation
     assert doc["concepts"]["country_de"] == MENTION_CAP  # where it runs, from the record
-    assert "sextortion" in doc["lead_concepts"]
+    assert "sextortion" in doc["lead_concepts"] and "adolescents" in doc["lead_concepts"]
+    assert doc["title_concepts"] == ["sextortion"]  # "Sextortion help"
 
 
 def test_folding_strips_accents_and_special_letters():

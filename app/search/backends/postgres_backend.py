@@ -70,6 +70,7 @@ from app.search.backends.postgres_text import (
     headline_tsquery,
     highlight_words,
     lead_concept_lexeme,
+    title_concept_lexeme,
     mention_lexeme,
     node_concepts,
     node_tsquery,
@@ -116,6 +117,8 @@ CONCEPT_BOOST = 0.08
 LEAD_BOOST = 1.0
 # A concept named 2 or 3 times (at most MENTION_CAP) scores as in Whoosh (FIELD_K1 there).
 MENTION_K1 = 1.2
+# A concept the title names: Whoosh's lead field lists it twice, with K1 1.2.
+TITLE_FACTOR = 2 * (1.2 + 1) / (2 + 1.2)
 PHRASING_BOOST = 0.04
 # A document found only by the concept of one typed word scores at most this share of the
 # best match of the word itself over all documents, as in Whoosh ("Parafilik" first).
@@ -405,8 +408,13 @@ def _mentions(concept: str) -> Any:
 
 
 def _lead(concept: str) -> Any:
-    """LEAD_BOOST when the document's title or a summary names the concept."""
-    return case((_matches(Lexicon.quote(lead_concept_lexeme(concept))), LEAD_BOOST), else_=0.0)
+    """LEAD_BOOST when the document's title or a summary names the concept; more when its
+    title does, as Whoosh's lead concept field counts a title concept twice (its K1)."""
+    return case(
+        (_matches(Lexicon.quote(title_concept_lexeme(concept))), LEAD_BOOST * TITLE_FACTOR),
+        (_matches(Lexicon.quote(lead_concept_lexeme(concept))), LEAD_BOOST),
+        else_=0.0,
+    )
 
 
 HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'

@@ -60,8 +60,8 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # The vocabulary's digest makes any change of its data files (concepts.json, stopwords.json,
 # lemma_forms.json.gz) rebuild too.
 # 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: concept mention
-# counts; 10: lemmas
-ANALYSIS_VERSION = "10"
+# counts; 10: lemmas; 11: title concepts
+ANALYSIS_VERSION = "11"
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
@@ -94,6 +94,11 @@ def lead_concept_lexeme(concept_id: str) -> str:
     return f"@l:{concept_id}"
 
 
+def title_concept_lexeme(concept_id: str) -> str:
+    """A concept the title names (also a lead concept): ranks higher still."""
+    return f"@t:{concept_id}"
+
+
 def available_configs(conn: Connection) -> dict[str, str]:
     """CONFIGS restricted to the configurations this server has."""
     names = set(conn.scalars(text("SELECT cfgname FROM pg_ts_config")))
@@ -116,7 +121,10 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     fields["reports"] = fields["reports"][:MAX_REPORT_CHARS]
     params: dict[str, Any] = {f"n_{name}": fold_text(value) for name, value in fields.items()}
     params["concepts"] = [VERSION_LEXEME, *concept_lexemes(doc.get("concepts") or {})]
-    params["lead_concepts"] = [lead_concept_lexeme(c) for c in doc.get("lead_concepts") or ()]
+    params["lead_concepts"] = [
+        *(lead_concept_lexeme(c) for c in doc.get("lead_concepts") or ()),
+        *(title_concept_lexeme(c) for c in doc.get("title_concepts") or ()),
+    ]
     if lang in configs:
         params["ts_config"] = configs[lang]
         params.update({f"l_{name}": value for name, value in fields.items()})

@@ -44,9 +44,10 @@ COLUMN_TYPES = {
 # Bump when the schema or the analysis changes: an index of another version is rebuilt. The
 # vocabulary's digest makes any change of concepts.json, stopwords.json or lemma_forms.json.gz
 # do the same.
-SCHEMA_BASE = "11"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+SCHEMA_BASE = "12"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
 # 6: countries as concepts; 7: lead concepts; 8: Estonian, Lithuanian, Greek and Irish stems;
-# 9: Estonian -tus nouns; 10: concepts as many times as named; 11: concepts matched as lemmas too
+# 9: Estonian -tus nouns; 10: concepts as many times as named; 11: concepts matched as lemmas too;
+# 12: title concepts twice in the lead concept field
 SCHEMA_VERSION = f"{SCHEMA_BASE}-{vocabulary_digest()}"
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
@@ -129,7 +130,11 @@ def document_fields(doc: dict[str, Any]) -> dict[str, Any]:
         CONCEPT_FIELD: " ".join(
             c for c, n in (doc.get("concepts") or {}).items() for _ in range(n)
         ),
-        LEAD_CONCEPT_FIELD: " ".join(doc.get("lead_concepts") or ()),
+        # A concept the title names is a lead concept twice: a title says what a measure is
+        # about even more than a summary (BM25's K1 of the field sets how much more).
+        LEAD_CONCEPT_FIELD: " ".join(
+            [*(doc.get("lead_concepts") or ()), *(doc.get("title_concepts") or ())]
+        ),
         "meta": {
             "title": doc["title"],
             "summary": doc["summary"],

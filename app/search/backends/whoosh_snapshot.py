@@ -41,7 +41,8 @@ FIELD_B = {CONCEPT_FIELD: 0.0, LEAD_CONCEPT_FIELD: 0.0}
 # Per-field K1 where it differs: the concept field lists a concept as many times as the text
 # names it (at most documents.MENTION_CAP), and naming it again should count more than K1 lets
 # body words count: with 1.2, BM25's usual value, 2 and 3 mentions score 1.38 and 1.57 × one.
-FIELD_K1 = {CONCEPT_FIELD: 1.2}
+# The lead concept field lists a concept the title names twice: 1.38 × one a summary names.
+FIELD_K1 = {CONCEPT_FIELD: 1.2, LEAD_CONCEPT_FIELD: 1.2}
 POSTINGS_CACHE_BYTES = 96 * 1024 * 1024  # per process, across segments
 SCORES_CACHE_BYTES = 32 * 1024 * 1024  # per generation
 
