@@ -9,6 +9,8 @@ generator with a fixed seed:
     swap      two neighbouring letters ("grooming" -> "gromoing"), never the first
     drop      one letter, never the first ("helpline" -> "helpine")
     double    one letter typed twice ("abuse" -> "abusse")
+    replace   one letter, never the first, typed as a neighbouring key of a QWERTY keyboard
+              ("sexting" -> "sextinf"), when it is a Latin letter
     accents   every diacritic of the word dropped ("Prävention" -> "Pravention"), when it has any
 
 It searches the untouched queries and the variants as /search does (filters included) and
@@ -46,7 +48,12 @@ from search_quality import (
 
 from app.search.analysis import TOKEN_PATTERN, fold, query_stopwords
 
-WAYS = ("swap", "drop", "double", "accents")
+WAYS = ("swap", "drop", "double", "replace", "accents")
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Each Latin letter's neighbours on its own row of a QWERTY keyboard.
+NEIGHBOURS = {
+    row[i]: row[max(i - 1, 0) : i] + row[i + 1 : i + 2] for row in _ROWS for i in range(len(row))
+}
 MIN_LETTERS = 4
 SKIPPED_KINDS = ("typo", "empty")
 _WORD_RE = re.compile(TOKEN_PATTERN)
@@ -97,6 +104,13 @@ def misspell(word: str, way: str, rng: random.Random) -> str | None:
             return None
         i = rng.choice(spots)
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if way == "replace":
+        spots = [i for i in range(1, len(word)) if word[i].lower() in NEIGHBOURS]
+        if not spots:
+            return None
+        i = rng.choice(spots)
+        key = rng.choice(NEIGHBOURS[word[i].lower()])
+        return word[:i] + (key.upper() if word[i].isupper() else key) + word[i + 1 :]
     i = rng.randrange(1, len(word))
     if way == "drop":
         return word[:i] + word[i + 1 :]
