@@ -455,18 +455,49 @@ def _deletes(word: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _near_keys() -> frozenset[str]:
-    """The term words of MIN_NEAR letters or more, each with one letter dropped in every way."""
-    return frozenset(k for w in _term_words()[0] if len(w) >= MIN_NEAR for k in _deletes(w))
+def _near_keys() -> dict[str, tuple[str, ...]]:
+    """The term words of MIN_NEAR letters or more by each way of dropping one of their letters
+    (and by themselves)."""
+    keys: dict[str, set[str]] = {}
+    for word in _term_words()[0]:
+        if len(word) >= MIN_NEAR:
+            for key in _deletes(word):
+                keys.setdefault(key, set()).add(word)
+    return {key: tuple(sorted(words)) for key, words in keys.items()}
+
+
+def near_term_words(token: str) -> list[str]:
+    """The term words of any language one edit from a folded word (a letter dropped, added,
+    changed, or two swapped: "sextorsuone" -> "sextorsione"). Two words with a letter dropped
+    from each meet when they are one such edit apart, or two (checked, and left out)."""
+    if len(token) < MIN_NEAR:
+        return []
+    keys = _near_keys()
+    found = {w for k in _deletes(token) for w in keys.get(k, ()) if w != token}
+    return sorted(w for w in found if _one_edit(token, w))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different words are one Damerau-Levenshtein edit apart."""
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(
+        long[:i] + long[i + 1 :] == short for i in range(len(long))
+    )
 
 
 def near_term_word(token: str) -> bool:
-    """Whether a folded word is one edit from a term word of some language (a letter dropped,
-    added, changed, or two swapped: "przełsuchanie", "proteione"): a misspelling of a word of
-    the field more likely than a word of another topic. Two words with a letter dropped from
-    each meet when they are one such edit apart."""
-    keys = _near_keys()
-    return len(token) >= MIN_NEAR and any(k in keys for k in _deletes(token))
+    """Whether a folded word is one edit from a term word of some language ("przełsuchanie",
+    "proteione"): a misspelling of a word of the field more likely than a word of another
+    topic."""
+    return bool(near_term_words(token))
 
 
 def longest_term() -> int:

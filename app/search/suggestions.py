@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from app.search.analysis import analyze, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
 from app.search.common_words import is_common_word
+from app.search.concept_match import near_term_words
 from app.search.query import ParsedText, Word, replace_words
 
 MIN_WORD_LENGTH = 3
@@ -148,6 +149,8 @@ def corrections(
     `frequency` answers the number of live documents holding a word, or STEM_ONLY. A word that
     some document holds, or a form of it, is corrected only to a word one edit away as words
     (not as stems: "farmers" is not "formerly"); a short one only when no document holds it.
+    A word no document holds and `correct` finds nothing for may be a term word of the field
+    misspelt (`vocabulary_candidate`).
     """
     replacements: dict[str, str] = {}
     looked_up = 0
@@ -165,6 +168,8 @@ def corrections(
             continue
         looked_up += 1
         candidate = correct(token)
+        if candidate is None and docs == 0:
+            candidate = vocabulary_candidate(token)
         if candidate is None:
             continue
         if docs and edit_distance(token, candidate.word, 1) > 1:
@@ -181,6 +186,21 @@ def corrections(
         typed = typed_word(word.text)
         replacements[typed] = respell(typed, token, candidate.word)
     return replacements
+
+
+def vocabulary_candidate(token: str) -> Candidate | None:
+    """A term word of the field one edit from a word no measure holds ("sextorsuone" ->
+    "sextorsione", "Sxhweden" -> "Schweden"): measures hold the concept in other words and
+    languages, though none holds the word. Its first letter as typed (a typo rarely hits the
+    first letter, and another first letter mostly makes another word: "dental" is not
+    "mental"), a function word never; between several, one with a letter swapped, dropped or
+    added before one with a letter replaced."""
+    stop = query_stopwords()
+    words = [w for w in near_term_words(token) if w[0] == token[0] and w not in stop]
+    if not words:
+        return None
+    best = min(words, key=lambda w: (_replaced(token, w), w))
+    return Candidate(best, 0, 1)
 
 
 def respell(typed: str, token: str, word: str) -> str:

@@ -232,6 +232,19 @@ def test_a_common_word_of_the_readers_language_is_never_corrected(app, client):
     assert 'class="did-you-mean"' not in polish
 
 
+def test_a_misspelt_word_of_the_fields_vocabulary_is_corrected_though_no_measure_holds_it(app):
+    owner = make_user()
+    measure = text_measure(owner, "Sextortion helpline", "Help for teenagers blackmailed online.")
+    # Italian "sextorsione" with a letter replaced: no measure holds either form, but the
+    # vocabulary names the concept in Italian, and the English measure is about it.
+    results = search("sextorsuone")
+    assert results.corrected_query == "sextorsione"
+    assert [h.id for h in results.hits] == [measure.id]
+    assert search("Sxhweden").corrected_query == "Schweden"  # a country's name
+    # Another first letter mostly makes another word: "dental" is no typo of "mental".
+    assert search("dental sextortion").corrected_query is None
+
+
 def test_a_common_word_of_the_language_the_query_is_written_in_is_never_corrected(app):
     owner = make_user()
     for n in range(RARER_FACTOR):
