@@ -49,7 +49,16 @@ MIN_PASSING_LETTERS = 5
 MIN_PREFIX = 6
 # Concept groups that are the field's subject: naming one keeps a query on topic.
 SUBJECT_GROUPS = frozenset({"abuse_form"})
-SUBJECT_CONCEPTS = frozenset({"abuse"})  # "Missbrauch", "abus": every form's word
+# Abuse itself ("Missbrauch", "abus"), and the people the field's prevention is for who are
+# at risk of abusing: concepts of the target group, but the subject, not just who.
+SUBJECT_CONCEPTS = frozenset(
+    {
+        "abuse",
+        "sexual_interest_in_children",
+        "people_who_offended",
+        "young_people_harmful_behaviour",
+    }
+)
 # Concept groups that say who or where, not what: a query found only through them is not about
 # anything the repository covers ("Hitzeschutz für Kinder in Kitas").
 FRAMING_GROUPS = frozenset({"target_group", "setting", "profession"})

@@ -67,6 +67,13 @@ def test_a_missing_word_beside_only_common_words_and_who_or_where_is_off_topic()
     assert verdict(("falls", 2, False), ("elderly", 0), ("people", 74)) == ["elderly"]
 
 
+def test_people_at_risk_of_abusing_are_the_fields_subject_not_just_whom():
+    # Swedish: where do I turn if I have sexual thoughts about children.
+    thoughts = ("sexuella tankar om barn", 10, True, ("sexual_interest_in_children",))
+    assert verdict(("vänder", 0), thoughts) == []
+    assert verdict(("vänder", 0), ("barn", 98, True, ("children",))) == ["vänder"]
+
+
 def test_a_found_word_saying_what_keeps_the_results():
     # A kind of measure, named by a few measures' titles: what the query may be about.
     assert verdict(("drowning", 0), ("helpline", 8, True, ("helpline",))) == []
