@@ -11,7 +11,7 @@ Prints, per probe, whether the search called it off topic and whether a real (no
 measure is in its top 3; then the counts. For an off-topic probe, either is a failure only when
 a real measure shows; for an on-topic probe, being called off topic is the failure.
 
-    .venv/bin/python bench/off_topic_probe.py [--backend whoosh|postgres]
+    .venv/bin/python bench/off_topic_probe.py [--backend whoosh|postgres] [--distractors 2000]
 """
 
 from __future__ import annotations
@@ -115,10 +115,16 @@ def probe(app, probes) -> list[tuple[str, str, list[str], bool]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres"))
+    parser.add_argument(
+        "--distractors", type=int, default=2000, help="0: the demo data alone, as deployed"
+    )
     args = parser.parse_args()
-    with loaded_app(args.backend, 2000) as (app, _first, _last):
+    with loaded_app(args.backend, args.distractors) as (app, _first, _last):
         off, on = probe(app, OFF_TOPIC), probe(app, ON_TOPIC)
-    print(f"Off-topic probe ({args.backend}): O = called off topic, R = a real measure in top 3")
+    print(
+        f"Off-topic probe ({args.backend}, {args.distractors} distractors):"
+        " O = called off topic, R = a real measure in top 3"
+    )
     for title, rows in (("should find nothing", off), ("should find measures", on)):
         print(f"\n{title}:")
         for lang, q, words, real in rows:

@@ -59,6 +59,18 @@ SUBJECT_CONCEPTS = frozenset(
         "young_people_harmful_behaviour",
     }
 )
+# Concepts every measure of the field is about, whatever share of them names it: in a small
+# collection "prevention" may be in a third of the measures, and still says nothing of a topic.
+FIELD_CONCEPTS = frozenset(
+    {
+        "prevention",
+        "primary_prevention",
+        "intervention",
+        "evaluation",
+        "best_practice",
+        "evidence_based",
+    }
+)
 # Concept groups that say who or where, not what: a query found only through them is not about
 # anything the repository covers ("Hitzeschutz für Kinder in Kitas").
 FRAMING_GROUPS = frozenset({"target_group", "setting", "profession"})
@@ -139,7 +151,7 @@ def off_topic_words(parts: Sequence[QueryPart], measures: int, phrasing: bool = 
     found = [p for p in parts if p.measures and not p.missing]
     if not missing or not found or any(_subject(p) for p in found):
         return []
-    specific = [p for p in found if p.measures <= GENERIC_SHARE * measures]
+    specific = [p for p in found if p.measures <= GENERIC_SHARE * measures and not _field(p)]
     if len(missing) >= len(found) and len(missing) > len(specific):
         return [typed_word(p.text) for p in missing]
     # Found only through the field's common words, those saying who or where, and words in
@@ -157,8 +169,15 @@ def _about(part: QueryPart, measures: int) -> bool:
     """Whether a found part may say what the query is about: not one of the field's common
     words (in most measures), named by a measure's title or summary, and not only who or
     where (a target group, setting or profession: "Kinder", "Kitas")."""
-    framing = bool(part.concepts) and all(_group(c) in FRAMING_GROUPS for c in part.concepts)
+    framing = bool(part.concepts) and all(
+        c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS for c in part.concepts
+    )
     return part.measures <= GENERIC_SHARE * measures and part.named and not framing
+
+
+def _field(part: QueryPart) -> bool:
+    """Whether a part names only concepts every measure of the field is about."""
+    return bool(part.concepts) and all(c in FIELD_CONCEPTS for c in part.concepts)
 
 
 def _maybe_misspelt(text: str, typed: list[str]) -> bool:

@@ -74,6 +74,17 @@ def test_people_at_risk_of_abusing_are_the_fields_subject_not_just_whom():
     assert verdict(("vänder", 0), ("barn", 98, True, ("children",))) == ["vänder"]
 
 
+def test_prevention_says_no_topic_however_few_measures_name_it():
+    # The demo data alone: 96 measures, a third of them naming prevention.
+    prevention = ("prevention", 33, True, ("prevention",))
+    parts = (("drowning", 0), prevention, ("swimming", 0), ("lessons", 8))
+    assert verdict(*parts, measures=96) == ["drowning", "swimming"]
+    children = ("children", 86, True, ("children",))
+    assert verdict(("bite", 0), prevention, children, measures=96) == ["bite"]
+    # A word of a topic beside it keeps the results.
+    assert verdict(("bite", 0), prevention, ("grooming", 9, True, ("grooming",))) == []
+
+
 def test_a_found_word_saying_what_keeps_the_results():
     # A kind of measure, named by a few measures' titles: what the query may be about.
     assert verdict(("drowning", 0), ("helpline", 8, True, ("helpline",))) == []
