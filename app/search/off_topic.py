@@ -15,10 +15,12 @@ The query is off topic when it has at least as many missing parts as found ones,
 missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures): its
 own words, not the field's common ones (prevention, children, reporting), say what it is about.
 It is off topic too when no found part says what it is about: each is one of the field's common
-words, found only in passing, or names only whom or where (a target group, setting or
-profession: "Hitzeschutz für Kinder in Kitas"), unless a missing word may be a misspelt word of
-the field (one edit from a term word, or short and no common word of the query's language),
-which the speller left: "przełsuchanie dzieci policja" is a typo, not another topic.
+words, found only in passing, names only whom or where (a target group, setting or profession:
+"Hitzeschutz für Kinder in Kitas") or only what every measure is about (prevention,
+evaluation, …, however few measures of a small collection name it), unless a missing word
+may be a misspelt word of the field (one edit from a term word, or short and no common word of
+the query's language), which the speller left: "przełsuchanie dzieci policja" is a typo, not
+another topic.
 A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan") or an
 everyday phrasing of a concept is never off topic, whatever else it holds; nor is a question
 whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern").
@@ -154,9 +156,9 @@ def off_topic_words(parts: Sequence[QueryPart], measures: int, phrasing: bool = 
     specific = [p for p in found if p.measures <= GENERIC_SHARE * measures and not _field(p)]
     if len(missing) >= len(found) and len(missing) > len(specific):
         return [typed_word(p.text) for p in missing]
-    # Found only through the field's common words, those saying who or where, and words in
-    # passing, the query is about its missing words, unless one may be a misspelt word of the
-    # field ("przełsuchanie").
+    # Found only through the field's common words and concepts, those saying who or where, and
+    # words in passing, the query is about its missing words, unless one may be a misspelt
+    # word of the field ("przełsuchanie").
     typed = [t for p in parts for t in tokenize(typed_word(p.text))]
     if not any(_about(p, measures) for p in found) and not any(
         _maybe_misspelt(p.text, typed) for p in missing
