@@ -26,6 +26,7 @@ from app.search.analysis import (
     STEMMED_LANGUAGES,
     TOKEN_PATTERN,
     analyze,
+    edit_distance,
     fold,
     query_stopwords,
     stem_word,
@@ -474,23 +475,7 @@ def near_term_words(token: str) -> list[str]:
         return []
     keys = _near_keys()
     found = {w for k in _deletes(token) for w in keys.get(k, ()) if w != token}
-    return sorted(w for w in found if _one_edit(token, w))
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether two different words are one Damerau-Levenshtein edit apart."""
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diffs) == 1 or (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long = sorted((a, b), key=len)
-    return len(long) - len(short) == 1 and any(
-        long[:i] + long[i + 1 :] == short for i in range(len(long))
-    )
+    return sorted(w for w in found if edit_distance(token, w, 1) == 1)
 
 
 def near_term_word(token: str) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.search.analysis import analyze, fold, query_stopwords, typed_word
+from app.search.analysis import analyze, edit_distance, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
 from app.search.common_words import is_common_word
 from app.search.concept_match import near_term_words
@@ -224,25 +224,6 @@ def respell(typed: str, token: str, word: str) -> str:
     elif prefix == 0 and typed[:1].isupper():
         middle = middle.capitalize()
     return typed[:prefix] + middle + typed[len(typed) - suffix :]
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance, or limit + 1 when it exceeds `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def english_stem(word: str) -> str:

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.extensions import db
-from app.search.analysis import analyze
+from app.search.analysis import analyze, edit_distance
 from app.search.backends.base import (
     BuildProgress,
     Deadline,
@@ -95,7 +95,6 @@ from app.search.suggestions import (
     corrected_text,
     corrections,
     distance,
-    edit_distance,
     english_stem,
 )
 

@@ -19,7 +19,7 @@ from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.searching import Searcher
 
-from app.search.analysis import STEMMED_LANGUAGES, analyze, pairs
+from app.search.analysis import STEMMED_LANGUAGES, analyze, edit_distance, pairs
 from app.search.backends.base import (
     Deadline,
     SearchHit,
@@ -53,7 +53,6 @@ from app.search.suggestions import (
     corrected_text,
     corrections,
     distance,
-    edit_distance,
     english_stem,
 )
 
