@@ -336,22 +336,6 @@ def test_english_words_are_stemmed_only_in_english_documents(app):
     assert found("teacher", expand=False) == [english.id]
 
 
-def test_a_stem_matches_only_documents_of_the_language_that_stems_so(app):
-    # English stems "animal", French stems "animateurs", to the same "anim": neither word
-    # finds the other's document.
-    owner = make_user()
-    french = text_measure(
-        owner,
-        "Formation des animateurs",
-        "Les animateurs de colonies apprennent à protéger les enfants.",
-        text_language="fr",
-    )
-    english = text_measure(owner, "Animal-assisted therapy", SUMMARY, text_language="en")
-    assert found("animal", expand=False) == [english.id]
-    assert found("animals", expand=False) == [english.id]
-    assert found("animateur", expand=False) == [french.id]
-
-
 def test_a_misspelt_word_is_corrected_and_the_typed_query_kept(app):
     owner = make_user()
     measure = text_measure(owner, "Grooming prevention in schools", SUMMARY)

@@ -35,6 +35,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     text,
 )
@@ -43,7 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.extensions import db
-from app.search.analysis import edit_distance
+from app.search.analysis import analyze, edit_distance
 from app.search.backends.base import (
     BuildProgress,
     Deadline,
@@ -58,7 +59,6 @@ from app.search.backends.base import (
     typed_text,
 )
 from app.search.backends.postgres_text import (
-    LEXEME_RE,
     VERSION_LEXEME,
     Lexicon,
     available_configs,
@@ -77,7 +77,6 @@ from app.search.backends.postgres_text import (
     python_stemmed,
     query_pairs,
     title_concept_lexeme,
-    untagged,
     without_alternatives,
     words_tsquery,
 )
@@ -353,19 +352,9 @@ class PostgresBackend(SearchBackend):
                     "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_documents')"
                 )
             )
-            self._vocabulary = (count, self._with_stems(dict(rows.all())))
+            self._vocabulary = (count, dict(rows.all()))
             self._sorted_words = None
         return self._vocabulary[1]
-
-    def _with_stems(self, words: dict[str, int]) -> dict[str, int]:
-        """The vocabulary, plus each language stem untagged ("groom"), as the speller knows
-        words: with the document count of its commonest language."""
-        tags = (*self.lexicon.configs, *self.lexicon.python_languages)
-        for lexeme, docs in list(words.items()):
-            stem = untagged(lexeme, tags)
-            if stem is not None and words.get(stem, 0) < docs:
-                words[stem] = docs
-        return words
 
     def words_starting(self, prefix: str) -> list[str]:
         """The cached vocabulary's words that begin with `prefix` (sorted once per change)."""
@@ -385,12 +374,15 @@ class PostgresBackend(SearchBackend):
         return self._vocabulary[0] if self._vocabulary else 0
 
 
+_LEXEME_RE = re.compile(r"'((?:[^']|'')*)'")
+
+
 def _sqlstate(error: DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
 
 
 def _lexemes(tsquery: str) -> list[str]:
-    return [m.replace("''", "'") for m in LEXEME_RE.findall(tsquery)]
+    return [m.replace("''", "'") for m in _LEXEME_RE.findall(tsquery)]
 
 
 def _matches(tsquery: str) -> Any:
@@ -504,17 +496,8 @@ class _PostgresSearch:
             df = max((vocabulary.get(lex, 0) for lex in _lexemes(tsquery)), default=0)
             return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
-        tags = (*self.lexicon.configs, *self.lexicon.python_languages)
-
         def rank_of(tsquery: str) -> Any:
-            # ts_rank divides by the number of the query's lexemes. A word has one stem per
-            # language, tagged apart, of which a document can match only its own: count them
-            # as one, as before they were tagged, so a word's rank does not shrink with the
-            # number of languages.
-            lexemes = set(_lexemes(tsquery))
-            stems = {untagged(lex, tags) or lex for lex in lexemes}
-            scale = len(lexemes) / max(len(stems), 1)
-            return scale * func.ts_rank(weights, SearchDocument.tsv, cast(tsquery, TSQUERY), 1)
+            return func.ts_rank(weights, SearchDocument.tsv, cast(tsquery, TSQUERY), 1)
 
         def concepts_score(ids: tuple[str, ...], boost: float) -> Any:
             # As Whoosh's concept fields: a document tagged with a concept scores its idf
@@ -817,7 +800,7 @@ class _PostgresSearch:
                 return None
             # Stems are in the vocabulary too, and it may be stale: a word must be in some
             # document's text now.
-            stmt = select(SearchDocument.measure_id).where(_matches(self.lexicon.lexeme(best.word)))
+            stmt = select(SearchDocument.measure_id).where(_matches(self.lexicon.quote(best.word)))
             if self.conn.execute(stmt.limit(1)).first() is not None:
                 return best
             ranked.remove(best)
@@ -846,16 +829,28 @@ class _PostgresSearch:
     def _word_known(self, word: Word) -> bool:
         """Whether the word, or one of its stems, occurs in some document.
 
-        A stem counts only in documents of its own language (stems are tagged with it): a
-        Finnish stem of a misspelt English word can equal an English stem.
+        A stem counts only in documents of its own language: all languages share one
+        tsvector, and a Finnish stem of a misspelt English word can equal an English stem.
         """
-        lexicon = self.lexicon
+        lexicon, doc = self.lexicon, SearchDocument
         # Before the search itself: its own look-ups of the query's words are not made yet.
         lexicon.fetch(self.conn, lexicon.word_pairs(word.text))
-        tsquery = lexicon.word(word.text, prefix=False)
-        if not tsquery:
+        options = []
+        neutral = lexicon.phrase(word.text)
+        if neutral:
+            options.append(_matches(neutral))
+        for cfg in lexicon.configs:
+            stem = lexicon.get(cfg, word.text)
+            if stem:
+                options.append(and_(doc.ts_config == cfg, _matches(stem)))
+        for lang in lexicon.python_languages:
+            stems = analyze(word.text, lang)
+            if stems:
+                light = " & ".join(lexicon.quote(s) for s in stems)
+                options.append(and_(doc.text_language == lang, _matches(light)))
+        if not options:
             return False
-        stmt = select(SearchDocument.measure_id).where(_matches(tsquery)).limit(1)
+        stmt = select(doc.measure_id).where(or_(*options)).limit(1)
         return self.conn.execute(stmt).first() is not None
 
 

@@ -11,13 +11,10 @@ A document's tsvector is built in SQL (`document_tsvector_sql`) from two parts:
   get the application's stems (app/search/analysis.py, computed in Python) under `simple`.
   Other languages get only the neutral part.
 
-Both parts weigh the title A, the summary B, the body C and report text D. The language
-part's lexemes are tagged with their configuration ("@english:anim"), as Whoosh keeps a
-stemmed field per language: a query word's English stem then matches only English text, not
-a French word that happens to share it ("animal" and "animateur" both stem to "anim"). A
-query word matches when it matches in the neutral part or in any language's part, so
-inflected forms in each language find each other; quoted phrases match the folded words in
-order (`<->`). Each word's tsquery per configuration comes from PostgreSQL itself
+Both parts weigh the title A, the summary B, the body C and report text D. A query word
+matches when it matches in the neutral part or in any language's configuration, so
+inflected forms in any of those languages find each other; quoted phrases match the folded
+words in order (`<->`). Each word's tsquery per configuration comes from PostgreSQL itself
 (`phraseto_tsquery`), asked once per query for the words not seen before (`Lexicon`); the
 boolean structure around them is composed here from the parsed query tree.
 """
@@ -28,8 +25,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import TEXT, bindparam, cast, func, literal_column, text
-from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG, TSVECTOR
+from sqlalchemy import TEXT, bindparam, func, literal_column, text
+from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG
 from sqlalchemy.engine import Connection
 
 from app.search.analysis import (
@@ -57,36 +54,17 @@ FIELD_WEIGHTS = (("title", "A"), ("summary", "B"), ("body", "C"), ("reports", "D
 # PDF text can be very long (and a tsvector holds at most 1 MB): as in the Whoosh schema.
 MAX_REPORT_CHARS = 200_000
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
-LEXEME_RE = re.compile(r"'((?:[^']|'')*)'")
 # A document's concepts are lexemes no text can produce ("@c:sextortion", added verbatim with
 # array_to_tsvector), and so is the analysis version: tables written by an older analysis lack
 # it, and the backend then reports the index missing, so `flask search sync` rebuilds it.
 # The vocabulary's digest makes any change of its data files (concepts.json, stopwords.json,
 # lemma_forms.json.gz) rebuild too.
 # 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: concept mention
-# counts; 10: lemmas; 11: title concepts; 12: language stems tagged with their configuration
-ANALYSIS_VERSION = "12"
+# counts; 10: lemmas; 11: title concepts
+ANALYSIS_VERSION = "11"
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
-
-
-def stem_tag(config: str) -> str:
-    """The prefix of the lexemes of a language part: its configuration's name, or the code
-    of a language stemmed in Python ("@english:", "@pl:")."""
-    return f"@{config}:"
-
-
-def tag_stems(tsquery: str, config: str) -> str:
-    """A tsquery's lexemes, as one configuration parsed them, tagged as its documents' are."""
-    tag = stem_tag(config)
-    return LEXEME_RE.sub(lambda m: f"'{tag}{m.group(1)}'", tsquery)
-
-
-def untagged(lexeme: str, tags: Iterable[str]) -> str | None:
-    """The stem of a tagged lexeme ("@english:anim" -> "anim"); None for any other."""
-    head, colon, rest = lexeme.partition(":")
-    return rest if colon and head[1:] in tags and head.startswith("@") else None
 
 
 def concept_lexeme(concept_id: str) -> str:
@@ -149,11 +127,9 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     ]
     if lang in configs:
         params["ts_config"] = configs[lang]
-        params["stem_tag"] = _tag_replacement(configs[lang])
         params.update({f"l_{name}": value for name, value in fields.items()})
     else:
         params["ts_config"] = NEUTRAL
-        params["stem_tag"] = _tag_replacement(lang or NEUTRAL)
         for name, value in fields.items():
             stems = (
                 [s for _w, s in word_forms(value, lang) if s] if lang in STEMMED_LANGUAGES else []
@@ -162,38 +138,18 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     return params
 
 
-def _tag_replacement(config: str) -> str:
-    """regexp_replace's replacement that tags each lexeme of a tsvector's text form."""
-    return "\\1'" + stem_tag(config)
-
-
-def _concatenated(parts: list[Any]) -> Any:
-    vector = parts[0]
-    for part in parts[1:]:
-        vector = vector.op("||")(part)
-    return vector
-
-
 def document_tsvector_sql() -> Any:
     """The tsvector of a row from the bind parameters that document_texts() returns."""
     neutral = literal_column(f"'{NEUTRAL}'::regconfig")
     own = bindparam("ts_config", type_=REGCONFIG)
-
-    def weighted(prefix: str, config: Any) -> list[Any]:
-        return [
-            func.setweight(
-                func.to_tsvector(config, bindparam(f"{prefix}_{name}")),
-                literal_column(f"'{weight}'"),
-            )
-            for name, weight in FIELD_WEIGHTS
-        ]
-
-    # Each lexeme of the text form ('anim':1A,7 'child':3) starts the text or follows a
-    # space, and a lexeme holds no space: the tag goes after that quote.
-    language = func.regexp_replace(
-        cast(_concatenated(weighted("l", own)), TEXT), "(^| )'", bindparam("stem_tag"), "g"
-    )
-    parts = [*weighted("n", neutral), cast(language, TSVECTOR)]
+    parts = [
+        func.setweight(
+            func.to_tsvector(config, bindparam(f"{prefix}_{name}")),
+            literal_column(f"'{weight}'"),
+        )
+        for prefix, config in (("n", neutral), ("l", own))
+        for name, weight in FIELD_WEIGHTS
+    ]
     parts.append(
         func.setweight(
             func.array_to_tsvector(bindparam("concepts", type_=ARRAY(TEXT))),
@@ -206,7 +162,10 @@ def document_tsvector_sql() -> Any:
             literal_column("'A'"),
         )
     )
-    return _concatenated(parts)
+    vector = parts[0]
+    for part in parts[1:]:
+        vector = vector.op("||")(part)
+    return vector
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -260,11 +219,11 @@ class Lexicon:
         options = [self.get(NEUTRAL, fold_text(text_))]
         if prefix:
             options.append(prefix_tsquery(text_))
-        options += [tag_stems(self.get(c, text_), c) for c in self.configs]
+        options += [self.get(c, text_) for c in self.configs]
         for lang in self.python_languages:
             stems = analyze(text_, lang)
             if stems:
-                options.append(_and([_quote(stem_tag(lang) + s) for s in stems]))
+                options.append(_and([_quote(s) for s in stems]))
         return _or(list(dict.fromkeys(o for o in options if o)))
 
     def phrase(self, text_: str) -> str:
@@ -273,11 +232,6 @@ class Lexicon:
     @staticmethod
     def quote(lexeme: str) -> str:
         return _quote(lexeme)
-
-    def lexeme(self, lexeme: str) -> str:
-        """A lexeme of the vocabulary in the neutral part or as any language's stem."""
-        tags = (*self.configs, *self.python_languages)
-        return _or([_quote(lexeme), *(_quote(stem_tag(t) + lexeme) for t in tags)])
 
 
 def prefix_tsquery(text_: str) -> str:
