@@ -171,15 +171,18 @@ def _about(part: QueryPart, measures: int) -> bool:
     """Whether a found part may say what the query is about: not one of the field's common
     words (in most measures), named by a measure's title or summary, and not only who or
     where (a target group, setting or profession: "Kinder", "Kitas")."""
-    framing = bool(part.concepts) and all(
-        c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS for c in part.concepts
-    )
+    framing = _names_only(part, lambda c: c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS)
     return part.measures <= GENERIC_SHARE * measures and part.named and not framing
 
 
 def _field(part: QueryPart) -> bool:
     """Whether a part names only concepts every measure of the field is about."""
-    return bool(part.concepts) and all(c in FIELD_CONCEPTS for c in part.concepts)
+    return _names_only(part, FIELD_CONCEPTS.__contains__)
+
+
+def _names_only(part: QueryPart, kind: Callable[[str], bool]) -> bool:
+    """Whether a part names concepts, all of this kind."""
+    return bool(part.concepts) and all(kind(c) for c in part.concepts)
 
 
 def _maybe_misspelt(text: str, typed: list[str]) -> bool:
