@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 from app.core.i18n import N_
 from app.search import concept_match
 from app.search.analysis import query_stopwords, tokenize
-from app.search.backends.base import SORTS, Expansion, SearchQuery
+from app.search.backends.base import SORTS, Expansion, SearchQuery, typed_text
 from app.search.concepts import load_concepts
 from app.search.documents import FACET_KEYS
 from app.search.facets import FILTER_VALUES
@@ -248,8 +248,9 @@ class Synonyms:
 class Concepts:
     """Documents tagged with these concepts, which an everyday phrasing in the query names.
 
-    Not one of the query's units: it adds documents and score, and matching it does not count
-    as matching more of what was typed.
+    Not one of the query's units: it adds documents and score, and a document tagged with its
+    concepts counts as matching the units whose words the phrasing matched (ParsedText.
+    phrasings_of).
     """
 
     ids: tuple[str, ...]
@@ -272,6 +273,17 @@ class ParsedText:
     def units(self) -> tuple[Node, ...]:
         """The positive top-level parts; matching more of them ranks higher."""
         return tuple(n for n in self.root.must + self.root.should if not isinstance(n, Concepts))
+
+    def phrasings_of(self, unit: Node) -> tuple[Concepts, ...]:
+        """The everyday phrasings that matched some of a unit's words: a document tagged with
+        their concepts has what those words asked for, in the field's terms ("talo" of
+        "lasten talo", a children's house, in a Barnahus record), and counts as matching it."""
+        words = set(typed_text(unit).split())
+        return tuple(
+            n
+            for n in self.root.must + self.root.should
+            if isinstance(n, Concepts) and words & set(n.matched.split())
+        )
 
     def positive_words(self) -> list[Word]:
         """Words the user typed that must or may match (for spelling suggestions)."""

@@ -7,11 +7,12 @@ from collections import Counter
 
 import pytest
 
+from app.search.backends.base import typed_text
 from app.search.concept_match import _phrase_pools, phrase_concepts
 from app.search.concepts import load_concepts
 from app.search.query import Concepts, parse_text
 from tests.conftest import make_user
-from tests.search.conftest import search, text_measure
+from tests.search.conftest import found, search, text_measure
 
 # Languages that queries come in most: each has phrasings for most concepts that have any.
 MAIN_LANGUAGES = ("en", "de", "fr", "nl", "it", "es", "pl", "sv", "fi", "cs", "pt", "da")
@@ -95,3 +96,27 @@ def test_a_phrasing_finds_the_measures_of_its_concept(app):
         n.ids for n in parsed.root.should if isinstance(n, Concepts)
     ]
     assert barnahus.id in [h.id for h in search(query).hits]
+
+
+def test_the_words_a_phrasing_matched_are_the_concepts_to_match():
+    parsed = parse_text("a house where abused children are interviewed")
+    (phrasing,) = [n for n in parsed.root.should if isinstance(n, Concepts)]
+    assert phrasing.ids == ("child_advocacy_centre",)
+    by_text = {typed_text(unit): unit for unit in parsed.units}
+    assert parsed.phrasings_of(by_text["house"]) == (phrasing,)
+    assert parsed.phrasings_of(by_text["interviewed"]) == (phrasing,)
+
+
+def test_a_measure_with_the_concept_of_a_phrasing_counts_as_matching_its_words(app):
+    # The holiday home holds "house" as typed; the Barnahus holds what "house … interviewed"
+    # asks for, in the field's term, and ranks first.
+    owner = make_user()
+    barnahus = text_measure(
+        owner, "Barnahus for the region", "A child advocacy centre where abused children are heard."
+    )
+    holiday = text_measure(
+        owner,
+        "Holiday house for children",
+        "Children stay in a house by the sea, a house with a garden.",
+    )
+    assert found("a house where abused children are interviewed")[:2] == [barnahus.id, holiday.id]

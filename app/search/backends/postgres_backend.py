@@ -545,7 +545,14 @@ class _PostgresSearch:
             rank = rank + best
             unit = node_tsquery(node, self.lexicon, self.query.expand)
             if unit:
-                units.append(unit)
+                # A document tagged with the concept of an everyday phrasing that matched
+                # some of the unit's words has what they asked for (as in Whoosh).
+                tagged = [
+                    self.lexicon.quote(concept_lexeme(c))
+                    for phrasing in self.parsed.phrasings_of(node)
+                    for c in phrasing.ids
+                ]
+                units.append(" | ".join([f"({unit})", *tagged]) if tagged else unit)
         for node in self.parsed.root.should:
             if isinstance(node, Concepts):
                 rank = rank + concepts_score(node.ids, PHRASING_BOOST)

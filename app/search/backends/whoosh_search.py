@@ -249,7 +249,12 @@ class WhooshSearch:
             return 1.0
         matched = np.zeros(self.snap.size, dtype=np.float64)
         for unit in units:
-            matched += self.evaluate(unit)[0]
+            found = self.evaluate(unit)[0]
+            for phrasing in self.parsed.phrasings_of(unit):
+                # A document tagged with the concept of an everyday phrasing that matched
+                # some of the unit's words has what they asked for.
+                found = found | self.evaluate(phrasing)[0]
+            matched += found
         return (1.0 - COORD_WEIGHT) + COORD_WEIGHT * matched / len(units)
 
     # --- the search -------------------------------------------------------------------------
