@@ -34,7 +34,7 @@ from app.search.analysis import (
     tokenize,
     typed_word,
 )
-from app.search.concepts import PLACE_GROUP, load_concepts
+from app.search.concepts import FIELD_CONCEPTS, PLACE_GROUP, load_concepts
 from app.search.lemmas import lemma_forms, lemmatize
 
 Key = tuple[str, ...]
@@ -513,20 +513,32 @@ class PhrasePool:
     weight: dict[str, float]  # content word -> idf over the concepts with phrasings
     unknown: float  # the weight of a word that no phrasing of the language holds
     words: dict[str, frozenset[str]]  # concept id -> the content words of its phrasings
+    phrasings: dict[str, tuple[frozenset[str], ...]]  # concept id -> each phrasing's words
     concepts: dict[str, tuple[str, ...]]  # content word -> the concepts whose phrasings hold it
 
     def weigh(self, words: Iterable[str]) -> float:
         return sum(self.weight.get(w, self.unknown) for w in words)
 
+    def rank(self, concept_id: str, have: frozenset[str]) -> tuple[float, float, str]:
+        """How well a concept's phrasings cover the query words `have`: their weight, then
+        (between concepts covering as much) the weight that one of its phrasings holds alone
+        ("my son touches other kids" is one phrasing of harmful sexual behaviour, and words of
+        several of peer-on-peer abuse's)."""
+        together = max(self.weigh(have & p) for p in self.phrasings[concept_id])
+        return (round(self.weigh(have), 6), round(together, 6), concept_id)
+
 
 @lru_cache(maxsize=1)
 def _phrase_pools() -> dict[str, PhrasePool]:
     words: dict[str, dict[str, set[str]]] = {}  # language -> concept id -> content words
+    each: dict[str, dict[str, list[frozenset[str]]]] = {}  # language -> concept id -> phrasings
     for concept in load_concepts().concepts:
         for lang, phrases in concept.phrases.items():
             pool = words.setdefault(lang, {}).setdefault(concept.id, set())
             for phrase in phrases:
-                pool.update(_content(phrase, lang))
+                content = frozenset(_content(phrase, lang))
+                pool.update(content)
+                each.setdefault(lang, {}).setdefault(concept.id, []).append(content)
     pools = {}
     for lang, per_concept in words.items():
         concepts: dict[str, list[str]] = {}
@@ -538,6 +550,7 @@ def _phrase_pools() -> dict[str, PhrasePool]:
             weight={word: math.log(n / len(ids)) + WEIGHT_FLOOR for word, ids in concepts.items()},
             unknown=math.log(n / UNKNOWN_SHARE) + WEIGHT_FLOOR,
             words={c: frozenset(found) for c, found in per_concept.items()},
+            phrasings={c: tuple(found) for c, found in each[lang].items()},
             concepts={word: tuple(ids) for word, ids in concepts.items()},
         )
     return pools
@@ -563,6 +576,13 @@ def _field_words(words: Sequence[str]) -> tuple[set[int], set[int]]:
     return in_runs, single - in_runs
 
 
+def _field_wide(word: str) -> bool:
+    """Whether a typed word names only what every measure of the field is about ("prevenção"):
+    no evidence of which concept's phrasings a query reads like."""
+    named = term_concepts(tuple(tokenize(word)))
+    return bool(named) and FIELD_CONCEPTS.issuperset(named)
+
+
 def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
     """(concept id, the query words that matched) for each concept whose everyday phrasings the
     query reads like, best first.
@@ -574,30 +594,32 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
     PHRASE_MIN_WORDS words of its own: "my son looks at illegal pictures of children online,
     where can he get help" is about abuse images and about self-help. They match when together
     they cover PHRASE_MIN_COVER of the query's weight. A run of words that is one of the field's
-    terms ("child sexual abuse material") is no evidence: its concept is matched already; and a
-    query of the field's terms only is no everyday phrasing.
+    terms ("child sexual abuse material") is no evidence: its concept is matched already; nor is
+    a word naming what every measure is about ("prevenção": FIELD_CONCEPTS), though it weighs in
+    the query's total; and a query of the field's terms only is no everyday phrasing.
     """
     in_runs, single = _field_words(words)
-    evidence = [(w, i in single) for i, w in enumerate(words) if i not in in_runs]
-    if len(evidence) < PHRASE_MIN_WORDS or all(term for _w, term in evidence):
+    evidence = [(w, i in single, _field_wide(w)) for i, w in enumerate(words) if i not in in_runs]
+    if len(evidence) < PHRASE_MIN_WORDS or all(term for _w, term, _wide in evidence):
         return []
     best: tuple[float, list[tuple[str, tuple[str, ...]]]] = (0.0, [])
     for lang, pool in _phrase_pools().items():
-        typed = [(typed_word(w), frozenset(_content(w, lang))) for w, _term in evidence]
-        content = frozenset(k for _w, keys in typed for k in keys)
+        # Field-wide words weigh in the query's total, but match no phrasing.
+        typed = [(typed_word(w), frozenset(_content(w, lang)), wide) for w, _t, wide in evidence]
+        total = pool.weigh(frozenset(k for _w, keys, _wide in typed for k in keys))
+        content = frozenset(k for _w, keys, wide in typed if not wide for k in keys)
         if len(content) < PHRASE_MIN_WORDS:
             continue
-        total = pool.weigh(content)
         found = {c: content & pool.words[c] for k in content for c in pool.concepts.get(k, ())}
         found = {c: have for c, have in found.items() if len(have) >= PHRASE_MIN_WORDS}
         chosen: list[tuple[str, tuple[str, ...]]] = []
         covered: frozenset[str] = frozenset()
         while found:
-            concept_id = max(found, key=lambda c: (pool.weigh(found[c] - covered), c))
+            concept_id = max(found, key=lambda c: pool.rank(c, found[c] - covered))
             have = found.pop(concept_id)
             if pool.weigh(have - covered) < PHRASE_MIN_PART * total:
                 break
-            chosen.append((concept_id, tuple(w for w, keys in typed if keys & have)))
+            chosen.append((concept_id, tuple(w for w, keys, _wide in typed if keys & have)))
             covered |= have
         cover = pool.weigh(covered) / total
         if chosen and cover >= PHRASE_MIN_COVER and cover > best[0]:

@@ -35,6 +35,20 @@ GROUPS = (
     "general",
 )
 
+# Concepts every measure of the field is about, whatever share of them names it: in a small
+# collection "prevention" may be in a third of the measures, and still says nothing of a topic
+# (app/search/off_topic.py), nor which everyday phrasing a query reads like (concept_match).
+FIELD_CONCEPTS = frozenset(
+    {
+        "prevention",
+        "primary_prevention",
+        "intervention",
+        "evaluation",
+        "best_practice",
+        "evidence_based",
+    }
+)
+
 _SPACES_RE = re.compile(r"\s+")
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from app.search.analysis import fold, tokenize, typed_word
 from app.search.common_words import is_common_word
 from app.search.concept_match import MIN_NEAR, is_term_word, near_term_word, same_word
-from app.search.concepts import load_concepts
+from app.search.concepts import FIELD_CONCEPTS, load_concepts
 from app.search.query import Concepts, Group, Node, ParsedText, Synonyms
 
 # Tuned with bench/search_quality.py (tuning half only).
@@ -59,18 +59,6 @@ SUBJECT_CONCEPTS = frozenset(
         "sexual_interest_in_children",
         "people_who_offended",
         "young_people_harmful_behaviour",
-    }
-)
-# Concepts every measure of the field is about, whatever share of them names it: in a small
-# collection "prevention" may be in a third of the measures, and still says nothing of a topic.
-FIELD_CONCEPTS = frozenset(
-    {
-        "prevention",
-        "primary_prevention",
-        "intervention",
-        "evaluation",
-        "best_practice",
-        "evidence_based",
     }
 )
 # Concept groups that say who or where, not what: a query found only through them is not about

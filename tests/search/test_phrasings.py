@@ -59,7 +59,7 @@ def test_a_rare_word_weighs_more_than_a_common_one():
 
 @pytest.mark.whoosh_only
 def test_a_query_about_two_things_matches_the_concept_of_each():
-    assert concepts_of("dad hits mum and the kids are left without food") == [
+    assert sorted(concepts_of("dad hits mum and the kids are left without food")) == [
         "domestic_violence",
         "neglect",
     ]
@@ -120,3 +120,20 @@ def test_a_measure_with_the_concept_of_a_phrasing_counts_as_matching_its_words(a
         "Children stay in a house by the sea, a house with a garden.",
     )
     assert found("a house where abused children are interviewed")[:2] == [barnahus.id, holiday.id]
+
+
+@pytest.mark.whoosh_only
+def test_between_concepts_covering_as_much_the_one_with_a_phrasing_holding_it_all_wins():
+    # Peer-on-peer abuse's phrasings hold "son", "touched" and "kid" in several phrasings;
+    # harmful sexual behaviour has this very phrasing.
+    pool = _phrase_pools()["en"]
+    assert {"son", "touch", "kid"} <= pool.words["peer_on_peer_abuse"]
+    assert concepts_of("my son touches other kids") == ["harmful_sexual_behaviour"]
+
+
+@pytest.mark.whoosh_only
+def test_a_word_for_what_every_measure_is_about_matches_no_phrasing():
+    # "prevenção" is in a Portuguese phrasing of cost-effectiveness only, so it would weigh
+    # much; drowning is no topic of the field.
+    assert concepts_of("prevenção de afogamentos em crianças") == []
+    assert concepts_of("prevención de caídas en personas mayores") == []
