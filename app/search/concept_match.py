@@ -133,6 +133,8 @@ def tables() -> Tables:
                     folded.setdefault(lang, []).append((key, concept.id))
                     if lang in lemma_forms():
                         lemmas.setdefault(lang, []).append((lemmatize(key, lang), concept.id))
+                if term in concept.unstemmed.get(lang, ()):
+                    continue  # its stem is a common word's of another meaning
                 stems = _stems(term, lang)
                 # Every word must keep a stem: a dropped function word would let "helpline
                 # for" pass for "helpline".
@@ -338,10 +340,20 @@ def _same_word(typed: str, term: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _by_start() -> dict[str, list[tuple[Key, tuple[str, ...]]]]:
-    """Every term (folded, any language) by the first letters of its first word."""
+    """Every term (folded, any language) by the first letters of its first word, but those
+    matched only as written."""
+    as_written = {
+        (tuple(tokenize(term)), concept.id)
+        for concept in load_concepts().concepts
+        for terms in concept.unstemmed.values()
+        for term in terms
+    }
     out: dict[str, list[tuple[Key, tuple[str, ...]]]] = {}
     for key, ids in tables().any_folded.keys.items():
-        out.setdefault(key[0][:INFLECTION_STEM], []).append((key, ids))
+        # Not the terms matched only as written: "universal" is no form of "university".
+        ids = tuple(i for i in ids if (key, i) not in as_written)
+        if ids:
+            out.setdefault(key[0][:INFLECTION_STEM], []).append((key, ids))
     return out
 
 

@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -79,6 +79,9 @@ class Concept:
     group: str
     terms: Mapping[str, tuple[str, ...]]  # language code -> the field's words, preferred first
     phrases: Mapping[str, tuple[str, ...]]  # language code -> everyday phrasings
+    # language code -> terms matched only as written (folded, or as a lemma's form), never by
+    # their stem, which a common word of another meaning shares ("university": "universal")
+    unstemmed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def all_terms(self) -> tuple[str, ...]:
         """Every term in every language, without duplicates, in file order."""
@@ -137,8 +140,13 @@ def parse_vocabulary(raw: Mapping) -> Vocabulary:
     for item in raw["concepts"]:
         terms = {lang: tuple(words) for lang, words in item["terms"].items()}
         phrases = {lang: tuple(words) for lang, words in item.get("phrases", {}).items()}
+        unstemmed = {lang: tuple(words) for lang, words in item.get("unstemmed", {}).items()}
         concept = Concept(
-            item["id"], item["group"], MappingProxyType(terms), MappingProxyType(phrases)
+            item["id"],
+            item["group"],
+            MappingProxyType(terms),
+            MappingProxyType(phrases),
+            MappingProxyType(unstemmed),
         )
         concepts.append(concept)
         for language, words in terms.items():

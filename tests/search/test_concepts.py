@@ -65,7 +65,7 @@ def test_file_is_sorted_by_id_without_duplicates(raw):
 
 def test_every_concept_has_its_fields_and_an_allowed_group(raw):
     for concept in raw["concepts"]:
-        assert set(concept) <= {"id", "group", "terms", "phrases"}, concept["id"]
+        assert set(concept) <= {"id", "group", "terms", "phrases", "unstemmed"}, concept["id"]
         assert concept["group"] in GROUPS, concept["id"]
         assert concept["terms"], concept["id"]
 
@@ -101,6 +101,26 @@ def test_no_empty_or_padded_strings_and_no_repeats(raw):
                     assert "  " not in word and ";" not in word, (concept["id"], word)
                 keys = [normalise(w) for w in words]
                 assert len(keys) == len(set(keys)), (concept["id"], key, language)
+
+
+def test_unstemmed_terms_are_terms_of_their_concept(raw):
+    for concept in raw["concepts"]:
+        for language, words in concept.get("unstemmed", {}).items():
+            assert words, (concept["id"], language)
+            assert set(words) <= set(concept["terms"][language]), (concept["id"], language)
+
+
+def test_a_term_whose_stem_a_word_of_another_meaning_shares_matches_as_written():
+    from app.search.concept_match import term_concepts, text_mentions
+
+    # "university" and "universal" share the stem "univers"; "educators" and "education" "educ".
+    assert term_concepts(("university",)) == ("university",)
+    assert "university" not in term_concepts(("universal",))
+    assert "teachers" not in term_concepts(("education",))
+    (mentions,) = text_mentions(["Universal sex education for all pupils."], "en")
+    assert "university" not in mentions and "teachers" not in mentions
+    (mentions,) = text_mentions(["Training for university teachers and educators."], "en")
+    assert {"university", "teachers"} <= mentions.keys()
 
 
 def test_no_term_names_two_concepts_of_one_group_unless_documented(raw):
