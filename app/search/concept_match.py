@@ -537,6 +537,7 @@ class PhrasePool:
         ("my son touches other kids" is one phrasing of harmful sexual behaviour, and words of
         several of peer-on-peer abuse's)."""
         together = max(self.weigh(have & p) for p in self.phrasings[concept_id])
+        # Rounded: the same words summed in another order must tie, not differ in the last bit.
         return (round(self.weigh(have), 6), round(together, 6), concept_id)
 
 
