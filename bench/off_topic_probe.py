@@ -85,6 +85,7 @@ ON_TOPIC = (
     ("de", "Fortbildung für Erzieherinnen zum Schutz vor Übergriffen"),
     ("de", "Beratung für Jugendliche, die übergriffig geworden sind"),
     ("fr", "mon fils reçoit des messages d'un adulte sur un jeu vidéo"),
+    ("fr", "mon fils reçoit des messages d'un inconnu"),
     ("fr", "formation des enseignants pour repérer les violences"),
     ("it", "cosa fare se un allenatore molesta i ragazzi"),
     ("es", "mi hija recibe fotos de un desconocido en el móvil"),

@@ -43,7 +43,7 @@ MIN_STEM = 4  # shorter stems of a foreign language collide with unrelated words
 # PHRASE_MIN_COVER of its words' weight (PhrasePool), each adding PHRASE_MIN_PART of it with at
 # least PHRASE_MIN_WORDS words.
 PHRASE_MIN_WORDS = 2
-PHRASE_MIN_COVER = 0.6
+PHRASE_MIN_COVER = 0.5
 PHRASE_MIN_PART = 0.25
 PHRASE_MAX_CONCEPTS = 3
 WEIGHT_FLOOR = 0.5  # added to every word's idf: a word all concepts' phrasings hold still counts

@@ -137,3 +137,10 @@ def test_a_word_for_what_every_measure_is_about_matches_no_phrasing():
     # much; drowning is no topic of the field.
     assert concepts_of("prevenção de afogamentos em crianças") == []
     assert concepts_of("prevención de caídas en personas mayores") == []
+
+
+@pytest.mark.whoosh_only
+def test_a_parents_question_in_everyday_words_reads_as_a_phrasing():
+    # With phrasings required to cover 60 % of the query, this was taken for a question no
+    # measure is about ("fils", "reçoit", "inconnu" missing).
+    assert concepts_of("mon fils reçoit des messages d'un inconnu") == ["sexual_solicitation"]
