@@ -82,6 +82,9 @@ class Concept:
     # language code -> terms matched only as written (folded, or as a lemma's form), never by
     # their stem, which a common word of another meaning shares ("university": "universal")
     unstemmed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the concepts this one is a kind of ("primary_school" of "school"): a document about it
+    # is about them too
+    broader: tuple[str, ...] = ()
 
     def all_terms(self) -> tuple[str, ...]:
         """Every term in every language, without duplicates, in file order."""
@@ -115,6 +118,19 @@ class Vocabulary:
         """All terms of a concept, every language."""
         return self.by_id[concept_id].all_terms()
 
+    def narrower(self, concept_id: str) -> tuple[str, ...]:
+        """The concepts that are kinds of this one, at any depth ("school": "primary_school",
+        "secondary_school", "boarding_school"), in file order."""
+        found: list[str] = []
+        todo = [concept_id]
+        while todo:
+            parent = todo.pop()
+            for c in self.concepts:
+                if parent in c.broader and c.id not in found and c.id != concept_id:
+                    found.append(c.id)
+                    todo.append(c.id)
+        return tuple(c.id for c in self.concepts if c.id in found)
+
 
 def _freeze(index: dict[str, dict[str, list[str]]]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     return MappingProxyType(
@@ -147,6 +163,7 @@ def parse_vocabulary(raw: Mapping) -> Vocabulary:
             MappingProxyType(terms),
             MappingProxyType(phrases),
             MappingProxyType(unstemmed),
+            tuple(item.get("broader", ())),
         )
         concepts.append(concept)
         for language, words in terms.items():
@@ -218,3 +235,9 @@ def load_concepts() -> Vocabulary:
         raw = json.load(handle)
     raw["concepts"] = raw["concepts"] + place_concepts(tuple(raw["languages"]))
     return parse_vocabulary(raw)
+
+
+@lru_cache(maxsize=1024)
+def narrower(concept_id: str) -> tuple[str, ...]:
+    """The vocabulary's concepts that are kinds of this one (Vocabulary.narrower), cached."""
+    return load_concepts().narrower(concept_id)

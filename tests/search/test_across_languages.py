@@ -30,6 +30,24 @@ def test_a_word_finds_measures_of_its_concept_in_other_languages_below_exact_mat
     assert set(found("sextorsión")) == {polish.id, english.id}
 
 
+def test_a_word_finds_measures_about_a_kind_of_its_concept(app):
+    owner = make_user()
+    images = text_measure(owner, "Removing indecent images of children", SUMMARY)
+    outreach = text_measure(
+        owner, "Outreach against commercial sexual exploitation of children", SUMMARY
+    )
+    text_measure(owner, "Reading club for families", SUMMARY)
+    # German "Kinderprostitution" names sexual exploitation; abuse material is a kind of it.
+    results = search("Kinderprostitution")
+    assert {h.id for h in results.hits} == {images.id, outreach.id}
+    vias = {h.id: [v.concept for v in h.matched_via] for h in results.hits}
+    assert vias[images.id] == ["sexual_exploitation"]
+    removed = search("Kinderprostitution", no_expand=frozenset({"sexual_exploitation"}))
+    assert removed.hits == []
+    # Not the other way: a query for the kind does not find the broader concept's measures.
+    assert found("Kinderpornografie") == [images.id]
+
+
 def test_an_expansion_removed_with_one_click_stops_finding_other_languages(app):
     owner = make_user()
     polish = text_measure(

@@ -65,7 +65,8 @@ def test_file_is_sorted_by_id_without_duplicates(raw):
 
 def test_every_concept_has_its_fields_and_an_allowed_group(raw):
     for concept in raw["concepts"]:
-        assert set(concept) <= {"id", "group", "terms", "phrases", "unstemmed"}, concept["id"]
+        allowed = {"id", "group", "broader", "terms", "phrases", "unstemmed"}
+        assert set(concept) <= allowed, concept["id"]
         assert concept["group"] in GROUPS, concept["id"]
         assert concept["terms"], concept["id"]
 
@@ -101,6 +102,34 @@ def test_no_empty_or_padded_strings_and_no_repeats(raw):
                     assert "  " not in word and ";" not in word, (concept["id"], word)
                 keys = [normalise(w) for w in words]
                 assert len(keys) == len(set(keys)), (concept["id"], key, language)
+
+
+def test_broader_concepts_exist_and_never_lead_back(raw):
+    ids = {c["id"] for c in raw["concepts"]}
+    broader = {c["id"]: c.get("broader", []) for c in raw["concepts"]}
+    assert sum(map(bool, broader.values())) >= 40
+    for concept, parents in broader.items():
+        assert len(parents) == len(set(parents)), concept
+        assert set(parents) <= ids - {concept}, concept
+        seen, todo = set(), list(parents)
+        while todo:
+            parent = todo.pop()
+            assert parent != concept, f"{concept} is broader than itself"
+            if parent not in seen:
+                seen.add(parent)
+                todo += broader[parent]
+
+
+def test_narrower_concepts_are_the_kinds_of_a_concept_at_any_depth():
+    vocabulary = load_concepts()
+    assert set(vocabulary.narrower("school")) == {
+        "primary_school",
+        "secondary_school",
+        "boarding_school",
+    }
+    # csam is a kind of sexual exploitation; ai_generated_material a kind of csam.
+    assert {"csam", "ai_generated_material"} <= set(vocabulary.narrower("sexual_exploitation"))
+    assert vocabulary.narrower("ai_generated_material") == ()
 
 
 def test_unstemmed_terms_are_terms_of_their_concept(raw):

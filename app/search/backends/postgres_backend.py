@@ -81,6 +81,7 @@ from app.search.backends.postgres_text import (
     words_tsquery,
 )
 from app.search.concept_match import KNOWN_WORD, is_known_word
+from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
@@ -504,14 +505,22 @@ class _PostgresSearch:
             # As Whoosh's concept fields: a document tagged with a concept scores its idf
             # times BM25's term frequency factor of its mentions, plus its idf when its title
             # or a summary names it (a lead concept).
+            # A document tagged with a kind of the concept (a narrower concept) scores as one
+            # tagged with the concept, at the concept's idf (a rarer kind must not outweigh it).
             score: Any = literal(0.0)
             for concept in ids:
-                tagged = self.lexicon.quote(concept_lexeme(concept))
-                weight = boost * idf(tagged)
-                score = score + case(
-                    (_matches(tagged), weight * (_mentions(concept) + _lead(concept))),
-                    else_=0.0,
-                )
+                concept_idf = idf(self.lexicon.quote(concept_lexeme(concept)))
+                scores = []
+                for kind in (concept, *narrower(concept)):
+                    tagged = self.lexicon.quote(concept_lexeme(kind))
+                    weight = boost * min(concept_idf, idf(tagged))
+                    scores.append(
+                        case(
+                            (_matches(tagged), weight * (_mentions(kind) + _lead(kind))),
+                            else_=0.0,
+                        )
+                    )
+                score = score + (func.greatest(*scores) if len(scores) > 1 else scores[0])
             return score
 
         rank: Any = literal(0.0)
@@ -551,7 +560,8 @@ class _PostgresSearch:
                 tagged = [
                     self.lexicon.quote(concept_lexeme(c))
                     for phrasing in self.parsed.phrasings_of(node)
-                    for c in phrasing.ids
+                    for concept in phrasing.ids
+                    for c in (concept, *narrower(concept))
                 ]
                 units.append(" | ".join([f"({unit})", *tagged]) if tagged else unit)
         for node in self.parsed.root.should:

@@ -37,7 +37,7 @@ from app.search.analysis import (
     word_forms,
 )
 from app.search.backends.base import content_nodes
-from app.search.concepts import vocabulary_digest
+from app.search.concepts import narrower, vocabulary_digest
 from app.search.query import Concepts, Group, Node, Phrase, Synonyms, Word
 
 NEUTRAL = "simple"
@@ -243,7 +243,9 @@ def prefix_tsquery(text_: str) -> str:
 
 
 def concepts_tsquery(ids: Iterable[str]) -> str:
-    return _or([_quote(f(c)) for c in ids for f in (concept_lexeme, lead_concept_lexeme)])
+    """Documents tagged with any of the concepts or with a kind of one (a narrower concept)."""
+    tagged = dict.fromkeys(k for c in ids for k in (c, *narrower(c)))
+    return _or([_quote(f(c)) for c in tagged for f in (concept_lexeme, lead_concept_lexeme)])
 
 
 def _quote(lexeme: str) -> str:

@@ -40,6 +40,7 @@ from app.search.backends.whoosh_schema import (
 )
 from app.search.backends.whoosh_snapshot import Snapshot
 from app.search.concept_match import KNOWN_WORD, is_known_word
+from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
@@ -159,12 +160,35 @@ class WhooshSearch:
         return score > 0, score
 
     def _concepts(self, ids: tuple[str, ...], boost: float) -> tuple[np.ndarray, np.ndarray]:
-        """Documents tagged with any of these concepts; those whose title or summary names
-        one score higher (lead concepts are a subset of the tags)."""
-        mask, score = self._union([(CONCEPT_FIELD, (c,), boost) for c in ids])
+        """Documents tagged with any of these concepts, or with a kind of one (a narrower
+        concept: "primary_school" for "school"), which scores as the concept itself would."""
+        mask = np.zeros(self.snap.size, dtype=bool)
+        score = np.zeros(self.snap.size, dtype=np.float64)
+        for concept in ids:
+            concept_mask, concept_score = self._concept(concept, boost)
+            concept_mask, concept_score = concept_mask.copy(), concept_score.copy()
+            idf = self._concept_idf(concept)
+            for kind in narrower(concept):
+                kind_idf = self._concept_idf(kind)
+                # The broader concept's weight (a rarer kind must not outweigh it).
+                kind_mask, kind_score = self._concept(kind, boost * min(idf, kind_idf) / kind_idf)
+                concept_mask |= kind_mask
+                np.maximum(concept_score, kind_score, out=concept_score)
+            mask |= concept_mask
+            score += concept_score
+        return mask, score
+
+    def _concept(self, concept: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """Documents tagged with the concept; those whose title or summary names it score
+        higher (lead concepts are a subset of the tags)."""
+        mask, score = self._union([(CONCEPT_FIELD, (concept,), boost)])
         lead_boost = boost * LEAD_BOOST / CONCEPT_BOOST
-        lead = self._union([(LEAD_CONCEPT_FIELD, (c,), lead_boost) for c in ids])[1]
-        return mask, score + lead
+        return mask, score + self._union([(LEAD_CONCEPT_FIELD, (concept,), lead_boost)])[1]
+
+    def _concept_idf(self, concept: str) -> float:
+        """BM25's idf of a concept tag, as the snapshot scores it (its highest for a concept
+        no document has)."""
+        return self.snap.idf(CONCEPT_FIELD, self.snap.term(CONCEPT_FIELD, concept)[0].size)
 
     def evaluate(self, node: Node) -> tuple[np.ndarray, np.ndarray]:
         """(matching documents, score per document) for one node of the query tree."""

@@ -213,12 +213,16 @@ class Snapshot:
         self._scores.put(key, result)
         return result
 
+    def idf(self, name: str, df: int) -> float:
+        """BM25's inverse document frequency of a term of the field that `df` documents hold."""
+        count = self.lengths(name)[1]
+        return math.log(1.0 + (max(count, df) - df + 0.5) / (df + 0.5))
+
     def _bm25(self, name: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         if not ids.size:
             return np.zeros(0, dtype=np.float32)
-        lengths, count, average = self.lengths(name)
-        df = ids.size
-        idf = math.log(1.0 + (max(count, df) - df + 0.5) / (df + 0.5))
+        lengths, _count, average = self.lengths(name)
+        idf = self.idf(name, ids.size)
         b, k1 = FIELD_B.get(name, B), FIELD_K1.get(name, K1)
         norm = k1 * (1.0 - b + b * lengths[ids] / average)
         return (idf * weights * (k1 + 1.0) / (weights + norm)).astype(np.float32)
