@@ -33,7 +33,15 @@ PYSTEMMER_LANGUAGES = tuple(PYSTEMMER_ALGORITHMS)
 LIGHT_LANGUAGES = ("pl", "cs", "sk")
 STEMMED_LANGUAGES = SNOWBALL_LANGUAGES + PYSTEMMER_LANGUAGES + LIGHT_LANGUAGES
 
-TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"  # noqa: S105  (a regex, not a secret)  # nosec B105
+# Elided articles and prepositions of French, Italian, Catalan and Irish: the word of
+# "l'école", "d'enfants", "dell'infanzia", "all'abuso" is the one after the apostrophe, as
+# Lucene's ElisionFilter has it ("aujourd'hui" and "children's" stay one word).
+ELIDED = (
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+    "un", "dell", "nell", "all", "dall", "sull", "coll", "pell", "quell", "quest", "sant",
+    "gl", "degl", "agl", "dagl", "negl", "sugl", "b",
+)  # fmt: skip
+TOKEN_PATTERN = r"\b(?!(?:" + "|".join(ELIDED) + r")['’]\w)\w+(?:[.'’]\w+)*"  # nosec B105
 _TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
 
 # Letters that Unicode does not decompose into base letter + accent.

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from app.search.analysis import STEMMED_LANGUAGES, analyze, fold
+from app.search.analysis import STEMMED_LANGUAGES, TOKEN_PATTERN, analyze, fold
 
-_WORD_RE = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
+_WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
 
 
 class QueryTerms:

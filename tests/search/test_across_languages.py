@@ -48,6 +48,29 @@ def test_a_word_finds_measures_about_a_kind_of_its_concept(app):
     assert found("Kinderpornografie") == [images.id]
 
 
+def test_a_word_after_an_elided_article_is_the_word(app):
+    owner = make_user()
+    french = text_measure(
+        owner,
+        "Prévention des violences à l’école",
+        "Ateliers dans l'enseignement primaire sur l'intimité et le consentement.",
+        text_language="fr",
+    )
+    italian = text_measure(
+        owner,
+        "Protezione dell'infanzia nello sport",
+        "Formazione sull'abuso per gli allenatori delle società sportive.",
+        text_language="it",
+    )
+    assert found("école", expand=False) == [french.id]
+    assert found("intimité", expand=False) == [french.id]
+    assert found("infanzia", expand=False) == [italian.id]
+    (hit,) = search("école", expand=False).hits
+    assert "l’<mark>école</mark>" in hit.highlights["title"]
+    # Tagged with the concept of "l'enseignement primaire" too.
+    assert found("scuola primaria") == [french.id]
+
+
 def test_an_expansion_removed_with_one_click_stops_finding_other_languages(app):
     owner = make_user()
     polish = text_measure(

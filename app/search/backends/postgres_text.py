@@ -60,8 +60,8 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # The vocabulary's digest makes any change of its data files (concepts.json, stopwords.json,
 # lemma_forms.json.gz) rebuild too.
 # 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: concept mention
-# counts; 10: lemmas; 11: title concepts
-ANALYSIS_VERSION = "11"
+# counts; 10: lemmas; 11: title concepts; 12: elided articles split off (concept tags)
+ANALYSIS_VERSION = "12"
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
