@@ -13,7 +13,6 @@ a phrasing's content words ("teenagers … threatened … photos") in the query 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,11 +23,11 @@ from whoosh.lang import has_stopwords, stopwords_for_language
 from app.search.analysis import (
     SNOWBALL_LANGUAGES,
     STEMMED_LANGUAGES,
-    TOKEN_PATTERN,
     analyze,
     edit_distance,
     fold,
     query_stopwords,
+    split_words,
     stem_word,
     stopwords,
     tokenize,
@@ -201,9 +200,6 @@ def places() -> frozenset[str]:
     return frozenset(c.id for c in load_concepts().concepts if c.group == PLACE_GROUP)
 
 
-_WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
-
-
 @lru_cache(maxsize=32)
 def _raw_stopwords(lang: str) -> frozenset[str]:
     if lang in SNOWBALL_LANGUAGES and has_stopwords(lang):
@@ -216,7 +212,7 @@ def _stems_for(text: str, lang: str, starts: frozenset[str]) -> list[str]:
     could begin like are left unstemmed ("" placeholders, which match nothing)."""
     stop = _raw_stopwords(lang)
     out = []
-    for word in _WORD_RE.findall(text.lower()):
+    for word in split_words(text.lower()):
         if len(word) < 2 or word in stop:
             continue
         if fold(word)[:3] in starts:

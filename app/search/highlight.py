@@ -8,15 +8,12 @@ for the query "Präventionsprogramme". Text is HTML-escaped; only <mark> is adde
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from app.search.analysis import STEMMED_LANGUAGES, TOKEN_PATTERN, analyze, fold
-
-_WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+from app.search.analysis import STEMMED_LANGUAGES, analyze, fold, word_spans
 
 
 class QueryTerms:
@@ -53,9 +50,7 @@ def highlight(
 
     Returns None when nothing matches (the caller then shows the plain text).
     """
-    spans = [
-        (m.start(), m.end()) for m in _WORD_RE.finditer(text) if terms.matches(m.group(), lang)
-    ]
+    spans = [(start, end) for start, end, word in word_spans(text) if terms.matches(word, lang)]
     return render(text, spans, max_chars)
 
 

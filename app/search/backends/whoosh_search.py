@@ -165,17 +165,24 @@ class WhooshSearch:
         mask = np.zeros(self.snap.size, dtype=bool)
         score = np.zeros(self.snap.size, dtype=np.float64)
         for concept in ids:
-            concept_mask, concept_score = self._concept(concept, boost)
-            concept_mask, concept_score = concept_mask.copy(), concept_score.copy()
-            idf = self._concept_idf(concept)
-            for kind in narrower(concept):
-                kind_idf = self._concept_idf(kind)
-                # The broader concept's weight (a rarer kind must not outweigh it).
-                kind_mask, kind_score = self._concept(kind, boost * min(idf, kind_idf) / kind_idf)
-                concept_mask |= kind_mask
-                np.maximum(concept_score, kind_score, out=concept_score)
+            concept_mask, concept_score = self.snap.derived(
+                ("concept", concept), lambda concept=concept: self._concept_and_kinds(concept)
+            )
             mask |= concept_mask
-            score += concept_score
+            score += concept_score * boost
+        return mask, score
+
+    def _concept_and_kinds(self, concept: str) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, score at boost 1) of the documents tagged with the concept or a kind of it."""
+        mask, score = self._concept(concept, 1.0)
+        mask, score = mask.copy(), score.copy()
+        idf = self._concept_idf(concept)
+        for kind in narrower(concept):
+            kind_idf = self._concept_idf(kind)
+            # The broader concept's weight: a rarer kind must not outweigh it.
+            kind_mask, kind_score = self._concept(kind, min(idf, kind_idf) / kind_idf)
+            mask |= kind_mask
+            np.maximum(score, kind_score, out=score)
         return mask, score
 
     def _concept(self, concept: str, boost: float) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -212,6 +213,18 @@ class Snapshot:
         result = (ids, self._bm25(name, ids, weights))
         self._scores.put(key, result)
         return result
+
+    def derived(
+        self, key: tuple, build: Callable[[], tuple[np.ndarray, ...]]
+    ) -> tuple[np.ndarray, ...]:
+        """Arrays computed from this generation's postings, built once and kept with the
+        term scores (read-only: every search of the generation shares them)."""
+        key = ("derived", *key)
+        cached = self._scores.get(key)
+        if cached is None:
+            cached = build()
+            self._scores.put(key, cached)
+        return cached
 
     def idf(self, name: str, df: int) -> float:
         """BM25's inverse document frequency of a term of the field that `df` documents hold."""
