@@ -505,22 +505,22 @@ class _PostgresSearch:
             # As Whoosh's concept fields: a document tagged with a concept scores its idf
             # times BM25's term frequency factor of its mentions, plus its idf when its title
             # or a summary names it (a lead concept).
-            # A document tagged with a kind of the concept (a narrower concept) scores as one
-            # tagged with the concept, at the concept's idf (a rarer kind must not outweigh it).
+            # A document tagged only with kinds of the concept (narrower concepts) scores as
+            # one naming the concept once (Whoosh's _concept_and_kinds).
             score: Any = literal(0.0)
             for concept in ids:
-                concept_idf = idf(self.lexicon.quote(concept_lexeme(concept)))
-                scores = []
-                for kind in (concept, *narrower(concept)):
-                    tagged = self.lexicon.quote(concept_lexeme(kind))
-                    weight = boost * min(concept_idf, idf(tagged))
-                    scores.append(
-                        case(
-                            (_matches(tagged), weight * (_mentions(kind) + _lead(kind))),
-                            else_=0.0,
-                        )
-                    )
-                score = score + (func.greatest(*scores) if len(scores) > 1 else scores[0])
+                tagged = self.lexicon.quote(concept_lexeme(concept))
+                weight = boost * idf(tagged)
+                concept_score = case(
+                    (_matches(tagged), weight * (_mentions(concept) + _lead(concept))),
+                    else_=0.0,
+                )
+                kinds = [self.lexicon.quote(concept_lexeme(k)) for k in narrower(concept)]
+                kinds = [k for k in kinds if any(vocabulary.get(x) for x in _lexemes(k))]
+                if kinds:
+                    in_kinds = case((_matches(" | ".join(kinds)), weight), else_=0.0)
+                    concept_score = func.greatest(concept_score, in_kinds)
+                score = score + concept_score
             return score
 
         rank: Any = literal(0.0)

@@ -173,17 +173,15 @@ class WhooshSearch:
         return mask, score
 
     def _concept_and_kinds(self, concept: str) -> tuple[np.ndarray, np.ndarray]:
-        """(mask, score at boost 1) of the documents tagged with the concept or a kind of it."""
+        """(mask, score at boost 1) of the documents tagged with the concept or a kind of it:
+        one tagged only with kinds scores as one naming the concept once (BM25's term
+        frequency factor of one mention is 1 in the concept field, whose b is 0)."""
         mask, score = self._concept(concept, 1.0)
-        mask, score = mask.copy(), score.copy()
-        idf = self._concept_idf(concept)
-        for kind in narrower(concept):
-            kind_idf = self._concept_idf(kind)
-            # The broader concept's weight: a rarer kind must not outweigh it.
-            kind_mask, kind_score = self._concept(kind, min(idf, kind_idf) / kind_idf)
-            mask |= kind_mask
-            np.maximum(score, kind_score, out=score)
-        return mask, score
+        kinds = [self._union([(CONCEPT_FIELD, (k,), 1.0)])[0] for k in narrower(concept)]
+        if not kinds:
+            return mask, score
+        in_kinds = np.logical_or.reduce(kinds) & ~mask
+        return mask | in_kinds, np.where(in_kinds, self._concept_idf(concept), score)
 
     def _concept(self, concept: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
         """Documents tagged with the concept; those whose title or summary names it score
