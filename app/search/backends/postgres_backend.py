@@ -121,6 +121,7 @@ MENTION_K1 = 1.2
 TITLE_FACTOR = 2 * (1.2 + 1) / (2 + 1.2)
 # A third of CONCEPT_BOOST, as in Whoosh (2.0 against 6.0): tuning half 0.811 at 0.04, 0.819.
 PHRASING_BOOST = CONCEPT_BOOST / 3
+KIND_SHARE = 0.5  # a document tagged only with kinds of a concept, as in Whoosh
 # A document found only by the concept of one typed word scores at most this share of the
 # best match of the word itself over all documents, as in Whoosh ("Parafilik" first).
 CONCEPT_CAP = 0.8
@@ -505,8 +506,8 @@ class _PostgresSearch:
             # As Whoosh's concept fields: a document tagged with a concept scores its idf
             # times BM25's term frequency factor of its mentions, plus its idf when its title
             # or a summary names it (a lead concept).
-            # A document tagged only with kinds of the concept (narrower concepts) scores as
-            # one naming the concept once (Whoosh's _concept_and_kinds).
+            # A document tagged only with kinds of the concept (narrower concepts) scores
+            # KIND_SHARE of one naming the concept once (Whoosh's _concept_and_kinds).
             score: Any = literal(0.0)
             for concept in ids:
                 tagged = self.lexicon.quote(concept_lexeme(concept))
@@ -518,7 +519,7 @@ class _PostgresSearch:
                 kinds = [self.lexicon.quote(concept_lexeme(k)) for k in narrower(concept)]
                 kinds = [k for k in kinds if any(vocabulary.get(x) for x in _lexemes(k))]
                 if kinds:
-                    in_kinds = case((_matches(" | ".join(kinds)), weight), else_=0.0)
+                    in_kinds = case((_matches(" | ".join(kinds)), KIND_SHARE * weight), else_=0.0)
                     concept_score = func.greatest(concept_score, in_kinds)
                 score = score + concept_score
             return score
