@@ -165,7 +165,7 @@ class WhooshSearch:
 
     def _concepts(self, ids: tuple[str, ...], boost: float) -> tuple[np.ndarray, np.ndarray]:
         """Documents tagged with any of these concepts, or with a kind of one (a narrower
-        concept: "primary_school" for "school"), which scores as the concept itself would."""
+        concept: "primary_school" for "school"), which scores less (_concept_and_kinds)."""
         mask = np.zeros(self.snap.size, dtype=bool)
         score = np.zeros(self.snap.size, dtype=np.float64)
         for concept in ids:
