@@ -52,6 +52,16 @@ OFF_TOPIC = (
     ("sv", "rökavvänjning för ungdomar"),
     ("fi", "lasten liikenneturvallisuus koulussa"),
     ("pt", "prevenção de afogamentos em crianças"),
+    # Abuse of something else (written with off_topic.BARE_ABUSE's rule, 2026-12-05).
+    ("en", "elder abuse prevention"),
+    ("en", "alcohol abuse among students"),
+    ("en", "drug abuse prevention for teenagers"),
+    ("en", "substance abuse treatment for young people"),
+    ("de", "Drogenmissbrauch bei Jugendlichen"),
+    ("fr", "abus d'alcool chez les jeunes"),
+    ("it", "abuso di sostanze negli adolescenti"),
+    ("es", "abuso de alcohol en adolescentes"),
+    ("pt", "abuso de álcool na adolescência"),
 )
 
 # Questions of the field in everyday words: each must find its measures.
@@ -92,6 +102,13 @@ ON_TOPIC = (
     ("pl", "co zrobić, gdy nauczyciel krzywdzi ucznia"),
     ("nl", "mijn kind wordt gechanteerd met naaktfoto's"),
     ("sv", "vart vänder jag mig om jag har sexuella tankar om barn"),
+    # Abuse beside a place or a word of the field (2026-12-05, as above).
+    ("en", "clergy abuse"),
+    ("en", "abuse in sports clubs"),
+    ("en", "online abuse of teenagers"),
+    ("de", "Missbrauch in der Kirche"),
+    ("es", "abuso en el deporte"),
+    ("it", "abuso sui minori nello sport"),
 )
 
 

@@ -23,7 +23,10 @@ the query's language), which the speller left: "przełsuchanie dzieci policja" i
 another topic.
 A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan") or an
 everyday phrasing of a concept is never off topic, whatever else it holds; nor is a question
-whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern").
+whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern"). Abuse
+itself, not a form of it, is abuse of something else after a missing word ("elder abuse") or
+before one it is joined to by a function word ("abuso di sostanze", "abus d'alcool", not
+"Missbrauch vermutet"): one of the field's common words then, not its subject.
 
 bench/off_topic_probe.py measures the rule on topics beyond the judged set.
 """
@@ -33,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from app.search.analysis import fold, tokenize, typed_word
+from app.search.analysis import fold, split_words, tokenize, typed_word, word_spans
 from app.search.common_words import is_common_word
 from app.search.concept_match import MIN_NEAR, is_term_word, near_term_word, same_word
 from app.search.concepts import FIELD_CONCEPTS, load_concepts
@@ -61,6 +64,8 @@ SUBJECT_CONCEPTS = frozenset(
         "young_people_harmful_behaviour",
     }
 )
+# Abuse itself: beside a missing word, abuse of something else ("drug abuse", "abus d'alcool").
+BARE_ABUSE = "abuse"
 # Concept groups that say who or where, not what: a query found only through them is not about
 # anything the repository covers ("Hitzeschutz für Kinder in Kitas").
 FRAMING_GROUPS = frozenset({"target_group", "setting", "profession"})
@@ -129,30 +134,78 @@ def names(title: str, summary: str, text: str) -> bool:
     )
 
 
-def off_topic_words(parts: Sequence[QueryPart], measures: int, phrasing: bool = False) -> list[str]:
+def off_topic_words(
+    parts: Sequence[QueryPart], measures: int, phrasing: bool = False, text: str = ""
+) -> list[str]:
     """The missing parts' words when the query is off topic; else [].
 
-    `parts` are the query's top-level parts; `measures` is how many are published; `phrasing`
-    whether the query holds an everyday phrasing of one of the field's concepts.
+    `parts` are the query's top-level parts, in the order of `text`, the query searched;
+    `measures` is how many are published; `phrasing` whether the query holds an everyday
+    phrasing of one of the field's concepts.
     """
     if measures < MIN_MEASURES or len(parts) < 2 or phrasing:
         return []
     missing = [p for p in parts if p.missing]
     found = [p for p in parts if p.measures and not p.missing]
-    if not missing or not found or any(_subject(p) for p in found):
+    other_abuse = _abuse_of_something_else(parts, _joined(text, parts))
+    if not missing or not found or any(_subject(p) for p in found if p not in other_abuse):
         return []
-    specific = [p for p in found if p.measures <= GENERIC_SHARE * measures and not _field(p)]
+    specific = [
+        p
+        for p in found
+        if p.measures <= GENERIC_SHARE * measures and not _field(p) and p not in other_abuse
+    ]
     if len(missing) >= len(found) and len(missing) > len(specific):
-        return [typed_word(p.text) for p in missing]
+        return [_shown(p.text) for p in missing]
     # Found only through the field's common words and concepts, those saying who or where, and
     # words in passing, the query is about its missing words, unless one may be a misspelt
     # word of the field ("przełsuchanie").
     typed = [t for p in parts for t in tokenize(typed_word(p.text))]
-    if not any(_about(p, measures) for p in found) and not any(
+    if not any(_about(p, measures) for p in found if p not in other_abuse) and not any(
         _maybe_misspelt(p.text, typed) for p in missing
     ):
-        return [typed_word(p.text) for p in missing]
+        return [_shown(p.text) for p in missing]
     return []
+
+
+def _shown(text: str) -> str:
+    """A missing part's word as the message names it: without the punctuation typed around it,
+    nor an elided article ("d'alcool" -> "alcool")."""
+    word = typed_word(text)
+    first = next(word_spans(word), None)
+    return word[first[0] :] if first is not None and word[0].isalnum() else word
+
+
+def _abuse_of_something_else(parts: Sequence[QueryPart], joined: list[bool]) -> list[QueryPart]:
+    """The parts naming abuse itself (no form of it) right after a missing part ("elder
+    abuse", "drug abuse") or joined by a function word to a missing part after it ("abuso di
+    sostanze", "abus d'alcool", "Missbrauch von Drogen"; not the verb of "Missbrauch vermutet")."""
+    out = []
+    for i, part in enumerate(parts):
+        if set(part.concepts) != {BARE_ABUSE}:
+            continue
+        before = i > 0 and parts[i - 1].missing and not joined[i]
+        after = i + 1 < len(parts) and parts[i + 1].missing and joined[i + 1]
+        if before or after:
+            out.append(part)
+    return out
+
+
+def _joined(text: str, parts: Sequence[QueryPart]) -> list[bool]:
+    """Per part, whether a function word joins it to the part before in `text`: a word
+    between them (the query's parts hold no function words) or an elided one ("d'alcool")."""
+    out: list[bool] = []
+    end = 0
+    for part in parts:
+        start = text.find(part.text, end)
+        if start < 0:  # not as typed (unit tests give no text): joined to nothing
+            out.append(False)
+            continue
+        first = next(word_spans(part.text), None)
+        elided = first is not None and first[0] > 0 and part.text[0].isalnum()
+        out.append(bool(out) and (bool(split_words(text[end:start].lower())) or elided))
+        end = start + len(part.text)
+    return out
 
 
 def _about(part: QueryPart, measures: int) -> bool:

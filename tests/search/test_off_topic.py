@@ -13,9 +13,11 @@ from tests.search.conftest import found, search, text_measure
 SUMMARY = "A prevention programme described here for the tests, long enough to be valid."
 
 
-def verdict(*parts: tuple, measures: int = 100, phrasing: bool = False) -> list[str]:
+def verdict(
+    *parts: tuple, measures: int = 100, phrasing: bool = False, text: str = ""
+) -> list[str]:
     """off_topic_words over (text, measures[, named[, concepts]]) tuples."""
-    return off_topic_words([QueryPart(*p) for p in parts], measures, phrasing)
+    return off_topic_words([QueryPart(*p) for p in parts], measures, phrasing, text)
 
 
 def test_a_missing_word_beside_only_generic_ones_is_off_topic():
@@ -121,6 +123,32 @@ def test_a_query_naming_a_form_of_abuse_or_a_phrasing_is_on_topic():
     assert verdict(("drowning", 0), ("prevention", 80), phrasing=True) == []
 
 
+def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
+    abuse = ("abuse", 90, True, ("abuse",))
+    prevention = ("prevention", 80, True, ("prevention",))
+    assert verdict(("elder", 0), abuse, prevention, text="elder abuse prevention") == ["elder"]
+    # Or after it, joined by a function word (French, Italian, Spanish, German).
+    abuso = ("abuso", 90, True, ("abuse",))
+    teenagers = ("adolescenti", 98, True, ("adolescents",))
+    text = "abuso di sostanze negli adolescenti"
+    assert verdict(abuso, ("sostanze", 0), teenagers, text=text) == ["sostanze"]
+    # Named without the elided article.
+    assert verdict(("abus", 90, True, ("abuse",)), ("d'alcool", 0), text="abus d'alcool") == [
+        "alcool"
+    ]
+    # A verb after it is what happened, not what was abused: "Missbrauch vermutet Eltern".
+    missbrauch, parents = ("Missbrauch", 90, True, ("abuse",)), ("Eltern", 80, True, ("parents",))
+    text = "Missbrauch vermutet Eltern"
+    assert verdict(missbrauch, ("vermutet", 0), parents, text=text) == []
+    # Beside found words it is the field's subject: abuse in a church.
+    church = ("Kirche", 5, True, ("church",))
+    assert verdict(missbrauch, church, text="Missbrauch in der Kirche") == []
+    # A form of abuse is the subject whatever stands beside it.
+    sexual = ("sexual abuse", 60, True, ("child_sexual_abuse",))
+    survivors = ("survivors", 4, True, ("survivors",))
+    assert verdict(("ritual", 0), sexual, survivors, text="ritual sexual abuse survivors") == []
+
+
 def test_no_verdict_without_a_missing_word_a_second_word_or_enough_measures():
     assert verdict(("school", 70), ("prevention", 90)) == []
     assert verdict(("drowning", 0)) == []
@@ -184,6 +212,16 @@ def test_a_word_mentioned_only_in_passing_is_off_topic_until_a_measure_names_it(
     named = text_measure(make_user(), "Cruelty-free play", "Children learn to play fairly.")
     assert search("cruelty prevention").off_topic == []
     assert named.id in found("cruelty prevention")
+
+
+def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corpus):
+    owner = make_user()
+    clubs = text_measure(owner, "Abuse prevention in sport clubs", "Coaches learn to act early.")
+    text_measure(owner, "Helpline for abused children", "Children call about abuse at home.")
+    assert search("elder abuse").off_topic == ["elder"]
+    assert search("abuse of alcohol").off_topic == ["alcohol"]
+    results = search("abuse in sport clubs")
+    assert results.off_topic == [] and results.hits[0].id == clubs.id
 
 
 def test_a_word_of_the_fields_vocabulary_no_measure_holds_is_not_off_topic(corpus):

@@ -443,6 +443,7 @@ class _PostgresSearch:
     ) -> None:
         self.conn, self.query, self.parsed, self.backend = conn, query, parsed, backend
         self.vocabulary, self.deadline = vocabulary, deadline
+        self.text = query.q  # the text searched: as typed, or as corrected
         self.lexicon = backend.lexicon
         self.tsquery = ""
         self.off_topic: list[str] = []
@@ -588,7 +589,7 @@ class _PostgresSearch:
             query_part(typed_text(unit), unit, int(count), lambda q=tsquery: self._summaries(q))
             for unit, tsquery, count in zip(units, queries, row[1:], strict=True)
         ]
-        return off_topic_words(parts, int(row[0]), has_phrasing(self.parsed))
+        return off_topic_words(parts, int(row[0]), has_phrasing(self.parsed), self.text)
 
     def _summaries(self, tsquery) -> list[tuple[str, str]]:
         """(title, summary) of the measures a part's tsquery matches."""
@@ -610,6 +611,7 @@ class _PostgresSearch:
         if corrected is None or not query.autocorrect:
             return None, corrected
         self.parsed = parse_text(corrected, expand=query.expand, no_expand=query.no_expand)
+        self.text = corrected
         return corrected, corrected
 
     def run(self) -> SearchResults:

@@ -94,6 +94,7 @@ class WhooshSearch:
         self.reader = searcher.reader()
         self.snap = snap
         self.query = query
+        self.text = query.q  # the text searched: as typed, or as corrected
         self.parsed = parsed
         self.deadline = deadline or Deadline()
         self._evaluated: dict[Node, tuple[np.ndarray, np.ndarray]] = {}
@@ -268,7 +269,9 @@ class WhooshSearch:
                     lambda found=found: self._summaries(np.flatnonzero(found)),
                 )
             )
-        return off_topic_words(parts, int(np.count_nonzero(live)), has_phrasing(self.parsed))
+        return off_topic_words(
+            parts, int(np.count_nonzero(live)), has_phrasing(self.parsed), self.text
+        )
 
     def _summaries(self, docnums: np.ndarray) -> Iterator[tuple[str, str]]:
         for docnum in docnums:
@@ -304,6 +307,7 @@ class WhooshSearch:
         if corrected is None or not query.autocorrect:
             return None, corrected
         self.parsed = parse_text(corrected, expand=query.expand, no_expand=query.no_expand)
+        self.text = corrected
         self._evaluated = {}
         return corrected, corrected
 
