@@ -400,10 +400,12 @@ STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
 
 @lru_cache(maxsize=32)
 def stopwords(lang: str) -> frozenset[str]:
-    """The folded function words of one language: Whoosh's list, or ours (data/stopwords.json)."""
+    """The folded function words of one language: Whoosh's list and ours (data/stopwords.json:
+    the whole list of a language Whoosh has none for, the words its list lacks for others)."""
+    words = list(_extra_stopwords().get(lang, ()))
     if has_stopwords(lang):
-        return frozenset(fold(w) for w in stopwords_for_language(lang))
-    return frozenset(fold(w) for w in _extra_stopwords().get(lang, ()))
+        words += stopwords_for_language(lang)
+    return frozenset(fold(w) for w in words)
 
 
 @lru_cache(maxsize=1)

@@ -149,6 +149,13 @@ def test_stop_words_never_expand_nor_highlight(app):
     assert "<mark>law</mark>" in hit.highlights["summary"]
 
 
+def test_prepositions_whooshs_lists_lack_are_function_words_too():
+    # English "among", French "chez", Italian "quando" (when), Dutch "tijdens" (during).
+    parsed = parse_text("grooming among pupils chez quando tijdens")
+    assert parsed.highlight_terms() == ["grooming", "pupils"]
+    assert len(parsed.units) == 2
+
+
 def test_results_matching_more_of_the_query_rank_first(app):
     owner = make_user()
     one = text_measure(owner, "Parents evening on screens", SUMMARY)
