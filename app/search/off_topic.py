@@ -12,7 +12,8 @@ A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcj
 missing either: its measures are there, in other words or forms.
 
 The query is off topic when it has at least as many missing parts as found ones, and more
-missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures): its
+missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures, and
+of the measures written in any one language: "éducation" is in most French ones): its
 own words, not the field's common ones (prevention, children, reporting), say what it is about.
 It is off topic too when no found part says what it is about: each is one of the field's common
 words, found only in passing, names only whom or where (a target group, setting or profession:
@@ -79,6 +80,17 @@ class QueryPart:
     measures: int  # published measures it matches
     named: bool = True  # whether one of them names it in its title or summary
     concepts: tuple[str, ...] = ()  # the field's concepts it names
+    # The largest share of the measures written in one language (of those with at least
+    # MIN_MEASURES) that it matches: "éducation" is in most French measures, as "education" is
+    # in most of all measures.
+    language_share: float = 0.0
+
+    def generic(self, measures: int) -> bool:
+        """Whether it is in so many measures, or of its language's, that it says no topic.
+        A part naming concepts finds measures in every language through them, so only its
+        share of all counts."""
+        share = self.measures / measures
+        return max(share, 0.0 if self.concepts else self.language_share) > GENERIC_SHARE
 
     @property
     def missing(self) -> bool:
@@ -90,6 +102,12 @@ class QueryPart:
             and len(typed_word(self.text)) >= MIN_PASSING_LETTERS
             and not _field_word(self.text)
         )
+
+
+def language_share(counts: Iterable[tuple[int, int]]) -> float:
+    """The largest share of one language's measures that a part matches, from (measures it
+    matches, measures) per text language; languages of fewer than MIN_MEASURES say little."""
+    return max((found / size for found, size in counts if size >= MIN_MEASURES), default=0.0)
 
 
 def part_concepts(node: Node) -> tuple[str, ...]:
@@ -112,13 +130,18 @@ def needs_naming(measures: int) -> bool:
 
 
 def query_part(
-    text: str, node: Node, measures: int, summaries: Callable[[], Iterable[tuple[str, str]]]
+    text: str,
+    node: Node,
+    measures: int,
+    summaries: Callable[[], Iterable[tuple[str, str]]],
+    language_share: float = 0.0,
 ) -> QueryPart:
-    """A top-level part (`text` as typed, its `node`, the published measures it matches) as the
-    verdict sees it; `summaries` reads those measures' (title, summary), called only when the
-    part is in so few that whether they name it matters."""
+    """A top-level part (`text` as typed, its `node`, the published measures it matches, the
+    largest share of one language's it matches) as the verdict sees it; `summaries` reads
+    those measures' (title, summary), called only when the part is in so few that whether
+    they name it matters."""
     named = not needs_naming(measures) or any(names(t, s, text) for t, s in summaries())
-    return QueryPart(text, measures, named, part_concepts(node))
+    return QueryPart(text, measures, named, part_concepts(node), language_share)
 
 
 def names(title: str, summary: str, text: str) -> bool:
@@ -151,9 +174,7 @@ def off_topic_words(
     if not missing or not found or any(_subject(p) for p in found if p not in other_abuse):
         return []
     specific = [
-        p
-        for p in found
-        if p.measures <= GENERIC_SHARE * measures and not _field(p) and p not in other_abuse
+        p for p in found if not p.generic(measures) and not _field(p) and p not in other_abuse
     ]
     if len(missing) >= len(found) and len(missing) > len(specific):
         return [_shown(p.text) for p in missing]
@@ -213,7 +234,7 @@ def _about(part: QueryPart, measures: int) -> bool:
     words (in most measures), named by a measure's title or summary, and not only who or
     where (a target group, setting or profession: "Kinder", "Kitas")."""
     framing = _names_only(part, lambda c: c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS)
-    return part.measures <= GENERIC_SHARE * measures and part.named and not framing
+    return not part.generic(measures) and part.named and not framing
 
 
 def _field(part: QueryPart) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.search import off_topic
-from app.search.off_topic import MIN_MEASURES, QueryPart, names, off_topic_words
+from app.search.off_topic import MIN_MEASURES, QueryPart, language_share, names, off_topic_words
 from tests.conftest import make_user
 from tests.search.conftest import found, search, text_measure
 
@@ -149,6 +149,25 @@ def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
     assert verdict(("ritual", 0), sexual, survivors, text="ritual sexual abuse survivors") == []
 
 
+def test_a_word_in_most_measures_of_its_language_says_no_topic():
+    # "éducation" is in 30 of 100 measures, but in 95 % of the French ones: as generic as
+    # "education" in most measures of all.
+    children = ("enfants", 98, True, ("children",))
+    french = ("éducation", 30, True, (), 0.95)
+    assert verdict(french, ("routière", 0), children) == ["routière"]
+    assert verdict(("éducation", 30, True, (), 0.2), ("routière", 0), children) == []
+    # A part naming a concept finds measures of every language through it: its share of all
+    # measures counts, not of one language's ("barnskydd", child protection, in Swedish).
+    protection = ("barnskydd", 30, True, ("child_protection",), 0.95)
+    assert verdict(protection, ("säker", 0), ("idrott", 98, True, ("sport_club",))) == []
+
+
+def test_a_language_of_few_measures_has_no_share():
+    assert language_share([(19, 20), (5, 100)]) == 0.95
+    assert language_share([(3, 3), (5, 100)]) == 0.05
+    assert language_share([]) == 0.0
+
+
 def test_no_verdict_without_a_missing_word_a_second_word_or_enough_measures():
     assert verdict(("school", 70), ("prevention", 90)) == []
     assert verdict(("drowning", 0)) == []
@@ -222,6 +241,19 @@ def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corp
     assert search("abuse of alcohol").off_topic == ["alcohol"]
     results = search("abuse in sport clubs")
     assert results.off_topic == [] and results.hits[0].id == clubs.id
+
+
+def test_a_word_in_most_measures_of_its_language_is_off_topic_beside_a_missing_one(corpus):
+    owner = make_user()
+    for n, topic in enumerate(("les écrans", "le harcèlement", "la sextorsion", "le grooming")):
+        text_measure(
+            owner, f"Atelier {n}", f"Éducation des enfants sur {topic}.", text_language="fr"
+        )
+    text_measure(owner, "Coaches' code", SUMMARY)
+    text_measure(owner, "Safer clubs", SUMMARY)
+    # "éducation" is in 4 of 11 measures, but in every French one.
+    assert search("éducation routière").off_topic == ["routière"]
+    assert search("éducation sextorsion").off_topic == []
 
 
 def test_a_word_of_the_fields_vocabulary_no_measure_holds_is_not_off_topic(corpus):

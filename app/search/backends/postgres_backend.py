@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.extensions import db
-from app.search.analysis import analyze, edit_distance
+from app.search.analysis import STEMMED_LANGUAGES, analyze, edit_distance
 from app.search.backends.base import (
     BuildProgress,
     Deadline,
@@ -86,7 +86,7 @@ from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
-from app.search.off_topic import has_phrasing, off_topic_words, query_part
+from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
 from app.search.query import Concepts, ParsedText, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
@@ -584,12 +584,25 @@ class _PostgresSearch:
         queries = [node_tsquery(u, self.lexicon, self.query.expand) for u in units]
         counts = [func.count().filter(_matches(q)) if q else literal(0) for q in queries]
         self._arm()
-        row = self.conn.execute(select(func.count(), *counts).select_from(SearchDocument)).one()
+        # Per text language: a part's count, and its largest share of one language's measures
+        # (of the languages stemmed, as the Whoosh backend counts them).
+        language = SearchDocument.text_language
+        rows = self.conn.execute(
+            select(language, func.count(), *counts).select_from(SearchDocument).group_by(language)
+        ).all()
+        total = sum(int(r[1]) for r in rows)
+        stemmed = [r for r in rows if r[0] in STEMMED_LANGUAGES]
         parts = [
-            query_part(typed_text(unit), unit, int(count), lambda q=tsquery: self._summaries(q))
-            for unit, tsquery, count in zip(units, queries, row[1:], strict=True)
+            query_part(
+                typed_text(unit),
+                unit,
+                sum(int(r[2 + i]) for r in rows),
+                lambda q=tsquery: self._summaries(q),
+                language_share((int(r[2 + i]), int(r[1])) for r in stemmed),
+            )
+            for i, (unit, tsquery) in enumerate(zip(units, queries, strict=True))
         ]
-        return off_topic_words(parts, int(row[0]), has_phrasing(self.parsed), self.text)
+        return off_topic_words(parts, total, has_phrasing(self.parsed), self.text)
 
     def _summaries(self, tsquery) -> list[tuple[str, str]]:
         """(title, summary) of the measures a part's tsquery matches."""

@@ -44,7 +44,7 @@ from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.highlight import QueryTerms, highlight
-from app.search.off_topic import has_phrasing, off_topic_words, query_part
+from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
 from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
@@ -267,11 +267,21 @@ class WhooshSearch:
                     unit,
                     int(np.count_nonzero(found)),
                     lambda found=found: self._summaries(np.flatnonzero(found)),
+                    self._language_share(found),
                 )
             )
         return off_topic_words(
             parts, int(np.count_nonzero(live)), has_phrasing(self.parsed), self.text
         )
+
+    def _language_share(self, found: np.ndarray) -> float:
+        """The largest share of one language's live measures that `found` holds (a measure's
+        language is that of the stemmed field its text is in)."""
+        counts = []
+        for name in STEM_FIELDS:
+            lengths, count, _average = self.snap.lengths(name)
+            counts.append((int(np.count_nonzero(found & (lengths > 0))), count))
+        return language_share(counts)
 
     def _summaries(self, docnums: np.ndarray) -> Iterator[tuple[str, str]]:
         for docnum in docnums:
