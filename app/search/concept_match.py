@@ -565,24 +565,28 @@ def _phrase_pools() -> dict[str, PhrasePool]:
     return pools
 
 
-def _field_words(words: Sequence[str]) -> tuple[set[int], set[int]]:
+def _field_words(words: Sequence[str]) -> tuple[set[int], set[int], set[str]]:
     """Which of the typed words name a concept of the field: (those in a run of several words
-    that is a term, those that are a term on their own)."""
+    that is a term, those that are a term on their own, the concepts those runs name)."""
     tokens = [(i, t) for i, w in enumerate(words) for t in tokenize(w)]
     in_runs: set[int] = set()
     single: set[int] = set()
+    named: set[str] = set()
     longest = longest_term()
     start = 0
     while start < len(tokens):
         for n in range(min(longest, len(tokens) - start), 0, -1):
             run = tokens[start : start + n]
-            if term_concepts(tuple(t for _i, t in run)):
+            concepts = term_concepts(tuple(t for _i, t in run))
+            if concepts:
                 (in_runs if n > 1 else single).update(i for i, _t in run)
+                if n > 1:
+                    named.update(concepts)
                 start += n
                 break
         else:
             start += 1
-    return in_runs, single - in_runs
+    return in_runs, single - in_runs, named
 
 
 def _field_wide(word: str) -> bool:
@@ -607,7 +611,7 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
     a word naming what every measure is about ("prevenção": FIELD_CONCEPTS), though it weighs in
     the query's total; and a query of the field's terms only is no everyday phrasing.
     """
-    in_runs, single = _field_words(words)
+    in_runs, single, named = _field_words(words)
     evidence = [(w, i in single, _field_wide(w)) for i, w in enumerate(words) if i not in in_runs]
     if len(evidence) < PHRASE_MIN_WORDS or all(term for _w, term, _wide in evidence):
         return []
@@ -619,7 +623,15 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
         content = frozenset(k for _w, keys, wide in typed if not wide for k in keys)
         if len(content) < PHRASE_MIN_WORDS:
             continue
-        found = {c: content & pool.words[c] for k in content for c in pool.concepts.get(k, ())}
+        # A concept a run of typed words names is matched already ("phone line": helpline):
+        # as a phrasing it would only take the words of another ("sexual thoughts about
+        # kids"). A one-word term is weaker evidence, which its phrasings may confirm.
+        found = {
+            c: content & pool.words[c]
+            for k in content
+            for c in pool.concepts.get(k, ())
+            if c not in named
+        }
         found = {c: have for c, have in found.items() if len(have) >= PHRASE_MIN_WORDS}
         chosen: list[tuple[str, tuple[str, ...]]] = []
         covered: frozenset[str] = frozenset()

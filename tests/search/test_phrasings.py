@@ -66,6 +66,15 @@ def test_a_query_about_two_things_matches_the_concept_of_each():
 
 
 @pytest.mark.whoosh_only
+def test_a_concept_the_typed_terms_name_is_no_phrasing_of_the_other_words():
+    # "phone line" names the helpline; the rest reads like sexual interest in children (and
+    # like a helpline's phrasings too, which would take its words as the helpline's).
+    assert concepts_of("phone line to talk about my own sexual thoughts about kids") == [
+        "sexual_interest_in_children"
+    ]
+
+
+@pytest.mark.whoosh_only
 def test_the_fields_own_terms_are_no_everyday_phrasing():
     assert concepts_of("child sexual abuse material") == []
     assert concepts_of("grooming prevention school") == []
