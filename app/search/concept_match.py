@@ -463,27 +463,48 @@ def _deletes(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-@lru_cache(maxsize=1)
-def _near_keys() -> dict[str, tuple[str, ...]]:
-    """The term words of MIN_NEAR letters or more by each way of dropping one of their letters
-    (and by themselves)."""
+def _by_deletes(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The words of MIN_NEAR letters or more by each way of dropping one of their letters (and
+    by themselves)."""
     keys: dict[str, set[str]] = {}
-    for word in _term_words()[0]:
+    for word in words:
         if len(word) >= MIN_NEAR:
             for key in _deletes(word):
                 keys.setdefault(key, set()).add(word)
     return {key: tuple(sorted(words)) for key, words in keys.items()}
 
 
-def near_term_words(token: str) -> list[str]:
-    """The term words of any language one edit from a folded word (a letter dropped, added,
-    changed, or two swapped: "sextorsuone" -> "sextorsione"). Two words with a letter dropped
-    from each meet when they are one such edit apart, or two (checked, and left out)."""
+@lru_cache(maxsize=1)
+def _near_keys() -> dict[str, tuple[str, ...]]:
+    return _by_deletes(_term_words()[0])
+
+
+@lru_cache(maxsize=1)
+def _near_phrasing_keys() -> dict[str, tuple[str, ...]]:
+    """The words of the everyday phrasings that no term holds (nor function words)."""
+    terms, stop = _term_words()[0], query_stopwords()
+    return _by_deletes(w for w in _known_words()[0] if w not in terms and w not in stop)
+
+
+def _near(token: str, keys: dict[str, tuple[str, ...]]) -> list[str]:
+    """The words of `keys` one edit from `token`. Two words with a letter dropped from each meet
+    when they are one such edit apart, or two (checked, and left out)."""
     if len(token) < MIN_NEAR:
         return []
-    keys = _near_keys()
     found = {w for k in _deletes(token) for w in keys.get(k, ()) if w != token}
     return sorted(w for w in found if edit_distance(token, w, 1) == 1)
+
+
+def near_term_words(token: str) -> list[str]:
+    """The term words of any language one edit from a folded word (a letter dropped, added,
+    changed, or two swapped: "sextorsuone" -> "sextorsione")."""
+    return _near(token, _near_keys())
+
+
+def near_phrasing_words(token: str) -> list[str]:
+    """The words of everyday phrasings (not of terms) one edit from a folded word ("grooemd"
+    -> "groomed", Estonian "ähvadratakse" -> "ähvardatakse")."""
+    return _near(token, _near_phrasing_keys())
 
 
 def near_term_word(token: str) -> bool:
@@ -673,7 +694,8 @@ def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
 
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
 VOCABULARY_CACHES = (
-    tables, places, _by_start, _known_words, _term_words, _near_keys, _phrase_pools,
+    tables, places, _by_start, _known_words, _term_words, _near_keys, _near_phrasing_keys,
+    _phrase_pools,
 )  # fmt: skip
 
 

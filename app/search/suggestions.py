@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from app.search.analysis import analyze, edit_distance, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
 from app.search.common_words import is_common_word
-from app.search.concept_match import near_term_words
+from app.search.concept_match import near_phrasing_words, near_term_words
 from app.search.query import ParsedText, Word, replace_words
 
 MIN_WORD_LENGTH = 3
@@ -190,17 +190,18 @@ def corrections(
 
 def vocabulary_candidate(token: str) -> Candidate | None:
     """A term word of the field one edit from a word no measure holds ("sextorsuone" ->
-    "sextorsione", "Sxhweden" -> "Schweden"): measures hold the concept in other words and
-    languages, though none holds the word. Its first letter as typed (a typo rarely hits the
-    first letter, and another first letter mostly makes another word: "dental" is not
-    "mental"), a function word never; between several, one with a letter swapped, dropped or
-    added before one with a letter replaced."""
+    "sextorsione", "Sxhweden" -> "Schweden"), else a word of an everyday phrasing ("grooemd"
+    -> "groomed"): measures hold the concept in other words and languages, though none holds
+    the word. Its first letter as typed (a typo rarely hits the first letter, and another
+    first letter mostly makes another word: "dental" is not "mental"), a function word never;
+    between several, one with a letter swapped, dropped or added before one with a letter
+    replaced."""
     stop = query_stopwords()
-    words = [w for w in near_term_words(token) if w[0] == token[0] and w not in stop]
-    if not words:
-        return None
-    best = min(words, key=lambda w: (_replaced(token, w), w))
-    return Candidate(best, 0, 1)
+    for near in (near_term_words, near_phrasing_words):
+        words = [w for w in near(token) if w[0] == token[0] and w not in stop]
+        if words:
+            return Candidate(min(words, key=lambda w: (_replaced(token, w), w)), 0, 1)
+    return None
 
 
 def respell(typed: str, token: str, word: str) -> str:

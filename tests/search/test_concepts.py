@@ -275,6 +275,17 @@ def test_the_term_words_one_edit_from_a_word_are_near_it():
         assert not near_term_word(fold(word)), word
 
 
+def test_the_words_of_everyday_phrasings_one_edit_from_a_word_are_near_it():
+    from app.search.concept_match import near_phrasing_words, near_term_words
+
+    # "groomed", Polish "nagich" (naked) are phrasing words, in no term.
+    assert near_phrasing_words("grooemd") == ["groomed"]
+    assert near_phrasing_words("nagihc") == ["nagich"]
+    assert near_term_words("grooemd") == []
+    # Term words are not among them: near_term_words has those.
+    assert near_phrasing_words("sextorsuone") == []
+
+
 def test_a_word_that_only_begins_like_a_term_is_not_its_form():
     from app.search.concept_match import term_concepts
 

@@ -245,6 +245,19 @@ def test_a_misspelt_word_of_the_fields_vocabulary_is_corrected_though_no_measure
     assert search("dental sextortion").corrected_query is None
 
 
+def test_a_misspelt_word_of_an_everyday_phrasing_is_corrected_too(app):
+    measure = text_measure(make_user(), "Grooming awareness", "Parents learn about online risks.")
+    # "groomed" is in the vocabulary's everyday phrasings, no term, no measure: "grooemd" has
+    # two letters swapped.
+    results = search("kids grooemd online")
+    # PostgreSQL's speller reaches the measure's "grooming" first, by English stems.
+    assert results.corrected_query in {"kids groomed online", "kids grooming online"}
+    assert measure.id in [h.id for h in results.hits]
+    assert search("grooemd").corrected_query in {"groomed", "grooming"}
+    # Estonian "ähvardatakse" (are threatened), as typed: its accents kept.
+    assert search("ähvadratakse").corrected_query == "ähvardatakse"
+
+
 def test_a_common_word_of_the_language_the_query_is_written_in_is_never_corrected(app):
     owner = make_user()
     for n in range(RARER_FACTOR):
