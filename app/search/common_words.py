@@ -66,3 +66,8 @@ def is_common_word(token: str, others: Sequence[str] = ()) -> bool:
     language the query's `others` words are most likely in ("routière" among French words)."""
     languages = dict.fromkeys((*reader_languages(), *query_languages(token, others)))
     return any(token in common_words(lang) for lang in languages)
+
+
+def is_common_anywhere(token: str) -> bool:
+    """Whether a folded word is a common word of any language with a list."""
+    return any(token in common_words(lang) for lang in list_languages())

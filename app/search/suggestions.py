@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from app.search.analysis import analyze, edit_distance, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
-from app.search.common_words import is_common_word
+from app.search.common_words import is_common_anywhere, is_common_word
 from app.search.concept_match import near_phrasing_words, near_term_words
 from app.search.query import ParsedText, Word, replace_words
 
@@ -195,9 +195,11 @@ def vocabulary_candidate(token: str) -> Candidate | None:
     the word. Its first letter as typed (a typo rarely hits the first letter, and another
     first letter mostly makes another word: "dental" is not "mental"), a function word never;
     between several, one with a letter swapped, dropped or added before one with a letter
-    replaced."""
+    replaced. A phrasing's word only for a word common in no language with a list."""
     stop = query_stopwords()
     for near in (near_term_words, near_phrasing_words):
+        if near is near_phrasing_words and is_common_anywhere(token):
+            break  # German "Tiere" is no typo of Romanian "tinere": phrasings hold any word
         words = [w for w in near(token) if w[0] == token[0] and w not in stop]
         if words:
             return Candidate(min(words, key=lambda w: (_replaced(token, w), w)), 0, 1)

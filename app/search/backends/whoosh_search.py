@@ -39,7 +39,7 @@ from app.search.backends.whoosh_schema import (
     stem_field,
 )
 from app.search.backends.whoosh_snapshot import Snapshot
-from app.search.concept_match import KNOWN_WORD, is_known_word
+from app.search.concept_match import KNOWN_WORD, is_vocabulary_form, is_vocabulary_word
 from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
@@ -487,10 +487,14 @@ class WhooshSearch:
         docs = max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
         if docs > RARE_WORD_DOCS:
             return docs
-        if is_known_word(token, word.text):
+        if is_vocabulary_word(token):
             return KNOWN_WORD
         if docs:
             return docs
+        if is_vocabulary_form(token, word.text):
+            # No measure holds it, and a typo may stem like a word of the vocabulary
+            # ("offendes", "soprt"): corrected only to a word one edit away in many measures.
+            return STEM_ONLY
         for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
             stems = analyze(word.text, lang)
             if stems and self._live_frequency(name, stems[0]):
