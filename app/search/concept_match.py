@@ -443,22 +443,11 @@ def is_known_word(token: str, text: str) -> bool:
     stemmer knows the language), or a function word. Such a word is spelt right even when no
     document holds it ("protezione", "skolen"): a spelling correction must not turn it into a
     frequent neighbour of another language."""
-    return is_vocabulary_word(token) or is_vocabulary_form(token, text)
-
-
-def is_vocabulary_word(token: str) -> bool:
-    """Whether a folded word is itself a word of a term or phrasing, or a function word."""
-    return token in _known_words()[0]
-
-
-def is_vocabulary_form(token: str, text: str) -> bool:
-    """Whether a typed word (`token` folded, `text` as typed) is another form of a vocabulary
-    word in some language, by its stem or lemma ("protezioni"), or a typo that happens to
-    stem alike ("offendes": "offend")."""
+    words, stems = _known_words()
     # Not other forms of a term's word: "sextoring" is a typo, not a form of "sextorze".
-    if _term_concepts((token,)):
+    if token in words or _term_concepts((token,)):
         return True
-    for lang, known in _known_words()[1].items():
+    for lang, known in stems.items():
         found = analyze(text, lang)
         if len(found) == 1 and found[0] in known:
             return True

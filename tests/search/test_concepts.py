@@ -258,12 +258,6 @@ def test_other_forms_of_a_terms_words_match_but_typos_keep_their_correction():
     assert is_known_word("protezione", "protezione")
     assert is_known_word("skolen", "skolen")
     assert not is_known_word("sextoring", "sextoring")
-    # A word of the vocabulary as it is, or only another form of one by its stem.
-    from app.search.concept_match import is_vocabulary_form, is_vocabulary_word
-
-    assert is_vocabulary_word("skolen") and not is_vocabulary_word("offendes")
-    assert is_vocabulary_form("offendes", "offendes")  # English "offend", a typo's stem
-    assert is_vocabulary_form("protezioni", "protezioni")
 
 
 def test_the_term_words_one_edit_from_a_word_are_near_it():

@@ -258,17 +258,6 @@ def test_a_misspelt_word_of_an_everyday_phrasing_is_corrected_too(app):
     assert search("ähvadratakse").corrected_query == "ähvardatakse"
 
 
-def test_a_typo_that_stems_like_a_word_of_the_vocabulary_is_corrected(app):
-    owner = make_user()
-    for n in range(RARER_FACTOR):
-        text_measure(owner, f"Safe sport clubs {n}", SUMMARY)
-    # "soprt" stems like an Estonian word of the vocabulary, but no measure holds it: it is
-    # corrected to a word one edit away that many measures hold.
-    assert search("soprt").corrected_query == "sport"
-    # Another form of a vocabulary word stays as typed (Italian "protezioni", protections).
-    assert search("protezioni").corrected_query is None
-
-
 def test_a_common_word_of_the_language_the_query_is_written_in_is_never_corrected(app):
     owner = make_user()
     for n in range(RARER_FACTOR):

@@ -80,7 +80,7 @@ from app.search.backends.postgres_text import (
     without_alternatives,
     words_tsquery,
 )
-from app.search.concept_match import KNOWN_WORD, is_vocabulary_form, is_vocabulary_word
+from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
@@ -802,14 +802,10 @@ class _PostgresSearch:
         docs = self.vocabulary.get(word.tokens[0], 0)
         if docs > RARE_WORD_DOCS:
             return docs
-        if is_vocabulary_word(word.tokens[0]):
+        if is_known_word(word.tokens[0], word.text):
             return KNOWN_WORD
         if docs:
             return docs
-        if is_vocabulary_form(word.tokens[0], word.text):
-            # No measure holds it, and a typo may stem like a word of the vocabulary
-            # ("offendes", "soprt"): corrected only to a word one edit away in many measures.
-            return STEM_ONLY
         return STEM_ONLY if self._word_known(word) else 0
 
     def _correction(self, token: str) -> Candidate | None:

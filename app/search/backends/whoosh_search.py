@@ -39,7 +39,7 @@ from app.search.backends.whoosh_schema import (
     stem_field,
 )
 from app.search.backends.whoosh_snapshot import Snapshot
-from app.search.concept_match import KNOWN_WORD, is_vocabulary_form, is_vocabulary_word
+from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
@@ -277,11 +277,14 @@ class WhooshSearch:
     def _language_share(self, found: np.ndarray) -> float:
         """The largest share of one language's live measures that `found` holds (a measure's
         language is that of the stemmed field its text is in)."""
-        counts = []
-        for name in STEM_FIELDS:
-            lengths, count, _average = self.snap.lengths(name)
-            counts.append((int(np.count_nonzero(found & (lengths > 0))), count))
-        return language_share(counts)
+        in_language, sizes = self.snap.derived(("languages",), self._languages)
+        return language_share(zip((in_language @ found).tolist(), sizes.tolist(), strict=True))
+
+    def _languages(self) -> tuple[np.ndarray, np.ndarray]:
+        """(one row per stemmed language: 1 for its live measures, their counts)."""
+        rows = [(self.snap.lengths(name)[0] > 0) & self.snap.live for name in STEM_FIELDS]
+        matrix = np.array(rows, dtype=np.int32)
+        return matrix, matrix.sum(axis=1)
 
     def _summaries(self, docnums: np.ndarray) -> Iterator[tuple[str, str]]:
         for docnum in docnums:
@@ -487,14 +490,10 @@ class WhooshSearch:
         docs = max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
         if docs > RARE_WORD_DOCS:
             return docs
-        if is_vocabulary_word(token):
+        if is_known_word(token, word.text):
             return KNOWN_WORD
         if docs:
             return docs
-        if is_vocabulary_form(token, word.text):
-            # No measure holds it, and a typo may stem like a word of the vocabulary
-            # ("offendes", "soprt"): corrected only to a word one edit away in many measures.
-            return STEM_ONLY
         for lang, name in zip(STEMMED_LANGUAGES, STEM_FIELDS, strict=True):
             stems = analyze(word.text, lang)
             if stems and self._live_frequency(name, stems[0]):
