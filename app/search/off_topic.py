@@ -6,8 +6,9 @@ nothing, names the words no measure is about, and offers the partial matches any
 
 A typed part is *missing* when no published measure holds it (in no form, compound or concept,
 after spelling correction), or when only one or two do in passing: none names it in its title
-or summary ("cruelty" in a society's name, "animal" as a stem of "animated"). A short word is
-never missing in passing: it is as often a word of another language ("much", Spanish "muchas").
+or summary ("cruelty" in a society's name, "animal" as a stem of "animated"). A short word in
+passing is missing only when it is a common word of the query's language ("road" among English
+words): it is as often a word of another language.
 A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
 missing either: its measures are there, in other words or forms.
 
@@ -168,8 +169,9 @@ def off_topic_words(
     """
     if measures < MIN_MEASURES or len(parts) < 2 or phrasing:
         return []
-    missing = [p for p in parts if p.missing]
-    found = [p for p in parts if p.measures and not p.missing]
+    typed = [t for p in parts for t in tokenize(typed_word(p.text))]
+    missing = [p for p in parts if p.missing or _common_in_passing(p, typed)]
+    found = [p for p in parts if p.measures and p not in missing]
     other_abuse = _abuse_of_something_else(parts, _joined(text, parts))
     if not missing or not found or any(_subject(p) for p in found if p not in other_abuse):
         return []
@@ -181,7 +183,6 @@ def off_topic_words(
     # Found only through the field's common words and concepts, those saying who or where, and
     # words in passing, the query is about its missing words, unless one may be a misspelt
     # word of the field ("przełsuchanie").
-    typed = [t for p in parts for t in tokenize(typed_word(p.text))]
     if not any(_about(p, measures) for p in found if p not in other_abuse) and not any(
         _maybe_misspelt(p.text, typed) for p in missing
     ):
@@ -195,6 +196,17 @@ def _shown(text: str) -> str:
     word = typed_word(text)
     first = next(word_spans(word), None)
     return word[first[0] :] if first is not None and word[0].isalnum() else word
+
+
+def _common_in_passing(part: QueryPart, typed: list[str]) -> bool:
+    """Whether a short word found only in passing is a common word of the query's language
+    ("road" among English words): a word of the topic, not another language's function word."""
+    return (
+        needs_naming(part.measures)
+        and not part.named
+        and not _field_word(part.text)
+        and all(is_common_word(t, typed) for t in tokenize(typed_word(part.text)))
+    )
 
 
 def _abuse_of_something_else(parts: Sequence[QueryPart], joined: list[bool]) -> list[QueryPart]:

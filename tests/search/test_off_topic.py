@@ -46,12 +46,17 @@ def test_a_word_only_mentioned_in_passing_is_missing():
     assert verdict(("cruelty", 3, False), ("reporting", 60)) == []
 
 
-def test_a_short_word_in_passing_is_not_missing():
-    # "much" is in one measure only as Spanish "muchas": a function word, not a topic.
-    parts = (("people", 74), ("love", 0), ("kids", 98, True, ("children",)), ("much", 1, False))
-    assert verdict(*parts) == ["love"]  # "much" is not named missing
+def test_a_short_word_in_passing_is_missing_only_as_a_common_word_of_the_querys_language():
+    # "bien" is in one measure in passing, among English words: another language's word (as
+    # "much" once matched Spanish "muchas"), not a topic.
+    parts = (("people", 74), ("love", 0), ("kids", 98, True, ("children",)), ("bien", 1, False))
+    assert verdict(*parts) == ["love"]  # "bien" is not named missing
     # As typed, the query holds an everyday phrasing of sexual interest in children.
     assert verdict(*parts, phrasing=True) == []
+    # "road" in one measure in passing is a word of English, the query's language: its topic.
+    children = ("children", 98, True, ("children",))
+    parts = (("road", 1, False), ("safety", 80), ("education", 70), children)
+    assert verdict(*parts) == ["road"]
 
 
 def test_a_missing_word_beside_only_common_words_and_who_or_where_is_off_topic():
