@@ -172,7 +172,7 @@ def off_topic_words(
     typed = [t for p in parts for t in tokenize(typed_word(p.text))]
     missing = [p for p in parts if p.missing or _common_in_passing(p, typed)]
     found = [p for p in parts if p.measures and p not in missing]
-    other_abuse = _abuse_of_something_else(parts, _joined(text, parts))
+    other_abuse = _abuse_of_something_else(parts, missing, _joined(text, parts))
     if not missing or not found or any(_subject(p) for p in found if p not in other_abuse):
         return []
     specific = [
@@ -194,8 +194,13 @@ def _shown(text: str) -> str:
     """A missing part's word as the message names it: without the punctuation typed around it,
     nor an elided article ("d'alcool" -> "alcool")."""
     word = typed_word(text)
-    first = next(word_spans(word), None)
-    return word[first[0] :] if first is not None and word[0].isalnum() else word
+    return word[_elided(word) :]
+
+
+def _elided(text: str) -> int:
+    """The length of the elided article `text` begins with ("d'" of "d'alcool"), else 0."""
+    first = next(word_spans(text), None)
+    return first[0] if first is not None and text[:1].isalnum() else 0
 
 
 def _common_in_passing(part: QueryPart, typed: list[str]) -> bool:
@@ -209,7 +214,9 @@ def _common_in_passing(part: QueryPart, typed: list[str]) -> bool:
     )
 
 
-def _abuse_of_something_else(parts: Sequence[QueryPart], joined: list[bool]) -> list[QueryPart]:
+def _abuse_of_something_else(
+    parts: Sequence[QueryPart], missing: list[QueryPart], joined: list[bool]
+) -> list[QueryPart]:
     """The parts naming abuse itself (no form of it) right after a missing part ("elder
     abuse", "drug abuse") or joined by a function word to a missing part after it ("abuso di
     sostanze", "abus d'alcool", "Missbrauch von Drogen"; not the verb of "Missbrauch vermutet")."""
@@ -217,8 +224,8 @@ def _abuse_of_something_else(parts: Sequence[QueryPart], joined: list[bool]) -> 
     for i, part in enumerate(parts):
         if set(part.concepts) != {BARE_ABUSE}:
             continue
-        before = i > 0 and parts[i - 1].missing and not joined[i]
-        after = i + 1 < len(parts) and parts[i + 1].missing and joined[i + 1]
+        before = i > 0 and parts[i - 1] in missing and not joined[i]
+        after = i + 1 < len(parts) and parts[i + 1] in missing and joined[i + 1]
         if before or after:
             out.append(part)
     return out
@@ -234,9 +241,8 @@ def _joined(text: str, parts: Sequence[QueryPart]) -> list[bool]:
         if start < 0:  # not as typed (unit tests give no text): joined to nothing
             out.append(False)
             continue
-        first = next(word_spans(part.text), None)
-        elided = first is not None and first[0] > 0 and part.text[0].isalnum()
-        out.append(bool(out) and (bool(split_words(text[end:start].lower())) or elided))
+        between = split_words(text[end:start].lower())
+        out.append(bool(out) and (bool(between) or _elided(part.text) > 0))
         end = start + len(part.text)
     return out
 

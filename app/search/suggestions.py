@@ -197,9 +197,12 @@ def vocabulary_candidate(token: str) -> Candidate | None:
     between several, one with a letter swapped, dropped or added before one with a letter
     replaced. A phrasing's word only for a word common in no language with a list."""
     stop = query_stopwords()
-    for near in (near_term_words, near_phrasing_words):
-        if near is near_phrasing_words and is_common_anywhere(token):
-            break  # German "Tiere" is no typo of Romanian "tinere": phrasings hold any word
+    # Phrasings hold everyday words of every language: German "Tiere" is no typo of Romanian
+    # "tinere".
+    sources = (
+        [near_term_words] if is_common_anywhere(token) else [near_term_words, near_phrasing_words]
+    )
+    for near in sources:
         words = [w for w in near(token) if w[0] == token[0] and w not in stop]
         if words:
             return Candidate(min(words, key=lambda w: (_replaced(token, w), w)), 0, 1)
