@@ -198,6 +198,20 @@ def test_an_inflected_word_matches_the_term_it_is_a_form_of(app):
     assert found("seksuaalista väkivaltaa") == [english.id]
 
 
+def test_a_stem_of_one_language_matches_only_measures_in_that_language(app):
+    owner = make_user()
+    spanish = text_measure(
+        owner, "Apoyo a su familia", "Un programa para que su familia hable.", text_language="es"
+    )
+    hungarian = text_measure(
+        owner, "Su és támogatás", "Egy program a családoknak, su.", text_language="hu"
+    )
+    # Hungarian stems "sun" to "su": a Hungarian measure's word, not the Spanish "su" (in
+    # PostgreSQL all languages share one tsvector, as Whoosh's per-language fields do not).
+    assert found("sun") == [hungarian.id]
+    assert set(found("su")) == {spanish.id, hungarian.id}
+
+
 def test_a_compound_finds_measures_naming_its_parts_in_other_languages(app):
     owner = make_user()
     english = text_measure(owner, "Counselling for parents worried about their child", SUMMARY)

@@ -77,6 +77,7 @@ from app.search.backends.postgres_text import (
     python_stemmed,
     query_pairs,
     title_concept_lexeme,
+    unguarded,
     without_alternatives,
     words_tsquery,
 )
@@ -497,11 +498,11 @@ class _PostgresSearch:
         total = max(self.backend.vocabulary_docs, 1)
 
         def idf(tsquery: str) -> float:
-            df = max((vocabulary.get(lex, 0) for lex in _lexemes(tsquery)), default=0)
+            df = max((vocabulary.get(lex, 0) for lex in _lexemes(unguarded(tsquery))), default=0)
             return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
         def rank_of(tsquery: str) -> Any:
-            return func.ts_rank(weights, SearchDocument.tsv, cast(tsquery, TSQUERY), 1)
+            return func.ts_rank(weights, SearchDocument.tsv, cast(unguarded(tsquery), TSQUERY), 1)
 
         def concepts_score(ids: tuple[str, ...], boost: float) -> Any:
             # As Whoosh's concept fields: a document tagged with a concept scores its idf

@@ -60,8 +60,9 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # The vocabulary's digest makes any change of its data files (concepts.json, stopwords.json,
 # lemma_forms.json.gz) rebuild too.
 # 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: concept mention
-# counts; 10: lemmas; 11: title concepts; 12: elided articles split off (concept tags)
-ANALYSIS_VERSION = "12"
+# counts; 10: lemmas; 11: title concepts; 12: elided articles split off (concept tags);
+# 13: the language a document's stems are in
+ANALYSIS_VERSION = "13"
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
@@ -84,6 +85,23 @@ def concept_lexemes(concepts: dict[str, int]) -> list[str]:
         for c, n in concepts.items()
         for lexeme in (concept_lexeme(c), *(mention_lexeme(c, k) for k in range(2, n + 1)))
     ]
+
+
+def stemmed_as_lexeme(stemming: str) -> str:
+    """The stemming a document's own-language lexemes come from (a configuration's name, or
+    the code of a language stemmed in Python). All languages share one tsvector, so a stem
+    matches only with it ("su" & "@s:hungarian"), as Whoosh's stems match only in their own
+    language's field: a Hungarian stem of "sun" is no Spanish "su", nor the Spanish stem of
+    "mayores" an English "mayor"."""
+    return f"@s:{stemming}"
+
+
+_STEMMED_AS_RE = re.compile(r" & (?:'@s:[^']*'|\('@s:[^)]*\))")
+
+
+def unguarded(tsquery: str) -> str:
+    """`tsquery` without the stemmings its stems are tied to: what ts_rank and idf weigh."""
+    return _STEMMED_AS_RE.sub("", tsquery)
 
 
 def lead_concept_lexeme(concept_id: str) -> str:
@@ -121,6 +139,10 @@ def document_texts(doc: dict[str, Any], configs: dict[str, str]) -> dict[str, st
     fields["reports"] = fields["reports"][:MAX_REPORT_CHARS]
     params: dict[str, Any] = {f"n_{name}": fold_text(value) for name, value in fields.items()}
     params["concepts"] = [VERSION_LEXEME, *concept_lexemes(doc.get("concepts") or {})]
+    if lang in configs:
+        params["concepts"].append(stemmed_as_lexeme(configs[lang]))
+    elif lang in STEMMED_LANGUAGES:
+        params["concepts"].append(stemmed_as_lexeme(lang))
     params["lead_concepts"] = [
         *(lead_concept_lexeme(c) for c in doc.get("lead_concepts") or ()),
         *(title_concept_lexeme(c) for c in doc.get("title_concepts") or ()),
@@ -219,11 +241,18 @@ class Lexicon:
         options = [self.get(NEUTRAL, fold_text(text_))]
         if prefix:
             options.append(prefix_tsquery(text_))
-        options += [self.get(c, text_) for c in self.configs]
+        # Each stem tied to the stemmings that make it, but a stem that is the word as typed
+        # (most stemmers leave most foreign words alone): the neutral option finds it anyway.
+        stemmings: dict[str, list[str]] = {}
+        for c in self.configs:
+            stemmings.setdefault(self.get(c, text_), []).append(c)
         for lang in self.python_languages:
             stems = analyze(text_, lang)
-            if stems:
-                options.append(_and([_quote(s) for s in stems]))
+            stemmings.setdefault(_and([_quote(s) for s in stems]), []).append(lang)
+        for stem, keys in stemmings.items():
+            if stem and stem != options[0]:
+                guard = " | ".join(_quote(stemmed_as_lexeme(k)) for k in keys)
+                options.append(f"({_wrap(stem)} & {_wrap(guard)})")
         return _or(list(dict.fromkeys(o for o in options if o)))
 
     def phrase(self, text_: str) -> str:
