@@ -248,6 +248,19 @@ def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corp
     assert results.off_topic == [] and results.hits[0].id == clubs.id
 
 
+def test_the_romance_adjective_for_children_says_only_whom(corpus):
+    owner = make_user()
+    text_measure(
+        owner,
+        "Violence infantile : prévenir à l'école",
+        "Des ateliers pour les enfants.",
+        text_language="fr",
+    )
+    # "infantile" (of children) names children, as "enfants" does: who, not what about.
+    assert search("prévention de l'obésité infantile").off_topic == ["obésité"]
+    assert search("obesidad infantil").off_topic == ["obesidad"]
+
+
 def test_a_word_in_most_measures_of_its_language_is_off_topic_beside_a_missing_one(corpus):
     owner = make_user()
     for n, topic in enumerate(("les écrans", "le harcèlement", "la sextorsion", "le grooming")):
