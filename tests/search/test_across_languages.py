@@ -276,6 +276,35 @@ def test_a_measure_whose_title_names_the_concept_ranks_above_one_that_mentions_i
     assert found("sextortion") == [named.id, later.id]
 
 
+def test_below_a_typed_words_weak_match_the_concepts_measures_keep_their_order(app):
+    owner = make_user()
+    english = text_measure(
+        owner,
+        "Support for families",
+        "Talks for parents and teachers.",
+        description="Parents hear how sextortion starts. "
+        + "Evenings cover homework, sleep, screens, sport and friendships. " * 20,
+    )
+    named = text_measure(
+        owner,
+        "Sextorsión: ayuda para adolescentes",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+    )
+    later = text_measure(
+        owner,
+        "Programa de apoyo escolar",
+        "Talleres para familias y docentes en centros de secundaria.",
+        text_language="es",
+        description="Incluye sesiones sobre sextorsión: qué es la sextorsión, cómo evitar la "
+        "sextorsión y cómo pedir ayuda.",
+    )
+    # Found only through the concept, both rank below the English measure holding the word,
+    # whose match is weak (once, in its description); but not tied there: the one whose
+    # title names the concept first (the newer one would come first on a tie).
+    assert found("sextortion") == [english.id, named.id, later.id]
+
+
 def test_a_measure_whose_title_names_the_concept_ranks_above_one_whose_summary_does(app):
     owner = make_user()
     # Both name the concept once, up front; the title says what a measure is about even more

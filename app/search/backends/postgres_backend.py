@@ -487,7 +487,7 @@ class _PostgresSearch:
         multiplied by its BM25 idf (document frequencies from ts_stat, cached per change).
         As in Whoosh, a part adds the typed words' score and the best of its equivalents: an
         equivalent word (SYNONYM_BOOST) or the concepts it names (a constant per concept,
-        more for a lead concept, capped below the typed words' best score); an everyday
+        more for a lead concept, scaled below the typed words' best score); an everyday
         phrasing adds its concepts' score; documents matching more of the parts rank higher
         (COORD_WEIGHT).
         """
@@ -526,6 +526,30 @@ class _PostgresSearch:
                 score = score + concept_score
             return score
 
+        def concepts_peak(ids: tuple[str, ...], boost: float) -> float:
+            # The most a document can score in concepts_score, from the lexemes some document
+            # has (the vocabulary's counts): no query over the documents for it.
+            peak = 0.0
+            for concept in ids:
+                weight = boost * idf(self.lexicon.quote(concept_lexeme(concept)))
+                if vocabulary.get(concept_lexeme(concept)):
+                    counts = [
+                        n
+                        for n in range(MENTION_CAP, 1, -1)
+                        if vocabulary.get(mention_lexeme(concept, n))
+                    ]
+                    lead = (
+                        LEAD_BOOST * TITLE_FACTOR
+                        if vocabulary.get(title_concept_lexeme(concept))
+                        else LEAD_BOOST
+                        if vocabulary.get(lead_concept_lexeme(concept))
+                        else 0.0
+                    )
+                    peak += weight * (_mention_factor(counts[0]) if counts else 1.0) + weight * lead
+                elif any(vocabulary.get(concept_lexeme(k)) for k in narrower(concept)):
+                    peak += KIND_SHARE * weight
+            return peak
+
         rank: Any = literal(0.0)
         units = []
         for node in self.parsed.units:
@@ -553,7 +577,10 @@ class _PostgresSearch:
                         .correlate(None)
                         .scalar_subquery()
                     )
-                    concept = func.least(concept, CONCEPT_CAP * top)
+                    # Scaled, not clipped, as in Whoosh: their order stays.
+                    peak = concepts_peak(concepts, CONCEPT_BOOST)
+                    if peak:
+                        concept = concept * func.least(1.0, CONCEPT_CAP * top / peak)
                 best = func.greatest(best, concept)
             rank = rank + best
             unit = node_tsquery(node, self.lexicon, self.query.expand)

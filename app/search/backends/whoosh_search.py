@@ -228,8 +228,12 @@ class WhooshSearch:
                 top = float(score.max()) if score.size else 0.0
                 if top > 0 and isinstance(node.original, Word):
                     # What was typed ranks first: a document found only by the concept
-                    # scores below the best match of the typed words.
-                    concept_score = np.minimum(concept_score, CONCEPT_CAP * top)
+                    # scores below the best match of the typed words. Scaled, not clipped:
+                    # among those documents, one whose title names the concept still ranks
+                    # above one that mentions it in passing.
+                    peak = float(concept_score.max())
+                    if peak > CONCEPT_CAP * top:
+                        concept_score = concept_score * (CONCEPT_CAP * top / peak)
                 mask |= concept_mask
                 np.maximum(best, concept_score, out=best)
             return mask, score + best
