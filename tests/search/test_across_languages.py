@@ -256,20 +256,23 @@ def test_the_page_names_an_expansion_in_the_readers_language_the_api_in_english(
     assert hit["matched_via"] == ["sextortion (from ‘sextortion’)"]
 
 
-def test_a_measure_whose_title_names_the_concept_ranks_above_one_that_mentions_it_later(app):
-    owner = make_user()
-    named = text_measure(
-        owner,
-        "Sextorsión: ayuda para adolescentes",
-        "Talleres para familias y docentes en centros de secundaria.",
-        text_language="es",
-    )
+def spanish_sextortion_measures(owner, later_description: str) -> tuple:
+    """A Spanish measure whose title names sextortion, and a newer one whose description does."""
+    summary = "Talleres para familias y docentes en centros de secundaria."
+    named = text_measure(owner, "Sextorsión: ayuda para adolescentes", summary, text_language="es")
     later = text_measure(
         owner,
         "Programa de apoyo escolar",
-        "Talleres para familias y docentes en centros de secundaria.",
+        summary,
         text_language="es",
-        description="Incluye una sesión sobre sextorsión y cómo pedir ayuda.",
+        description=later_description,
+    )
+    return named, later
+
+
+def test_a_measure_whose_title_names_the_concept_ranks_above_one_that_mentions_it_later(app):
+    named, later = spanish_sextortion_measures(
+        make_user(), "Incluye una sesión sobre sextorsión y cómo pedir ayuda."
     )
     # Both are tagged with the concept; the one whose title names it is what it is about
     # (the newer one would come first on a tie).
@@ -285,19 +288,10 @@ def test_below_a_typed_words_weak_match_the_concepts_measures_keep_their_order(a
         description="Parents hear how sextortion starts. "
         + "Evenings cover homework, sleep, screens, sport and friendships. " * 20,
     )
-    named = text_measure(
+    named, later = spanish_sextortion_measures(
         owner,
-        "Sextorsión: ayuda para adolescentes",
-        "Talleres para familias y docentes en centros de secundaria.",
-        text_language="es",
-    )
-    later = text_measure(
-        owner,
-        "Programa de apoyo escolar",
-        "Talleres para familias y docentes en centros de secundaria.",
-        text_language="es",
-        description="Incluye sesiones sobre sextorsión: qué es la sextorsión, cómo evitar la "
-        "sextorsión y cómo pedir ayuda.",
+        "Incluye sesiones sobre sextorsión: qué es la sextorsión, cómo evitar la sextorsión y "
+        "cómo pedir ayuda.",
     )
     # Found only through the concept, both rank below the English measure holding the word,
     # whose match is weak (once, in its description); but not tied there: the one whose
