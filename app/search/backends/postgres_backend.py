@@ -538,14 +538,12 @@ class _PostgresSearch:
                         for n in range(MENTION_CAP, 1, -1)
                         if vocabulary.get(mention_lexeme(concept, n))
                     ]
-                    lead = (
-                        LEAD_BOOST * TITLE_FACTOR
-                        if vocabulary.get(title_concept_lexeme(concept))
-                        else LEAD_BOOST
-                        if vocabulary.get(lead_concept_lexeme(concept))
-                        else 0.0
-                    )
-                    peak += weight * (_mention_factor(counts[0]) if counts else 1.0) + weight * lead
+                    lead = 0.0
+                    if vocabulary.get(lead_concept_lexeme(concept)):
+                        lead = LEAD_BOOST
+                    if vocabulary.get(title_concept_lexeme(concept)):
+                        lead = LEAD_BOOST * TITLE_FACTOR
+                    peak += weight * ((_mention_factor(counts[0]) if counts else 1.0) + lead)
                 elif any(vocabulary.get(concept_lexeme(k)) for k in narrower(concept)):
                     peak += KIND_SHARE * weight
             return peak
