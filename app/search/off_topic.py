@@ -97,12 +97,13 @@ class QueryPart:
     def missing(self) -> bool:
         if self.measures == 0:
             return not _field_word(self.text)
-        return (
-            self.measures <= PASSING_MEASURES
-            and not self.named
-            and len(typed_word(self.text)) >= MIN_PASSING_LETTERS
-            and not _field_word(self.text)
-        )
+        return self.in_passing and len(typed_word(self.text)) >= MIN_PASSING_LETTERS
+
+    @property
+    def in_passing(self) -> bool:
+        """Whether only one or two measures hold it, none naming it in its title or summary,
+        and it is no word of the field's vocabulary."""
+        return needs_naming(self.measures) and not self.named and not _field_word(self.text)
 
 
 def language_share(counts: Iterable[tuple[int, int]]) -> float:
@@ -206,11 +207,8 @@ def _elided(text: str) -> int:
 def _common_in_passing(part: QueryPart, typed: list[str]) -> bool:
     """Whether a short word found only in passing is a common word of the query's language
     ("road" among English words): a word of the topic, not another language's function word."""
-    return (
-        needs_naming(part.measures)
-        and not part.named
-        and not _field_word(part.text)
-        and all(is_common_word(t, typed) for t in tokenize(typed_word(part.text)))
+    return part.in_passing and all(
+        is_common_word(t, typed) for t in tokenize(typed_word(part.text))
     )
 
 
