@@ -15,11 +15,12 @@ that should find nothing, how many show a real (not generated) measure in their 
 Ranking is tuned on the tuning half only: the test half is for reporting.
 
     .venv/bin/python bench/search_quality.py [--backend whoosh|postgres] [--no-thesaurus]
-        [--distractors 2000] [-v] [--half tune|test]
+        [--distractors 2000] [-v] [--half tune|test] [--ids q275-q334]
 
 With --backend postgres, DATABASE_URL must point at a PostgreSQL server; a fresh database is
 created beside it and dropped afterwards. -v prints every query's ranking (of --half only,
-tune by default: read the test half's rankings only to report).
+tune by default: read the test half's rankings only to report). --ids reports only the queries
+of one range of ids, such as a batch written later (bench/judged/README.md).
 """
 
 from __future__ import annotations
@@ -324,8 +325,18 @@ def loaded_app(backend: str, distractors: int) -> Iterator[tuple[Any, int, int]]
         yield app, first, last
 
 
-def run(backend: str, thesaurus: bool, distractors: int, verbose: bool, show_half: str) -> dict:
+def run(
+    backend: str,
+    thesaurus: bool,
+    distractors: int,
+    verbose: bool,
+    show_half: str,
+    ids: tuple[str, str] | None = None,
+) -> dict:
     queries, half_of = load_judged()
+    if ids:
+        queries = [q for q in queries if in_range(q.id, ids)]
+        half_of = {q.id: half_of[q.id] for q in queries}
     with loaded_app(backend, distractors) as (app, first, last):
         corpus = demo_records() + distractor_records(first, last)
         label = backend + ("" if thesaurus else ", no thesaurus")
@@ -386,6 +397,19 @@ def _database(tmp: str, backend: str) -> Iterator[str]:
         admin.dispose()
 
 
+def in_range(query_id: str, ids: tuple[str, str]) -> bool:
+    """Whether "q281" is within ("q275", "q334"): ids are "q" and a number."""
+    first, last = (int(i.removeprefix("q")) for i in ids)
+    return first <= int(query_id.removeprefix("q")) <= last
+
+
+def id_range(text: str) -> tuple[str, str]:
+    first, sep, last = text.partition("-")
+    if not (sep and re.fullmatch(r"q\d+", first) and re.fullmatch(r"q\d+", last)):
+        raise argparse.ArgumentTypeError("a range of query ids, such as q275-q334")
+    return first, last
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres"))
@@ -393,8 +417,9 @@ def main() -> None:
     parser.add_argument("--distractors", type=int, default=2000)
     parser.add_argument("-v", "--verbose", action="store_true", help="print every ranking")
     parser.add_argument("--half", default="tune", choices=("tune", "test"), help="with -v")
+    parser.add_argument("--ids", type=id_range, help="only these queries: q275-q334")
     args = parser.parse_args()
-    run(args.backend, not args.no_thesaurus, args.distractors, args.verbose, args.half)
+    run(args.backend, not args.no_thesaurus, args.distractors, args.verbose, args.half, args.ids)
 
 
 if __name__ == "__main__":

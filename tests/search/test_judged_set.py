@@ -53,6 +53,11 @@ def test_every_query_has_the_expected_keys_and_a_unique_id():
     assert len(ids) == len(set(ids))
 
 
+def test_ids_run_in_order_without_gaps_so_a_batch_is_a_range():
+    # bench/search_quality.py --ids q275-q334 reports one batch (bench/judged/README.md).
+    assert [query["id"] for query in QUERIES] == [f"q{n:03d}" for n in range(1, len(QUERIES) + 1)]
+
+
 def test_the_set_has_the_size_and_mix_the_issue_asks_for():
     kinds = Counter(query["kind"] for query in QUERIES)
     assert len(QUERIES) >= 200
