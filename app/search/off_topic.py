@@ -6,7 +6,9 @@ nothing, names the words no measure is about, and offers the partial matches any
 
 A typed part is *missing* when no published measure holds it (in no form, compound or concept,
 after spelling correction), or when only one or two do in passing: none names it in its title
-or summary ("cruelty" in a society's name, "animal" as a stem of "animated"). A short word in
+or summary ("cruelty" in a society's name, "animal" as a stem of "animated"), unless one of
+them matches every other part too: the query then describes that measure ("Childhood-Haus
+Leipzig", the city named in its description). A short word in
 passing is missing only when it is a common word of the query's language ("road" among English
 words): it is as often a word of another language.
 A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
@@ -85,6 +87,7 @@ class QueryPart:
     # MIN_MEASURES) that it matches: "éducation" is in most French measures, as "education" is
     # in most of all measures.
     language_share: float = 0.0
+    with_rest: bool = False  # whether one of them matches every other part of the query
 
     def generic(self, measures: int) -> bool:
         """Whether it is in so many measures, or of its language's, that it says no topic.
@@ -101,9 +104,14 @@ class QueryPart:
 
     @property
     def in_passing(self) -> bool:
-        """Whether only one or two measures hold it, none naming it in its title or summary,
-        and it is no word of the field's vocabulary."""
-        return needs_naming(self.measures) and not self.named and not _field_word(self.text)
+        """Whether only one or two measures hold it, none naming it in its title or summary
+        nor matching the rest of the query, and it is no word of the field's vocabulary."""
+        return (
+            needs_naming(self.measures)
+            and not self.named
+            and not self.with_rest
+            and not _field_word(self.text)
+        )
 
 
 def language_share(counts: Iterable[tuple[int, int]]) -> float:
@@ -137,13 +145,15 @@ def query_part(
     measures: int,
     summaries: Callable[[], Iterable[tuple[str, str]]],
     language_share: float = 0.0,
+    with_rest: Callable[[], bool] = lambda: False,
 ) -> QueryPart:
     """A top-level part (`text` as typed, its `node`, the published measures it matches, the
     largest share of one language's it matches) as the verdict sees it; `summaries` reads
-    those measures' (title, summary), called only when the part is in so few that whether
-    they name it matters."""
+    those measures' (title, summary) and `with_rest` says whether one of them matches every
+    other part, each called only when the part is in so few that it matters."""
     named = not needs_naming(measures) or any(names(t, s, text) for t, s in summaries())
-    return QueryPart(text, measures, named, part_concepts(node), language_share)
+    rest = not named and with_rest()
+    return QueryPart(text, measures, named, part_concepts(node), language_share, rest)
 
 
 def names(title: str, summary: str, text: str) -> bool:

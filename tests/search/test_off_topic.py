@@ -46,6 +46,14 @@ def test_a_word_only_mentioned_in_passing_is_missing():
     assert verdict(("cruelty", 3, False), ("reporting", 60)) == []
 
 
+def test_a_word_in_passing_in_a_measure_matching_the_rest_of_the_query_is_not_missing():
+    # "Leipzig" only in the description of the one Childhood-Haus measure that also matches
+    # "Childhood-Haus" (a setting: who or where): the query describes that measure.
+    house = ("Childhood-Haus", 9, True, ("child_advocacy_centre",))
+    assert verdict(("Leipzig", 1, False, (), 0.0, True), house) == []
+    assert verdict(("Leipzig", 1, False, (), 0.0, False), house) == ["Leipzig"]
+
+
 def test_a_short_word_in_passing_is_missing_only_as_a_common_word_of_the_querys_language():
     # "bien" is in one measure in passing, among English words: another language's word (as
     # "much" once matched Spanish "muchas"), not a topic.
@@ -236,6 +244,21 @@ def test_a_word_mentioned_only_in_passing_is_off_topic_until_a_measure_names_it(
     named = text_measure(make_user(), "Cruelty-free play", "Children learn to play fairly.")
     assert search("cruelty prevention").off_topic == []
     assert named.id in found("cruelty prevention")
+
+
+def test_a_place_named_in_passing_by_the_measure_asked_for_finds_it(corpus):
+    owner = make_user()
+    house = text_measure(
+        owner,
+        "Barnahus for children who were abused",
+        "One child-friendly house where police, doctors and therapists meet the child.",
+        description="The first house opened in Leipzig in 2018.",
+    )
+    text_measure(owner, "Barnahus network", "Children's houses learn from each other.")
+    results = search("Barnahus Leipzig")
+    assert results.off_topic == [] and results.hits[0].id == house.id
+    # The place beside a word no measure holds with it is still another topic.
+    assert search("Leipzig drowning prevention").off_topic == ["Leipzig", "drowning"]
 
 
 def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corpus):

@@ -625,10 +625,19 @@ class _PostgresSearch:
                 sum(int(r[2 + i]) for r in rows),
                 lambda q=tsquery: self._summaries(q),
                 language_share((int(r[2 + i]), int(r[1])) for r in stemmed),
+                lambda: self._all_in_one(queries),
             )
             for i, (unit, tsquery) in enumerate(zip(units, queries, strict=True))
         ]
         return off_topic_words(parts, total, has_phrasing(self.parsed), self.text)
+
+    def _all_in_one(self, tsqueries: list[str]) -> bool:
+        """Whether one measure matches every part's tsquery."""
+        if not all(tsqueries):
+            return False
+        self._arm()
+        matches_all = select(SearchDocument.measure_id).where(*map(_matches, tsqueries))
+        return bool(self.conn.scalar(select(matches_all.exists())))
 
     def _summaries(self, tsquery) -> list[tuple[str, str]]:
         """(title, summary) of the measures a part's tsquery matches."""

@@ -262,18 +262,19 @@ class WhooshSearch:
     def _off_topic(self) -> list[str]:
         """The words no measure is about, when the query is off topic (app/search/off_topic.py)."""
         live = self.snap.live
-        parts = []
-        for unit in self.parsed.units:
-            found = self.evaluate(unit)[0] & live
-            parts.append(
-                query_part(
-                    typed_text(unit),
-                    unit,
-                    int(np.count_nonzero(found)),
-                    lambda found=found: self._summaries(np.flatnonzero(found)),
-                    self._language_share(found),
-                )
+        units = self.parsed.units
+        masks = [self.evaluate(unit)[0] & live for unit in units]
+        parts = [
+            query_part(
+                typed_text(unit),
+                unit,
+                int(np.count_nonzero(found)),
+                lambda found=found: self._summaries(np.flatnonzero(found)),
+                self._language_share(found),
+                lambda: bool(np.logical_and.reduce(masks).any()),  # one measure matches all
             )
+            for unit, found in zip(units, masks, strict=True)
+        ]
         return off_topic_words(
             parts, int(np.count_nonzero(live)), has_phrasing(self.parsed), self.text
         )
