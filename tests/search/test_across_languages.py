@@ -388,3 +388,16 @@ def test_a_measure_that_names_a_concept_more_often_ranks_above_one_that_names_it
         description="Una sesión sobre sextorsión.",
     )
     assert found("sextortion") == [often.id, once.id]
+
+
+def test_special_educational_needs_and_deaf_children_name_children_with_disabilities(app):
+    owner = make_user()
+    versions = text_measure(
+        owner,
+        "Safety assemblies for primary schools",
+        "Assemblies on abuse, with a version for children with special educational needs.",
+    )
+    text_measure(owner, "Safety assemblies for secondary schools", SUMMARY)
+    # Spanish "special educational needs", and "deaf children" in German, find it.
+    assert found("necesidades educativas especiales") == [versions.id]
+    assert found("gehörlose Kinder") == [versions.id]
