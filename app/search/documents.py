@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.evidence.scale import NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL
 from app.records import vocab
 from app.search.concept_match import places, text_mentions
 from app.search.concepts import place_id
@@ -30,6 +31,14 @@ def _join(*parts: str | None) -> str:
 
 def _labels(values: list[str]) -> str:
     return " ".join(vocab.english_label(v) for v in values)
+
+
+def _verdict(revision: Any) -> str:
+    """What the evaluations found against the measure, in words a search finds ("harmful
+    effects" through the vocabulary): the harm flag, or no effect found."""
+    if revision.harm_flag:
+        return NEGATIVE_EFFECTS_LABEL
+    return NO_EFFECT_LABEL if revision.evidence_label == NO_EFFECT_LABEL else ""
 
 
 def _concepts(
@@ -91,6 +100,7 @@ def measure_to_document(measure: Any, revision: Any, rating: float = 0.0) -> dic
             _labels(revision.delivery),
             " ".join(designs),
             _labels(outcomes),
+            _verdict(revision),
         ]
     )
     body = _join(

@@ -458,3 +458,28 @@ def test_a_word_named_in_title_and_summary_ranks_above_one_repeated_in_a_long_te
         "A free, anonymous helpline described here for the tests, long enough to be valid.",
     )
     assert found("helpline")[:2] == [named.id, repeated.id]
+
+
+def test_a_measure_found_to_do_harm_is_found_by_asking_for_harmful_effects(app):
+    owner = make_user()
+    harmful = make_measure(
+        owner,
+        publish=True,
+        title="Assemblies on online dangers",
+        summary=SUMMARY,
+        description=None,
+        evaluations=[supported_evaluation(), {**RCT, "effect": "negative"}],
+    )
+    make_measure(
+        owner,
+        publish=True,
+        title="Assemblies on online safety",
+        summary=SUMMARY,
+        description=None,
+        evaluations=[supported_evaluation()],
+    )
+    assert harmful.harm_flag
+    # The verdict in words, in other languages, and in everyday words.
+    assert found("negative effects") == [harmful.id]
+    assert found("effets néfastes") == [harmful.id]
+    assert found("assemblies that did more harm than good")[0] == harmful.id
