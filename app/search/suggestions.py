@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from app.search.analysis import analyze, edit_distance, fold, query_stopwords, typed_word
 from app.search.backends.base import Deadline
-from app.search.common_words import is_common_anywhere, is_common_word
+from app.search.common_words import ALWAYS, is_common_anywhere, is_common_word, query_languages
 from app.search.concept_match import near_phrasing_words, near_term_words
 from app.search.query import ParsedText, Word, replace_words
 
@@ -176,6 +176,8 @@ def corrections(
             continue
         if docs and candidate.docs < RARER_FACTOR * max(docs, 1):
             continue
+        if _close_only_as_english_stems(token, candidate.word, typed):
+            continue
         # A word no document holds is no programme's name, even when a form of its stem
         # ("helpliine": a Finnish stem of "helpline") is found with the other words typed.
         if docs > 0:
@@ -183,9 +185,17 @@ def corrections(
                 typed_together = together is None or together(parsed.positive_words())
             if typed_together:
                 continue
-        typed = typed_word(word.text)
-        replacements[typed] = respell(typed, token, candidate.word)
+        shown = typed_word(word.text)
+        replacements[shown] = respell(shown, token, candidate.word)
     return replacements
+
+
+def _close_only_as_english_stems(token: str, word: str, typed: list[str]) -> bool:
+    """Whether `word` is close to `token` only as English stems while the query's other words
+    are of another language: English stems compare misspelt English endings ("sextoring"),
+    and Portuguese "presencial" among Portuguese words is no typo of "presence"."""
+    languages = query_languages(token, typed)
+    return bool(languages) and ALWAYS not in languages and edit_distance(token, word, 2) > 2
 
 
 def vocabulary_candidate(token: str) -> Candidate | None:

@@ -267,6 +267,23 @@ def test_a_common_word_of_the_language_the_query_is_written_in_is_never_correcte
     assert search("éducation rotuine pour les enfants").corrected_query == (
         "éducation routine pour les enfants"
     )
+    # Still a word after another word of the query was corrected.
+    assert search("prevnetion routière pour les enfants").corrected_query == (
+        "prevention routière pour les enfants"
+    )
+
+
+def test_a_word_close_only_as_english_stems_is_not_corrected_among_another_languages_words(
+    app,
+):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Presence of trusted adults {n}", SUMMARY)
+    # Portuguese "presencial" (in person) is one edit from "presence" as English stems, three
+    # as words: among Portuguese words it is a word, not a typo.
+    assert search("formação online ou presencial para professores").corrected_query is None
+    # An English query's misspelt ending is still compared as stems.
+    assert search("presencial of adults").corrected_query == "presence of adults"
 
 
 def test_the_language_of_a_query_is_the_one_whose_common_words_hold_most_of_it(app):
