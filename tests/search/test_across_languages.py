@@ -401,3 +401,15 @@ def test_special_educational_needs_and_deaf_children_name_children_with_disabili
     # Spanish "special educational needs", and "deaf children" in German, find it.
     assert found("necesidades educativas especiales") == [versions.id]
     assert found("gehörlose Kinder") == [versions.id]
+
+
+def test_a_parents_evening_is_named_alike_in_every_language(app):
+    owner = make_user()
+    evening = text_measure(
+        owner,
+        "Body safety lessons",
+        "Five lessons for pupils, with a parents' evening before they start.",
+    )
+    text_measure(owner, "Body safety workbook", "Lessons for pupils, at home with a carer.")
+    assert found("Elternabend") == [evening.id]
+    assert found("rodičovské stretnutie") == [evening.id]

@@ -309,7 +309,9 @@ def test_a_compound_names_the_concepts_of_the_words_it_joins():
     assert term_concepts(("onlinegrooming",)) == ("grooming",)
     # English words are no compounds: "accountability" is not "ability" (skills).
     assert term_concepts(("accountability",)) == ()
-    assert term_concepts(("elternabend",)) == ()  # parents' evening: no head concept
+    assert term_concepts(("elternzeit",)) == ()  # parental leave: no head concept
+    # A compound that is a term names its own concept only.
+    assert term_concepts(("elternabend",)) == ("parent_evening",)
 
 
 def test_words_that_only_stem_like_a_term_name_no_concept():
