@@ -413,3 +413,13 @@ def test_a_parents_evening_is_named_alike_in_every_language(app):
     text_measure(owner, "Body safety workbook", "Lessons for pupils, at home with a carer.")
     assert found("Elternabend") == [evening.id]
     assert found("rodičovské stretnutie") == [evening.id]
+
+
+def test_puppets_are_theatre_in_every_language(app):
+    owner = make_user()
+    skits = text_measure(
+        owner, "Body safety workshop", "Two facilitators use puppet skits to teach children."
+    )
+    text_measure(owner, "Body safety workbook", "Lessons for children, at home with a carer.")
+    assert found("spectacol de păpuși") == [skits.id]
+    assert found("títeres") == [skits.id]
