@@ -8,9 +8,9 @@ A typed part is *missing* when no published measure holds it (in no form, compou
 after spelling correction), or when only one or two do in passing: none names it in its title
 or summary ("cruelty" in a society's name, "animal" as a stem of "animated"), unless one of
 them matches every other part too: the query then describes that measure ("Childhood-Haus
-Leipzig", the city named in its description). A short word in
-passing is missing only when it is a common word of the query's language ("road" among English
-words): it is as often a word of another language.
+Leipzig", the city named in its description). A short word in passing is missing only when it
+is a common word of the query's language ("road" among English words): it is as often a word
+of another language.
 A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
 missing either: its measures are there, in other words or forms.
 
