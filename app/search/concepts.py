@@ -197,12 +197,32 @@ NATIONAL_LANGUAGES = {
     "HR": "hr", "HU": "hu", "IE": "ga", "IS": "is", "IT": "it", "LI": None, "LT": "lt",
     "LU": "lb", "LV": "lv", "MT": "mt", "NL": "nl", "NO": "no", "PL": "pl", "PT": "pt",
     "RO": "ro", "SE": "sv", "SI": "sl", "SK": "sk", "US": None, "CA": None, "AU": None,
-    "NZ": None, "UA": "uk",
+    "NZ": None, "UA": None,
 }  # fmt: skip
+# Languages a measure is offered in besides the national ones above ("language" concepts, also
+# named by CLDR): those most spoken by people who came to the EU, and its regional languages.
+# A measure is tagged with those its record lists, so "materials in Arabic", "arabų kalba" or
+# "auf Ukrainisch" find it. (Ukrainian names the language here, not Ukraine's own measures.)
+LANGUAGE_GROUP = "language"
+OFFERED_LANGUAGES = (
+    "ar", "fa", "ps", "ku", "ckb", "tr", "so", "ti", "am", "uk", "ru", "sq", "sr", "bs", "ur",
+    "hi", "pa", "bn", "zh", "vi", "rom", "ca", "eu", "gl", "cy",
+)  # fmt: skip
 
 
 def place_id(country: str) -> str:
     return f"country_{country.lower()}"
+
+
+def language_id(language: str) -> str:
+    return f"language_{language.lower()}"
+
+
+def _names(names: list[str | None]) -> list[str]:
+    """The names CLDR gives, without an article ("an Ostair" in Irish, "l-Awstrija" in
+    Maltese) and once each."""
+    names = [re.sub(r"^(an|na|il|l|is|ir)[- ]", "", n, flags=re.I) for n in names if n]
+    return list(dict.fromkeys(names))
 
 
 def place_concepts(languages: tuple[str, ...]) -> list[dict]:
@@ -220,20 +240,46 @@ def place_concepts(languages: tuple[str, ...]) -> list[dict]:
             # Short language names are words of other languages too (Dutch "Lets", "Fins").
             if language and len(language) >= MIN_LANGUAGE_NAME:
                 names.append(language)
-            # "an Ostair" (Irish), "l-Awstrija" (Maltese): the name without its article.
-            names = [re.sub(r"^(an|na|il|l|is|ir)[- ]", "", n, flags=re.I) for n in names if n]
-            if names:
-                terms[lang] = list(dict.fromkeys(names))
+            if names := _names(names):
+                terms[lang] = names
         out.append({"id": place_id(country), "group": PLACE_GROUP, "terms": terms})
+    return out
+
+
+def language_concepts(languages: tuple[str, ...], places: list[dict]) -> list[dict]:
+    """A concept per language of OFFERED_LANGUAGES: its name in each of `languages`, as CLDR
+    writes it, unless that name is short enough to be another word (MIN_LANGUAGE_NAME) or is
+    also a country's name there (Finnish "ukraina"), which is the likelier reading."""
+    from babel import Locale
+
+    countries = {
+        (lang, name.lower()) for p in places for lang, names in p["terms"].items() for name in names
+    }
+    out = []
+    for offered in OFFERED_LANGUAGES:
+        terms: dict[str, list[str]] = {}
+        for lang in ("en", *(code for code in languages if code != "en")):
+            name = Locale.parse(lang).languages.get(offered)
+            if (
+                name
+                and len(name) >= MIN_LANGUAGE_NAME
+                and (lang, name.lower()) not in countries
+                and (names := _names([name]))
+            ):
+                terms[lang] = names
+        out.append({"id": language_id(offered), "group": LANGUAGE_GROUP, "terms": terms})
     return out
 
 
 @lru_cache(maxsize=1)
 def load_concepts() -> Vocabulary:
-    """The vocabulary from the data file, and the countries, read once per process."""
+    """The vocabulary from the data file, the countries and the languages offered, read once
+    per process."""
     with DATA_FILE.open(encoding="utf-8") as handle:
         raw = json.load(handle)
-    raw["concepts"] = raw["concepts"] + place_concepts(tuple(raw["languages"]))
+    languages = tuple(raw["languages"])
+    places = place_concepts(languages)
+    raw["concepts"] = raw["concepts"] + places + language_concepts(languages, places)
     return parse_vocabulary(raw)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from app.evidence.scale import NEGATIVE_EFFECTS_LABEL, NO_EFFECT_LABEL
 from app.records import vocab
 from app.search.concept_match import places, text_mentions
-from app.search.concepts import place_id
+from app.search.concepts import OFFERED_LANGUAGES, language_id, place_id
 from app.search.facets import (
     FACET_KEYS,
     MULTI_VALUED,
@@ -65,6 +65,10 @@ def _concepts(
     # names), counts as much as a concept the text keeps naming.
     concepts.update(
         {place_id(c): MENTION_CAP for c in revision.countries if place_id(c) in places()}
+    )
+    # So do the languages it is offered in.
+    concepts.update(
+        {language_id(c): MENTION_CAP for c in revision.languages if c in OFFERED_LANGUAGES}
     )
     return concepts, sorted(lead), sorted(title)
 

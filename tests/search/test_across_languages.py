@@ -423,3 +423,16 @@ def test_puppets_are_theatre_in_every_language(app):
     text_measure(owner, "Body safety workbook", "Lessons for children, at home with a carer.")
     assert found("spectacol de păpuși") == [skits.id]
     assert found("títeres") == [skits.id]
+
+
+def test_the_languages_a_measure_is_offered_in_are_named_in_every_language(app):
+    owner = make_user()
+    arabic = text_measure(
+        owner, "Body safety booklet for parents", SUMMARY, languages=["en", "ar", "fa"]
+    )
+    text_measure(owner, "Body safety booklet for carers", SUMMARY, languages=["en"])
+    # Its text never names the languages: the record does, and Lithuanian, German and
+    # Spanish name them as CLDR does.
+    assert found("medžiaga tėvams arabų kalba") == [arabic.id]
+    assert found("auf Persisch") == [arabic.id]
+    assert found("en árabe") == [arabic.id]

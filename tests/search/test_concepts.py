@@ -251,6 +251,19 @@ def test_countries_are_concepts_named_in_every_language():
     assert term_concepts(("lets",)) == ()
 
 
+def test_languages_a_measure_is_offered_in_are_concepts_named_in_every_language():
+    from app.search.concept_match import term_concepts
+
+    vocabulary = load_concepts()
+    arabic = vocabulary.by_id["language_ar"]
+    assert arabic.group == "language" and arabic.terms["en"] == ("Arabic",)
+    assert arabic.terms["lt"] == ("arabų",) and arabic.terms["mt"] == ("Għarbi",)
+    # Ukrainian is the language, not Ukraine; short names are left out (Hungarian "arab"), and
+    # so are names that are a country's too (Finnish "ukraina").
+    assert term_concepts(("ukrainien",)) == ("language_uk",)
+    assert "hu" not in arabic.terms and "fi" not in vocabulary.by_id["language_uk"].terms
+
+
 def test_other_forms_of_a_terms_words_match_but_typos_keep_their_correction():
     from app.search.concept_match import is_known_word, term_concepts
 
