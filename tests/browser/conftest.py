@@ -68,7 +68,12 @@ class PageChecker:
         self._axe = Axe()
 
     def check(self, name: str) -> None:
-        """Screenshot the page, then assert axe finds nothing serious and the console is clean."""
+        """Screenshot the page, then assert axe finds nothing serious and the console is clean.
+
+        Call it once the page is known to be the new one (an `expect` on something only it has):
+        this then waits for its load event, as axe and the screenshot need its stylesheets too.
+        """
+        self.page.wait_for_load_state()
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         results = self._axe.run(

@@ -41,6 +41,7 @@ def test_a_practitioner_creates_uses_and_revokes_a_token(page, live_server, chec
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()  # before the next goto
 
     page.goto(server + "/account/tokens/")
     checker.check("api-tokens")

@@ -45,10 +45,13 @@ def test_published_by_one_moderator_verified_by_another(
     checker.check("evidence-review-submitted")
     page.fill("#publish-comment", "Studies checked; publishing.")
     page.get_by_role("button", name="Publish this revision").click()
-    assert page.locator(".flash").inner_text() == "Published. The owner has been told."
+    expect(page.locator(".flash")).to_have_text(
+        "Published. The owner has been told.", use_inner_text=True
+    )
     # The publisher is told why they may not verify, and gets no form.
-    assert "You published this revision" in page.content()
-    assert page.get_by_role("button", name="Verify the evidence").count() == 0
+    expect(page.locator("body")).to_contain_text("You published this revision")
+    page.wait_for_load_state()  # the whole page is in before the form is looked for
+    expect(page.get_by_role("button", name="Verify the evidence")).to_have_count(0)
     checker.check("evidence-review-published")
 
     db.session.expire_all()
@@ -60,10 +63,13 @@ def test_published_by_one_moderator_verified_by_another(
     _sign_in(page, app, live_server, second)
     page.goto(f"{live_server}/moderation/evidence")
     page.get_by_role("link", name=measure.title).click()
+    page.wait_for_url(review_url + "#checks-heading")
     checker.check("evidence-review-to-verify")
     page.fill("#verify-comment", "Effect sizes and n checked against both reports.")
     page.get_by_role("button", name="Verify the evidence").click()
-    assert page.locator(".flash").inner_text() == "Evidence verified. The owner has been told."
+    expect(page.locator(".flash")).to_have_text(
+        "Evidence verified. The owner has been told.", use_inner_text=True
+    )
     expect(page.locator("#checks-heading ~ dl")).to_contain_text("Yes, by a second moderator")
     checker.check("evidence-review-verified")
 

@@ -31,10 +31,13 @@ def _sign_in(page, server, email, password, checker=None):
     if checker:
         checker.check("journey-login")
     page.get_by_role("button", name="Sign in").click()
+    # Signed in once the answer is in: a `goto` before that would drop its session cookie.
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def _sign_out(page):
     page.get_by_role("button", name="Sign out").click()
+    expect(page.locator(".flashes")).to_contain_text("You have signed out.")
 
 
 def test_register_submit_publish_and_find_on_browse(page, live_server, checker, tmp_path):
@@ -54,6 +57,7 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     page.locator("#organisation").fill("Kinderschutz e.V.")
     page.locator("#role").select_option("practitioner")
     page.get_by_role("button", name="Register").click()
+    page.wait_for_url("**/account/register/done")  # the form's page speaks of approval too
     expect(page.locator("main")).to_contain_text("approv")
     checker.check("journey-registered")
 
@@ -102,9 +106,12 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     page.goto(server + "/moderation/")
     checker.check("journey-queue")
     page.get_by_role("link", name=TITLE).click()
+    page.wait_for_url("**/moderation/measures/*")
     checker.check("journey-review")
     page.locator("#publish-comment").fill("Clear evidence, well described.")
-    page.get_by_role("button", name="Publish this revision").click()
+    # Publishing answers with the review page again: wait for the new one, not the one clicked on.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish this revision").click()
     expect(page.locator("main")).to_contain_text("Published")
     _sign_out(page)
 
@@ -117,5 +124,6 @@ def test_register_submit_publish_and_find_on_browse(page, live_server, checker, 
     expect(card).to_contain_text("Preliminary")
     checker.check("journey-browse")
     card.get_by_role("link", name=TITLE).click()
+    page.wait_for_url(re.compile(r"/measures/\d+$"))  # the browse page says "Preliminary" too
     expect(page.locator("main")).to_contain_text("Preliminary")
     checker.check("journey-measure-page")

@@ -40,8 +40,12 @@ def _fits_the_phone(page) -> None:
 
 
 def _look(page, checker, language: str, name: str) -> None:
-    """Every page of a journey: in the reader's language, no sideways scrolling, axe clean."""
+    """Every page of a journey: in the reader's language, no sideways scrolling, axe clean.
+
+    Call it once the page is known to be the new one: the old page may have the same language.
+    """
     expect(page.locator("html")).to_have_attribute("lang", language)
+    page.wait_for_load_state()  # the width counts only with the stylesheets in
     _fits_the_phone(page)
     checker.check(f"{language}-375-{name}")
 
@@ -98,6 +102,7 @@ def test_a_german_official_searches_compares_and_shortlists_on_a_phone(
     page.goto(live_server + "/shortlists")
     _look(page, checker, "de", "official-shortlists")
     page.get_by_role("link", name="Für das Ministerium").click()
+    expect(page.locator("h1")).to_have_text("Für das Ministerium")
     _look(page, checker, "de", "official-shortlist")
 
     # Compares two real programmes; the methodology page explains the scale.
@@ -125,6 +130,7 @@ def test_a_polish_practitioner_switches_language_and_submits_on_a_phone(
     page.locator("#email").fill(practitioner.email)
     page.locator("#password").fill(TEST_PASSWORD)
     page.get_by_role("button", name=_in(app, "pl", "Sign in"), exact=True).click()
+    expect(page.get_by_role("button", name=_in(app, "pl", "Sign out"))).to_be_visible()
 
     # A save with nothing filled in: the error summary, in Polish, takes the focus.
     page.goto(live_server + "/measures/new")

@@ -37,6 +37,7 @@ def test_results_rows_with_javascript_keep_the_chosen_pdf(page, live_server, che
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()  # before the next goto
 
     # A failed submit: the error summary has focus and links to the field.
     page.goto(live_server + "/measures/new")

@@ -28,6 +28,7 @@ def test_a_practitioner_deletes_their_account(page, live_server, checker):
     server = live_server
     user = make_user(Role.PRACTITIONER, email="leaving@example.org")
     _sign_in(page, server, user.email)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()  # before the next goto
     page.goto(server + "/account/")
     checker.check("account-with-data-section")
     page.get_by_role("link", name="Delete your account").first.click()
@@ -36,7 +37,9 @@ def test_a_practitioner_deletes_their_account(page, live_server, checker):
 
     page.get_by_role("button", name="Delete my account").click()  # no password: an error
     expect(page.locator(".error-summary")).to_be_visible()
-    # The form answers 400 with its errors; Chromium logs that status as a console error.
+    # The form answers 400 with its errors; Chromium logs that status as a console error
+    # (logged by the time the page has loaded).
+    page.wait_for_load_state()
     assert checker.console_errors == [
         "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
     ]
@@ -44,9 +47,12 @@ def test_a_practitioner_deletes_their_account(page, live_server, checker):
     checker.check("account-delete-error")
     page.get_by_label("Your password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
+    expect(page).to_have_url(server + "/privacy")  # the delete page says "deleted" too
     expect(page.locator("main")).to_contain_text("deleted")
     checker.check("account-deleted")
 
     _sign_in(page, server, user.email)
+    # The refusal shows the answer is in; the login page clicked on had no "Sign out" either.
+    expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Sign out")
     expect(page).to_have_url(server + "/account/login")

@@ -78,12 +78,14 @@ def test_an_official_reads_a_profile_follows_a_badge_and_prints_the_fact_sheet(
     page.locator(".glance a.evidence-badge").click()
     expect(page).to_have_url(f"{live_server}/evidence#level-4")
     expect(page.locator("#level-4")).to_contain_text("Supported")
+    page.wait_for_load_state()  # the width counts only with the stylesheets in
     assert _document_width(page) <= PHONE["width"]
     checker.check("methodology-375")
 
     page.set_viewport_size(DESKTOP)
     page.goto(url)
     page.get_by_role("link", name="One-page fact sheet to print").click()
+    expect(page).to_have_url(url + "/factsheet")  # the profile has the same h1
     expect(page.locator("h1")).to_have_text("Safe Together school programme")
     checker.check("factsheet")
     assert _print_to_pdf(page, "factsheet") == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PageChecker
 from tests.conftest import TEST_PASSWORD
@@ -18,22 +19,30 @@ def test_an_official_compares_three_measures_and_keeps_them_in_a_shortlist(
 ):
     for measure in published:
         page.goto(f"{live_server}/measures/{measure.id}")
-        page.get_by_role("button", name="Add to comparison").click()
-        assert "was added to your comparison" in page.locator(".flash").inner_text()
-        page.get_by_role("button", name="Add to shortlist").click()
+        # Both buttons answer with this measure page again, and the list lives in the session
+        # cookie: each click's page must be in (cookie and flash) before the next step.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add to comparison").click()
+        expect(page.locator(".flash")).to_contain_text(
+            "was added to your comparison", use_inner_text=True
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add to shortlist").click()
     checker.check("compare-measure-page")
-    assert page.get_by_role("link", name=re.compile(r"Compare \(3")).is_visible()
+    expect(page.get_by_role("link", name=re.compile(r"Compare \(3"))).to_be_visible()
 
     page.get_by_role("link", name=re.compile(r"Compare \(3")).click()
-    assert page.locator("h1").inner_text() == "Compare 3 measures"
+    page.wait_for_url("**/compare?**")  # loaded, with compare.js run
+    expect(page.locator("h1")).to_have_text("Compare 3 measures", use_inner_text=True)
     differing = page.locator("tr.row-differs")
     assert differing.count() >= 2
     assert "differs" in differing.first.inner_text().lower()  # in words, not only colour
-    assert page.get_by_role("button", name="Print this comparison").is_visible()  # compare.js
+    expect(page.get_by_role("button", name="Print this comparison")).to_be_visible()  # compare.js
     checker.check("compare-table")
 
     page.get_by_role("link", name=re.compile("Show only the")).click()
-    assert page.locator("tr.compare-row:not(.row-differs)").count() == 0
+    page.wait_for_url("**show=differences**")  # the full table clicked on has such rows
+    expect(page.locator("tr.compare-row:not(.row-differs)")).to_have_count(0)
     checker.check("compare-differences")
 
     page.goto(f"{live_server}/shortlists/session")
@@ -43,15 +52,17 @@ def test_an_official_compares_three_measures_and_keeps_them_in_a_shortlist(
     page.fill("#email", official.email)
     page.fill("#password", TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()  # before the next goto
     page.goto(f"{live_server}/shortlists/session")
     page.fill("#name", "Ministry options")
     page.get_by_role("button", name="Save shortlist").click()
-    assert page.locator("h1").inner_text() == "Ministry options"
+    expect(page.locator("h1")).to_have_text("Ministry options", use_inner_text=True)
     checker.check("compare-shortlist")
 
     page.fill(f"#note-{published[0].id}", "Ask the Land about costs.")
     page.get_by_role("button", name=re.compile("Save note")).first.click()
-    assert "The note on" in page.locator(".flash").inner_text()
+    # The page clicked on shows a flash of its own (the shortlist saved).
+    expect(page.locator(".flash")).to_contain_text("The note on", use_inner_text=True)
     page.get_by_role("button", name="Share by link").click()
     share_url = page.locator("#share-url").input_value()
     with page.expect_download() as download:

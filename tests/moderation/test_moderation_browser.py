@@ -7,6 +7,7 @@ harness of tests/browser (its fixtures are brought in by tests/moderation/confte
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.moderation.services import flag_evidence
 from tests.browser.conftest import PageChecker
@@ -47,17 +48,21 @@ def test_a_moderator_reviews_and_publishes_an_edit(
     page.select_option("#country", "FR")
     page.select_option("#older_than", "7")
     page.get_by_role("button", name="Show").click()
+    # The unfiltered queue has rows too: wait for the filtered one (a plain GET, state in the URL).
+    page.wait_for_url("**older_than=7**")
     rows = page.locator("table.queue-table tbody tr")
-    assert rows.count() == 1
-    assert "Safe Together, second edition" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Safe Together, second edition", use_inner_text=True)
 
     rows.first.get_by_role("link", name="Safe Together, second edition").click()
-    assert "Changes against published revision 1" in page.content()
+    expect(page.locator("body")).to_contain_text("Changes against published revision 1")
     checker.check("moderation-review")
 
     page.fill("#publish-comment", "Second edition checked against the new report.")
     page.get_by_role("button", name="Publish this revision").click()
-    assert page.locator(".flash").inner_text() == "Published. The owner has been told."
+    expect(page.locator(".flash")).to_have_text(
+        "Published. The owner has been told.", use_inner_text=True
+    )
     checker.check("moderation-review-published")
 
     page.goto(live_server + "/moderation/expert-review")
@@ -67,12 +72,14 @@ def test_a_moderator_reviews_and_publishes_an_edit(
     page.goto(live_server + "/moderation/audit")
     page.select_option("#action", "measure.published")
     page.get_by_role("button", name="Show").click()
-    assert page.locator("table.audit-table tbody tr").count() == 1
+    page.wait_for_url("**action=measure.published**")  # the unfiltered log has rows too
+    expect(page.locator("table.audit-table tbody tr")).to_have_count(1)
     checker.check("moderation-audit-log")
 
 
 def _expect_status_in_console(checker: PageChecker, status: int) -> None:
     """Chromium logs a page answered with an error status as a console error: expected here."""
+    checker.page.wait_for_load_state()  # logged by then
     checker.console_errors = [e for e in checker.console_errors if f"status of {status}" not in e]
 
 
