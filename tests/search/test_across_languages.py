@@ -436,3 +436,16 @@ def test_the_languages_a_measure_is_offered_in_are_named_in_every_language(app):
     assert found("medžiaga tėvams arabų kalba") == [arabic.id]
     assert found("auf Persisch") == [arabic.id]
     assert found("en árabe") == [arabic.id]
+
+
+def test_concerned_relatives_are_named_alike_in_every_language(app):
+    owner = make_user()
+    relatives = text_measure(
+        owner,
+        "Confidential helpline",
+        "Advice for adults worried about their thoughts, and for family and friends of someone"
+        " who may pose a risk.",
+    )
+    text_measure(owner, "Confidential chat", "Advice for adults worried about their thoughts.")
+    assert found("Angehörige") == [relatives.id]
+    assert found("närstående") == [relatives.id]
