@@ -6,11 +6,11 @@ nothing, names the words no measure is about, and offers the partial matches any
 
 A typed part is *missing* when no published measure holds it (in no form, compound or concept,
 after spelling correction), or when only one or two do in passing: none names it in its title
-or summary ("cruelty" in a society's name, "animal" as a stem of "animated"), unless one of
-them matches every other part too: the query then describes that measure ("Childhood-Haus
-Leipzig", the city named in its description). A short word in passing is missing only when it
-is a common word of the query's language ("road" among English words): it is as often a word
-of another language.
+or summary, nor in its record as a language it is offered in ("cruelty" in a society's name,
+"animal" as a stem of "animated"), unless one of them matches every other part too: the query
+then describes that measure ("Childhood-Haus Leipzig", the city named in its description).
+A short word in passing is missing only when it is a common word of the query's language
+("road" among English words): it is as often a word of another language.
 A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
 missing either: its measures are there, in other words or forms.
 
@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from app.search.analysis import fold, split_words, tokenize, typed_word, word_spans
 from app.search.common_words import is_common_word
 from app.search.concept_match import MIN_NEAR, is_term_word, near_term_word, same_word
-from app.search.concepts import FIELD_CONCEPTS, load_concepts
+from app.search.concepts import FIELD_CONCEPTS, LANGUAGE_GROUP, load_concepts
 from app.search.query import Concepts, Group, Node, ParsedText, Synonyms
 
 # Tuned with bench/search_quality.py (tuning half only).
@@ -151,9 +151,15 @@ def query_part(
     largest share of one language's it matches) as the verdict sees it; `summaries` reads
     those measures' (title, summary) and `with_rest` says whether one of them matches every
     other part, each called only when the part is in so few that it matters."""
-    named = not needs_naming(measures) or any(names(t, s, text) for t, s in summaries())
+    concepts = part_concepts(node)
+    # A language a measure is offered in is named by its record, not in passing.
+    named = (
+        not needs_naming(measures)
+        or any(_group(c) == LANGUAGE_GROUP for c in concepts)
+        or any(names(t, s, text) for t, s in summaries())
+    )
     rest = not named and with_rest()
-    return QueryPart(text, measures, named, part_concepts(node), language_share, rest)
+    return QueryPart(text, measures, named, concepts, language_share, rest)
 
 
 def names(title: str, summary: str, text: str) -> bool:

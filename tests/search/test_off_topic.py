@@ -261,6 +261,13 @@ def test_a_place_named_in_passing_by_the_measure_asked_for_finds_it(corpus):
     assert search("Leipzig drowning prevention").off_topic == ["Leipzig", "drowning"]
 
 
+def test_a_language_a_measure_is_offered_in_is_named_by_its_record(corpus):
+    arabic = text_measure(make_user(), "Body safety booklet", SUMMARY, languages=["en", "ar"])
+    # No measure holds "Materialien"; the record of one lists Arabic, which no text names.
+    results = search("Materialien auf Arabisch")
+    assert results.off_topic == [] and [h.id for h in results.hits] == [arabic.id]
+
+
 def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corpus):
     owner = make_user()
     clubs = text_measure(owner, "Abuse prevention in sport clubs", "Coaches learn to act early.")
