@@ -81,7 +81,8 @@ class QueryPart:
 
     text: str  # as typed
     measures: int  # published measures it matches
-    named: bool = True  # whether one of them names it in its title or summary
+    # Whether one of them names it in its title or summary (or its record, as a language).
+    named: bool = True
     concepts: tuple[str, ...] = ()  # the field's concepts it names
     # The largest share of the measures written in one language (of those with at least
     # MIN_MEASURES) that it matches: "éducation" is in most French measures, as "education" is

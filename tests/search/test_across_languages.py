@@ -3,6 +3,8 @@ tags (app/search/concept_match.py), compound prefixes, stop-words and "matched v
 
 from __future__ import annotations
 
+import pytest
+
 from app.core.extensions import db
 from app.search.concept_match import concept_label
 from app.search.query import Concepts, Synonyms, parse_text
@@ -390,39 +392,45 @@ def test_a_measure_that_names_a_concept_more_often_ranks_above_one_that_names_it
     assert found("sextortion") == [often.id, once.id]
 
 
-def test_special_educational_needs_and_deaf_children_name_children_with_disabilities(app):
+# A term of the vocabulary in a measure's text, and the queries in other languages that find
+# that measure and not one like it without the term.
+NAMED_ALIKE = {
+    # Spanish "special educational needs", and "deaf children" in German.
+    "children with disabilities": (
+        ("Safety assemblies for primary schools",
+         "Assemblies on abuse, with a version for children with special educational needs."),
+        ("Safety assemblies for secondary schools", SUMMARY),
+        ("necesidades educativas especiales", "gehörlose Kinder"),
+    ),
+    "parents' evening": (
+        ("Body safety lessons",
+         "Five lessons for pupils, with a parents' evening before they start."),
+        ("Body safety workbook", "Lessons for pupils, at home with a carer."),
+        ("Elternabend", "rodičovské stretnutie"),
+    ),
+    "puppets as theatre": (
+        ("Body safety workshop", "Two facilitators use puppet skits to teach children."),
+        ("Body safety workbook", "Lessons for children, at home with a carer."),
+        ("spectacol de păpuși", "títeres"),
+    ),
+    "concerned relatives": (
+        ("Confidential helpline",
+         "Advice for adults worried about their thoughts, and for family and friends of"
+         " someone who may pose a risk."),
+        ("Confidential chat", "Advice for adults worried about their thoughts."),
+        ("Angehörige", "närstående"),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", NAMED_ALIKE)
+def test_a_term_is_named_alike_in_every_language(app, case):
+    (title, summary), (other_title, other_summary), queries = NAMED_ALIKE[case]
     owner = make_user()
-    versions = text_measure(
-        owner,
-        "Safety assemblies for primary schools",
-        "Assemblies on abuse, with a version for children with special educational needs.",
-    )
-    text_measure(owner, "Safety assemblies for secondary schools", SUMMARY)
-    # Spanish "special educational needs", and "deaf children" in German, find it.
-    assert found("necesidades educativas especiales") == [versions.id]
-    assert found("gehörlose Kinder") == [versions.id]
-
-
-def test_a_parents_evening_is_named_alike_in_every_language(app):
-    owner = make_user()
-    evening = text_measure(
-        owner,
-        "Body safety lessons",
-        "Five lessons for pupils, with a parents' evening before they start.",
-    )
-    text_measure(owner, "Body safety workbook", "Lessons for pupils, at home with a carer.")
-    assert found("Elternabend") == [evening.id]
-    assert found("rodičovské stretnutie") == [evening.id]
-
-
-def test_puppets_are_theatre_in_every_language(app):
-    owner = make_user()
-    skits = text_measure(
-        owner, "Body safety workshop", "Two facilitators use puppet skits to teach children."
-    )
-    text_measure(owner, "Body safety workbook", "Lessons for children, at home with a carer.")
-    assert found("spectacol de păpuși") == [skits.id]
-    assert found("títeres") == [skits.id]
+    named = text_measure(owner, title, summary)
+    text_measure(owner, other_title, other_summary)
+    for query in queries:
+        assert found(query) == [named.id], query
 
 
 def test_the_languages_a_measure_is_offered_in_are_named_in_every_language(app):
@@ -436,16 +444,3 @@ def test_the_languages_a_measure_is_offered_in_are_named_in_every_language(app):
     assert found("medžiaga tėvams arabų kalba") == [arabic.id]
     assert found("auf Persisch") == [arabic.id]
     assert found("en árabe") == [arabic.id]
-
-
-def test_concerned_relatives_are_named_alike_in_every_language(app):
-    owner = make_user()
-    relatives = text_measure(
-        owner,
-        "Confidential helpline",
-        "Advice for adults worried about their thoughts, and for family and friends of someone"
-        " who may pose a risk.",
-    )
-    text_measure(owner, "Confidential chat", "Advice for adults worried about their thoughts.")
-    assert found("Angehörige") == [relatives.id]
-    assert found("närstående") == [relatives.id]
