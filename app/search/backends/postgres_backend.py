@@ -18,7 +18,7 @@ import math
 import re
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -85,6 +85,7 @@ from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
+from app.search.feedback import FEEDBACK_KEYS, WINDOW, rerank, tag
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
 from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
@@ -687,18 +688,23 @@ class _PostgresSearch:
             "newest": newest,
         }[sort]
         columns = [getattr(doc, c) for c in LIST_COLUMNS]
+        # Feedback (an expansion) reorders the best WINDOW: they are read from the first.
+        feedback = sort == "relevance" and query.expand
+        end = query.offset + query.per_page
         self._arm()
-        rows = (
+        rows: Sequence[Any] = (
             self.conn.execute(
                 select(*columns, doc.ts_config, score)
                 .where(*where)
                 .order_by(*order)
-                .limit(query.per_page)
-                .offset(query.offset)
+                .limit(max(end, WINDOW) if feedback else query.per_page)
+                .offset(0 if feedback else query.offset)
             )
             .mappings()
             .all()
         )
+        if feedback:
+            rows = self._feedback(rows)[query.offset : end]
         highlights = self._highlights(rows)
         via = self._via([row["measure_id"] for row in rows])
         hits = [self._hit(row, highlights.get(row["measure_id"], {})) for row in rows]
@@ -716,6 +722,25 @@ class _PostgresSearch:
             original_query=query.q if corrected else None,
             off_topic=off_topic,
         )
+
+    def _feedback(self, rows: Sequence[Any]) -> list[Any]:
+        """Rows in relevance order, the best WINDOW reordered by their tags (feedback.py)."""
+        head = [dict(row) for row in rows[:WINDOW]]
+        tags: dict[int, list[str]] = {row["measure_id"]: [] for row in head}
+        facets = SearchFacet
+        self._arm()
+        for measure_id, key, value in self.conn.execute(
+            select(facets.measure_id, facets.key, facets.value).where(
+                facets.measure_id.in_(list(tags)), facets.key.in_(FEEDBACK_KEYS)
+            )
+        ):
+            tags[measure_id].append(tag(key, value))
+        ranked = rerank(
+            [(row, float(row["score"])) for row in head], [tags[row["measure_id"]] for row in head]
+        )
+        for row, raised in ranked:
+            row["score"] = raised
+        return [row for row, _score in ranked] + list(rows[WINDOW:])
 
     def _via(self, ids: list[int]) -> dict[int, list[Via]]:
         """Per shown hit, each expansion that alone brought it (a Via)."""

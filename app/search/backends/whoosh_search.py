@@ -43,6 +43,7 @@ from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
+from app.search.feedback import FEEDBACK_KEYS, WINDOW, rerank, tag
 from app.search.highlight import QueryTerms, highlight
 from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
 from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
@@ -406,9 +407,14 @@ class WhooshSearch:
         doc_scores = scores[ids] if scores is not None else np.zeros(ids.size)
         newest = -cols["n_published"][ids]
         end = query.offset + query.per_page
-        if sort == "relevance" and end < ids.size:
-            # Only the best `end` need ordering: partition first (linear), then sort those.
-            best = np.argpartition(-doc_scores, end - 1)[:end]
+        # Feedback (an expansion) reorders the best WINDOW, so that many are ordered at least.
+        ordered = max(end, WINDOW) if sort == "relevance" and query.expand else end
+        if sort == "relevance" and ordered < ids.size:
+            # Only the best need ordering: partition first (linear), then sort those, with
+            # every document tied with the last of them (which of the tied a partition keeps
+            # is arbitrary; the sort below decides ties).
+            last = -np.partition(-doc_scores, ordered - 1)[ordered - 1]
+            best = np.flatnonzero(doc_scores >= last)
             ids, doc_scores, newest = ids[best], doc_scores[best], newest[best]
         if sort == "relevance":
             keys: tuple[np.ndarray, ...] = (-ids, newest, -doc_scores)
@@ -418,8 +424,23 @@ class WhooshSearch:
             keys = (-ids, newest, -doc_scores, -cols["n_evidence"][ids], -cols["n_rating"][ids])
         else:
             keys = (-ids, newest)
-        order = np.lexsort(keys)[query.offset : end]
-        return [(int(ids[i]), float(doc_scores[i])) for i in order]
+        order = np.lexsort(keys)
+        if sort == "relevance" and query.expand:
+            order = order[:ordered]
+            return self._feedback(ids[order], doc_scores[order])[query.offset : end]
+        return [(int(ids[i]), float(doc_scores[i])) for i in order[query.offset : end]]
+
+    def _feedback(self, ids: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
+        """Documents in relevance order, the best WINDOW reordered by their tags (feedback.py)."""
+        head = ids[:WINDOW]
+        tags: list[list[str]] = [[] for _ in head]
+        for key in FEEDBACK_KEYS:
+            facet = self.snap.facets[key]
+            for row, value in enumerate(facet.values):
+                for i in np.flatnonzero(facet.masks[row, head]):
+                    tags[i].append(tag(key, value))
+        ranked = [(int(d), float(s)) for d, s in zip(ids, scores, strict=True)]
+        return rerank(ranked[:WINDOW], tags) + ranked[WINDOW:]
 
     def _hit(self, docnum: int, score: float) -> SearchHit:
         stored: dict[str, Any] = self.searcher.stored_fields(docnum)
