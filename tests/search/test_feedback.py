@@ -77,3 +77,14 @@ def test_pages_of_any_size_agree(school_and_online, expand):
     pages = [found("zorblat", per_page=2, page=n, expand=expand) for n in (1, 2, 3)]
     assert [hit for page in pages for hit in page] == whole
     assert len(whole) == 6 < WINDOW
+
+
+def test_pages_past_the_window_keep_the_order_of_relevance(school_and_online, monkeypatch):
+    # A window of 3 over the 6 hits: pages inside it, across its end and past it agree.
+    for module in ("postgres_backend", "whoosh_search"):
+        monkeypatch.setattr(f"app.search.backends.{module}.WINDOW", 3)
+    whole = found("zorblat", per_page=10)
+    pages = [found("zorblat", per_page=2, page=n) for n in (1, 2, 3)]
+    assert [hit for page in pages for hit in page] == whole
+    typed_only = found("zorblat", expand=False)
+    assert whole[3:] == [hit for hit in typed_only if hit not in whole[:3]]

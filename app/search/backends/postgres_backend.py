@@ -688,8 +688,9 @@ class _PostgresSearch:
             "newest": newest,
         }[sort]
         columns = [getattr(doc, c) for c in LIST_COLUMNS]
-        # Feedback (an expansion) reorders the best WINDOW: they are read from the first.
-        feedback = sort == "relevance" and query.expand
+        # Feedback (an expansion) reorders the best WINDOW: a page among them is read with them
+        # from the first (a later page is as it was).
+        feedback = sort == "relevance" and query.expand and query.offset < WINDOW
         end = query.offset + query.per_page
         self._arm()
         rows: Sequence[Any] = (
@@ -727,11 +728,10 @@ class _PostgresSearch:
         """Rows in relevance order, the best WINDOW reordered by their tags (feedback.py)."""
         head = [dict(row) for row in rows[:WINDOW]]
         tags: dict[int, list[str]] = {row["measure_id"]: [] for row in head}
-        facets = SearchFacet
         self._arm()
         for measure_id, key, value in self.conn.execute(
-            select(facets.measure_id, facets.key, facets.value).where(
-                facets.measure_id.in_(list(tags)), facets.key.in_(FEEDBACK_KEYS)
+            select(SearchFacet.measure_id, SearchFacet.key, SearchFacet.value).where(
+                SearchFacet.measure_id.in_(list(tags)), SearchFacet.key.in_(FEEDBACK_KEYS)
             )
         ):
             tags[measure_id].append(tag(key, value))
