@@ -436,9 +436,9 @@ class WhooshSearch:
         tags: list[list[str]] = [[] for _ in head]
         for key in FEEDBACK_KEYS:
             facet = self.snap.facets[key]
-            for row, value in enumerate(facet.values):
-                for i in np.flatnonzero(facet.masks[row, head]):
-                    tags[i].append(tag(key, value))
+            if facet.values:
+                for row, i in zip(*np.nonzero(facet.masks[:, head]), strict=True):
+                    tags[i].append(tag(key, facet.values[row]))
         ranked = [(int(d), float(s)) for d, s in zip(ids, scores, strict=True)]
         return rerank(ranked[:WINDOW], tags) + ranked[WINDOW:]
 
