@@ -31,6 +31,12 @@ MIN_SHARED = 2  # a tag at least this many of them have says what they have in c
 FEEDBACK_WEIGHT = 0.6
 
 
+def reorders(sort: str, expand: bool, offset: int) -> bool:
+    """Whether feedback reorders a page: one in relevance order, with expansions, among the
+    best WINDOW (a later page is as relevance alone orders it)."""
+    return sort == "relevance" and expand and offset < WINDOW
+
+
 def feedback_scores(scores: Sequence[float], tags: Sequence[Collection[str]]) -> list[float]:
     """The scores of a window of hits in relevance order (`scores`, best first), each raised by
     the share of the first FEEDBACK_HITS' common tags it has (`tags`: "settings:school", …),

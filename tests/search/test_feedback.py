@@ -81,8 +81,8 @@ def test_pages_of_any_size_agree(school_and_online, expand):
 
 def test_pages_past_the_window_keep_the_order_of_relevance(school_and_online, monkeypatch):
     # A window of 3 over the 6 hits: pages inside it, across its end and past it agree.
-    for module in ("postgres_backend", "whoosh_search"):
-        monkeypatch.setattr(f"app.search.backends.{module}.WINDOW", 3)
+    for module in ("feedback", "backends.postgres_backend", "backends.whoosh_search"):
+        monkeypatch.setattr(f"app.search.{module}.WINDOW", 3)
     whole = found("zorblat", per_page=10)
     pages = [found("zorblat", per_page=2, page=n) for n in (1, 2, 3)]
     assert [hit for page in pages for hit in page] == whole

@@ -85,7 +85,7 @@ from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
-from app.search.feedback import FEEDBACK_KEYS, WINDOW, rerank, tag
+from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
 from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
@@ -688,9 +688,8 @@ class _PostgresSearch:
             "newest": newest,
         }[sort]
         columns = [getattr(doc, c) for c in LIST_COLUMNS]
-        # Feedback (an expansion) reorders the best WINDOW: a page among them is read with them
-        # from the first (a later page is as it was).
-        feedback = sort == "relevance" and query.expand and query.offset < WINDOW
+        # A page feedback reorders is read with the whole window, from the first.
+        feedback = reorders(sort, query.expand, query.offset)
         end = query.offset + query.per_page
         self._arm()
         rows: Sequence[Any] = (

@@ -43,7 +43,7 @@ from app.search.concept_match import KNOWN_WORD, is_known_word
 from app.search.concepts import narrower
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
-from app.search.feedback import FEEDBACK_KEYS, WINDOW, rerank, tag
+from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
 from app.search.highlight import QueryTerms, highlight
 from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
 from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
@@ -407,8 +407,9 @@ class WhooshSearch:
         doc_scores = scores[ids] if scores is not None else np.zeros(ids.size)
         newest = -cols["n_published"][ids]
         end = query.offset + query.per_page
-        # Feedback (an expansion) reorders the best WINDOW, so that many are ordered at least.
-        ordered = max(end, WINDOW) if sort == "relevance" and query.expand else end
+        # A page feedback reorders needs the whole window ordered.
+        feedback = reorders(sort, query.expand, query.offset)
+        ordered = max(end, WINDOW) if feedback else end
         if sort == "relevance" and ordered < ids.size:
             # Only the best need ordering: partition first (linear), then sort those, with
             # every document tied with the last of them (which of the tied a partition keeps
@@ -425,7 +426,7 @@ class WhooshSearch:
         else:
             keys = (-ids, newest)
         order = np.lexsort(keys)
-        if sort == "relevance" and query.expand:
+        if feedback:
             order = order[:ordered]
             return self._feedback(ids[order], doc_scores[order])[query.offset : end]
         return [(int(ids[i]), float(doc_scores[i])) for i in order[query.offset : end]]
