@@ -444,3 +444,25 @@ def test_the_languages_a_measure_is_offered_in_are_named_in_every_language(app):
     assert found("medžiaga tėvams arabų kalba") == [arabic.id]
     assert found("auf Persisch") == [arabic.id]
     assert found("en árabe") == [arabic.id]
+
+
+def test_a_concept_every_measure_is_about_weighs_less_than_what_the_query_is_about(app):
+    owner = make_user()
+    # A Danish query, English measures: found through concepts only, both of them by both.
+    # "Forebyggelse" (prevention) is what every measure is about; "skolen" (school) says which
+    # one is meant.
+    about_prevention = text_measure(
+        owner,
+        "Prevention first: a prevention programme",
+        "Prevention of abuse through prevention work in the community, and one talk at a school.",
+    )
+    about_school = text_measure(
+        owner,
+        "School lessons",
+        "Lessons at school for pupils and their teachers.",
+        description="Part of our prevention work.",
+    )
+    for n in range(3):
+        text_measure(owner, f"Prevention network {n}", "Prevention of abuse in sport clubs.")
+    ranked = found("forebyggelse i skolen")
+    assert ranked.index(about_school.id) < ranked.index(about_prevention.id)

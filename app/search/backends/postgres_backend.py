@@ -82,7 +82,7 @@ from app.search.backends.postgres_text import (
     words_tsquery,
 )
 from app.search.concept_match import KNOWN_WORD, is_known_word
-from app.search.concepts import narrower
+from app.search.concepts import concept_weight, narrower
 from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
@@ -514,7 +514,7 @@ class _PostgresSearch:
             score: Any = literal(0.0)
             for concept in ids:
                 tagged = self.lexicon.quote(concept_lexeme(concept))
-                weight = boost * idf(tagged)
+                weight = boost * concept_weight(concept) * idf(tagged)
                 concept_score = case(
                     (_matches(tagged), weight * (_mentions(concept) + _lead(concept))),
                     else_=0.0,
@@ -532,7 +532,8 @@ class _PostgresSearch:
             # has (the vocabulary's counts): no query over the documents for it.
             peak = 0.0
             for concept in ids:
-                weight = boost * idf(self.lexicon.quote(concept_lexeme(concept)))
+                weight = boost * concept_weight(concept)
+                weight *= idf(self.lexicon.quote(concept_lexeme(concept)))
                 if vocabulary.get(concept_lexeme(concept)):
                     counts = [
                         n

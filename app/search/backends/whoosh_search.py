@@ -40,7 +40,7 @@ from app.search.backends.whoosh_schema import (
 )
 from app.search.backends.whoosh_snapshot import Snapshot
 from app.search.concept_match import KNOWN_WORD, is_known_word
-from app.search.concepts import narrower
+from app.search.concepts import concept_weight, narrower
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
@@ -175,7 +175,7 @@ class WhooshSearch:
                 ("concept", concept), lambda concept=concept: self._concept_and_kinds(concept)
             )
             mask |= concept_mask
-            score += concept_score * boost
+            score += concept_score * (boost * concept_weight(concept))
         return mask, score
 
     def _concept_and_kinds(self, concept: str) -> tuple[np.ndarray, np.ndarray]:
