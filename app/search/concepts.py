@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +59,14 @@ FIELD_CONCEPT_SHARE = 0.1
 def concept_weight(concept: str) -> float:
     """The share of its score a concept the query names adds to a document's."""
     return FIELD_CONCEPT_SHARE if concept in FIELD_CONCEPTS else 1.0
+
+
+def part_weight(concepts: Iterable[str]) -> float:
+    """What matching a part of the query that names these concepts counts for, against the
+    other parts, in ranking documents that match more of them first: a part naming only what
+    every measure is about counts as little as its concepts do."""
+    named = set(concepts)
+    return FIELD_CONCEPT_SHARE if named and named <= FIELD_CONCEPTS else 1.0
 
 
 _SPACES_RE = re.compile(r"\s+")

@@ -44,7 +44,7 @@ from app.search.analysis import fold, split_words, tokenize, typed_word, word_sp
 from app.search.common_words import is_common_word
 from app.search.concept_match import MIN_NEAR, is_term_word, near_term_word, same_word
 from app.search.concepts import FIELD_CONCEPTS, LANGUAGE_GROUP, load_concepts
-from app.search.query import Concepts, Group, Node, ParsedText, Synonyms
+from app.search.query import Concepts, Node, ParsedText, node_concepts
 
 # Tuned with bench/search_quality.py (tuning half only).
 GENERIC_SHARE = 0.4
@@ -121,15 +121,6 @@ def language_share(counts: Iterable[tuple[int, int]]) -> float:
     return max((found / size for found, size in counts if size >= MIN_MEASURES), default=0.0)
 
 
-def part_concepts(node: Node) -> tuple[str, ...]:
-    """The field's concepts that a part's typed words name."""
-    if isinstance(node, Synonyms):
-        return (*node.concepts, *part_concepts(node.original))
-    if isinstance(node, Group):
-        return tuple(c for n in node.must + node.should for c in part_concepts(n))
-    return ()
-
-
 def has_phrasing(parsed: ParsedText) -> bool:
     """Whether the query holds an everyday phrasing of one of the field's concepts."""
     return any(isinstance(n, Concepts) for n in parsed.root.must + parsed.root.should)
@@ -152,7 +143,7 @@ def query_part(
     largest share of one language's it matches) as the verdict sees it; `summaries` reads
     those measures' (title, summary) and `with_rest` says whether one of them matches every
     other part, each called only when the part is in so few that it matters."""
-    concepts = part_concepts(node)
+    concepts = node_concepts(node)
     # A language a measure is offered in is named by its record, not in passing.
     named = (
         not needs_naming(measures)

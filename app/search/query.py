@@ -260,6 +260,15 @@ class Concepts:
 Node = Union[Word, Phrase, Group, Synonyms, Concepts]  # noqa: UP007  (forward references)
 
 
+def node_concepts(node: Node) -> tuple[str, ...]:
+    """The field's concepts that a part's typed words name."""
+    if isinstance(node, Synonyms):
+        return (*node.concepts, *node_concepts(node.original))
+    if isinstance(node, Group):
+        return tuple(c for n in node.must + node.should for c in node_concepts(n))
+    return ()
+
+
 @dataclass
 class ParsedText:
     root: Group

@@ -463,6 +463,35 @@ def test_a_concept_every_measure_is_about_weighs_less_than_what_the_query_is_abo
         description="Part of our prevention work.",
     )
     for n in range(3):
-        text_measure(owner, f"Prevention network {n}", "Prevention of abuse in sport clubs.")
+        text_measure(
+            owner,
+            f"Prevention network {n}",
+            "Prevention of abuse in sport clubs.",
+        )
+    ranked = found("forebyggelse i skolen")
+    assert ranked.index(about_school.id) < ranked.index(about_prevention.id)
+
+
+def test_matching_a_part_every_measure_is_about_counts_little_among_the_parts_matched(app):
+    owner = make_user()
+    # Only the first measure matches both parts ("forebyggelse": prevention; "skolen":
+    # school), but the second is about what the query asks for. (The settings keep the
+    # record's default, school, off the others.)
+    about_prevention = text_measure(
+        owner,
+        "Prevention first",
+        "Prevention work in the community, and one talk at a school.",
+        settings=["community"],
+    )
+    about_school = text_measure(
+        owner, "School lessons", "Lessons at school for pupils and their teachers."
+    )
+    for n in range(3):
+        text_measure(
+            owner,
+            f"Prevention network {n}",
+            "Prevention of abuse in sport clubs.",
+            settings=["sport_leisure"],
+        )
     ranked = found("forebyggelse i skolen")
     assert ranked.index(about_school.id) < ranked.index(about_prevention.id)

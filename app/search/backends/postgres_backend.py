@@ -71,7 +71,6 @@ from app.search.backends.postgres_text import (
     highlight_words,
     lead_concept_lexeme,
     mention_lexeme,
-    node_concepts,
     node_tsquery,
     prefixes_tsquery,
     python_stemmed,
@@ -82,14 +81,14 @@ from app.search.backends.postgres_text import (
     words_tsquery,
 )
 from app.search.concept_match import KNOWN_WORD, is_known_word
-from app.search.concepts import concept_weight, narrower
+from app.search.concepts import concept_weight, narrower, part_weight
 from app.search.documents import FACET_KEYS, MENTION_CAP, facet_values
 from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
 from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
-from app.search.query import Concepts, ParsedText, Synonyms, Word, parse_text
+from app.search.query import Concepts, ParsedText, Synonyms, Word, node_concepts, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
     STEM_ONLY,
@@ -552,6 +551,7 @@ class _PostgresSearch:
 
         rank: Any = literal(0.0)
         units = []
+        unit_weights: list[float] = []  # what each unit counts for in coordination
         for node in self.parsed.units:
             typed_query = node_tsquery(without_alternatives(node), self.lexicon, prefix=False)
             typed: Any = literal(0.0)
@@ -594,15 +594,17 @@ class _PostgresSearch:
                     for c in (concept, *narrower(concept))
                 ]
                 units.append(" | ".join([f"({unit})", *tagged]) if tagged else unit)
+                unit_weights.append(part_weight(node_concepts(node)))  # as in Whoosh
         for node in self.parsed.root.should:
             if isinstance(node, Concepts):
                 rank = rank + concepts_score(node.ids, PHRASING_BOOST)
         if len(units) < 2:
             return rank
         matched = sum(
-            (cast(_matches(u), Integer) for u in units[1:]), cast(_matches(units[0]), Integer)
+            weight * cast(cast(_matches(unit), Integer), Float)
+            for unit, weight in zip(units, unit_weights, strict=True)
         )
-        return rank * ((1 - COORD_WEIGHT) + COORD_WEIGHT * cast(matched, Float) / len(units))
+        return rank * ((1 - COORD_WEIGHT) + COORD_WEIGHT * matched / sum(unit_weights))
 
     def _off_topic(self) -> list[str]:
         """The words no measure is about, when the query is off topic (app/search/off_topic.py)."""

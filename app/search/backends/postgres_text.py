@@ -372,15 +372,6 @@ def words_tsquery(node: Node, lexicon: Lexicon) -> str:
     return ""
 
 
-def node_concepts(node: Node) -> list[str]:
-    """The concepts that the tree's typed words name."""
-    if isinstance(node, Synonyms):
-        return [*node.concepts, *node_concepts(node.original)]
-    if isinstance(node, Group):
-        return [c for n in node.must + node.should for c in node_concepts(n)]
-    return []
-
-
 def prefixes_tsquery(node: Node) -> str:
     """The longer words that the tree's long words begin, OR-ed ("" when there is none)."""
     if isinstance(node, Word):

@@ -40,13 +40,22 @@ from app.search.backends.whoosh_schema import (
 )
 from app.search.backends.whoosh_snapshot import Snapshot
 from app.search.concept_match import KNOWN_WORD, is_known_word
-from app.search.concepts import concept_weight, narrower
+from app.search.concepts import concept_weight, narrower, part_weight
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
 from app.search.highlight import QueryTerms, highlight
 from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
-from app.search.query import Concepts, Node, ParsedText, Phrase, Synonyms, Word, parse_text
+from app.search.query import (
+    Concepts,
+    Node,
+    ParsedText,
+    Phrase,
+    Synonyms,
+    Word,
+    node_concepts,
+    parse_text,
+)
 from app.search.suggestions import (
     RARE_WORD_DOCS,
     STEM_ONLY,
@@ -298,19 +307,20 @@ class WhooshSearch:
             yield meta.get("title", ""), meta.get("summary", "")
 
     def _coordination(self) -> np.ndarray | float:
-        """Documents that match more of the query's parts rank higher."""
+        """Documents that match more of the query's parts (by their part_weight) rank higher."""
         units = self.parsed.units
         if len(units) < 2:
             return 1.0
         matched = np.zeros(self.snap.size, dtype=np.float64)
-        for unit in units:
+        weights = [part_weight(node_concepts(unit)) for unit in units]
+        for unit, weight in zip(units, weights, strict=True):
             found = self.evaluate(unit)[0]
             for phrasing in self.parsed.phrasings_of(unit):
                 # A document tagged with the concept of an everyday phrasing that matched
                 # some of the unit's words has what they asked for.
                 found = found | self.evaluate(phrasing)[0]
-            matched += found
-        return (1.0 - COORD_WEIGHT) + COORD_WEIGHT * matched / len(units)
+            matched += weight * found
+        return (1.0 - COORD_WEIGHT) + COORD_WEIGHT * matched / sum(weights)
 
     # --- the search -------------------------------------------------------------------------
 
