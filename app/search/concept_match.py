@@ -284,6 +284,10 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
         return ()
     t = tables()
     found = list(t.any_folded.keys.get(words, ()))
+    if found:
+        # A term as written names its concepts: a stem of another language must not add a
+        # false friend's (Polish and Swedish "program" is no Lithuanian "programėlė", an app).
+        return tuple(found)
     text = " ".join(words)
     for lang, table in t.stemmed.items():
         stems = _stems(text, lang)

@@ -327,6 +327,16 @@ def test_a_compound_names_the_concepts_of_the_words_it_joins():
     assert term_concepts(("elternabend",)) == ("parent_evening",)
 
 
+def test_a_term_as_written_names_only_its_concepts_not_a_stem_of_another_language():
+    from app.search.concept_match import term_concepts
+
+    # Polish, Swedish, Czech … "program" is a programme; Lithuanian "programėlė" (an app)
+    # stems to "program" too.
+    assert term_concepts(("program",)) == ("intervention",)
+    # A form no term is written as still finds its concept through its stem.
+    assert "app" in term_concepts(("programėlės",))
+
+
 def test_words_that_only_stem_like_a_term_name_no_concept():
     from app.search.concept_match import concept_label, term_concepts
 
