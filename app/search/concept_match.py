@@ -299,7 +299,24 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
         for concept_id in t.lemmas[lang].keys.get(lemmatize(words, lang), ()):
             if concept_id not in found:
                 found.append(concept_id)
+    if len(found) > 1 and len(words) == 1:
+        # Stems of several languages name several concepts: those with a term the word is a
+        # form of ("programy", "program") name it, not a longer word of another language
+        # that stems alike ("programėlė", an app).
+        close = _forms_concepts(words[0])
+        if any(c in close for c in found):
+            found = [c for c in found if c in close]
     return tuple(found)
+
+
+def _forms_concepts(word: str) -> set[str]:
+    """The concepts with a one-word term that `word` is a form of (same_word)."""
+    return {
+        concept
+        for key, ids in _by_start().get(word[:INFLECTION_STEM], ())
+        if len(key) == 1 and same_word(word, key[0])
+        for concept in ids
+    }
 
 
 # A typed word in a language without a stemmer here (Czech "vězeňských", Finnish "väkivaltaa",

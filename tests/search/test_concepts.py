@@ -327,7 +327,7 @@ def test_a_compound_names_the_concepts_of_the_words_it_joins():
     assert term_concepts(("elternabend",)) == ("parent_evening",)
 
 
-def test_a_term_as_written_names_only_its_concepts_not_a_stem_of_another_language():
+def test_a_word_names_the_concepts_of_terms_it_is_a_form_of_not_of_false_friends():
     from app.search.concept_match import term_concepts
 
     # Polish, Swedish, Czech … "program" is a programme; Lithuanian "programėlė" (an app)
@@ -335,6 +335,12 @@ def test_a_term_as_written_names_only_its_concepts_not_a_stem_of_another_languag
     assert term_concepts(("program",)) == ("intervention",)
     # A form no term is written as still finds its concept through its stem.
     assert "app" in term_concepts(("programėlės",))
+    # Of the concepts stems of several languages name, those with a term the word is a form
+    # of: Polish "programy" and Spanish "programas" are programmes, Italian "interventi" no
+    # interviews.
+    assert term_concepts(("programy",)) == ("intervention",)
+    assert term_concepts(("programas",)) == ("intervention",)
+    assert term_concepts(("interventi",)) == ("intervention",)
 
 
 def test_words_that_only_stem_like_a_term_name_no_concept():
