@@ -110,6 +110,14 @@ def on_starting(server):  # type: ignore[no-untyped-def]
         server.log.warning(message)
 
 
+def when_ready(server):  # type: ignore[no-untyped-def]
+    """With the app preloaded, build what the workers will share before they are forked."""
+    if server.cfg.preload_app:
+        from app.deploy import before_fork
+
+        before_fork()
+
+
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
     from app.deploy import after_fork
 

@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.extensions import db
 from app.search import _EXTENSION as SEARCH_BACKEND_EXTENSION
+from app.search.concept_match import load_tables
 from app.search.keeper import start_keeper
 
 
@@ -33,3 +34,12 @@ def after_fork(app: Flask) -> None:
     app.extensions.pop(SEARCH_BACKEND_EXTENSION, None)
     # Each worker keeps the index whole (app/search/keeper.py); the lock lets one write at a time.
     start_keeper(app)
+    # The vocabulary's tables, which the master built (before_fork): nothing to do then.
+    load_tables()
+
+
+def before_fork() -> None:
+    """What workers share from the master (gunicorn preload_app): the search vocabulary's
+    tables (about 3 s to build), so that no worker's first search or publish waits for them,
+    nor one that replaces a worker (max_requests)."""
+    load_tables()

@@ -223,9 +223,12 @@ def publish_latency(workdir: Path, base: str, repeats: int = 5) -> dict[str, flo
     from app.measures.services import create_measure, make_revision_public, submit_measure
     from app.records.schema import validate_record
     from app.search import init_search
+    from app.search.concept_match import load_tables
 
     app = create_app("development", config(workdir))
     init_search(app)
+    # As gunicorn's master does before it forks the workers that publish.
+    load_tables()
     samples = []
     with app.app_context():
         for i in range(repeats):

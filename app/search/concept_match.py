@@ -118,6 +118,19 @@ class Tables:
     lemma_starts: dict[str, tuple[str, ...]]
 
 
+def load_tables() -> None:
+    """Build every lookup table of the vocabulary now (about 3 s), not on a process's first
+    search or publish: gunicorn's master builds them before it forks the workers, which share
+    them (app/deploy.py)."""
+    tables()
+    _phrase_pools()
+    _known_words()
+    _term_words()
+    _by_start()
+    _near_keys()
+    _near_phrasing_keys()
+
+
 @lru_cache(maxsize=1)
 def tables() -> Tables:
     vocabulary = load_concepts()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from app.core.extensions import db
-from app.deploy import after_fork
+from app.deploy import after_fork, before_fork
 from app.search import get_backend
 from tests.ops.conftest import run_flask, server_env, stop
 
@@ -21,6 +21,18 @@ def test_after_fork_drops_the_parents_connections_and_search_backend(app):
 
     assert db.engine.pool.checkedin() == 0
     assert get_backend(app) is not backend  # the worker opens its own index on first use
+
+
+def test_workers_start_with_the_search_vocabulary_built(app):
+    from app.search.concept_match import _phrase_pools, tables
+
+    for cached in (tables, _phrase_pools):
+        cached.cache_clear()
+    before_fork()  # the master, before it forks the workers
+    assert tables.cache_info().currsize == _phrase_pools.cache_info().currsize == 1
+    tables.cache_clear()
+    after_fork(app)  # a worker of a master that did not preload the app
+    assert tables.cache_info().currsize == 1
 
 
 def test_access_log_leaves_out_tokens_queries_and_referrers(servers, tmp_path, app):
