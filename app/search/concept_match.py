@@ -276,6 +276,18 @@ def _compound(words: Key) -> tuple[str, ...]:
     return ()
 
 
+def hyphenated_concepts(words: Key) -> tuple[str, ...]:
+    """The concepts a hyphenated word no term names ("Online-Therapie") names through its
+    parts, as a compound does: its last part must name one; those before add theirs."""
+    if len(words) < 2:
+        return ()
+    head = term_concepts(words[-1:])
+    if not head:
+        return ()
+    modifiers = tuple(c for word in words[:-1] for c in term_concepts((word,)))
+    return tuple(dict.fromkeys(modifiers + head))
+
+
 COMPOUNDING_LANGUAGES = ("de", "nl", "sv", "da", "fi", "et", "hu")
 
 

@@ -492,7 +492,10 @@ def _expand(
             ):
                 continue
             key = tuple(t for x in run for t in x.tokens)  # type: ignore[union-attr]
-            concepts = tuple(c for c in concept_match.term_concepts(key) if c not in removed)
+            concepts = concept_match.term_concepts(key)
+            if not concepts and n == 1 and isinstance(run[0], Word):
+                concepts = concept_match.hyphenated_concepts(key)
+            concepts = tuple(c for c in concepts if c not in removed)
             if not concepts:
                 continue
             matched = " ".join(x.text for x in run)  # type: ignore[union-attr]

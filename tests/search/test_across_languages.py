@@ -221,6 +221,19 @@ def test_a_compound_finds_measures_naming_its_parts_in_other_languages(app):
     assert found("Elternberatung") == [english.id]
 
 
+def test_a_hyphenated_word_finds_measures_naming_its_parts_in_other_languages(app):
+    owner = make_user()
+    spanish = text_measure(
+        owner,
+        "Terapia por internet",
+        "Sesiones de terapia por internet para adultos.",
+        text_language="es",
+    )
+    text_measure(owner, "Talleres para familias", "Talleres para familias.", text_language="es")
+    assert found("Online-Therapie") == [spanish.id]
+    assert found("Online-Therapie", expand=False) == []
+
+
 def test_a_word_of_another_language_is_not_corrected_into_a_frequent_neighbour(app):
     owner = make_user()
     for n in range(3):
