@@ -460,6 +460,31 @@ def test_a_word_named_in_title_and_summary_ranks_above_one_repeated_in_a_long_te
     assert found("helpline")[:2] == [named.id, repeated.id]
 
 
+def test_a_measure_asked_for_by_its_title_ranks_above_those_about_what_its_title_says(app):
+    owner = make_user()
+    # "Stay safe" is also a term of body safety education, which the others are about, in
+    # their titles too, and they run in Ireland: the measure whose title holds every word
+    # typed is the one asked for, however long its description.
+    named = text_measure(
+        owner,
+        "Stay Safe programme (Ireland)",
+        "A school programme taught by class teachers from infants to sixth class.",
+        description=" ".join(["Lessons on feelings, friendship and bullying."] * 20),
+    )
+    about = [
+        text_measure(
+            owner,
+            f"Body safety lessons {n}",
+            "Body safety lessons for children.",
+            description="Run across Ireland.",
+        )
+        for n in range(3)
+    ]
+    ranked = found("Stay Safe programme (Ireland)")
+    assert ranked[0] == named.id
+    assert {m.id for m in about} <= set(ranked)
+
+
 def test_a_measure_found_to_do_harm_is_found_by_asking_for_harmful_effects(app):
     owner = make_user()
     harmful = make_measure(
@@ -483,3 +508,12 @@ def test_a_measure_found_to_do_harm_is_found_by_asking_for_harmful_effects(app):
     assert found("negative effects") == [harmful.id]
     assert found("effets néfastes") == [harmful.id]
     assert found("assemblies that did more harm than good")[0] == harmful.id
+
+
+def test_a_tsquery_in_titles_only_restricts_each_word_not_the_markers():
+    from app.search.backends.postgres_text import title_tsquery
+
+    assert (
+        title_tsquery("('don' <-> 't') | ('don''t' & '@s:pl') | 'stay':*")
+        == "('don':A <-> 't':A) | ('don''t':A & '@s:pl') | 'stay':*A"
+    )

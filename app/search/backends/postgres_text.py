@@ -372,6 +372,22 @@ def words_tsquery(node: Node, lexicon: Lexicon) -> str:
     return ""
 
 
+_LEXEME = re.compile(r"('(?:[^']|'')*')(:\*)?")
+
+
+def title_tsquery(tsquery: str) -> str:
+    """`tsquery` matching in titles only: each lexeme restricted to the title's weight (A),
+    a prefix staying one ('stay':*A), the markers (@…) left as they are."""
+
+    def in_title(match: re.Match[str]) -> str:
+        lexeme, prefix = match.group(1), match.group(2)
+        if lexeme.startswith("'@"):
+            return match.group(0)
+        return f"{lexeme}:{'*' if prefix else ''}A"
+
+    return _LEXEME.sub(in_title, tsquery)
+
+
 def prefixes_tsquery(node: Node) -> str:
     """The longer words that the tree's long words begin, OR-ed ("" when there is none)."""
     if isinstance(node, Word):
