@@ -605,7 +605,7 @@ class _PostgresSearch:
         for node in self.parsed.root.should:
             if isinstance(node, Concepts):
                 rank = rank + concepts_score(node.ids, PHRASING_BOOST)
-        if titled:
+        if titled and TITLE_BOOST:
             # A title holding every typed part: the measure asked for by its name ranks higher,
             # as Whoosh's per-field BM25 weighs such a title, far more than ts_rank's field
             # weights do.
