@@ -33,7 +33,7 @@ from app.search.analysis import (
     tokenize,
     typed_word,
 )
-from app.search.concepts import FIELD_CONCEPTS, PLACE_GROUP, load_concepts
+from app.search.concepts import PLACE_GROUP, field_wide, load_concepts
 from app.search.lemmas import lemma_forms, lemmatize
 
 Key = tuple[str, ...]
@@ -659,8 +659,7 @@ def _field_words(words: Sequence[str]) -> tuple[set[int], set[int], set[str]]:
 def _field_wide(word: str) -> bool:
     """Whether a typed word names only what every measure of the field is about ("prevenção"):
     no evidence of which concept's phrasings a query reads like."""
-    named = term_concepts(tuple(tokenize(word)))
-    return bool(named) and FIELD_CONCEPTS.issuperset(named)
+    return field_wide(term_concepts(tuple(tokenize(word))))
 
 
 def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:

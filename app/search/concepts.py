@@ -56,6 +56,12 @@ FIELD_CONCEPTS = frozenset(
 FIELD_CONCEPT_SHARE = 0.1
 
 
+def field_wide(concepts: Iterable[str]) -> bool:
+    """Whether these concepts (some at least) are all ones every measure is about."""
+    named = set(concepts)
+    return bool(named) and named <= FIELD_CONCEPTS
+
+
 def concept_weight(concept: str) -> float:
     """The share of its score a concept the query names adds to a document's."""
     return FIELD_CONCEPT_SHARE if concept in FIELD_CONCEPTS else 1.0
@@ -65,8 +71,7 @@ def part_weight(concepts: Iterable[str]) -> float:
     """What matching a part of the query that names these concepts counts for, against the
     other parts, in ranking documents that match more of them first: a part naming only what
     every measure is about counts as little as its concepts do."""
-    named = set(concepts)
-    return FIELD_CONCEPT_SHARE if named and named <= FIELD_CONCEPTS else 1.0
+    return FIELD_CONCEPT_SHARE if field_wide(concepts) else 1.0
 
 
 _SPACES_RE = re.compile(r"\s+")

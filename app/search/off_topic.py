@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from app.search.analysis import fold, split_words, tokenize, typed_word, word_spans
 from app.search.common_words import is_common_word
 from app.search.concept_match import MIN_NEAR, is_term_word, near_term_word, same_word
-from app.search.concepts import FIELD_CONCEPTS, LANGUAGE_GROUP, load_concepts
+from app.search.concepts import FIELD_CONCEPTS, LANGUAGE_GROUP, field_wide, load_concepts
 from app.search.query import Concepts, Node, ParsedText, node_concepts
 
 # Tuned with bench/search_quality.py (tuning half only).
@@ -263,7 +263,7 @@ def _about(part: QueryPart, measures: int) -> bool:
 
 def _field(part: QueryPart) -> bool:
     """Whether a part names only concepts every measure of the field is about."""
-    return _names_only(part, FIELD_CONCEPTS.__contains__)
+    return field_wide(part.concepts)
 
 
 def _names_only(part: QueryPart, kind: Callable[[str], bool]) -> bool:

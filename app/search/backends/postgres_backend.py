@@ -509,6 +509,12 @@ class _PostgresSearch:
         def rank_of(tsquery: str) -> Any:
             return func.ts_rank(weights, SearchDocument.tsv, cast(unguarded(tsquery), TSQUERY), 1)
 
+        def concept_weight_of(concept: str, boost: float) -> float:
+            # What a document tagged with the concept scores per mention, before BM25's factor.
+            return (
+                boost * concept_weight(concept) * idf(self.lexicon.quote(concept_lexeme(concept)))
+            )
+
         def concepts_score(ids: tuple[str, ...], boost: float) -> Any:
             # As Whoosh's concept fields: a document tagged with a concept scores its idf
             # times BM25's term frequency factor of its mentions, plus its idf when its title
@@ -518,7 +524,7 @@ class _PostgresSearch:
             score: Any = literal(0.0)
             for concept in ids:
                 tagged = self.lexicon.quote(concept_lexeme(concept))
-                weight = boost * concept_weight(concept) * idf(tagged)
+                weight = concept_weight_of(concept, boost)
                 concept_score = case(
                     (_matches(tagged), weight * (_mentions(concept) + _lead(concept))),
                     else_=0.0,
@@ -536,8 +542,7 @@ class _PostgresSearch:
             # has (the vocabulary's counts): no query over the documents for it.
             peak = 0.0
             for concept in ids:
-                weight = boost * concept_weight(concept)
-                weight *= idf(self.lexicon.quote(concept_lexeme(concept)))
+                weight = concept_weight_of(concept, boost)
                 if vocabulary.get(concept_lexeme(concept)):
                     counts = [
                         n
