@@ -259,8 +259,18 @@ COMPOUND_LINKS = ("", "s", "e", "n", "en", "es", "er")
 
 
 def _compound(words: Key) -> tuple[str, ...]:
-    if len(words) != 1 or len(words[0]) < 2 * COMPOUND_PART:
+    split = _split_compound(words)
+    if split is None:
         return ()
+    _modifier, before, head = split
+    return tuple(dict.fromkeys(before + head))
+
+
+def _split_compound(words: Key) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """(the part before the head, the concepts it names, the head's concepts) of a compound,
+    its head the longest last part that names a concept; None for a word no part of names one."""
+    if len(words) != 1 or len(words[0]) < 2 * COMPOUND_PART:
+        return None
     word = words[0]
     for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):  # the longest head first
         head = _part_concepts(word[cut:])
@@ -271,9 +281,19 @@ def _compound(words: Key) -> tuple[str, ...]:
             if modifier.endswith(link) and len(modifier) - len(link) >= COMPOUND_PART:
                 found = _part_concepts(modifier[: len(modifier) - len(link)])
                 if found:
-                    return tuple(dict.fromkeys(found + head))
-        return head
-    return ()
+                    return modifier, found, head
+        return modifier, (), head
+    return None
+
+
+def compound_modifier(words: Key) -> str:
+    """The part before the head of a compound that names concepts through its head alone
+    ("drogen" of "drogenmissbrauch", drug abuse); "" for a term, or a word that is no such
+    compound ("kindesmissbrauch" names children too)."""
+    if not _usable(words) or _term_concepts(words) or _inflected(words):
+        return ""
+    split = _split_compound(words)
+    return split[0] if split is not None and not split[1] else ""
 
 
 def hyphenated_concepts(words: Key) -> tuple[str, ...]:

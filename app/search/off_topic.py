@@ -30,7 +30,9 @@ everyday phrasing of a concept is never off topic, whatever else it holds; nor i
 whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern"). Abuse
 itself, not a form of it, is abuse of something else after a missing word ("elder abuse") or
 before one it is joined to by a function word ("abuso di sostanze", "abus d'alcool", not
-"Missbrauch vermutet"): one of the field's common words then, not its subject.
+"Missbrauch vermutet"): one of the field's common words then, not its subject. So is a
+compound joining abuse to a word that names nothing of the field, which no measure holds as
+written ("Drogenmissbrauch", "alkoholmissbruk"): a missing part, as "drug abuse" has one.
 
 bench/off_topic_probe.py measures the rule on topics beyond the judged set.
 """
@@ -42,7 +44,13 @@ from dataclasses import dataclass
 
 from app.search.analysis import fold, split_words, tokenize, typed_word, word_spans
 from app.search.common_words import is_common_word
-from app.search.concept_match import MIN_NEAR, is_term_word, near_term_word, same_word
+from app.search.concept_match import (
+    MIN_NEAR,
+    compound_modifier,
+    is_term_word,
+    near_term_word,
+    same_word,
+)
 from app.search.concepts import FIELD_CONCEPTS, LANGUAGE_GROUP, field_wide, load_concepts
 from app.search.query import Concepts, Node, ParsedText, node_concepts
 
@@ -89,6 +97,9 @@ class QueryPart:
     # in most of all measures.
     language_share: float = 0.0
     with_rest: bool = False  # whether one of them matches every other part of the query
+    # A compound naming abuse of something no word of the field names ("Drogenmissbrauch"),
+    # as "drug abuse" does in two words.
+    abuse_of_other: bool = False
 
     def generic(self, measures: int) -> bool:
         """Whether it is in so many measures, or of its language's, that it says no topic.
@@ -99,6 +110,8 @@ class QueryPart:
 
     @property
     def missing(self) -> bool:
+        if self.abuse_of_other:
+            return True
         if self.measures == 0:
             return not _field_word(self.text)
         return self.in_passing and len(typed_word(self.text)) >= MIN_PASSING_LETTERS
@@ -138,6 +151,7 @@ def query_part(
     summaries: Callable[[], Iterable[tuple[str, str]]],
     language_share: float = 0.0,
     with_rest: Callable[[], bool] = lambda: False,
+    literal: Callable[[str], int] = lambda _token: 0,
 ) -> QueryPart:
     """A top-level part (`text` as typed, its `node`, the published measures it matches, the
     largest share of one language's it matches) as the verdict sees it; `summaries` reads
@@ -151,7 +165,21 @@ def query_part(
         or any(names(t, s, text) for t, s in summaries())
     )
     rest = not named and with_rest()
-    return QueryPart(text, measures, named, concepts, language_share, rest)
+    other = _abuse_of_other(text, concepts, literal)
+    return QueryPart(text, measures, named, concepts, language_share, rest, other)
+
+
+def _abuse_of_other(text: str, concepts: Sequence[str], literal: Callable[[str], int]) -> bool:
+    """Whether a part is a compound that names abuse itself through its head, joined to a word
+    naming nothing of the field, and that no measure holds as typed ("Drogenmissbrauch",
+    "alkoholmissbruk"): abuse of something else, as "drug abuse" is where no measure holds
+    "drug". "Kindesmissbrauch" names children: the field's subject. `literal` counts the
+    measures holding a folded word as written."""
+    if set(concepts) != {BARE_ABUSE}:
+        return False
+    tokens = tuple(tokenize(typed_word(text)))
+    modifier = compound_modifier(tokens)
+    return bool(modifier) and not is_term_word(modifier, modifier) and not literal(tokens[0])
 
 
 def names(title: str, summary: str, text: str) -> bool:

@@ -327,6 +327,19 @@ def test_a_compound_names_the_concepts_of_the_words_it_joins():
     assert term_concepts(("elternabend",)) == ("parent_evening",)
 
 
+def test_a_compound_whose_head_alone_names_concepts_gives_its_first_part():
+    from app.search.concept_match import compound_modifier
+
+    # Drug abuse, alcohol abuse: "Drogen" and "alkohol" name nothing of the field.
+    assert compound_modifier(("drogenmissbrauch",)) == "drogen"
+    assert compound_modifier(("alkoholmissbruk",)) == "alkohol"
+    # Both parts name concepts (parents' counselling), the word is a term, or no compound.
+    assert compound_modifier(("elternberatung",)) == ""
+    assert compound_modifier(("elternabend",)) == ""
+    assert compound_modifier(("missbrauch",)) == ""
+    assert compound_modifier(("elternzeit",)) == ""
+
+
 def test_a_word_names_the_concepts_of_terms_it_is_a_form_of_not_of_false_friends():
     from app.search.concept_match import term_concepts
 

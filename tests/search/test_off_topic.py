@@ -278,6 +278,30 @@ def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corp
     assert results.off_topic == [] and results.hits[0].id == clubs.id
 
 
+def test_a_compound_naming_abuse_of_something_else_is_off_topic(corpus):
+    owner = make_user()
+    sport = text_measure(
+        owner,
+        "Missbrauch im Sportverein verhindern",
+        "Trainerinnen und Trainer lernen, früh zu handeln.",
+        text_language="de",
+    )
+    # No measure holds "Drogenmissbrauch", and "Drogen" names nothing of the field: drug
+    # abuse, as "drug abuse" is in English.
+    results = search("Drogenmissbrauch bei Jugendlichen")
+    assert results.off_topic == ["Drogenmissbrauch"] and results.hits == []
+    # Child abuse is the field's subject.
+    results = search("Kindesmissbrauch im Sportverein")
+    assert results.off_topic == [] and results.hits[0].id == sport.id
+    # A compound a measure holds as written is one of its topics.
+    assert search("Machtmissbrauch bei Jugendlichen").off_topic == ["Machtmissbrauch"]
+    held = text_measure(
+        owner, "Vertrauensstelle", "Hilfe bei Machtmissbrauch im Sport.", text_language="de"
+    )
+    results = search("Machtmissbrauch bei Jugendlichen")
+    assert results.off_topic == [] and held.id in {h.id for h in results.hits}
+
+
 def test_the_romance_adjective_for_children_says_only_whom(corpus):
     owner = make_user()
     text_measure(

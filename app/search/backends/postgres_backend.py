@@ -648,6 +648,7 @@ class _PostgresSearch:
                 lambda q=tsquery: self._summaries(q),
                 language_share((int(r[2 + i]), int(r[1])) for r in stemmed),
                 lambda: self._all_in_one(queries),
+                lambda token: self.vocabulary.get(token, 0),
             )
             for i, (unit, tsquery) in enumerate(zip(units, queries, strict=True))
         ]

@@ -282,6 +282,7 @@ class WhooshSearch:
                 lambda found=found: self._summaries(np.flatnonzero(found)),
                 self._language_share(found),
                 lambda: bool(np.logical_and.reduce(masks).any()),  # one measure matches all
+                self._literal_frequency,
             )
             for unit, found in zip(units, masks, strict=True)
         ]
@@ -521,10 +522,14 @@ class WhooshSearch:
     def _live_frequency(self, name: str, token: str) -> int:
         return int(self.snap.term(name, token)[0].size)
 
+    def _literal_frequency(self, token: str) -> int:
+        """Live documents holding the folded word as written."""
+        return max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
+
     def _frequency(self, word: Word) -> int:
         """Live documents holding the word; STEM_ONLY for a word known only by a stem."""
         token = word.tokens[0]
-        docs = max(self._live_frequency(f, token) for f in NEUTRAL_FIELDS)
+        docs = self._literal_frequency(token)
         if docs > RARE_WORD_DOCS:
             return docs
         if is_known_word(token, word.text):
