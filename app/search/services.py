@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext
@@ -10,11 +11,13 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from app.core.errors import is_api_request
 from app.search import NOT_BUILT_FLAG, get_backend
+from app.search.analysis import fold
 from app.search.backends.base import SearchBackend, SearchQuery, SearchResults, SearchTimeout
 from app.search.concept_match import warm
 from app.search.keeper import keeper_state, nudge_keeper
 from app.search.outbox import consumer_name, is_registered
 from app.search.query import N_
+from app.search.suggestions import SHORT_WORD_LENGTH
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,8 @@ def search_measures(query: SearchQuery) -> SearchResults:
     warm()  # the vocabulary's tables, once per process: not this search's time
     try:
         results = backend.search(query, budget)
+        if _may_be_misspelt(query, results):
+            results = _respelt(backend, query, results, budget)
     except SearchTimeout:
         # The words stay out of the log (they are the user's); their shape is enough.
         log.warning(
@@ -96,6 +101,26 @@ def search_measures(query: SearchQuery) -> SearchResults:
     if results.unavailable or (results.total == 0 and _not_built(backend)):
         raise _unavailable(backend)
     return results
+
+
+def _may_be_misspelt(query: SearchQuery, results: SearchResults) -> bool:
+    """Whether a query found off topic, as typed, may be a misspelt one: "Ssfe prevention" is
+    about safe prevention, not about "Ssfe". Only a missing word of 4 letters is corrected more
+    freely on a second try (lenient_spelling)."""
+    return (
+        query.autocorrect
+        and results.corrected_query is None
+        and any(len(fold(word)) == SHORT_WORD_LENGTH for word in results.off_topic)
+    )
+
+
+def _respelt(
+    backend: SearchBackend, query: SearchQuery, results: SearchResults, budget: float | None
+) -> SearchResults:
+    """The query with its short words corrected more freely (lenient_spelling), when that finds
+    it on topic; else `results`, the off-topic answer as typed."""
+    retry = backend.search(replace(query, lenient_spelling=True), budget)
+    return retry if retry.corrected_query and not retry.off_topic else results
 
 
 def _not_built(backend: SearchBackend) -> bool:

@@ -69,7 +69,9 @@ class Candidate:
     distance: int  # edits from the typed word (or between their stems, when fewer)
 
 
-def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
+def best_candidate(
+    token: str, candidates: list[Candidate], lenient: bool = False
+) -> Candidate | None:
     """The closest candidate, the one in most documents among equally close ones.
 
     Two edits are allowed for words of 6 letters or more (two in five letters make another
@@ -83,6 +85,10 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
     replaced: one other letter in so short a word mostly makes another language's word, or
     another word ("love" is not "live", Finnish "talo" not "talk", "cars" not "care"). No
     word is corrected to a function word of any language ("dogs" is not "does").
+
+    `lenient` (a second try, for a query the strict rules leave off topic) lets a 4-letter
+    word have a letter replaced, not its first ("Ssfe" is "safe", "hsrm" "harm"): a typo is
+    likelier than a question about "Ssfe".
     """
     forms = [c for c in candidates if c.distance == 0 and c.docs and c.word != token]
     if forms:
@@ -109,7 +115,11 @@ def best_candidate(token: str, candidates: list[Candidate]) -> Candidate | None:
         and (_as_words(token, c.word) < 2 or (c.word[:2] == token[:2] and len(c.word) >= 5))
         and len(c.word) >= min(len(token), SHORT_WORD_LENGTH)
         and (len(token) >= SHORT_WORD_LENGTH or sorted(c.word) == sorted(token))
-        and (len(token) > SHORT_WORD_LENGTH or not _replaced(token, c.word))
+        and (
+            len(token) > SHORT_WORD_LENGTH
+            or not _replaced(token, c.word)
+            or (lenient and len(token) == SHORT_WORD_LENGTH and c.word[0] == token[0])
+        )
     ]
     return min(
         usable,

@@ -10,7 +10,7 @@ from app.core.extensions import db
 from app.measures.services import submit_measure, update_measure
 from app.moderation.services import archive_measure, publish_measure
 from app.records.schema import validate_record
-from app.search import indexer
+from app.search import indexer, off_topic
 from app.search.analysis import tokenize
 from app.search.backends.postgres_backend import PostgresBackend
 from app.search.backends.whoosh_backend import WhooshBackend
@@ -191,6 +191,26 @@ def test_a_four_letter_word_is_never_corrected_by_replacing_a_letter(app):
     assert search("tlak").suggestion == "talk"  # a swap is a typo
     assert search("tak").suggestion is None  # too short to be a dropped letter of "talk"
     assert search("talkk").suggestion == "talk"  # a doubled letter is a typo
+
+
+def test_a_query_off_topic_as_typed_is_searched_with_a_four_letter_word_respelt(app, monkeypatch):
+    monkeypatch.setattr(off_topic, "MIN_MEASURES", 4)
+    owner = make_user()
+    safe = text_measure(owner, "Safe touches", "Lessons on the body for young children.")
+    for n in range(4):
+        text_measure(owner, f"School prevention {n}", SUMMARY)
+    # No measure holds "Ssfe": as typed, the query is about something none covers. With a
+    # letter replaced, which the strict rules never do in so short a word, it is on topic.
+    results = search("Ssfe prevention")
+    assert results.corrected_query == "Safe prevention"
+    assert results.original_query == "Ssfe prevention"
+    assert results.off_topic == [] and results.hits[0].id == safe.id
+    # Never its first letter; and without autocorrection, the words as typed.
+    assert search("Rafe prevention").off_topic == ["Rafe"]
+    typed = search("Ssfe prevention", autocorrect=False)
+    assert typed.off_topic == ["Ssfe"] and typed.corrected_query is None
+    # A query on topic as typed keeps its words.
+    assert search("Ssfe touches").corrected_query is None
 
 
 def test_no_word_is_corrected_to_a_function_word(app):

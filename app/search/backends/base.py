@@ -67,6 +67,9 @@ class SearchQuery:
     # Show what matches part of a query whose distinctive words no measure holds
     # (app/search/off_topic.py) instead of nothing.
     partial: bool = False
+    # Correct a 4-letter word with a letter replaced too ("Ssfe" -> "safe"): the service's
+    # second try when the strict corrections leave the query off topic (search_measures).
+    lenient_spelling: bool = False
     highlight: bool = True
     facets: bool = True
 

@@ -910,7 +910,7 @@ class _PostgresSearch:
             key=lambda c: (c.distance, -c.docs, c.word),
         )
         for _i in range(MAX_CANDIDATES):
-            best = best_candidate(token, ranked)
+            best = best_candidate(token, ranked, self.query.lenient_spelling)
             if best is None:
                 return None
             # Stems are in the vocabulary too, and it may be stale: a word must be in some

@@ -577,4 +577,4 @@ class WhooshSearch:
                     words.update(w for w in self._prefixed(name, other) if english_stem(w) == other)
         words.discard(token)
         candidates = [Candidate(w, self._docs(w), distance(token, w)) for w in words]
-        return best_candidate(token, candidates)
+        return best_candidate(token, candidates, self.query.lenient_spelling)
