@@ -297,10 +297,15 @@ def compound_modifier(words: Key) -> str:
 
 
 def hyphenated_concepts(words: Key) -> tuple[str, ...]:
-    """The concepts a hyphenated word no term names ("Online-Therapie") names through its
-    parts, as a compound does: its last part must name one; those before add theirs."""
+    """The concepts a hyphenated word no term names names: those of the term it is written
+    as one word ("Kinderschutz-Konzept", "Kinderschutzkonzept"), else those of its parts, as
+    a compound's ("Online-Therapie"): its last part must name one; those before add theirs."""
     if len(words) < 2:
         return ()
+    joined = ("".join(words),)
+    whole = _term_concepts(joined) or _inflected(joined)
+    if whole:
+        return whole
     head = term_concepts(words[-1:])
     if not head:
         return ()

@@ -17,7 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.search.analysis import analyze, edit_distance, fold, query_stopwords, typed_word
+from app.search.analysis import (
+    analyze,
+    edit_distance,
+    fold,
+    query_stopwords,
+    tokenize,
+    typed_word,
+)
 from app.search.backends.base import Deadline
 from app.search.common_words import ALWAYS, is_common_anywhere, is_common_word, query_languages
 from app.search.concept_match import near_phrasing_words, near_term_words
@@ -39,9 +46,10 @@ UNCORRECTED_MARKS = frozenset("'.")
 
 
 def correctable_words(parsed: ParsedText) -> list[Word]:
-    """The positive one-token words that may get a correction, each once, in typed order."""
+    """The positive one-token words that may get a correction, each once, in typed order; a
+    hyphenated word's parts each as a word ("Onilne-Therapie" has a typo in "Onilne")."""
     out: dict[str, Word] = {}
-    for word in parsed.positive_words():
+    for word in (part for w in parsed.positive_words() for part in hyphen_parts(w)):
         token = word.tokens[0] if len(word.tokens) == 1 else ""
         if (
             MIN_WORD_LENGTH <= len(token) <= MAX_WORD_LENGTH
@@ -50,6 +58,13 @@ def correctable_words(parsed: ParsedText) -> list[Word]:
         ):
             out.setdefault(token, word)
     return list(out.values())
+
+
+def hyphen_parts(word: Word) -> list[Word]:
+    """A word, or the parts of a hyphenated one as typed, each with its tokens."""
+    if len(word.tokens) == 1 or "-" not in word.text:
+        return [word]
+    return [Word(part, tuple(tokenize(part))) for part in word.text.split("-") if part]
 
 
 # A known word is still corrected when it is this much rarer than a word one edit away (a

@@ -234,6 +234,15 @@ def test_a_hyphenated_word_finds_measures_naming_its_parts_in_other_languages(ap
     assert found("Online-Therapie", expand=False) == []
 
 
+def test_a_hyphenated_word_written_as_one_term_finds_that_terms_measures(app):
+    owner = make_user()
+    english = text_measure(owner, "A safeguarding policy for sports clubs", SUMMARY)
+    text_measure(owner, "Mentoring for volunteers", SUMMARY)
+    # "Kinderschutzkonzept" is a term; "Konzept" alone names nothing the parts could add up to.
+    assert found("Kinderschutz-Konzept") == [english.id]
+    assert found("Kinderschutz-Konzept", expand=False) == []
+
+
 def test_a_word_of_another_language_is_not_corrected_into_a_frequent_neighbour(app):
     owner = make_user()
     for n in range(3):

@@ -179,6 +179,8 @@ def test_the_correction_keeps_what_the_user_typed_around_it(app):
     assert search("Zephyrone, mentoring!").corrected_query == "Zephyrine, mentoring!"
     assert search("ZEPHYRONE scheme").corrected_query == "ZEPHYRINE scheme"
     assert search("Präventionsprogram").corrected_query == "Präventionsprogramm"
+    # A part of a hyphenated word, as a word on its own.
+    assert search("Zephyrone-mentoring").corrected_query == "Zephyrine-mentoring"
 
 
 def test_a_four_letter_word_is_never_corrected_by_replacing_a_letter(app):
