@@ -296,14 +296,26 @@ def compound_modifier(words: Key) -> str:
     return split[0] if split is not None and not split[1] else ""
 
 
+@lru_cache(maxsize=65536)  # a query's runs of words, once each
+def joined_concepts(words: Key) -> tuple[str, ...]:
+    """The concepts of the term these words are written as one word: German, Dutch or Nordic
+    writers part a compound with a hyphen or a space ("Kinderschutz-Konzept", "Kinderschutz
+    Konzept": "Kinderschutzkonzept", a safeguarding policy)."""
+    joined = ("".join(words),)
+    if len(words) < 2 or not all(w.isalpha() for w in words) or not _usable(joined):
+        return ()
+    # As written in any language, else by a stem of a compounding language: other languages'
+    # stems and forms of terms join too many pairs by chance ("internet use", "berna maju").
+    return tables().any_folded.keys.get(joined, ()) or _part_concepts(joined[0])
+
+
 def hyphenated_concepts(words: Key) -> tuple[str, ...]:
     """The concepts a hyphenated word no term names names: those of the term it is written
     as one word ("Kinderschutz-Konzept", "Kinderschutzkonzept"), else those of its parts, as
     a compound's ("Online-Therapie"): its last part must name one; those before add theirs."""
     if len(words) < 2:
         return ()
-    joined = ("".join(words),)
-    whole = _term_concepts(joined) or _inflected(joined)
+    whole = joined_concepts(words)
     if whole:
         return whole
     head = term_concepts(words[-1:])

@@ -12,7 +12,8 @@ then describes that measure ("Childhood-Haus Leipzig", the city named in its des
 A short word in passing is missing only when it is a common word of the query's language
 ("road" among English words): it is as often a word of another language.
 A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
-missing either: its measures are there, in other words or forms.
+missing either: its measures are there, in other words or forms. Nor is a word that joins the
+word before or after it into a term, a compound written apart ("Kinderschutz Konzept").
 
 The query is off topic when it has at least as many missing parts as found ones, and more
 missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures, and
@@ -48,6 +49,7 @@ from app.search.concept_match import (
     MIN_NEAR,
     compound_modifier,
     is_term_word,
+    joined_concepts,
     near_term_word,
     same_word,
 )
@@ -207,7 +209,11 @@ def off_topic_words(
     if measures < MIN_MEASURES or len(parts) < 2 or phrasing:
         return []
     typed = [t for p in parts for t in tokenize(typed_word(p.text))]
-    missing = [p for p in parts if p.missing or _common_in_passing(p, typed)]
+    missing = [
+        p
+        for i, p in enumerate(parts)
+        if (p.missing or _common_in_passing(p, typed)) and not _joins_neighbour(parts, i)
+    ]
     found = [p for p in parts if p.measures and p not in missing]
     other_abuse = _abuse_of_something_else(parts, missing, _joined(text, parts))
     if not missing or not found or any(_subject(p) for p in found if p not in other_abuse):
@@ -225,6 +231,15 @@ def off_topic_words(
     ):
         return [_shown(p.text) for p in missing]
     return []
+
+
+def _joins_neighbour(parts: Sequence[QueryPart], i: int) -> bool:
+    """Whether part `i` and the one before or after it are a compound of the field written
+    apart ("Kinderschutz Konzept": "Kinderschutzkonzept"): no word of another topic."""
+    words = [tuple(tokenize(typed_word(p.text))) for p in parts]
+    pairs = [(words[i - 1], words[i])] if i > 0 else []
+    pairs += [(words[i], words[i + 1])] if i + 1 < len(parts) else []
+    return any(joined_concepts(a + b) for a, b in pairs if len(a) == len(b) == 1)
 
 
 def _shown(text: str) -> str:

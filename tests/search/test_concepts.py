@@ -340,6 +340,17 @@ def test_a_compound_whose_head_alone_names_concepts_gives_its_first_part():
     assert compound_modifier(("elternzeit",)) == ""
 
 
+def test_words_written_apart_name_the_term_they_join_into():
+    from app.search.concept_match import joined_concepts
+
+    assert joined_concepts(("kinderschutz", "konzept")) == ("safeguarding_policy",)
+    assert joined_concepts(("school", "children")) == ("pupils",)
+    # Only as a term is written, or as a compounding language stems it: "internetuse" is no
+    # form of any term, whatever another language's stemmer makes of it.
+    assert joined_concepts(("internet", "use")) == ()
+    assert joined_concepts(("mladostnike", "116")) == ()
+
+
 def test_a_word_names_the_concepts_of_terms_it_is_a_form_of_not_of_false_friends():
     from app.search.concept_match import term_concepts
 

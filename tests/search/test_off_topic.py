@@ -162,6 +162,16 @@ def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
     assert verdict(("ritual", 0), sexual, survivors, text="ritual sexual abuse survivors") == []
 
 
+def test_a_compound_written_apart_is_no_missing_word():
+    # "Kinderschutz Konzept" is "Kinderschutzkonzept", a safeguarding policy: though no
+    # measure holds "Konzept", it is no other topic.
+    child_protection = ("Kinderschutz", 90, True, ("child_protection",))
+    assert verdict(child_protection, ("Konzept", 0)) == []
+    # Beside a word it joins nothing with, it is missing still.
+    kitas = ("Kitas", 90, True, ("kindergarten",))
+    assert verdict(("Hitzeschutz", 0), ("Konzept", 0), kitas) == ["Hitzeschutz", "Konzept"]
+
+
 def test_a_word_in_most_measures_of_its_language_says_no_topic():
     # "éducation" is in 30 of 100 measures, but in 95 % of the French ones: as generic as
     # "education" in most measures of all.
