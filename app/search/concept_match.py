@@ -33,6 +33,7 @@ from app.search.analysis import (
     tokenize,
     typed_word,
 )
+from app.search.common_words import is_common_anywhere
 from app.search.concepts import PLACE_GROUP, field_wide, load_concepts
 from app.search.lemmas import lemma_forms, lemmatize
 
@@ -251,8 +252,9 @@ def term_concepts(words: Key) -> tuple[str, ...]:
 
 # A compound of German, Dutch, the Nordic languages, Finnish, Estonian or Hungarian
 # ("Täterprävention", "overgrebsforebyggelse") names the concepts of the words it joins.
-# Its head (last part) must name a concept; the part before it adds its own when it names one,
-# with or without a linking ending ("Präventions-", "overgrebs-"). Parts have at least
+# Its head (last part) names a concept, and the part before it adds its own when it names one,
+# with or without a linking ending ("Präventions-", "overgrebs-"); or the head is a common word
+# naming none, and the part before names the compound's ("Täterarbeit"). Parts have at least
 # COMPOUND_PART letters: shorter ones match too many words by chance.
 COMPOUND_PART = 5
 COMPOUND_LINKS = ("", "s", "e", "n", "en", "es", "er")
@@ -261,9 +263,28 @@ COMPOUND_LINKS = ("", "s", "e", "n", "en", "es", "er")
 def _compound(words: Key) -> tuple[str, ...]:
     split = _split_compound(words)
     if split is None:
-        return ()
+        return _first_part_concepts(words)
     _modifier, before, head = split
     return tuple(dict.fromkeys(before + head))
+
+
+def _first_part_concepts(words: Key) -> tuple[str, ...]:
+    """The concepts of a compound's first part when its head names none but is a common word
+    of some language ("Täterarbeit": work with offenders; "Kinderschutzgruppen"): a head that
+    is no word is another word's ending ("Internat|ionalen" is no boarding school)."""
+    if len(words) != 1 or len(words[0]) < 2 * COMPOUND_PART:
+        return ()
+    word = words[0]
+    for cut in range(len(word) - COMPOUND_PART, COMPOUND_PART - 1, -1):  # the longest part first
+        if not is_common_anywhere(word[cut:]):
+            continue
+        modifier = word[:cut]
+        for link in COMPOUND_LINKS:
+            if modifier.endswith(link) and len(modifier) - len(link) >= COMPOUND_PART:
+                found = _part_concepts(modifier[: len(modifier) - len(link)])
+                if found:
+                    return found
+    return ()
 
 
 def _split_compound(words: Key) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:

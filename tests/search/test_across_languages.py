@@ -221,6 +221,14 @@ def test_a_compound_finds_measures_naming_its_parts_in_other_languages(app):
     assert found("Elternberatung") == [english.id]
 
 
+def test_a_compound_whose_head_names_nothing_finds_its_first_parts_measures(app):
+    owner = make_user()
+    english = text_measure(owner, "Treatment programme for offenders", SUMMARY)
+    text_measure(owner, "Mentoring for volunteers", SUMMARY)
+    assert found("Täterarbeit") == [english.id]
+    assert found("Täterarbeit", expand=False) == []
+
+
 def test_a_hyphenated_word_finds_measures_naming_its_parts_in_other_languages(app):
     owner = make_user()
     spanish = text_measure(

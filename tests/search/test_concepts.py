@@ -323,6 +323,10 @@ def test_a_compound_names_the_concepts_of_the_words_it_joins():
     # English words are no compounds: "accountability" is not "ability" (skills).
     assert term_concepts(("accountability",)) == ()
     assert term_concepts(("elternzeit",)) == ()  # parental leave: no head concept
+    # A head that names nothing but is a word ("Arbeit": work with offenders) leaves the
+    # first part's concepts; one that is no word is another word's ending ("Internat|ionalen").
+    assert term_concepts(("taterarbeit",)) == ("offender",)
+    assert term_concepts(("internationalen",)) == ()
     # A compound that is a term names its own concept only.
     assert term_concepts(("elternabend",)) == ("parent_evening",)
 
