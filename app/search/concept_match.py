@@ -278,12 +278,19 @@ def _first_part_concepts(words: Key) -> tuple[str, ...]:
     for cut in range(len(word) - COMPOUND_PART, COMPOUND_PART - 1, -1):  # the longest part first
         if not is_common_anywhere(word[cut:]):
             continue
-        modifier = word[:cut]
-        for link in COMPOUND_LINKS:
-            if modifier.endswith(link) and len(modifier) - len(link) >= COMPOUND_PART:
-                found = _part_concepts(modifier[: len(modifier) - len(link)])
-                if found:
-                    return found
+        found = _modifier_concepts(word[:cut])
+        if found:
+            return found
+    return ()
+
+
+def _modifier_concepts(modifier: str) -> tuple[str, ...]:
+    """The concepts a compound's first part names, with or without a linking ending."""
+    for link in COMPOUND_LINKS:
+        if modifier.endswith(link) and len(modifier) - len(link) >= COMPOUND_PART:
+            found = _part_concepts(modifier[: len(modifier) - len(link)])
+            if found:
+                return found
     return ()
 
 
@@ -298,12 +305,7 @@ def _split_compound(words: Key) -> tuple[str, tuple[str, ...], tuple[str, ...]] 
         if not head:
             continue
         modifier = word[:cut]
-        for link in COMPOUND_LINKS:
-            if modifier.endswith(link) and len(modifier) - len(link) >= COMPOUND_PART:
-                found = _part_concepts(modifier[: len(modifier) - len(link)])
-                if found:
-                    return modifier, found, head
-        return modifier, (), head
+        return modifier, _modifier_concepts(modifier), head
     return None
 
 
