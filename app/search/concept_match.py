@@ -13,6 +13,7 @@ a phrasing's content words ("teenagers … threatened … photos") in the query 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -117,6 +118,9 @@ class Tables:
     # folded word -> the languages where it (as a lemma) begins a term: a query's run of words
     # is looked up in those only
     lemma_starts: dict[str, tuple[str, ...]]
+    # folded acronym -> concepts, for acronyms that are a common word of some language too:
+    # matched only as written in capitals (cased_acronym)
+    acronyms: dict[str, tuple[str, ...]]
 
 
 def load_tables() -> None:
@@ -124,6 +128,7 @@ def load_tables() -> None:
     search or publish: gunicorn's master builds them before it forks the workers, which share
     them (app/deploy.py)."""
     tables()
+    _acronym_pattern()
     _phrase_pools()
     _known_words()
     _term_words()
@@ -138,10 +143,14 @@ def tables() -> Tables:
     folded: dict[str, list[tuple[Key, str]]] = {}
     stemmed: dict[str, list[tuple[Key, str]]] = {}
     lemmas: dict[str, list[tuple[Key, str]]] = {}
+    acronyms: list[tuple[Key, str]] = []
     for concept in vocabulary.concepts:
         for lang, terms in concept.terms.items():
             for term in terms:
                 key = tuple(tokenize(term))
+                if _is_common_acronym(term):
+                    acronyms.append((key, concept.id))
+                    continue
                 if _usable(key):
                     folded.setdefault(lang, []).append((key, concept.id))
                     if lang in lemma_forms():
@@ -160,7 +169,31 @@ def tables() -> Tables:
         any_folded=_table(p for pairs in folded.values() for p in pairs),
         lemmas=by_lemma,
         lemma_starts=_lemma_starts(by_lemma),
+        acronyms={key[0]: ids for key, ids in _table(acronyms).keys.items()},
     )
+
+
+# An acronym has at least this many capitals, and more capitals than small letters ("CoSA",
+# "MAPs", "PTSD"; not Dutch "IJsland").
+ACRONYM_CAPITALS = 2
+
+
+def _is_acronym(word: str) -> bool:
+    capitals = sum(c.isupper() for c in word)
+    return capitals >= ACRONYM_CAPITALS and capitals > sum(c.islower() for c in word)
+
+
+def _is_common_acronym(term: str) -> bool:
+    """Whether a term is an acronym that is also a common word of some language: "COSA"
+    (Italian "cosa", what), "MAPs" (maps). Such a term names its concept only in capitals."""
+    return " " not in term and _is_acronym(term) and is_common_anywhere(fold(term))
+
+
+def cased_acronym(word: str) -> tuple[str, ...]:
+    """The concepts of an acronym that is also a common word, when `word` (as typed or written)
+    has its capitals: "COSA" and "CoSA" are Circles of Support and Accountability, "cosa" and
+    "Cosa" are Italian for "what"."""
+    return tables().acronyms.get(fold(word), ()) if _is_acronym(word) else ()
 
 
 def _lemma_starts(tables: dict[str, Table]) -> dict[str, tuple[str, ...]]:
@@ -202,10 +235,29 @@ def text_mentions(texts: Iterable[str], lang: str | None) -> list[Counter[str]]:
             if (lang or "en") in t.stemmed:
                 table = t.stemmed[lang or "en"]
                 counts |= table.mentions(_stems_for(text, lang or "en", table.starts))
+            counts |= _cased_mentions(text)
         # A country named in the text is not where the measure runs (its countries say that).
         for place in places() & counts.keys():
             del counts[place]
         out.append(counts)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _acronym_pattern() -> re.Pattern[str] | None:
+    """The acronyms that are common words too, in any case: cased_acronym checks the capitals."""
+    found = sorted(tables().acronyms, key=len, reverse=True)
+    if not found:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, found)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _cased_mentions(text: str) -> Counter[str]:
+    """The concepts a text names by an acronym written in capitals ("COSA", not "cosa")."""
+    pattern = _acronym_pattern()
+    out: Counter[str] = Counter()
+    for match in pattern.finditer(text) if pattern is not None else ():
+        out.update(cased_acronym(match.group(1)))
     return out
 
 
@@ -800,7 +852,7 @@ def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
 VOCABULARY_CACHES = (
     tables, places, _by_start, _known_words, _term_words, _near_keys, _near_phrasing_keys,
-    _phrase_pools,
+    _phrase_pools, _acronym_pattern,
 )  # fmt: skip
 
 

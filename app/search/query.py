@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core.i18n import N_
 from app.search import concept_match
-from app.search.analysis import query_stopwords, tokenize
+from app.search.analysis import query_stopwords, tokenize, typed_word
 from app.search.backends.base import SORTS, Expansion, SearchQuery, typed_text
 from app.search.concepts import load_concepts
 from app.search.documents import FACET_KEYS
@@ -494,7 +494,9 @@ def _expand(
             key = tuple(t for x in run for t in x.tokens)  # type: ignore[union-attr]
             concepts = concept_match.term_concepts(key)
             if not concepts and n == 1 and isinstance(run[0], Word):
-                concepts = concept_match.hyphenated_concepts(key)
+                concepts = concept_match.hyphenated_concepts(key) or concept_match.cased_acronym(
+                    typed_word(run[0].text)
+                )
             concepts = tuple(c for c in concepts if c not in removed)
             if not concepts:
                 continue

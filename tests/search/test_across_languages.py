@@ -229,6 +229,19 @@ def test_a_compound_whose_head_names_nothing_finds_its_first_parts_measures(app)
     assert found("Täterarbeit", expand=False) == []
 
 
+def test_an_acronym_that_is_a_common_word_finds_its_measures_only_in_capitals(app):
+    owner = make_user()
+    circles = text_measure(owner, "Circles of Support and Accountability", SUMMARY)
+    italian = text_measure(
+        owner,
+        "Linea di ascolto",
+        "Cosa fare se un bambino racconta un abuso: una cosa da sapere.",
+        text_language="it",
+    )
+    assert circles.id in found("COSA")
+    assert found("cosa") == [italian.id]
+
+
 def test_a_hyphenated_word_finds_measures_naming_its_parts_in_other_languages(app):
     owner = make_user()
     spanish = text_measure(

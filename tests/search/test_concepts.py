@@ -355,6 +355,24 @@ def test_words_written_apart_name_the_term_they_join_into():
     assert joined_concepts(("mladostnike", "116")) == ()
 
 
+def test_an_acronym_that_is_a_common_word_names_its_concept_only_in_capitals():
+    from app.search.concept_match import cased_acronym, term_concepts, text_mentions
+
+    # Circles of Support and Accountability, not Italian "cosa" (what) or Spanish (thing).
+    assert term_concepts(("cosa",)) == ()
+    assert cased_acronym("COSA") == cased_acronym("CoSA") == ("cosa",)
+    assert cased_acronym("Cosa") == cased_acronym("cosa") == ()
+    # Minor-attracted persons, not maps.
+    assert "sexual_interest_in_children" in cased_acronym("MAPs")
+    assert term_concepts(("maps",)) == ()
+    # A Dutch "IJ" is no acronym: "ijsland" is Iceland however it is typed.
+    assert term_concepts(("ijsland",)) == ("country_is",)
+    (italian,) = text_mentions(["Cosa fare? Il programma COSA di Roma."], "it")
+    assert italian["cosa"] == 1
+    (spanish,) = text_mentions(["Una cosa importante para las familias."], "es")
+    assert "cosa" not in spanish
+
+
 def test_a_word_names_the_concepts_of_terms_it_is_a_form_of_not_of_false_friends():
     from app.search.concept_match import term_concepts
 

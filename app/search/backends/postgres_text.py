@@ -61,8 +61,9 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # lemma_forms.json.gz) rebuild too.
 # 5: countries as concepts; 6: lead concepts; 7: Estonian stems; 8: -tus; 9: concept mention
 # counts; 10: lemmas; 11: title concepts; 12: elided articles split off (concept tags);
-# 13: the language a document's stems are in; 14: languages offered as concepts
-ANALYSIS_VERSION = "14"
+# 13: the language a document's stems are in; 14: languages offered as concepts; 15: acronyms
+# that are common words only in capitals
+ANALYSIS_VERSION = "15"
 VERSION_LEXEME = f"@v:{ANALYSIS_VERSION}-{vocabulary_digest()}"
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6

@@ -44,11 +44,11 @@ COLUMN_TYPES = {
 # Bump when the schema or the analysis changes: an index of another version is rebuilt. The
 # vocabulary's digest makes any change of concepts.json, stopwords.json or lemma_forms.json.gz
 # do the same.
-SCHEMA_BASE = "14"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
+SCHEMA_BASE = "15"  # 4: profile and evaluation facets, evidence verdicts; 5: concepts;
 # 6: countries as concepts; 7: lead concepts; 8: Estonian, Lithuanian, Greek and Irish stems;
 # 9: Estonian -tus nouns; 10: concepts as many times as named; 11: concepts matched as lemmas too;
 # 12: title concepts twice in the lead concept field; 13: elided articles split off;
-# 14: languages offered as concepts
+# 14: languages offered as concepts; 15: acronyms that are common words only in capitals
 SCHEMA_VERSION = f"{SCHEMA_BASE}-{vocabulary_digest()}"
 PAIRS_FIELD = "pairs"
 # The ids of the vocabulary concepts a document mentions (app/search/concept_match.py).
