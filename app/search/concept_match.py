@@ -34,7 +34,7 @@ from app.search.analysis import (
     tokenize,
     typed_word,
 )
-from app.search.common_words import is_common_anywhere
+from app.search.common_words import common_words, is_common_anywhere, list_languages
 from app.search.concepts import PLACE_GROUP, field_wide, load_concepts
 from app.search.lemmas import lemma_forms, lemmatize
 
@@ -512,12 +512,37 @@ def _by_start() -> dict[str, list[tuple[Key, tuple[str, ...]]]]:
 
 
 def _inflected(words: Key) -> tuple[str, ...]:
-    """Concepts with a term whose words are other forms of these words, word by word."""
+    """Concepts with a term whose words are other forms of these words, word by word; for a
+    common word of some languages, a term of one of those: Swedish "politisk" (political) is
+    no form of Danish "politi" (police), nor "nederlag" (defeat) of "Nederland"."""
     found: list[str] = []
+    languages = _common_in(words)
     for key, ids in _by_start().get(words[0][:INFLECTION_STEM], ()):
         if len(key) == len(words) and all(map(_same_word, words, key)):
+            if languages and not languages & _term_languages().get(key, frozenset()):
+                continue
             found.extend(i for i in ids if i not in found)
     return tuple(found)
+
+
+def _common_in(words: Key) -> frozenset[str]:
+    """The languages with a list that all of these words are common words of."""
+    if not words:
+        return frozenset()
+    return frozenset(
+        lang for lang in list_languages() if all(w in common_words(lang) for w in words)
+    )
+
+
+@lru_cache(maxsize=1)
+def _term_languages() -> dict[Key, frozenset[str]]:
+    """Folded term -> the languages it is a term of."""
+    out: dict[Key, set[str]] = {}
+    for concept in load_concepts().concepts:
+        for lang, terms in concept.terms.items():
+            for term in terms:
+                out.setdefault(tuple(tokenize(term)), set()).add(lang)
+    return {key: frozenset(langs) for key, langs in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -852,7 +877,7 @@ def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
 VOCABULARY_CACHES = (
     tables, places, _by_start, _known_words, _term_words, _near_keys, _near_phrasing_keys,
-    _phrase_pools, _acronym_pattern,
+    _phrase_pools, _acronym_pattern, _term_languages,
 )  # fmt: skip
 
 

@@ -355,6 +355,19 @@ def test_words_written_apart_name_the_term_they_join_into():
     assert joined_concepts(("mladostnike", "116")) == ()
 
 
+def test_a_common_word_is_another_form_only_of_its_own_languages_terms():
+    from app.search.concept_match import term_concepts
+
+    # Swedish "politisk" (political) is no form of Danish or Norwegian "politi" (police), nor
+    # "nederlag" (defeat) of Dutch "Nederland".
+    assert "police" not in term_concepts(("politisk",))
+    assert term_concepts(("nederlag",)) == ()
+    # A word common in no language with a list still finds the term it is a form of.
+    assert "people_who_offended" in term_concepts(("szexualis", "bunelkovetoknek"))
+    # French "agressé" is the victim, not "agresseur" (matched as written only).
+    assert term_concepts(("agresse",)) == ()
+
+
 def test_an_acronym_that_is_a_common_word_names_its_concept_only_in_capitals():
     from app.search.concept_match import cased_acronym, term_concepts, text_mentions
 
