@@ -195,6 +195,14 @@ def corrections(
         candidate = correct(token)
         if candidate is None and docs == 0:
             candidate = vocabulary_candidate(token)
+        if docs == 0 and (candidate is None or candidate.distance > 1):
+            # Words run together before a word two edits away, as words and as stems:
+            # "takeitdown" is "take it down", not "takedown" ("sextoring" is "sextortion").
+            parts = run_together(token, frequency, together)
+            if parts:
+                shown = typed_word(word.text)
+                replacements[shown] = " ".join(_as_typed(shown, token, parts))
+                continue
         if candidate is None:
             continue
         if docs and edit_distance(token, candidate.word, 1) > 1:
@@ -213,6 +221,63 @@ def corrections(
         shown = typed_word(word.text)
         replacements[shown] = respell(shown, token, candidate.word)
     return replacements
+
+
+# A word no document holds and no word is close to may be words run together ("stopitnow",
+# "takeitdown"): it is split into at most RUN_PARTS words of RUN_PART letters or more, each in
+# some document or a function word, two or more of them in one document together.
+RUN_PARTS = 3
+RUN_PART = 2
+
+
+def run_together(
+    token: str,
+    frequency: Callable[[Word], int],
+    together: Callable[[list[Word]], bool] | None,
+) -> list[str] | None:
+    """The words `token` runs together, the fewest and then the longest first; None if none."""
+    if together is not None and together([Word(token, (token,))]):
+        return None  # it begins a longer word some document holds ("Helpwanted.nl")
+    stop = query_stopwords()
+    for parts in _splits(token, RUN_PARTS):
+        held = [frequency(Word(p, (p,))) > 0 for p in parts]
+        if all(h or p in stop for h, p in zip(held, parts, strict=True)):
+            # Function words too, where the index holds them: "stop it now" is in one
+            # measure, "stop it down" in none.
+            words = [Word(p, (p,)) for h, p in zip(held, parts, strict=True) if h]
+            if len(words) > 1 and (together is None or together(words)):
+                return parts
+    return None
+
+
+def _as_typed(typed: str, token: str, parts: list[str]) -> list[str]:
+    """The parts of the folded `token` as the user wrote them ("keintäterwerden": "Täter"),
+    where folding kept every letter's place; else as folded."""
+    if len(typed) != len(token):
+        return parts
+    out, start = [], 0
+    for part in parts:
+        out.append(typed[start : start + len(part)])
+        start += len(part)
+    return out
+
+
+def _splits(token: str, most: int) -> list[list[str]]:
+    """`token` cut into 2 to `most` parts of RUN_PART letters or more, fewest parts first,
+    then the longest first part."""
+    out: list[list[str]] = []
+    for n in range(2, most + 1):
+        out += _cuts(token, n)
+    return out
+
+
+def _cuts(token: str, n: int) -> list[list[str]]:
+    if n == 1:
+        return [[token]] if len(token) >= RUN_PART else []
+    out = []
+    for cut in range(len(token) - RUN_PART * (n - 1), RUN_PART - 1, -1):
+        out += [[token[:cut], *rest] for rest in _cuts(token[cut:], n - 1)]
+    return out
 
 
 def _close_only_as_english_stems(token: str, word: str, typed: list[str]) -> bool:

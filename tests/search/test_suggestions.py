@@ -215,6 +215,25 @@ def test_a_query_off_topic_as_typed_is_searched_with_a_four_letter_word_respelt(
     assert search("Ssfe touches").corrected_query is None
 
 
+def test_words_run_together_are_searched_apart(app):
+    owner = make_user()
+    stop = text_measure(owner, "Stop It Now helpline", SUMMARY)
+    text_measure(owner, "Take It Down service", SUMMARY)
+    text_measure(owner, "Kein Täter werden", SUMMARY, text_language="de")
+    results = search("stopitnow")
+    assert results.corrected_query == "stop it now" and results.hits[0].id == stop.id
+    assert search("takeitdown").corrected_query == "take it down"
+    # The letters as typed.
+    assert search("KeinTäterWerden").corrected_query == "Kein Täter Werden"
+    # Only words that some measure holds together, and never a word that begins one a
+    # measure holds ("Helpwanted.nl").
+    assert search("stopitdown").corrected_query is None
+    assert search("zephyrqwerty").corrected_query is None
+    text_measure(owner, "Helpwanted.nl – help with online abuse", SUMMARY)
+    text_measure(owner, "Help wanted: volunteers", SUMMARY)
+    assert search("helpwanted").corrected_query is None
+
+
 def test_no_word_is_corrected_to_a_function_word(app):
     owner = make_user()
     for n in range(RARER_FACTOR):
