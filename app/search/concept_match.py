@@ -129,6 +129,7 @@ def load_tables() -> None:
     them (app/deploy.py)."""
     tables()
     _acronym_pattern()
+    _term_languages()
     _phrase_pools()
     _known_words()
     _term_words()
