@@ -875,6 +875,17 @@ def concept_terms(concept_id: str, matched: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def reader_first(concept_id: str, terms: Sequence[str], language: str) -> list[str]:
+    """An expansion's terms with the concept's terms in the reader's language first, then in
+    English, then the others as they were: a German reader sees "sexuelle Erpressung" before
+    Bulgarian "сексуално изнудване"."""
+    concept = load_concepts().by_id.get(concept_id)
+    if concept is None:
+        return list(terms)
+    own, english = set(concept.terms.get(language, ())), set(concept.terms.get("en", ()))
+    return sorted(terms, key=lambda term: (term not in own, term not in english))
+
+
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
 VOCABULARY_CACHES = (
     tables, places, _by_start, _known_words, _term_words, _near_keys, _near_phrasing_keys,

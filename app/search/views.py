@@ -186,6 +186,12 @@ def concept_name(concept_id: str) -> str:
     return concept_match.concept_label(concept_id, current_language())
 
 
+@bp.app_template_filter("reader_first")
+def reader_first(terms: list[str], concept_id: str) -> list[str]:
+    """An expansion's other terms, those of the reader's language first."""
+    return concept_match.reader_first(concept_id, terms, current_language())
+
+
 @bp.app_template_filter("via_words")
 def via_words(via: Via) -> str:
     """An expansion that brought a hit, in the reader's words: "Sextortion (aus ‘…’)"."""

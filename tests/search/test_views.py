@@ -110,7 +110,8 @@ def test_did_you_mean_and_expansions_are_links_on_the_page(client, app):
     html = client.get("/search?q=sextortoin+guide&autocorrect=0").get_data(as_text=True)
     assert ('Did you mean <a href="/search?q=sextortion+guide">sextortion guide</a>?') in html
     html = client.get("/search?q=sextortion").get_data(as_text=True)
-    assert "sextortion, from “sextortion” (also " in html and "sexuální vydírání" in html
+    # The reader's language's other terms first: English here.
+    assert "sextortion, from “sextortion” (also sexual extortion, sexual blackmail, " in html
     assert 'href="/search?q=sextortion&amp;noexpand=sextortion">Remove this expansion' in html
     html = client.get("/search?q=sextortion&noexpand=sextortion").get_data(as_text=True)
     assert "Also finding measures" not in html
@@ -136,7 +137,9 @@ def test_results_corrections_expansions_and_facets_speak_the_readers_language(cl
     assert 'Meinten Sie <a href="/search?q=sextortion+guide">sextortion guide</a>?' in html
     html = client.get("/search?q=sextortion&countries=CZ", headers=german).get_data(as_text=True)
     assert "Außerdem werden Maßnahmen in allen Sprachen gefunden zu:" in html
-    assert "Sextortion, ausgehend von „sextortion“ (auch " in html  # the concept named in German
+    # The concept named in German, its German terms listed first, then English, then others.
+    also = "(auch sexuelle Erpressung, Sexerpressung, Erpressung, Sex-Erpressung, sexual extortion"
+    assert f"Sextortion, ausgehend von „sextortion“ {also}" in html
     assert ">Diese Erweiterung entfernen<" in html
     assert 'value="CZ" checked>' in html and '>Tschechien <span class="facet-count">' in html
     assert ": Tschechien entfernen</a>" in html  # legend: the record model's label
