@@ -221,14 +221,6 @@ def test_a_compound_finds_measures_naming_its_parts_in_other_languages(app):
     assert found("Elternberatung") == [english.id]
 
 
-def test_a_compound_whose_head_names_nothing_finds_its_first_parts_measures(app):
-    owner = make_user()
-    english = text_measure(owner, "Treatment programme for offenders", SUMMARY)
-    text_measure(owner, "Mentoring for volunteers", SUMMARY)
-    assert found("Täterarbeit") == [english.id]
-    assert found("Täterarbeit", expand=False) == []
-
-
 def test_an_acronym_that_is_a_common_word_finds_its_measures_only_in_capitals(app):
     owner = make_user()
     circles = text_measure(owner, "Circles of Support and Accountability", SUMMARY)
@@ -242,26 +234,33 @@ def test_an_acronym_that_is_a_common_word_finds_its_measures_only_in_capitals(ap
     assert found("cosa") == [italian.id]
 
 
-def test_a_hyphenated_word_finds_measures_naming_its_parts_in_other_languages(app):
-    owner = make_user()
-    spanish = text_measure(
-        owner,
-        "Terapia por internet",
-        "Sesiones de terapia por internet para adultos.",
-        text_language="es",
-    )
-    text_measure(owner, "Talleres para familias", "Talleres para familias.", text_language="es")
-    assert found("Online-Therapie") == [spanish.id]
-    assert found("Online-Therapie", expand=False) == []
+SPANISH_THERAPY = ("Terapia por internet", "Sesiones de terapia por internet para adultos.", "es")
+SPANISH_WORKSHOPS = ("Talleres para familias", "Talleres para familias.", "es")
+VOLUNTEERS = ("Mentoring for volunteers", SUMMARY, "en")
 
 
-def test_a_hyphenated_word_written_as_one_term_finds_that_terms_measures(app):
+@pytest.mark.parametrize(
+    ("q", "wanted", "other"),
+    [
+        # A compound whose head names nothing ("Arbeit") names its first part's concepts.
+        ("Täterarbeit", ("Treatment programme for offenders", SUMMARY, "en"), VOLUNTEERS),
+        # A hyphenated word names its parts' concepts, as a compound does.
+        ("Online-Therapie", SPANISH_THERAPY, SPANISH_WORKSHOPS),
+        # Written as one word, it is a term ("Kinderschutzkonzept"); "Konzept" alone names
+        # nothing the parts could add up to.
+        (
+            "Kinderschutz-Konzept",
+            ("A safeguarding policy for sports clubs", SUMMARY, "en"),
+            VOLUNTEERS,
+        ),
+    ],
+)
+def test_compounds_and_hyphenated_words_find_what_their_parts_name(app, q, wanted, other):
     owner = make_user()
-    english = text_measure(owner, "A safeguarding policy for sports clubs", SUMMARY)
-    text_measure(owner, "Mentoring for volunteers", SUMMARY)
-    # "Kinderschutzkonzept" is a term; "Konzept" alone names nothing the parts could add up to.
-    assert found("Kinderschutz-Konzept") == [english.id]
-    assert found("Kinderschutz-Konzept", expand=False) == []
+    measure = text_measure(owner, wanted[0], wanted[1], text_language=wanted[2])
+    text_measure(owner, other[0], other[1], text_language=other[2])
+    assert found(q) == [measure.id]
+    assert found(q, expand=False) == []
 
 
 def test_a_word_of_another_language_is_not_corrected_into_a_frequent_neighbour(app):
