@@ -62,6 +62,12 @@ OFF_TOPIC = (
     ("it", "abuso di sostanze negli adolescenti"),
     ("es", "abuso de alcohol en adolescentes"),
     ("pt", "abuso de álcool na adolescência"),
+    # Written with the rules for a word before abuse that a measure names in passing, and
+    # forms the index would find (2026-12-06).
+    ("en", "steroid abuse among athletes"),
+    ("en", "prescription drug abuse in older adults"),
+    ("it", "abuso di alcol tra i giovani"),
+    ("it", "incidenti stradali e bambini"),
 )
 
 # Questions of the field in everyday words: each must find its measures.
@@ -109,6 +115,11 @@ ON_TOPIC = (
     ("de", "Missbrauch in der Kirche"),
     ("es", "abuso en el deporte"),
     ("it", "abuso sui minori nello sport"),
+    # Drugs, dating and sex beside abuse in the field's own sense (2026-12-06, as above).
+    ("en", "teenagers given drugs and then abused"),
+    ("en", "dating abuse among teens"),
+    ("en", "sex abuse in sports"),
+    ("en", "substance use and sexual exploitation of girls"),
 )
 
 

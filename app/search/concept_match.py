@@ -589,16 +589,17 @@ def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]
 
 
 @lru_cache(maxsize=4096)
-def is_term_word(token: str, text: str) -> bool:
+def is_term_word(token: str, text: str, languages: tuple[str, ...] = STEMMED_LANGUAGES) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of one of the field's
-    terms in some language, or another form of one ("bezpieczeństwa", "lekcje"): a word of
-    the field, even where no document holds this form of it. A form has the term word's stem
-    and differs only in its ending ("animal" is no form of "animated", though both stem to
-    "anim")."""
+    terms in some language, or another form of one in one of `languages` ("bezpieczeństwa",
+    "lekcje"): a word of the field, even where no document holds this form of it. A form has
+    the term word's stem and differs only in its ending ("animal" is no form of "animated",
+    though both stem to "anim")."""
     words, stems = _term_words()
     if token in words:
         return True
-    for lang, by_stem in stems.items():
+    for lang in languages:
+        by_stem = stems.get(lang, {})
         found = analyze(text, lang)
         if len(found) == 1 and any(same_word(token, w) for w in by_stem.get(found[0], ())):
             return True

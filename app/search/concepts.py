@@ -49,6 +49,10 @@ FIELD_CONCEPTS = frozenset(
     }
 )
 
+# Abuse itself, no form of it: beside a word naming nothing of the field, abuse of something
+# else ("drug abuse", "abus d'alcool"), a word of the field's common ones, not its subject.
+BARE_ABUSE = "abuse"
+
 # What a concept every measure is about weighs in ranking, against another concept: it says
 # nothing of which measure a query means ("prevention of sexual abuse in school" is about the
 # school). Tuned with bench/search_quality.py (tuning half only: 0.25 and 0.1 gained on both

@@ -12,8 +12,11 @@ then describes that measure ("Childhood-Haus Leipzig", the city named in its des
 A short word in passing is missing only when it is a common word of the query's language
 ("road" among English words): it is as often a word of another language.
 A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
-missing either: its measures are there, in other words or forms. Nor is a word that joins the
-word before or after it into a term, a compound written apart ("Kinderschutz Konzept").
+missing either: its measures are there, in other words or forms. But a form of one that no
+measure holds, in a language the index stems, is missing: the index would find its forms
+("incidenti", accidents, is no form of "incidenza" any measure holds). Nor is a word that
+joins the word before or after it into a term, a compound written apart ("Kinderschutz
+Konzept").
 
 The query is off topic when it has at least as many missing parts as found ones, and more
 missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures, and
@@ -34,6 +37,11 @@ before one it is joined to by a function word ("abuso di sostanze", "abus d'alco
 "Missbrauch vermutet"): one of the field's common words then, not its subject. So is a
 compound joining abuse to a word that names nothing of the field, which no measure holds as
 written ("Drogenmissbrauch", "alkoholmissbruk"): a missing part, as "drug abuse" has one.
+A word right before abuse itself that names nothing of the field and that one or two measures
+hold, even in their summaries, is what is abused, and missing: "substance abuse" (a summary
+names "substance use" as a risk). An everyday phrasing holding a word of abuse of something
+else keeps no query on topic: "drug … teenagers" reads like exploitation, but "drug abuse
+prevention for teenagers" is about drugs.
 
 bench/off_topic_probe.py measures the rule on topics beyond the judged set.
 """
@@ -43,7 +51,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from app.search.analysis import fold, split_words, tokenize, typed_word, word_spans
+from app.search.analysis import (
+    LIGHT_LANGUAGES,
+    STEMMED_LANGUAGES,
+    fold,
+    split_words,
+    tokenize,
+    typed_word,
+    word_spans,
+)
 from app.search.common_words import is_common_word
 from app.search.concept_match import (
     MIN_NEAR,
@@ -53,7 +69,13 @@ from app.search.concept_match import (
     near_term_word,
     same_word,
 )
-from app.search.concepts import FIELD_CONCEPTS, LANGUAGE_GROUP, field_wide, load_concepts
+from app.search.concepts import (
+    BARE_ABUSE,
+    FIELD_CONCEPTS,
+    LANGUAGE_GROUP,
+    field_wide,
+    load_concepts,
+)
 from app.search.query import Concepts, Node, ParsedText, node_concepts
 
 # Tuned with bench/search_quality.py (tuning half only).
@@ -78,8 +100,6 @@ SUBJECT_CONCEPTS = frozenset(
         "young_people_harmful_behaviour",
     }
 )
-# Abuse itself: beside a missing word, abuse of something else ("drug abuse", "abus d'alcool").
-BARE_ABUSE = "abuse"
 # Concept groups that say who or where, not what: a query found only through them is not about
 # anything the repository covers ("Hitzeschutz für Kinder in Kitas").
 FRAMING_GROUPS = frozenset({"target_group", "setting", "profession"})
@@ -115,7 +135,7 @@ class QueryPart:
         if self.abuse_of_other:
             return True
         if self.measures == 0:
-            return not _field_word(self.text)
+            return not _field_word(self.text, LIGHT_LANGUAGES)
         return self.in_passing and len(typed_word(self.text)) >= MIN_PASSING_LETTERS
 
     @property
@@ -126,7 +146,7 @@ class QueryPart:
             needs_naming(self.measures)
             and not self.named
             and not self.with_rest
-            and not _field_word(self.text)
+            and not _field_word(self.text, STEMMED_LANGUAGES)
         )
 
 
@@ -136,9 +156,12 @@ def language_share(counts: Iterable[tuple[int, int]]) -> float:
     return max((found / size for found, size in counts if size >= MIN_MEASURES), default=0.0)
 
 
-def has_phrasing(parsed: ParsedText) -> bool:
-    """Whether the query holds an everyday phrasing of one of the field's concepts."""
-    return any(isinstance(n, Concepts) for n in parsed.root.must + parsed.root.should)
+def phrasings(parsed: ParsedText) -> tuple[str, ...]:
+    """The typed words of each everyday phrasing of one of the field's concepts that the
+    query holds."""
+    return tuple(
+        n.matched for n in parsed.root.must + parsed.root.should if isinstance(n, Concepts)
+    )
 
 
 def needs_naming(measures: int) -> bool:
@@ -198,25 +221,33 @@ def names(title: str, summary: str, text: str) -> bool:
 
 
 def off_topic_words(
-    parts: Sequence[QueryPart], measures: int, phrasing: bool = False, text: str = ""
+    parts: Sequence[QueryPart], measures: int, phrasings: Sequence[str] = (), text: str = ""
 ) -> list[str]:
     """The missing parts' words when the query is off topic; else [].
 
     `parts` are the query's top-level parts, in the order of `text`, the query searched;
-    `measures` is how many are published; `phrasing` whether the query holds an everyday
-    phrasing of one of the field's concepts.
+    `measures` is how many are published; `phrasings` the typed words of each everyday
+    phrasing of one of the field's concepts that the query holds.
     """
-    if measures < MIN_MEASURES or len(parts) < 2 or phrasing:
+    if measures < MIN_MEASURES or len(parts) < 2:
         return []
     typed = [t for p in parts for t in tokenize(typed_word(p.text))]
+    joined = _joined(text, parts)
     missing = [
         p
         for i, p in enumerate(parts)
-        if (p.missing or _common_in_passing(p, typed)) and not _joins_neighbour(parts, i)
+        if (p.missing or _common_in_passing(p, typed) or _abused_in_passing(parts, i, joined))
+        and not _joins_neighbour(parts, i)
     ]
     found = [p for p in parts if p.measures and p not in missing]
-    other_abuse = _abuse_of_something_else(parts, missing, _joined(text, parts))
+    other_abuse = _abuse_of_something_else(parts, missing, joined)
     if not missing or not found or any(_subject(p) for p in found if p not in other_abuse):
+        return []
+    # An everyday phrasing keeps the query on topic, unless it holds a word of abuse of
+    # something else: "drug … teenagers" is no phrasing of exploitation in "drug abuse
+    # prevention for teenagers".
+    taken = {t for p in other_abuse + _abused(parts, missing, other_abuse) for t in _words(p)}
+    if any(not taken & set(tokenize(matched)) for matched in phrasings):
         return []
     specific = [
         p for p in found if not p.generic(measures) and not _field(p) and p not in other_abuse
@@ -263,6 +294,38 @@ def _common_in_passing(part: QueryPart, typed: list[str]) -> bool:
     )
 
 
+def _abused(
+    parts: Sequence[QueryPart], missing: list[QueryPart], other_abuse: list[QueryPart]
+) -> list[QueryPart]:
+    """The missing parts beside abuse of something else: what is abused."""
+    return [
+        p
+        for i, p in enumerate(parts)
+        if p in missing
+        and any(0 <= j < len(parts) and parts[j] in other_abuse for j in (i - 1, i + 1))
+    ]
+
+
+def _words(part: QueryPart) -> list[str]:
+    return tokenize(typed_word(part.text))
+
+
+def _abused_in_passing(parts: Sequence[QueryPart], i: int, joined: list[bool]) -> bool:
+    """Whether part `i` is what abuse itself is of, right before it ("substance abuse"), and
+    names nothing of the field: a word one or two measures hold, even in their summaries
+    ("substance use" as a risk), is abuse of something else there, not a topic of theirs.
+    (After abuse, a word joined to it may be what abusers do: "abusers get close".)"""
+    part = parts[i]
+    if part.concepts or not needs_naming(part.measures):
+        return False
+    before = i + 1 < len(parts) and _bare_abuse(parts[i + 1]) and not joined[i + 1]
+    return before and not _field_word(part.text, STEMMED_LANGUAGES)
+
+
+def _bare_abuse(part: QueryPart) -> bool:
+    return set(part.concepts) == {BARE_ABUSE}
+
+
 def _abuse_of_something_else(
     parts: Sequence[QueryPart], missing: list[QueryPart], joined: list[bool]
 ) -> list[QueryPart]:
@@ -271,7 +334,7 @@ def _abuse_of_something_else(
     sostanze", "abus d'alcool", "Missbrauch von Drogen"; not the verb of "Missbrauch vermutet")."""
     out = []
     for i, part in enumerate(parts):
-        if set(part.concepts) != {BARE_ABUSE}:
+        if not _bare_abuse(part):
             continue
         before = i > 0 and parts[i - 1] in missing and not joined[i]
         after = i + 1 < len(parts) and parts[i + 1] in missing and joined[i + 1]
@@ -333,7 +396,12 @@ def _subject(part: QueryPart) -> bool:
     return any(c in SUBJECT_CONCEPTS or _group(c) in SUBJECT_GROUPS for c in part.concepts)
 
 
-def _field_word(text: str) -> bool:
+def _field_word(text: str, languages: tuple[str, ...]) -> bool:
+    """Whether a typed part is a word of the field's terms, or a form of one in `languages`.
+    A word no measure holds is one of the field's only in the languages the index stems
+    lightly (LIGHT_LANGUAGES), where documents may hold the term word in a form it does not
+    find ("lekcji" for "lekcje"): it finds the forms of a word in the others, so a form no
+    measure holds ("incidenti", of "incidenza") is missing."""
     word = typed_word(text)
     tokens = tokenize(word)
-    return len(tokens) == 1 and is_term_word(fold(tokens[0]), word)
+    return len(tokens) == 1 and is_term_word(fold(tokens[0]), word, languages)

@@ -14,10 +14,10 @@ SUMMARY = "A prevention programme described here for the tests, long enough to b
 
 
 def verdict(
-    *parts: tuple, measures: int = 100, phrasing: bool = False, text: str = ""
+    *parts: tuple, measures: int = 100, phrasings: tuple[str, ...] = (), text: str = ""
 ) -> list[str]:
     """off_topic_words over (text, measures[, named[, concepts]]) tuples."""
-    return off_topic_words([QueryPart(*p) for p in parts], measures, phrasing, text)
+    return off_topic_words([QueryPart(*p) for p in parts], measures, phrasings, text)
 
 
 def test_a_missing_word_beside_only_generic_ones_is_off_topic():
@@ -60,7 +60,7 @@ def test_a_short_word_in_passing_is_missing_only_as_a_common_word_of_the_querys_
     parts = (("people", 74), ("love", 0), ("kids", 98, True, ("children",)), ("bien", 1, False))
     assert verdict(*parts) == ["love"]  # "bien" is not named missing
     # As typed, the query holds an everyday phrasing of sexual interest in children.
-    assert verdict(*parts, phrasing=True) == []
+    assert verdict(*parts, phrasings=("people love kids",)) == []
     # "road" in one measure in passing is a word of English, the query's language: its topic.
     children = ("children", 98, True, ("children",))
     parts = (("road", 1, False), ("safety", 80), ("education", 70), children)
@@ -124,6 +124,16 @@ def test_a_word_of_the_fields_vocabulary_is_never_missing():
     assert verdict(*parts) == []
 
 
+def test_a_form_of_a_term_word_the_index_would_find_is_missing():
+    # Italian "incidenti domestici" (accidents at home): a form of "incidenza" (incidence), of
+    # "ambiente domestico" (home setting). The index stems Italian, so no measure holds a form
+    # of the first: another topic. A measure holding the second holds a word of the field.
+    prevention = ("prevenzione", 90, True, ("prevention",))
+    children = ("bambini", 98, True, ("children",))
+    parts = (prevention, ("incidenti", 0), ("domestici", 1, False), children)
+    assert verdict(*parts) == ["incidenti"]
+
+
 def test_a_query_naming_a_form_of_abuse_or_a_phrasing_is_on_topic():
     # Finnish: what to do if a child has become a victim of sexual violence.
     parts = (
@@ -133,7 +143,7 @@ def test_a_query_naming_a_form_of_abuse_or_a_phrasing_is_on_topic():
         ("seksuaalisen väkivallan", 37, True, ("sexual_violence",)),
     )
     assert verdict(*parts) == []
-    assert verdict(("drowning", 0), ("prevention", 80), phrasing=True) == []
+    assert verdict(("drowning", 0), ("prevention", 80), phrasings=("drowning",)) == []
 
 
 def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
@@ -156,6 +166,28 @@ def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
     # Beside found words it is the field's subject: abuse in a church.
     church = ("Kirche", 5, True, ("church",))
     assert verdict(missbrauch, church, text="Missbrauch in der Kirche") == []
+    # A word one or two measures hold, in their summaries even ("substance use" as a risk),
+    # is what abuse is of right before it.
+    substance = ("substance", 2, True)
+    treatment = ("treatment", 60, True, ("treatment",))
+    text = "substance abuse treatment"
+    assert verdict(substance, abuse, treatment, text=text) == ["substance"]
+    # After it, it may be what abusers do.
+    parents, families = ("parents", 90, True, ("parents",)), ("families", 90, True, ("families",))
+    abusers, close = ("abusers", 90, True, ("abuse",)), ("close", 2, False)
+    text = "parents learning how abusers get close to families"
+    parts = (parents, ("learning", 10, True), abusers, close, families)
+    assert verdict(*parts, phrasings=("close abusers families",), text=text) == []
+    # Not a word more measures hold, nor one naming something of the field.
+    assert verdict(("substance", 3, True), abuse, treatment, text=text) == []
+    online = ("online", 2, True, ("online",))
+    assert verdict(online, abuse, treatment, text="online abuse treatment") == []
+    # An everyday phrasing holding what is abused keeps no query on topic: "drug … teenagers"
+    # reads like exploitation, but the query is about drug abuse.
+    parts = (("drug", 0), abuse, prevention, ("teenagers", 98, True, ("adolescents",)))
+    text = "drug abuse prevention for teenagers"
+    assert verdict(*parts, phrasings=("drug teenagers",), text=text) == ["drug"]
+    assert verdict(*parts, phrasings=("prevention teenagers",), text=text) == []
     # A form of abuse is the subject whatever stands beside it.
     sexual = ("sexual abuse", 60, True, ("child_sexual_abuse",))
     survivors = ("survivors", 4, True, ("survivors",))
@@ -284,6 +316,10 @@ def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corp
     text_measure(owner, "Helpline for abused children", "Children call about abuse at home.")
     assert search("elder abuse").off_topic == ["elder"]
     assert search("abuse of alcohol").off_topic == ["alcohol"]
+    # Substance use named as a risk in one measure's summary is no topic of it.
+    text_measure(owner, "Family therapy", "For teenagers with substance use and abuse at home.")
+    assert search("substance abuse treatment").off_topic == ["substance"]
+    assert search("substance use treatment").off_topic == []
     results = search("abuse in sport clubs")
     assert results.off_topic == [] and results.hits[0].id == clubs.id
 

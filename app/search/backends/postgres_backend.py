@@ -88,7 +88,7 @@ from app.search.facets import VERDICT_LABELS, ordered_counts
 from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
-from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
+from app.search.off_topic import language_share, off_topic_words, phrasings, query_part
 from app.search.query import Concepts, ParsedText, Synonyms, Word, node_concepts, parse_text
 from app.search.suggestions import (
     RARE_WORD_DOCS,
@@ -652,7 +652,7 @@ class _PostgresSearch:
             )
             for i, (unit, tsquery) in enumerate(zip(units, queries, strict=True))
         ]
-        return off_topic_words(parts, total, has_phrasing(self.parsed), self.text)
+        return off_topic_words(parts, total, phrasings(self.parsed), self.text)
 
     def _all_in_one(self, tsqueries: list[str]) -> bool:
         """Whether one measure matches every part's tsquery."""

@@ -45,7 +45,7 @@ from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
 from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
 from app.search.highlight import QueryTerms, highlight
-from app.search.off_topic import has_phrasing, language_share, off_topic_words, query_part
+from app.search.off_topic import language_share, off_topic_words, phrasings, query_part
 from app.search.query import (
     Concepts,
     Node,
@@ -287,7 +287,7 @@ class WhooshSearch:
             for unit, found in zip(units, masks, strict=True)
         ]
         return off_topic_words(
-            parts, int(np.count_nonzero(live)), has_phrasing(self.parsed), self.text
+            parts, int(np.count_nonzero(live)), phrasings(self.parsed), self.text
         )
 
     def _language_share(self, found: np.ndarray) -> float:
