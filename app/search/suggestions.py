@@ -195,10 +195,11 @@ def corrections(
         candidate = correct(token)
         if candidate is None and docs == 0:
             candidate = vocabulary_candidate(token)
-        if docs == 0 and (candidate is None or candidate.distance > 1):
+        most = _run_parts(token, candidate) if docs == 0 else 0
+        if most:
             # Words run together before a word two edits away, as words and as stems:
             # "takeitdown" is "take it down", not "takedown" ("sextoring" is "sextortion").
-            parts = run_together(token, frequency, together)
+            parts = run_together(token, frequency, together, most)
             if parts:
                 shown = typed_word(word.text)
                 replacements[shown] = " ".join(_as_typed(shown, token, parts))
@@ -230,16 +231,28 @@ RUN_PARTS = 3
 RUN_PART = 2
 
 
+def _run_parts(token: str, candidate: Candidate | None) -> int:
+    """How many words a word no document holds may be read as run together, given the closest
+    word: up to RUN_PARTS beside none or one two edits away; two beside one close only as
+    their stems are, and more than two edits as words ("safedates" is "safe dates", not
+    "safely"; "sextoring" is "sextortion", not "sex to ring"); else none."""
+    if candidate is None or candidate.distance > 1:
+        return RUN_PARTS
+    return 2 if edit_distance(token, candidate.word, 2) > 2 else 0
+
+
 def run_together(
     token: str,
     frequency: Callable[[Word], int],
     together: Callable[[list[Word]], bool] | None,
+    most: int = RUN_PARTS,
 ) -> list[str] | None:
-    """The words `token` runs together, the fewest and then the longest first; None if none."""
+    """The words `token` runs together, in `most` words at most, the fewest and then the
+    longest first; None if none."""
     if together is not None and together([Word(token, (token,))]):
         return None  # it begins a longer word some document holds ("Helpwanted.nl")
     stop = query_stopwords()
-    for parts in _splits(token, RUN_PARTS):
+    for parts in _splits(token, most):
         held = [frequency(Word(p, (p,))) > 0 for p in parts]
         if all(h or p in stop for h, p in zip(held, parts, strict=True)):
             # Function words too, where the index holds them: "stop it now" is in one

@@ -234,6 +234,20 @@ def test_words_run_together_are_searched_apart(app):
     assert search("helpwanted").corrected_query is None
 
 
+def test_two_words_run_together_come_before_a_word_close_only_as_stems(app):
+    owner = make_user()
+    dates = text_measure(owner, "Safe Dates", SUMMARY)
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Safely online {n}", SUMMARY)
+    text_measure(owner, "Sextortion helpline", SUMMARY)
+    text_measure(owner, "Sex education in a ring of schools", SUMMARY)
+    # "safely" is one edit from "safedates" as English stems, four as words.
+    results = search("safedates")
+    assert results.corrected_query == "safe dates" and results.hits[0].id == dates.id
+    # Three words with a function word are too loose a reading beside a word so close.
+    assert search("sextoring").corrected_query == "sextortion"
+
+
 def test_no_word_is_corrected_to_a_function_word(app):
     owner = make_user()
     for n in range(RARER_FACTOR):
