@@ -68,6 +68,8 @@ OFF_TOPIC = (
     ("en", "prescription drug abuse in older adults"),
     ("it", "abuso di alcol tra i giovani"),
     ("it", "incidenti stradali e bambini"),
+    # A term of the field no measure is about (2026-12-06).
+    ("en", "school dropout prevention"),
 )
 
 # Questions of the field in everyday words: each must find its measures.

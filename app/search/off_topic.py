@@ -14,7 +14,8 @@ A short word in passing is missing only when it is a common word of the query's 
 A word of the field's own vocabulary in some language ("bezpieczeństwa", "lekcje") is never
 missing either: its measures are there, in other words or forms. But a form of one that no
 measure holds, in a language the index stems, is missing: the index would find its forms
-("incidenti", accidents, is no form of "incidenza" any measure holds). Nor is a word that
+("incidenti", accidents, is no form of "incidenza" any measure holds); and so is a term
+whose concept no measure is tagged with ("school dropout prevention"). Nor is a word that
 joins the word before or after it into a term, a compound written apart ("Kinderschutz
 Konzept").
 
@@ -135,7 +136,8 @@ class QueryPart:
         if self.abuse_of_other:
             return True
         if self.measures == 0:
-            return not _field_word(self.text, LIGHT_LANGUAGES)
+            # Naming a concept, it finds no measure tagged with it either: none is about it.
+            return bool(self.concepts) or not _field_word(self.text, LIGHT_LANGUAGES)
         return self.in_passing and len(typed_word(self.text)) >= MIN_PASSING_LETTERS
 
     @property

@@ -124,6 +124,12 @@ def test_a_word_of_the_fields_vocabulary_is_never_missing():
     assert verdict(*parts) == []
 
 
+def test_a_term_whose_concept_no_measure_is_tagged_with_is_missing():
+    # "dropout" names treatment dropout, but no measure is about it, in any words.
+    dropout = ("dropout", 0, True, ("treatment_dropout",))
+    assert verdict(("school", 91, True, ("school",)), dropout, ("prevention", 80)) == ["dropout"]
+
+
 def test_a_form_of_a_term_word_the_index_would_find_is_missing():
     # Italian "incidenti domestici" (accidents at home): a form of "incidenza" (incidence), of
     # "ambiente domestico" (home setting). The index stems Italian, so no measure holds a form
@@ -372,6 +378,10 @@ def test_a_word_in_most_measures_of_its_language_is_off_topic_beside_a_missing_o
     # "éducation" is in 4 of 11 measures, but in every French one.
     assert search("éducation routière").off_topic == ["routière"]
     assert search("éducation sextorsion").off_topic == []
+
+
+def test_a_term_no_measure_is_about_is_off_topic(corpus):
+    assert search("school dropout prevention").off_topic == ["dropout"]
 
 
 def test_a_word_of_the_fields_vocabulary_no_measure_holds_is_not_off_topic(corpus):
