@@ -233,7 +233,7 @@ def off_topic_words(
     """
     if measures < MIN_MEASURES or len(parts) < 2:
         return []
-    typed = [t for p in parts for t in tokenize(typed_word(p.text))]
+    typed = [t for p in parts for t in _words(p)]
     joined = _joined(text, parts)
     missing = [
         p
@@ -269,7 +269,7 @@ def off_topic_words(
 def _joins_neighbour(parts: Sequence[QueryPart], i: int) -> bool:
     """Whether part `i` and the one before or after it are a compound of the field written
     apart ("Kinderschutz Konzept": "Kinderschutzkonzept"): no word of another topic."""
-    words = [tuple(tokenize(typed_word(p.text))) for p in parts]
+    words = [tuple(_words(p)) for p in parts]
     pairs = [(words[i - 1], words[i])] if i > 0 else []
     pairs += [(words[i], words[i + 1])] if i + 1 < len(parts) else []
     return any(joined_concepts(a + b) for a, b in pairs if len(a) == len(b) == 1)
@@ -291,9 +291,7 @@ def _elided(text: str) -> int:
 def _common_in_passing(part: QueryPart, typed: list[str]) -> bool:
     """Whether a short word found only in passing is a common word of the query's language
     ("road" among English words): a word of the topic, not another language's function word."""
-    return part.in_passing and all(
-        is_common_word(t, typed) for t in tokenize(typed_word(part.text))
-    )
+    return part.in_passing and all(is_common_word(t, typed) for t in _words(part))
 
 
 def _abused(
@@ -309,6 +307,7 @@ def _abused(
 
 
 def _words(part: QueryPart) -> list[str]:
+    """A part's typed words, folded."""
     return tokenize(typed_word(part.text))
 
 
