@@ -197,7 +197,7 @@ def corrections(
             candidate = vocabulary_candidate(token)
         most = _run_parts(token, candidate) if docs == 0 else 0
         if most:
-            # Words run together before a word two edits away, as words and as stems:
+            # Words run together before a word far from the typed one (_run_parts):
             # "takeitdown" is "take it down", not "takedown" ("sextoring" is "sextortion").
             parts = run_together(token, frequency, together, most)
             if parts:
