@@ -70,6 +70,21 @@ OFF_TOPIC = (
     ("it", "incidenti stradali e bambini"),
     # A term of the field no measure is about (2026-12-06).
     ("en", "school dropout prevention"),
+    # Written afterwards, before the rule for phrasings of weak words
+    # (2026-12-06, a second time): more topics next to the field, more languages.
+    ("en", "lead poisoning in children"),
+    ("en", "GDPR training for school staff"),
+    ("en", "eating disorders among teenage girls"),
+    ("en", "radicalisation prevention for young people"),
+    ("en", "gambling addiction among students"),
+    ("en", "teenage pregnancy prevention"),
+    ("fr", "lutte contre le décrochage scolaire"),
+    ("ro", "prevenirea abandonului școlar"),
+    ("el", "πρόληψη της παχυσαρκίας στα παιδιά"),
+    ("sk", "prevencia fajčenia u mladistvých"),
+    ("sl", "preprečevanje debelosti pri otrocih"),
+    ("lv", "smēķēšanas profilakse jauniešiem"),
+    ("bg", "превенция на тютюнопушенето при младежи"),
 )
 
 # Questions of the field in everyday words: each must find its measures.
@@ -122,6 +137,12 @@ ON_TOPIC = (
     ("en", "dating abuse among teens"),
     ("en", "sex abuse in sports"),
     ("en", "substance use and sexual exploitation of girls"),
+    # Everyday words no measure holds beside words of a phrasing (2026-12-06, as above).
+    ("en", "men who fancy young girls online"),
+    ("en", "my ex keeps threatening to post our intimate pictures"),
+    ("en", "grown-up chatting with my 12 year old on snapchat"),
+    ("en", "older boy pressuring my daughter for nudes"),
+    ("en", "someone at the swimming club sends my son gifts and secret messages"),
 )
 
 

@@ -42,7 +42,11 @@ A word right before abuse itself that names nothing of the field and that one or
 hold, even in their summaries, is what is abused, and missing: "substance abuse" (a summary
 names "substance use" as a risk). An everyday phrasing holding a word of abuse of something
 else keeps no query on topic: "drug … teenagers" reads like exploitation, but "drug abuse
-prevention for teenagers" is about drugs.
+prevention for teenagers" is about drugs. Nor does one made only of weak words (missing, in
+passing, or in most measures) beside a missing word it does not hold: "lead … children" reads
+like forensic interviews ("leading questions"), but "lead poisoning in children" is about
+poisoning. A phrasing holding the missing word is what phrasings are for ("people who love
+kids too much").
 
 bench/off_topic_probe.py measures the rule on topics beyond the judged set.
 """
@@ -246,11 +250,17 @@ def off_topic_words(
     if not missing or not found or any(_subject(p) for p in found if p not in other_abuse):
         return []
     # An everyday phrasing keeps the query on topic, unless it holds a word of abuse of
-    # something else: "drug … teenagers" is no phrasing of exploitation in "drug abuse
-    # prevention for teenagers".
+    # something else ("drug … teenagers" is no phrasing of exploitation in "drug abuse
+    # prevention for teenagers"), or holds only weak words beside a missing word it does not
+    # hold ("lead … children" in "lead poisoning in children").
     taken = {t for p in other_abuse + _abused(parts, missing, other_abuse) for t in _words(p)}
-    if any(not taken & set(tokenize(matched)) for matched in phrasings):
-        return []
+    weak = {t for p in parts if _weak(p, missing, measures) for t in _words(p)}
+    phrased = {t for matched in phrasings for t in tokenize(matched)}
+    unphrased = any(not phrased & set(_words(p)) for p in missing)
+    for matched in phrasings:
+        words = set(tokenize(matched))
+        if not taken & words and not (unphrased and words <= weak):
+            return []
     specific = [
         p for p in found if not p.generic(measures) and not _field(p) and p not in other_abuse
     ]
@@ -264,6 +274,15 @@ def off_topic_words(
     ):
         return [_shown(p.text) for p in missing]
     return []
+
+
+def _weak(part: QueryPart, missing: list[QueryPart], measures: int) -> bool:
+    """Whether a part is no evidence that a phrasing it is a word of is the query's topic:
+    missing, found only in passing, or in so many measures that it says no topic."""
+    passing = (
+        not part.concepts and needs_naming(part.measures) and not part.named and not part.with_rest
+    )
+    return part in missing or passing or part.generic(measures)
 
 
 def _joins_neighbour(parts: Sequence[QueryPart], i: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.search import off_topic
+from app.search.concept_match import phrase_concepts
 from app.search.off_topic import MIN_MEASURES, QueryPart, language_share, names, off_topic_words
 from tests.conftest import make_user
 from tests.search.conftest import found, search, text_measure
@@ -118,6 +119,28 @@ def test_a_missing_word_that_may_be_a_misspelt_word_of_the_field_keeps_the_resul
     assert verdict(("sun", 0), ("protection", 52), kids, ("beach", 0)) == ["sun", "beach"]
 
 
+def test_a_phrasing_of_weak_words_beside_a_missing_word_outside_it_keeps_no_query_on_topic():
+    # "lead … children" reads like a phrasing of forensic interviews ("without leading
+    # questions"), but "lead" is in two measures in passing, "children" in most, and
+    # "poisoning", which no measure holds, is no word of it: the query is about poisoning.
+    lead, children = ("lead", 2, False), ("children", 98, True, ("children",))
+    parts = (lead, ("poisoning", 1, False), children)
+    assert verdict(*parts, phrasings=("lead children",)) == ["poisoning"]
+    # A word of the phrasing that says something keeps it on topic.
+    assert (
+        verdict(("lead", 2, True), ("poisoning", 1, False), children, phrasings=("lead children",))
+        == []
+    )
+    # So does a phrasing holding the missing word: everyday words are what phrasings are for.
+    people, love = ("people", 74), ("love", 0)
+    assert verdict(people, love, children, phrasings=("people love children",)) == []
+    # A word naming a concept is the field's, however few measures hold it: the priest of
+    # "a priest abused children in our parish" is clergy.
+    priest, parish = ("priest", 1, False, ("clergy",)), ("parish", 1, False)
+    victims = ("victims", 18, True, ("victims",))
+    assert verdict(priest, children, parish, victims, phrasings=("parish priest",)) == []
+
+
 def test_a_word_of_the_fields_vocabulary_is_never_missing():
     # Polish forms of body safety lessons that no measure holds: the field's own words.
     parts = (("lekcje", 0), ("bezpieczeństwa", 0), ("ciała", 0), ("szkole", 6))
@@ -193,6 +216,8 @@ def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
     parts = (("drug", 0), abuse, prevention, ("teenagers", 98, True, ("adolescents",)))
     text = "drug abuse prevention for teenagers"
     assert verdict(*parts, phrasings=("drug teenagers",), text=text) == ["drug"]
+    # A phrasing of other words, one of them saying something, keeps it on topic.
+    parts = (("drug", 0), abuse, prevention, ("teenagers", 30, True, ("adolescents",)))
     assert verdict(*parts, phrasings=("prevention teenagers",), text=text) == []
     # A form of abuse is the subject whatever stands beside it.
     sexual = ("sexual abuse", 60, True, ("child_sexual_abuse",))
@@ -382,6 +407,23 @@ def test_a_word_in_most_measures_of_its_language_is_off_topic_beside_a_missing_o
 
 def test_a_term_no_measure_is_about_is_off_topic(corpus):
     assert search("school dropout prevention").off_topic == ["dropout"]
+
+
+def test_a_phrasing_of_words_in_passing_keeps_no_other_topic_on_topic(corpus):
+    owner = make_user()
+    for title in ("Parents protect children", "Children speak up", "Children's rights"):
+        text_measure(owner, title, "Children learn to say no and to tell.")
+    text_measure(
+        owner,
+        "Interviewing children",
+        "Children are heard once.",
+        description="Trained investigators lead the interview.",
+    )
+    query = "lead poisoning in children"
+    # The premise: the query reads like forensic interviews' phrasing ("leading questions").
+    assert phrase_concepts(query.split())
+    results = search(query)
+    assert results.off_topic == ["poisoning"] and results.hits == []
 
 
 def test_a_word_of_the_fields_vocabulary_no_measure_holds_is_not_off_topic(corpus):
