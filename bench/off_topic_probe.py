@@ -143,6 +143,12 @@ ON_TOPIC = (
     ("en", "grown-up chatting with my 12 year old on snapchat"),
     ("en", "older boy pressuring my daughter for nudes"),
     ("en", "someone at the swimming club sends my son gifts and secret messages"),
+    # Who abused whom, in a verb's form, beside words no measure holds (2026-12-06, as above).
+    ("en", "a coach abused my daughter"),
+    ("en", "stepfather abused my daughter"),
+    ("en", "neighbour abused my son"),
+    ("es", "mi padrastro abusó de mi hermana"),
+    ("nl", "mijn oom heeft mijn dochter misbruikt"),
 )
 
 

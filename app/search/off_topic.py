@@ -33,7 +33,8 @@ another topic.
 A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan") or an
 everyday phrasing of a concept is never off topic, whatever else it holds; nor is a question
 whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern"). Abuse
-itself, not a form of it, is abuse of something else after a missing word ("elder abuse") or
+itself, not a form of it, written as the noun ("abuse", not the verb's "abused": "a coach
+abused my daughter"), is abuse of something else after a missing word ("elder abuse") or
 before one it is joined to by a function word ("abuso di sostanze", "abus d'alcool", not
 "Missbrauch vermutet"): one of the field's common words then, not its subject. So is a
 compound joining abuse to a word that names nothing of the field, which no measure holds as
@@ -343,7 +344,17 @@ def _abused_in_passing(parts: Sequence[QueryPart], i: int, joined: list[bool]) -
 
 
 def _bare_abuse(part: QueryPart) -> bool:
-    return set(part.concepts) == {BARE_ABUSE}
+    """Whether a part names abuse itself, no form of it, as the noun a term writes ("abuse",
+    "Missbrauch", "abus"), accents and all. Another form of the word is a verb's ("abused",
+    "missbraucht", Spanish "abusó"): what someone did, to someone ("a coach abused my
+    daughter"), not abuse of something."""
+    if set(part.concepts) != {BARE_ABUSE}:
+        return False
+    vocabulary = load_concepts()
+    word = typed_word(part.text)
+    return any(
+        BARE_ABUSE in vocabulary.concepts_for_term(word, lang) for lang in vocabulary.languages
+    )
 
 
 def _abuse_of_something_else(

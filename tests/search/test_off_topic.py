@@ -219,6 +219,14 @@ def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
     # A phrasing of other words, one of them saying something, keeps it on topic.
     parts = (("drug", 0), abuse, prevention, ("teenagers", 30, True, ("adolescents",)))
     assert verdict(*parts, phrasings=("prevention teenagers",), text=text) == []
+    # A verb's form after a missing word says who abused, and whom, joined or not: no
+    # abuse of something else ("abused" is no term; "abuse" and "abus" are).
+    abused = ("abused", 90, True, ("abuse",))
+    text = "stepfather abused my daughter"
+    assert verdict(("stepfather", 0), abused, ("daughter", 0), text=text) == []
+    text = "a coach abused my daughter"
+    coach = ("coach", 2, False, ("sports_coach",))
+    assert verdict(coach, abused, ("daughter", 0), phrasings=("coach abused",), text=text) == []
     # A form of abuse is the subject whatever stands beside it.
     sexual = ("sexual abuse", 60, True, ("child_sexual_abuse",))
     survivors = ("survivors", 4, True, ("survivors",))
@@ -353,6 +361,11 @@ def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corp
     assert search("substance use treatment").off_topic == []
     results = search("abuse in sport clubs")
     assert results.off_topic == [] and results.hits[0].id == clubs.id
+    # A verb's form says who did it, to whom: the field's subject, whatever no measure holds.
+    for query in ("stepfather abused my daughter", "neighbour abused my son"):
+        results = search(query)
+        assert results.off_topic == [] and results.hits, query
+    assert search("stepfather abuse").off_topic == ["stepfather"]  # the noun: as "elder abuse"
 
 
 def test_a_compound_naming_abuse_of_something_else_is_off_topic(corpus):
