@@ -149,6 +149,12 @@ ON_TOPIC = (
     ("en", "neighbour abused my son"),
     ("es", "mi padrastro abusó de mi hermana"),
     ("nl", "mijn oom heeft mijn dochter misbruikt"),
+    # Who abuses, or where, before abuse itself (2026-12-06, as above).
+    ("en", "babysitter abuse"),
+    ("en", "daycare abuse prevention"),
+    ("en", "orphanage abuse"),
+    ("en", "sibling abuse"),
+    ("en", "abuse in scout groups"),
 )
 
 

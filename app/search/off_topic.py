@@ -360,18 +360,25 @@ def _bare_abuse(part: QueryPart) -> bool:
 def _abuse_of_something_else(
     parts: Sequence[QueryPart], missing: list[QueryPart], joined: list[bool]
 ) -> list[QueryPart]:
-    """The parts naming abuse itself (no form of it) right after a missing part ("elder
-    abuse", "drug abuse") or joined by a function word to a missing part after it ("abuso di
-    sostanze", "abus d'alcool", "Missbrauch von Drogen"; not the verb of "Missbrauch vermutet")."""
+    """The parts naming abuse itself (no form of it) right after a missing part naming nothing
+    of the field ("elder abuse", "drug abuse") or joined by a function word to one after it
+    ("abuso di sostanze", "abus d'alcool", "Missbrauch von Drogen"; not the verb of "Missbrauch
+    vermutet")."""
     out = []
     for i, part in enumerate(parts):
         if not _bare_abuse(part):
             continue
-        before = i > 0 and parts[i - 1] in missing and not joined[i]
-        after = i + 1 < len(parts) and parts[i + 1] in missing and joined[i + 1]
+        before = i > 0 and _other(parts[i - 1], missing) and not joined[i]
+        after = i + 1 < len(parts) and _other(parts[i + 1], missing) and joined[i + 1]
         if before or after:
             out.append(part)
     return out
+
+
+def _other(part: QueryPart, missing: list[QueryPart]) -> bool:
+    """Whether a part beside abuse names what else is abused: a missing word, but no term of
+    the field, which no measure is about yet ("sibling abuse" is abuse among siblings)."""
+    return part in missing and not part.concepts
 
 
 def _joined(text: str, parts: Sequence[QueryPart]) -> list[bool]:

@@ -227,6 +227,11 @@ def test_abuse_beside_a_missing_word_is_abuse_of_something_else():
     text = "a coach abused my daughter"
     coach = ("coach", 2, False, ("sports_coach",))
     assert verdict(coach, abused, ("daughter", 0), phrasings=("coach abused",), text=text) == []
+    # Beside a term of the field that no measure is about yet, abuse is the field's own:
+    # abuse among siblings, not of something else.
+    siblings = ("sibling", 0, True, ("siblings",))
+    assert verdict(siblings, abuse, text="sibling abuse") == []
+    assert verdict(abuse, ("siblings", 0, True, ("siblings",)), text="abuse of siblings") == []
     # A form of abuse is the subject whatever stands beside it.
     sexual = ("sexual abuse", 60, True, ("child_sexual_abuse",))
     survivors = ("survivors", 4, True, ("survivors",))
@@ -365,7 +370,12 @@ def test_abuse_of_something_else_is_off_topic_and_abuse_in_a_setting_is_not(corp
     for query in ("stepfather abused my daughter", "neighbour abused my son"):
         results = search(query)
         assert results.off_topic == [] and results.hits, query
-    assert search("stepfather abuse").off_topic == ["stepfather"]  # the noun: as "elder abuse"
+    assert search("neighbour abuse").off_topic == ["neighbour"]  # the noun: as "elder abuse"
+    # Who or where, in the field's words, though no measure is about them yet: a babysitter,
+    # a stepfather, a day nursery, an orphanage, a choir are who abuses or where.
+    for query in ("babysitter abuse", "stepfather abuse", "daycare abuse", "orphanage abuse"):
+        results = search(query)
+        assert results.off_topic == [] and results.hits, query
 
 
 def test_a_compound_naming_abuse_of_something_else_is_off_topic(corpus):
