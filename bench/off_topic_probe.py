@@ -155,6 +155,9 @@ ON_TOPIC = (
     ("en", "orphanage abuse"),
     ("en", "sibling abuse"),
     ("en", "abuse in scout groups"),
+    # Found afterwards as a user would: called off topic by the first form of the rule for
+    # phrasings of weak words (2026-12-06).
+    ("fi", "lapseni on joutunut netissä häirinnän kohteeksi"),
 )
 
 

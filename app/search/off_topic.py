@@ -43,11 +43,12 @@ A word right before abuse itself that names nothing of the field and that one or
 hold, even in their summaries, is what is abused, and missing: "substance abuse" (a summary
 names "substance use" as a risk). An everyday phrasing holding a word of abuse of something
 else keeps no query on topic: "drug … teenagers" reads like exploitation, but "drug abuse
-prevention for teenagers" is about drugs. Nor does one made only of weak words (missing, in
+prevention for teenagers" is about drugs. Nor does one made only of weak words (found in
 passing, or in most measures) beside a missing word it does not hold: "lead … children" reads
 like forensic interviews ("leading questions"), but "lead poisoning in children" is about
-poisoning. A phrasing holding the missing word is what phrasings are for ("people who love
-kids too much").
+poisoning. A phrasing holding a word no measure holds is what phrasings are for ("people who
+love kids too much"; Finnish "lapseni on joutunut … kohteeksi", my child has become the target
+of, whatever the other words).
 
 bench/off_topic_probe.py measures the rule on topics beyond the judged set.
 """
@@ -255,7 +256,7 @@ def off_topic_words(
     # prevention for teenagers"), or holds only weak words beside a missing word it does not
     # hold ("lead … children" in "lead poisoning in children").
     taken = {t for p in other_abuse + _abused(parts, missing, other_abuse) for t in _words(p)}
-    weak = {t for p in parts if _weak(p, missing, measures) for t in _words(p)}
+    weak = {t for p in found if _weak(p, measures) for t in _words(p)}
     phrased = {t for matched in phrasings for t in tokenize(matched)}
     unphrased = any(not phrased & set(_words(p)) for p in missing)
     for matched in phrasings:
@@ -277,13 +278,14 @@ def off_topic_words(
     return []
 
 
-def _weak(part: QueryPart, missing: list[QueryPart], measures: int) -> bool:
-    """Whether a part is no evidence that a phrasing it is a word of is the query's topic:
-    missing, found only in passing, or in so many measures that it says no topic."""
+def _weak(part: QueryPart, measures: int) -> bool:
+    """Whether a found part is no evidence that a phrasing it is a word of is the query's
+    topic: found only in passing (naming no concept), or in so many measures that it says no
+    topic. (A word no measure holds is: everyday words are what phrasings are for.)"""
     passing = (
         not part.concepts and needs_naming(part.measures) and not part.named and not part.with_rest
     )
-    return part in missing or passing or part.generic(measures)
+    return passing or part.generic(measures)
 
 
 def _joins_neighbour(parts: Sequence[QueryPart], i: int) -> bool:

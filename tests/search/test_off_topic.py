@@ -131,7 +131,12 @@ def test_a_phrasing_of_weak_words_beside_a_missing_word_outside_it_keeps_no_quer
         verdict(("lead", 2, True), ("poisoning", 1, False), children, phrasings=("lead children",))
         == []
     )
-    # So does a phrasing holding the missing word: everyday words are what phrasings are for.
+    # So does a phrasing holding a word no measure holds, whatever the others: Finnish "my
+    # child has become the target of online harassment", in words the vocabulary lacks.
+    child = ("lapseni", 86, True, ("children",))
+    parts = (child, ("joutunut", 0), ("netissä", 0), ("häirinnän", 0), ("kohteeksi", 1, False))
+    assert verdict(*parts, phrasings=("joutunut kohteeksi lapseni",)) == []
+    # Or the missing word itself: everyday words are what phrasings are for.
     people, love = ("people", 74), ("love", 0)
     assert verdict(people, love, children, phrasings=("people love children",)) == []
     # A word naming a concept is the field's, however few measures hold it: the priest of
