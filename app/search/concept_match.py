@@ -589,6 +589,24 @@ def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _term_spellings() -> dict[str, str]:
+    """Each folded word of the terms, as the vocabulary writes it (lower-case, accents kept),
+    where it writes it one way only."""
+    spellings: dict[str, set[str]] = {}
+    for concept in load_concepts().concepts:
+        for texts in concept.terms.values():
+            for text in texts:
+                for word in split_words(text.lower()):
+                    spellings.setdefault(fold(word), set()).add(word)
+    return {key: next(iter(words)) for key, words in spellings.items() if len(words) == 1}
+
+
+def term_spelling(word: str) -> str | None:
+    """How the vocabulary writes a folded term word ("obtazovanie": "obťažovanie"), if one way."""
+    return _term_spellings().get(word)
+
+
 def is_term_word(token: str, text: str, languages: tuple[str, ...] = STEMMED_LANGUAGES) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of one of the field's
     terms in some language, or another form of one in one of `languages` ("bezpieczeństwa",

@@ -27,7 +27,7 @@ from app.search.analysis import (
 )
 from app.search.backends.base import Deadline
 from app.search.common_words import ALWAYS, is_common_anywhere, is_common_word, query_languages
-from app.search.concept_match import near_phrasing_words, near_term_words
+from app.search.concept_match import near_phrasing_words, near_term_words, term_spelling
 from app.search.query import ParsedText, Word, replace_words
 
 MIN_WORD_LENGTH = 3
@@ -220,8 +220,18 @@ def corrections(
             if typed_together:
                 continue
         shown = typed_word(word.text)
-        replacements[shown] = respell(shown, token, candidate.word)
+        replacements[shown] = with_accents(respell(shown, token, candidate.word))
     return replacements
+
+
+def with_accents(corrected: str) -> str:
+    """A correction to a word of the vocabulary's terms, accented as the vocabulary writes it:
+    the user's accents on the letters it shares with the typed word may not be the word's
+    (Slovak "obťažované" is "obťažovanie", not "obťažovanié")."""
+    spelt = term_spelling(fold(corrected))
+    if not spelt or len(spelt) != len(corrected):
+        return corrected
+    return "".join(s.upper() if c.isupper() else s for c, s in zip(corrected, spelt, strict=True))
 
 
 # A word no document holds and no word is close to may be words run together ("stopitnow",

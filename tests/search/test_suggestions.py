@@ -15,7 +15,7 @@ from app.search.analysis import tokenize
 from app.search.backends.postgres_backend import PostgresBackend
 from app.search.backends.whoosh_backend import WhooshBackend
 from app.search.common_words import common_words, is_common_word, query_languages
-from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH, RARER_FACTOR
+from app.search.suggestions import MAX_CORRECTED_WORDS, MAX_WORD_LENGTH, RARER_FACTOR, with_accents
 from tests.conftest import make_user, sample_record
 from tests.search.conftest import search, text_measure
 
@@ -296,6 +296,12 @@ def test_a_misspelt_word_of_the_fields_vocabulary_is_corrected_though_no_measure
     assert results.corrected_query == "sextorsione"
     assert [h.id for h in results.hits] == [measure.id]
     assert search("Sxhweden").corrected_query == "Schweden"  # a country's name
+    # Accented as the vocabulary writes the word, not with the typed word's accents on the
+    # letters the two share: Slovak "obťažované" (harassed) is "obťažovanie" (harassment).
+    assert search("obťažované sextortion").corrected_query == "obťažovanie sextortion"
+    assert with_accents("OBŤAŽOVANIÉ") == "OBŤAŽOVANIE"
+    assert with_accents("Präventionsprogramm") == "Präventionsprogramm"
+    assert with_accents("zephyrine") == "zephyrine"  # no word of the vocabulary
     # Another first letter mostly makes another word: "dental" is no typo of "mental".
     assert search("dental sextortion").corrected_query is None
 
