@@ -133,6 +133,7 @@ def load_tables() -> None:
     _phrase_pools()
     _known_words()
     _term_words()
+    _term_spellings()
     _by_start()
     _near_keys()
     _near_phrasing_keys()
@@ -588,7 +589,6 @@ def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]
     return frozenset(words), frozen
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=1)
 def _term_spellings() -> dict[str, str]:
     """Each folded word of the terms, as the vocabulary writes it (lower-case, accents kept),
@@ -607,6 +607,7 @@ def term_spelling(word: str) -> str | None:
     return _term_spellings().get(word)
 
 
+@lru_cache(maxsize=4096)
 def is_term_word(token: str, text: str, languages: tuple[str, ...] = STEMMED_LANGUAGES) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of one of the field's
     terms in some language, or another form of one in one of `languages` ("bezpieczeństwa",
