@@ -148,14 +148,14 @@ class QueryPart:
 
     @property
     def in_passing(self) -> bool:
+        """Whether it is mentioned only (`mentioned`) and no word of the field's vocabulary."""
+        return self.mentioned and not _field_word(self.text, STEMMED_LANGUAGES)
+
+    @property
+    def mentioned(self) -> bool:
         """Whether only one or two measures hold it, none naming it in its title or summary
-        nor matching the rest of the query, and it is no word of the field's vocabulary."""
-        return (
-            needs_naming(self.measures)
-            and not self.named
-            and not self.with_rest
-            and not _field_word(self.text, STEMMED_LANGUAGES)
-        )
+        nor matching the rest of the query."""
+        return needs_naming(self.measures) and not self.named and not self.with_rest
 
 
 def language_share(counts: Iterable[tuple[int, int]]) -> float:
@@ -282,10 +282,7 @@ def _weak(part: QueryPart, measures: int) -> bool:
     """Whether a found part is no evidence that a phrasing it is a word of is the query's
     topic: found only in passing (naming no concept), or in so many measures that it says no
     topic. (A word no measure holds is: everyday words are what phrasings are for.)"""
-    passing = (
-        not part.concepts and needs_naming(part.measures) and not part.named and not part.with_rest
-    )
-    return passing or part.generic(measures)
+    return (part.mentioned and not part.concepts) or part.generic(measures)
 
 
 def _joins_neighbour(parts: Sequence[QueryPart], i: int) -> bool:
