@@ -35,7 +35,7 @@ from app.search.analysis import (
     typed_word,
 )
 from app.search.common_words import common_words, is_common_anywhere, list_languages
-from app.search.concepts import PLACE_GROUP, field_wide, load_concepts
+from app.search.concepts import LANGUAGE_GROUP, PLACE_GROUP, field_wide, load_concepts
 from app.search.lemmas import lemma_forms, lemmatize
 
 Key = tuple[str, ...]
@@ -547,6 +547,35 @@ def _term_languages() -> dict[Key, frozenset[str]]:
     return {key: frozenset(langs) for key, langs in out.items()}
 
 
+def foreign_languages(words: Key) -> tuple[str, ...]:
+    """The stemmed languages of the vocabulary in which these typed words, a whole term of the
+    field in other languages only, are some other word: a document in one of them holds the
+    letters, not the term, unless it is tagged with the term's concept ("Kita", German for
+    day-care, is Lithuanian for "other"). A document's concepts are looked for in its own
+    language's terms, so a language without terms is left out.
+
+    None for a term of English (looked for in every document, and everyone's loanword) and for
+    the name of a place or a language (a text names one without being tagged with it).
+    """
+    languages = _field_term_languages().get(words)
+    if not languages or "en" in languages:
+        return ()
+    own = load_concepts().languages
+    return tuple(lang for lang in STEMMED_LANGUAGES if lang in own and lang not in languages)
+
+
+@lru_cache(maxsize=1)
+def _field_term_languages() -> dict[Key, frozenset[str]]:
+    """Folded term of the field (not a place's or a language's name) -> its languages."""
+    out: dict[Key, set[str]] = {}
+    for concept in load_concepts().concepts:
+        if concept.group not in (PLACE_GROUP, LANGUAGE_GROUP):
+            for lang, terms in concept.terms.items():
+                for term in terms:
+                    out.setdefault(tuple(tokenize(term)), set()).add(lang)
+    return {key: frozenset(langs) for key, langs in out.items()}
+
+
 @lru_cache(maxsize=1)
 def _known_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """The folded words of every term and phrasing, and per stemmed language their stems."""
@@ -909,7 +938,7 @@ def reader_first(concept_id: str, terms: Sequence[str], language: str) -> list[s
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
 VOCABULARY_CACHES = (
     tables, places, _by_start, _known_words, _term_words, _near_keys, _near_phrasing_keys,
-    _phrase_pools, _acronym_pattern, _term_languages,
+    _phrase_pools, _acronym_pattern, _term_languages, _field_term_languages,
 )  # fmt: skip
 
 

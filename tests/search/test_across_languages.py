@@ -214,6 +214,30 @@ def test_a_stem_of_one_language_matches_only_measures_in_that_language(app):
     assert set(found("su")) == {spanish.id, hungarian.id}
 
 
+def test_a_term_of_one_language_is_another_word_in_another_languages_measures(app):
+    owner = make_user()
+    german = text_measure(
+        owner,
+        "Schutzkonzept für die Kita",
+        "Ein Präventionsprogramm für Kitas.",
+        text_language="de",
+    )
+    other = text_measure(
+        owner, "Pagalbos linija vaikams", "Kita pagalba vaikams ir paaugliams.", text_language="lt"
+    )
+    day_care = text_measure(
+        owner,
+        "Saugus vaikų darželis",
+        "Kita programa vaikų darželiams ir tėvams.",
+        text_language="lt",
+    )
+    # "Kita", German for day-care, is Lithuanian for "other": a Lithuanian measure holding
+    # it is found only when it is about day-care.
+    assert set(found("Kita")) == {german.id, day_care.id}
+    assert other.id not in found("Kita Prävention")
+    assert other.id in found("kita pagalba")  # its other words still find it
+
+
 def test_a_compound_finds_measures_naming_its_parts_in_other_languages(app):
     owner = make_user()
     english = text_measure(owner, "Counselling for parents worried about their child", SUMMARY)

@@ -66,6 +66,7 @@ from app.search.backends.postgres_text import (
     concepts_tsquery,
     document_texts,
     document_tsvector_sql,
+    foreign_guard,
     group_tsquery,
     headline_tsquery,
     highlight_words,
@@ -572,6 +573,9 @@ class _PostgresSearch:
             prefixes = prefixes_tsquery(node) if self.query.expand else ""
             if prefixes:
                 typed = typed + PREFIX_BOOST * idf(prefixes) * rank_of(prefixes)
+            guard = foreign_guard(node, self.lexicon)
+            if guard:  # the letters of another language's word are not what was typed
+                typed = typed * cast(cast(_matches(guard), Integer), Float)
             rank = rank + typed
             words = words_tsquery(node, self.lexicon)
             best: Any = SYNONYM_BOOST * idf(words) * rank_of(words) if words else literal(0.0)
@@ -585,7 +589,7 @@ class _PostgresSearch:
                     # no document holds.
                     top = (
                         select(func.max(typed))
-                        .where(_matches(typed_query))
+                        .where(_matches(f"({typed_query}) & {guard}" if guard else typed_query))
                         .correlate(None)
                         .scalar_subquery()
                     )

@@ -37,6 +37,7 @@ from app.search.analysis import (
     word_forms,
 )
 from app.search.backends.base import content_nodes
+from app.search.concept_match import foreign_languages
 from app.search.concepts import narrower, vocabulary_digest
 from app.search.query import Concepts, Group, Node, Phrase, Synonyms, Word
 
@@ -259,6 +260,11 @@ class Lexicon:
     def phrase(self, text_: str) -> str:
         return _wrap(self.get(NEUTRAL, fold_text(text_)))
 
+    def stemmed_as(self, lang: str) -> str:
+        """The stemming lexeme of a document in `lang` (document_texts)."""
+        cfg = CONFIGS.get(lang)
+        return stemmed_as_lexeme(cfg if cfg in self.configs else lang)
+
     @staticmethod
     def quote(lexeme: str) -> str:
         return _quote(lexeme)
@@ -342,12 +348,25 @@ def node_tsquery(node: Node, lexicon: Lexicon, prefix: bool = True) -> str:
         alternatives = [_alternative(a, lexicon) for a in node.alternatives]
         return _or(
             [
-                node_tsquery(node.original, lexicon, prefix),
+                _and([node_tsquery(node.original, lexicon, prefix), foreign_guard(node, lexicon)]),
                 *alternatives,
                 concepts_tsquery(node.concepts),
             ]
         )
     return group_tsquery(node, lexicon, prefix)
+
+
+def foreign_guard(node: Node, lexicon: Lexicon) -> str:
+    """For a term word of the field that other languages write as some other word
+    (concept_match.foreign_languages): the documents its letters count in, those in no such
+    language or tagged with its concepts, as a tsquery to AND with its own; else ""."""
+    if not (isinstance(node, Synonyms) and node.concepts and isinstance(node.original, Word)):
+        return ""
+    foreign = foreign_languages(node.original.tokens)
+    if not foreign:
+        return ""
+    elsewhere = _or([_quote(lexicon.stemmed_as(lang)) for lang in foreign])
+    return f"(!{_wrap(elsewhere)} | {_wrap(concepts_tsquery(node.concepts))})"
 
 
 def without_alternatives(node: Node) -> Node:

@@ -39,7 +39,7 @@ from app.search.backends.whoosh_schema import (
     stem_field,
 )
 from app.search.backends.whoosh_snapshot import Snapshot
-from app.search.concept_match import KNOWN_WORD, is_known_word
+from app.search.concept_match import KNOWN_WORD, foreign_languages, is_known_word
 from app.search.concepts import concept_weight, narrower, part_weight
 from app.search.documents import FACET_KEYS
 from app.search.facets import VERDICT_VALUES, ordered_counts
@@ -205,6 +205,17 @@ class WhooshSearch:
         lead_boost = boost * LEAD_BOOST / CONCEPT_BOOST
         return mask, score + self._union([(LEAD_CONCEPT_FIELD, (concept,), lead_boost)])[1]
 
+    def _false_friends(self, word: Word, found: np.ndarray, concept_mask: np.ndarray) -> np.ndarray:
+        """The documents `found` by a term word only as another language's word: in a language
+        the word is no term of, not tagged with its concept ("Kita", German for day-care, is
+        Lithuanian for "other")."""
+        foreign = foreign_languages(word.tokens)
+        if not foreign:
+            return np.zeros(self.snap.size, dtype=bool)
+        in_language, _sizes = self.snap.derived(("languages",), self._languages)
+        rows = [STEMMED_LANGUAGES.index(lang) for lang in foreign]
+        return found & in_language[rows].any(axis=0) & ~concept_mask
+
     def _concept_idf(self, concept: str) -> float:
         """BM25's idf of a concept tag, as the snapshot scores it (its highest for a concept
         no document has)."""
@@ -235,6 +246,10 @@ class WhooshSearch:
                 np.maximum(best, alt_score, out=best)
             if node.concepts:
                 concept_mask, concept_score = self._concepts(node.concepts, CONCEPT_BOOST)
+                if isinstance(node.original, Word):
+                    other = self._false_friends(node.original, mask, concept_mask)
+                    if other.any():
+                        mask, score = mask & ~other, np.where(other, 0.0, score)
                 top = float(score.max()) if score.size else 0.0
                 if top > 0 and isinstance(node.original, Word):
                     # What was typed ranks first: a document found only by the concept
