@@ -158,6 +158,14 @@ ON_TOPIC = (
     # Found afterwards as a user would: called off topic by the first form of the rule for
     # phrasings of weak words (2026-12-06).
     ("fi", "lapseni on joutunut netissä häirinnän kohteeksi"),
+    # "My child is harassed online" as a user would type it, in the languages whose words for
+    # harassment no measure held (2026-12-06, a third time): called off topic on the demo data.
+    ("et", "last ahistatakse internetis"),
+    ("el", "το παιδί μου παρενοχλείται στο διαδίκτυο"),
+    ("bg", "детето ми е тормозено в интернет"),
+    ("da", "mit barn bliver chikaneret på nettet"),
+    ("hu", "gyermekemet zaklatják az interneten"),
+    ("lv", "bērns ir uzmākšanās upuris internetā"),
 )
 
 

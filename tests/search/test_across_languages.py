@@ -158,6 +158,21 @@ def test_prepositions_whooshs_lists_lack_are_function_words_too():
     assert len(parsed.units) == 2
 
 
+def test_pronouns_are_function_words_too():
+    # Bulgarian "детето ми" (my child): "ми" was taken for a word no measure is about.
+    parsed = parse_text("детето ми е тормозено в интернет")
+    assert parsed.highlight_terms() == ["детето", "тормозено", "интернет"]
+
+
+def test_a_verb_form_of_harassment_finds_measures_about_harassment_in_any_language(app):
+    owner = make_user()
+    english = text_measure(owner, "Harassment of young people online", SUMMARY)
+    text_measure(owner, "Mentoring for volunteers", SUMMARY)
+    # "is harassed" in Estonian, Greek, Bulgarian, Danish and Hungarian ("they harass").
+    for q in ("ahistatakse", "παρενοχλείται", "тормозено", "chikaneret", "zaklatják"):
+        assert found(q) == [english.id], q
+
+
 def test_results_matching_more_of_the_query_rank_first(app):
     owner = make_user()
     one = text_measure(owner, "Parents evening on screens", SUMMARY)
