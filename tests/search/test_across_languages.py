@@ -162,6 +162,9 @@ def test_pronouns_are_function_words_too():
     # Bulgarian "детето ми" (my child): "ми" was taken for a word no measure is about.
     parsed = parse_text("детето ми е тормозено в интернет")
     assert parsed.highlight_terms() == ["детето", "тормозено", "интернет"]
+    # "our" in German, Dutch, Polish and Danish: "unsere Kita", "onze school", "nasza szkoła".
+    parsed = parse_text("unsere Kita onze school nasza szkoła vores skole")
+    assert parsed.highlight_terms() == ["kita", "school", "szkola", "skole"]
 
 
 def test_a_verb_form_of_harassment_finds_measures_about_harassment_in_any_language(app):
