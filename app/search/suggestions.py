@@ -28,7 +28,7 @@ from app.search.analysis import (
 from app.search.backends.base import Deadline
 from app.search.common_words import ALWAYS, is_common_anywhere, is_common_word, query_languages
 from app.search.concept_match import near_phrasing_words, near_term_words, term_spelling
-from app.search.query import ParsedText, Word, replace_words
+from app.search.query import ParsedText, Phrase, Word, replace_words
 
 MIN_WORD_LENGTH = 3
 # A word this short that some document holds is someone's word ("talo", "love"), not a typo;
@@ -163,7 +163,7 @@ def corrections(
     frequency: Callable[[Word], int],
     correct: Callable[[str], Candidate | None],
     deadline: Deadline,
-    together: Callable[[list[Word]], bool] | None = None,
+    together: Callable[[list[Word | Phrase]], bool] | None = None,
 ) -> dict[str, str]:
     """Typed word -> its correction, for the words no published measure holds, and for those
     far rarer than a close neighbour, unless some measure holds all the typed words together
@@ -236,7 +236,7 @@ def with_accents(corrected: str) -> str:
 
 # A word no document holds and no word is close to may be words run together ("stopitnow",
 # "takeitdown"): it is split into at most RUN_PARTS words of RUN_PART letters or more, each in
-# some document or a function word, two or more of them in one document together.
+# some document or a function word, two or more of them in one document as a phrase.
 RUN_PARTS = 3
 RUN_PART = 2
 
@@ -254,7 +254,7 @@ def _run_parts(token: str, candidate: Candidate | None) -> int:
 def run_together(
     token: str,
     frequency: Callable[[Word], int],
-    together: Callable[[list[Word]], bool] | None,
+    together: Callable[[list[Word | Phrase]], bool] | None,
     most: int = RUN_PARTS,
 ) -> list[str] | None:
     """The words `token` runs together, in `most` words at most, the fewest and then the
@@ -267,10 +267,16 @@ def run_together(
         if all(h or p in stop for h, p in zip(held, parts, strict=True)):
             # Function words too, where the index holds them: "stop it now" is in one
             # measure, "stop it down" in none.
-            words = [Word(p, (p,)) for h, p in zip(held, parts, strict=True) if h]
-            if len(words) > 1 and (together is None or together(words)):
+            words = [p for h, p in zip(held, parts, strict=True) if h]
+            if len(words) > 1 and (together is None or together([_phrase(words)])):
                 return parts
     return None
+
+
+def _phrase(words: list[str]) -> Phrase:
+    """Words run together are written together: some document must hold them as a phrase
+    ("child proof" for "childproof", not "child" somewhere and "pro" elsewhere)."""
+    return Phrase(" ".join(words), tuple(words))
 
 
 def _as_typed(typed: str, token: str, parts: list[str]) -> list[str]:

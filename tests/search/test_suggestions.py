@@ -228,6 +228,10 @@ def test_words_run_together_are_searched_apart(app):
     # Only words that some measure holds together, and never a word that begins one a
     # measure holds ("Helpwanted.nl").
     assert search("stopitdown").corrected_query is None
+    # Held as a phrase: "childproof" is not "child pro of" because a measure holds "child"
+    # and "pro" apart.
+    text_measure(owner, "Pro Juventute child helpline", SUMMARY)
+    assert search("childproof").corrected_query is None
     assert search("zephyrqwerty").corrected_query is None
     text_measure(owner, "Helpwanted.nl – help with online abuse", SUMMARY)
     text_measure(owner, "Help wanted: volunteers", SUMMARY)

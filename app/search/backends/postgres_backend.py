@@ -90,7 +90,15 @@ from app.search.feedback import FEEDBACK_KEYS, WINDOW, reorders, rerank, tag
 from app.search.highlight import MARK_END, MARK_START, render_marked
 from app.search.models import SearchDocument, SearchFacet
 from app.search.off_topic import language_share, off_topic_words, phrasings, query_part
-from app.search.query import Concepts, ParsedText, Synonyms, Word, node_concepts, parse_text
+from app.search.query import (
+    Concepts,
+    ParsedText,
+    Phrase,
+    Synonyms,
+    Word,
+    node_concepts,
+    parse_text,
+)
 from app.search.suggestions import (
     RARE_WORD_DOCS,
     STEM_ONLY,
@@ -925,7 +933,7 @@ class _PostgresSearch:
             ranked.remove(best)
         return None
 
-    def _together(self, words: list[Word]) -> bool:
+    def _together(self, words: list[Word | Phrase]) -> bool:
         """Whether some document holds every one of these words."""
         self.lexicon.fetch(self.conn, [p for w in words for p in query_pairs(w, self.lexicon)])
         tsquery = " & ".join(f"({q})" for w in words if (q := node_tsquery(w, self.lexicon)))

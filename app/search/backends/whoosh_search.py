@@ -557,7 +557,7 @@ class WhooshSearch:
                 return STEM_ONLY
         return 0
 
-    def _together(self, words: list[Word]) -> bool:
+    def _together(self, words: list[Word | Phrase]) -> bool:
         """Whether some live document holds every one of these words."""
         mask = self.snap.live.copy()
         for word in words:
