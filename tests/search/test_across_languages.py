@@ -167,6 +167,12 @@ def test_pronouns_are_function_words_too():
     assert parsed.highlight_terms() == ["kita", "school", "szkola", "skole"]
 
 
+def test_question_words_are_function_words_too():
+    # "why", "where", "when", "who" in German, Polish, Czech, French, Irish and Croatian.
+    parsed = parse_text("warum gdzie kdy pourquoi conas tko grooming")
+    assert parsed.highlight_terms() == ["grooming"]
+
+
 def test_a_verb_form_of_harassment_finds_measures_about_harassment_in_any_language(app):
     owner = make_user()
     english = text_measure(owner, "Harassment of young people online", SUMMARY)
