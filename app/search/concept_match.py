@@ -34,8 +34,8 @@ from app.search.analysis import (
     tokenize,
     typed_word,
 )
-from app.search.common_words import common_words, is_common_anywhere, list_languages
-from app.search.concepts import LANGUAGE_GROUP, PLACE_GROUP, field_wide, load_concepts
+from app.search.common_words import ALWAYS, common_words, is_common_anywhere, list_languages
+from app.search.concepts import LANGUAGE_GROUP, PLACE_GROUP, Concept, field_wide, load_concepts
 from app.search.lemmas import lemma_forms, lemmatize
 
 Key = tuple[str, ...]
@@ -539,8 +539,12 @@ def _common_in(words: Key) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _term_languages() -> dict[Key, frozenset[str]]:
     """Folded term -> the languages it is a term of."""
+    return _languages_of_terms(load_concepts().concepts)
+
+
+def _languages_of_terms(concepts: Iterable[Concept]) -> dict[Key, frozenset[str]]:
     out: dict[Key, set[str]] = {}
-    for concept in load_concepts().concepts:
+    for concept in concepts:
         for lang, terms in concept.terms.items():
             for term in terms:
                 out.setdefault(tuple(tokenize(term)), set()).add(lang)
@@ -558,7 +562,7 @@ def foreign_languages(words: Key) -> tuple[str, ...]:
     the name of a place or a language (a text names one without being tagged with it).
     """
     languages = _field_term_languages().get(words)
-    if not languages or "en" in languages:
+    if not languages or ALWAYS in languages:
         return ()
     own = load_concepts().languages
     return tuple(lang for lang in STEMMED_LANGUAGES if lang in own and lang not in languages)
@@ -567,13 +571,9 @@ def foreign_languages(words: Key) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _field_term_languages() -> dict[Key, frozenset[str]]:
     """Folded term of the field (not a place's or a language's name) -> its languages."""
-    out: dict[Key, set[str]] = {}
-    for concept in load_concepts().concepts:
-        if concept.group not in (PLACE_GROUP, LANGUAGE_GROUP):
-            for lang, terms in concept.terms.items():
-                for term in terms:
-                    out.setdefault(tuple(tokenize(term)), set()).add(lang)
-    return {key: frozenset(langs) for key, langs in out.items()}
+    return _languages_of_terms(
+        c for c in load_concepts().concepts if c.group not in (PLACE_GROUP, LANGUAGE_GROUP)
+    )
 
 
 @lru_cache(maxsize=1)
