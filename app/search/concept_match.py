@@ -747,6 +747,34 @@ def near_term_word(token: str) -> bool:
     return bool(near_term_words(token))
 
 
+@lru_cache(maxsize=1)
+def _content_words() -> frozenset[str]:
+    """The folded words of every term and everyday phrasing, without function words."""
+    return _term_words()[0] | (_known_words()[0] - query_stopwords())
+
+
+@lru_cache(maxsize=1)
+def _short_dropped() -> frozenset[str]:
+    """Each term word shorter than MIN_NEAR letters (and one letter longer) with one of its
+    letters dropped."""
+    words = (w for w in _term_words()[0] if len(w) <= MIN_NEAR)
+    return frozenset(d for w in words for d in _deletes(w) if d != w)
+
+
+def short_field_miss(token: str) -> bool:
+    """Whether a short folded word is a term word with a letter dropped or one added ("ris"
+    for "risk"), or a word of a term or phrasing with two letters swapped ("loev" for
+    "love"). Changed letters are left out, and the many short everyday words of phrasings
+    from all but swaps: one of three letters changed, added or dropped reaches words of every
+    language ("lus", Danish lice, is one from Estonian "uus", from "plus")."""
+    swapped = (token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1))
+    return (
+        token in _short_dropped()
+        or any(d in _term_words()[0] for d in _deletes(token) if d != token)
+        or any(s in _content_words() for s in swapped if s != token)
+    )
+
+
 def longest_term() -> int:
     return tables().any_folded.longest
 

@@ -27,9 +27,10 @@ It is off topic too when no found part says what it is about: each is one of the
 words, found only in passing, names only whom or where (a target group, setting or profession:
 "Hitzeschutz für Kinder in Kitas") or only what every measure is about (prevention,
 evaluation, …, however few measures of a small collection name it), unless a missing word
-may be a misspelt word of the field (one edit from a term word, or short and no common word of
-the query's language), which the speller left: "przełsuchanie dzieci policja" is a typo, not
-another topic.
+may be a misspelt word of the field (no common word of the query's language, and one edit
+from a term word; a short one a letter short of one or over it, or with two letters swapped),
+which the speller left: "przełsuchanie dzieci policja" is a typo, not another topic, but
+Danish "lus" (lice) is a word, though one letter from Estonian "uus".
 A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan") or an
 everyday phrasing of a concept is never off topic, whatever else it holds; nor is a question
 whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern"). Abuse
@@ -44,8 +45,9 @@ hold, even in their summaries, is what is abused, and missing: "substance abuse"
 names "substance use" as a risk). An everyday phrasing holding a word of abuse of something
 else keeps no query on topic: "drug … teenagers" reads like exploitation, but "drug abuse
 prevention for teenagers" is about drugs. Nor does one made only of weak words (found in
-passing, or in most measures) beside a missing word it does not hold: "lead … children" reads
-like forensic interviews ("leading questions"), but "lead poisoning in children" is about
+passing, in most measures, or naming only whom or where: "forced … girls" in "forced marriage
+of girls") beside a missing word it does not hold: "lead … children" reads like forensic
+interviews ("leading questions"), but "lead poisoning in children" is about
 poisoning. A phrasing holding a word no measure holds is what phrasings are for ("people who
 love kids too much"; Finnish "lapseni on joutunut … kohteeksi", my child has become the target
 of, whatever the other words).
@@ -75,6 +77,7 @@ from app.search.concept_match import (
     joined_concepts,
     near_term_word,
     same_word,
+    short_field_miss,
 )
 from app.search.concepts import (
     BARE_ABUSE,
@@ -256,7 +259,7 @@ def off_topic_words(
     # prevention for teenagers"), or holds only weak words beside a missing word it does not
     # hold ("lead … children" in "lead poisoning in children").
     taken = {t for p in other_abuse + _abused(parts, missing, other_abuse) for t in _words(p)}
-    weak = {t for p in found if _weak(p, measures) for t in _words(p)}
+    weak = {t for p in parts if p.measures and _weak(p, measures) for t in _words(p)}
     phrased = {t for matched in phrasings for t in tokenize(matched)}
     unphrased = any(not phrased & set(_words(p)) for p in missing)
     for matched in phrasings:
@@ -280,9 +283,10 @@ def off_topic_words(
 
 def _weak(part: QueryPart, measures: int) -> bool:
     """Whether a found part is no evidence that a phrasing it is a word of is the query's
-    topic: found only in passing (naming no concept), or in so many measures that it says no
-    topic. (A word no measure holds is: everyday words are what phrasings are for.)"""
-    return (part.mentioned and not part.concepts) or part.generic(measures)
+    topic: found only in passing (naming no concept), in so many measures that it says no
+    topic, or naming only whom or where ("girls" of "forced … girls" in "forced marriage of
+    girls"). (A word no measure holds is: everyday words are what phrasings are for.)"""
+    return (part.mentioned and not part.concepts) or part.generic(measures) or _framing(part)
 
 
 def _joins_neighbour(parts: Sequence[QueryPart], i: int) -> bool:
@@ -400,8 +404,13 @@ def _about(part: QueryPart, measures: int) -> bool:
     """Whether a found part may say what the query is about: not one of the field's common
     words (in most measures), named by a measure's title or summary, and not only who or
     where (a target group, setting or profession: "Kinder", "Kitas")."""
-    framing = _names_only(part, lambda c: c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS)
-    return not part.generic(measures) and part.named and not framing
+    field = _names_only(part, lambda c: c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS)
+    return not part.generic(measures) and part.named and not field
+
+
+def _framing(part: QueryPart) -> bool:
+    """Whether a part names only whom or where: a target group, setting or profession."""
+    return _names_only(part, lambda c: _group(c) in FRAMING_GROUPS)
 
 
 def _field(part: QueryPart) -> bool:
@@ -416,10 +425,14 @@ def _names_only(part: QueryPart, kind: Callable[[str], bool]) -> bool:
 
 def _maybe_misspelt(text: str, typed: list[str]) -> bool:
     """Whether a missing part may be a misspelling rather than a word of another topic: not a
-    common word of the query's language, and short (where any word is a few edits from many)
-    or one edit from a term word of the field ("przełsuchanie")."""
+    common word of the query's language, and one edit from a term word of the field
+    ("przełsuchanie"); a short word, a letter short of one or over it, or a word of a term
+    or phrasing with two letters swapped ("ris" for "risk", "loev" for "love"): changing one
+    of three letters reaches words of every language ("lus", Danish lice, is one from
+    Estonian "uus")."""
     return any(
-        not is_common_word(t, typed) and (len(t) < MIN_NEAR or near_term_word(t))
+        not is_common_word(t, typed)
+        and (near_term_word(t) if len(t) >= MIN_NEAR else short_field_miss(t))
         for t in tokenize(typed_word(text))
     )
 
