@@ -26,7 +26,14 @@ from app.search.analysis import (
     typed_word,
 )
 from app.search.backends.base import Deadline
-from app.search.common_words import ALWAYS, is_common_anywhere, is_common_word, query_languages
+from app.search.common_words import (
+    ALWAYS,
+    common_words,
+    is_common_anywhere,
+    is_common_word,
+    query_languages,
+    reader_languages,
+)
 from app.search.concept_match import near_phrasing_words, near_term_words, term_spelling
 from app.search.query import ParsedText, Phrase, Word, replace_words
 
@@ -204,7 +211,7 @@ def corrections(
                 shown = typed_word(word.text)
                 replacements[shown] = " ".join(_as_typed(shown, token, parts))
                 continue
-        if candidate is None:
+        if candidate is None or (not docs and _common_compound(token, candidate.word)):
             continue
         if docs and edit_distance(token, candidate.word, 1) > 1:
             continue
@@ -222,6 +229,25 @@ def corrections(
         shown = typed_word(word.text)
         replacements[shown] = with_accents(respell(shown, token, candidate.word))
     return replacements
+
+
+# The shortest word a compound of common words is read as made of ("home" of "homeschool").
+COMPOUND_PART = 4
+
+
+def _common_compound(token: str, word: str) -> bool:
+    """Whether a word no document holds is two common words of English or the reader's
+    language written together ("homeschool"), and `word`, the closest, has letters of it
+    replaced: a word of the reader's own, not a misspelt one ("homeschool" is not Dutch
+    "hogeschool"). A letter dropped, added or swapped is a typo, whatever the parts
+    ("Talkking" is no "talk king")."""
+    if not _replaced(token, word):
+        return False
+    return any(
+        token[:cut] in common and token[cut:] in common
+        for common in map(common_words, reader_languages())
+        for cut in range(COMPOUND_PART, len(token) - COMPOUND_PART + 1)
+    )
 
 
 def with_accents(corrected: str) -> str:

@@ -278,6 +278,17 @@ def test_a_common_word_of_english_is_never_corrected(app):
     assert search("chioces").suggestion == "choices"  # a misspelling is still corrected
 
 
+def test_two_common_words_written_together_are_not_corrected(app):
+    owner = make_user()
+    for n in range(RARER_FACTOR):
+        text_measure(owner, f"Hogeschool preventie {n}", SUMMARY, text_language="nl")
+    # "homeschool" is "home" and "school": a word of English, not Dutch "hogeschool" (one
+    # letter replaced); a misspelling of it still is.
+    assert search("homeschool").suggestion is None
+    assert search("safeguarding in homeschool").corrected_query is None
+    assert search("hogeshcool").suggestion == "hogeschool"
+
+
 def test_a_common_word_of_the_readers_language_is_never_corrected(app, client):
     owner = make_user()
     for n in range(RARER_FACTOR):
