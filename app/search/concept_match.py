@@ -637,6 +637,24 @@ def term_spelling(word: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _word_concepts() -> dict[str, tuple[str, ...]]:
+    """Each folded content word of a term (any language) with the concepts of its terms."""
+    stop = query_stopwords()
+    out: dict[str, set[str]] = {}
+    for concept in load_concepts().concepts:
+        for terms in concept.terms.values():
+            for word in (w for term in terms for w in tokenize(term) if w not in stop):
+                out.setdefault(word, set()).add(concept.id)
+    return {word: tuple(sorted(ids)) for word, ids in out.items()}
+
+
+def term_word_concepts(token: str) -> tuple[str, ...]:
+    """The concepts with a term holding this folded word as written ("violences": sexual
+    violence, child maltreatment, …)."""
+    return _word_concepts().get(token, ())
+
+
 def is_term_word(token: str, text: str, languages: tuple[str, ...] = STEMMED_LANGUAGES) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of one of the field's
     terms in some language, or another form of one in one of `languages` ("bezpieczeństwa",
@@ -966,7 +984,7 @@ def reader_first(concept_id: str, terms: Sequence[str], language: str) -> list[s
 # What warm() builds: about 2 s of work on first use, longer than a search's time budget.
 VOCABULARY_CACHES = (
     tables, places, _by_start, _known_words, _term_words, _near_keys, _near_phrasing_keys,
-    _phrase_pools, _acronym_pattern, _term_languages, _field_term_languages,
+    _phrase_pools, _acronym_pattern, _term_languages, _field_term_languages, _word_concepts,
 )  # fmt: skip
 
 

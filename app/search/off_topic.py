@@ -23,23 +23,28 @@ The query is off topic when it has at least as many missing parts as found ones,
 missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures, and
 of the measures written in any one language: "éducation" is in most French ones): its
 own words, not the field's common ones (prevention, children, reporting), say what it is about.
+A word of the field's terms that names no concept alone ("safety" of "body safety", Polish
+"ochrona", protection, of "ochrona dzieci") is no specific one: on the demo data's 96
+measures, "safety" and "education" are in too few to count as common, yet "road safety
+education" is about roads.
 It is off topic too when no found part says what it is about: each is one of the field's common
-words, found only in passing, names only whom or where (a target group, setting or profession:
-"Hitzeschutz für Kinder in Kitas") or only what every measure is about (prevention,
-evaluation, …, however few measures of a small collection name it), unless a missing word
-may be a misspelt word of the field (no common word of the query's language, and one edit
-from a term word; a short one a letter short of one or over it, or with two letters swapped),
-which the speller left: "przełsuchanie dzieci policja" is a typo, not another topic, but
-Danish "lus" (lice) is a word, though one letter from Estonian "uus".
-A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan") or an
-everyday phrasing of a concept is never off topic, whatever else it holds; nor is a question
-whose unknown verbs are fewer than its found words ("Missbrauch vermutet Eltern"). Abuse
-itself, not a form of it, written as the noun ("abuse", not the verb's "abused": "a coach
-abused my daughter"), is abuse of something else after a missing word ("elder abuse") or
-before one it is joined to by a function word ("abuso di sostanze", "abus d'alcool", not
-"Missbrauch vermutet"): one of the field's common words then, not its subject. So is a
-compound joining abuse to a word that names nothing of the field, which no measure holds as
-written ("Drogenmissbrauch", "alkoholmissbruk"): a missing part, as "drug abuse" has one.
+words, found only in passing, such a word of its terms, names only whom or where (a target
+group, setting or profession: "Hitzeschutz für Kinder in Kitas") or only what every measure is
+about (prevention, evaluation, …, however few measures of a small collection name it), unless
+a missing word may be a misspelt word of the field (no common word of the query's language,
+and one edit from a term word; a short one a letter short of one or over it, or with two
+letters swapped), which the speller left: "przełsuchanie dzieci policja" is a typo, not
+another topic, but Danish "lus" (lice) is a word, though one letter from Estonian "uus".
+A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan"; or a
+word most of whose terms do: French "violences") or an everyday phrasing of a concept is never
+off topic, whatever else it holds; nor is a question whose unknown verbs are fewer than its
+found words ("Missbrauch vermutet Eltern"). Abuse itself, not a form of it, written as the
+noun ("abuse", not the verb's "abused": "a coach abused my daughter"), is abuse of something
+else after a missing word ("elder abuse") or before one it is joined to by a function word
+("abuso di sostanze", "abus d'alcool", not "Missbrauch vermutet"): one of the field's common
+words then, not its subject. So is a compound joining abuse to a word that names nothing of
+the field, which no measure holds as written ("Drogenmissbrauch", "alkoholmissbruk"): a
+missing part, as "drug abuse" has one.
 A word right before abuse itself that names nothing of the field and that one or two measures
 hold, even in their summaries, is what is abused, and missing: "substance abuse" (a summary
 names "substance use" as a risk). An everyday phrasing holding a word of abuse of something
@@ -78,6 +83,7 @@ from app.search.concept_match import (
     near_term_word,
     same_word,
     short_field_miss,
+    term_word_concepts,
 )
 from app.search.concepts import (
     BARE_ABUSE,
@@ -110,6 +116,9 @@ SUBJECT_CONCEPTS = frozenset(
         "young_people_harmful_behaviour",
     }
 )
+# A word of terms of at least this many concepts of the subject, most of its concepts', names
+# the subject ("violences"; not "photos", of one term).
+MIN_SUBJECT_TERMS = 2
 # Concept groups that say who or where, not what: a query found only through them is not about
 # anything the repository covers ("Hitzeschutz für Kinder in Kitas").
 FRAMING_GROUPS = frozenset({"target_group", "setting", "profession"})
@@ -267,7 +276,12 @@ def off_topic_words(
         if not taken & words and not (unphrased and words <= weak):
             return []
     specific = [
-        p for p in found if not p.generic(measures) and not _field(p) and p not in other_abuse
+        p
+        for p in found
+        if not p.generic(measures)
+        and not _field(p)
+        and not _bare_term_word(p)
+        and p not in other_abuse
     ]
     if len(missing) >= len(found) and len(missing) > len(specific):
         return [_shown(p.text) for p in missing]
@@ -405,7 +419,14 @@ def _about(part: QueryPart, measures: int) -> bool:
     words (in most measures), named by a measure's title or summary, and not only who or
     where (a target group, setting or profession: "Kinder", "Kitas")."""
     field = _names_only(part, lambda c: c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS)
-    return not part.generic(measures) and part.named and not field
+    return not part.generic(measures) and part.named and not field and not _bare_term_word(part)
+
+
+def _bare_term_word(part: QueryPart) -> bool:
+    """Whether a part naming no concept is a word of the field's terms alone ("ochrona" of
+    "ochrona dzieci", "safety" of "body safety"): a word of the field, not a topic of its own
+    ("ochrona przed powodzią", flood protection)."""
+    return not part.concepts and _field_word(part.text, STEMMED_LANGUAGES)
 
 
 def _framing(part: QueryPart) -> bool:
@@ -443,7 +464,21 @@ def _group(concept: str) -> str | None:
 
 
 def _subject(part: QueryPart) -> bool:
-    return any(c in SUBJECT_CONCEPTS or _group(c) in SUBJECT_GROUPS for c in part.concepts)
+    return any(
+        c in SUBJECT_CONCEPTS or _group(c) in SUBJECT_GROUPS for c in part.concepts
+    ) or _subject_word(part)
+
+
+def _subject_word(part: QueryPart) -> bool:
+    """Whether a part naming no concept is a word most of whose terms name abuse or a form of
+    it, at least two ("violences", "Gewalt", "przemoc"; not "people", of the terms for people
+    at risk of abusing): the field's subject, though alone it names no concept."""
+    words = _words(part)
+    if part.concepts or len(words) != 1:
+        return False
+    concepts = term_word_concepts(words[0])
+    subject = sum(c == BARE_ABUSE or _group(c) in SUBJECT_GROUPS for c in concepts)
+    return subject >= MIN_SUBJECT_TERMS and 2 * subject > len(concepts)
 
 
 def _field_word(text: str, languages: tuple[str, ...]) -> bool:

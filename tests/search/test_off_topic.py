@@ -31,8 +31,22 @@ def test_missing_words_outnumbering_the_specific_found_ones_are_off_topic():
     parts = (("drowning", 0), ("prevention", 80), ("swimming", 0), ("lessons", 8))
     assert verdict(*parts) == ["drowning", "swimming"]
     # As many missing as specific words found: the found one may be what was meant.
-    assert verdict(("drowning", 0), ("lessons", 8)) == []
-    assert verdict(("drowning", 0), ("prevention", 40)) == []
+    assert verdict(("drowning", 0), ("Zephyrine", 8)) == []
+    assert verdict(("drowning", 0), ("swimsuits", 40)) == []
+
+
+def test_a_word_of_the_fields_terms_naming_no_concept_alone_says_no_topic():
+    # "ochrona" (protection) is a word of "ochrona dzieci", child protection, and so is
+    # "lessons" of body safety lessons: words of the field, not what the query is about.
+    community = ("gminach", 41, True, ("community",))
+    assert verdict(("ochrona", 1, True), ("powodzią", 0), community) == ["powodzią"]
+    assert verdict(("drowning", 0), ("lessons", 8)) == ["drowning"]
+    # But a word of terms most of which name abuse or a form of it names the field's subject:
+    # French "violences" (of "violences sexuelles", "violences faites aux enfants", …).
+    training, teachers = ("formation", 44, True, ("training",)), ("enseignants", 22, True)
+    parts = (training, teachers, ("repérer", 0), ("violences", 15, True))
+    assert verdict(*parts) == []
+    assert verdict(training, teachers, ("repérer", 0), ("sécurité", 15, True)) == ["repérer"]
 
 
 def test_a_word_only_mentioned_in_passing_is_missing():
@@ -282,7 +296,7 @@ def test_a_word_in_most_measures_of_its_language_says_no_topic():
     children = ("enfants", 98, True, ("children",))
     french = ("éducation", 30, True, (), 0.95)
     assert verdict(french, ("routière", 0), children) == ["routière"]
-    assert verdict(("éducation", 30, True, (), 0.2), ("routière", 0), children) == []
+    assert verdict(("circulation", 30, True, (), 0.2), ("routière", 0), children) == []
     # A part naming a concept finds measures of every language through it: its share of all
     # measures counts, not of one language's ("barnskydd", child protection, in Swedish).
     protection = ("barnskydd", 30, True, ("child_protection",), 0.95)
