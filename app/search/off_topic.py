@@ -116,8 +116,9 @@ SUBJECT_CONCEPTS = frozenset(
         "young_people_harmful_behaviour",
     }
 )
-# A word of terms of at least this many concepts of the subject, most of its concepts', names
-# the subject ("violences"; not "photos", of one term).
+# A word naming no concept names the field's subject when the terms holding it are of at least
+# this many concepts of abuse or its forms, and of more of those than of others ("violences";
+# not "photos", of one term).
 MIN_SUBJECT_TERMS = 2
 # Concept groups that say who or where, not what: a query found only through them is not about
 # anything the repository covers ("Hitzeschutz für Kinder in Kitas").
