@@ -636,7 +636,6 @@ def term_spelling(word: str) -> str | None:
     return _term_spellings().get(word)
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=1)
 def _word_concepts() -> dict[str, tuple[str, ...]]:
     """Each folded content word of a term (any language) with the concepts of its terms."""
@@ -655,6 +654,7 @@ def term_word_concepts(token: str) -> tuple[str, ...]:
     return _word_concepts().get(token, ())
 
 
+@lru_cache(maxsize=4096)
 def is_term_word(token: str, text: str, languages: tuple[str, ...] = STEMMED_LANGUAGES) -> bool:
     """Whether a typed word (`token` folded, `text` as typed) is a word of one of the field's
     terms in some language, or another form of one in one of `languages` ("bezpieczeństwa",
