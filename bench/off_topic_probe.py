@@ -85,6 +85,9 @@ OFF_TOPIC = (
     ("sl", "preprečevanje debelosti pri otrocih"),
     ("lv", "smēķēšanas profilakse jauniešiem"),
     ("bg", "превенция на тютюнопушенето при младежи"),
+    # Found as a user would on the demo data (2026-12-07): the way to school reads like a
+    # phrasing of exhibitionism.
+    ("de", "Verkehrserziehung Schulweg für Kinder"),
 )
 
 # Questions of the field in everyday words: each must find its measures.
@@ -166,6 +169,39 @@ ON_TOPIC = (
     ("da", "mit barn bliver chikaneret på nettet"),
     ("hu", "gyermekemet zaklatják az interneten"),
     ("lv", "bērns ir uzmākšanās upuris internetā"),
+    # Everyday questions made of the field's words (protection, safety, education) beside
+    # whom, where or how, written without the test half (2026-12-07).
+    ("en", "safety rules for sleepovers"),
+    ("en", "online safety advice for grandparents"),
+    ("en", "protection of kids at summer camps"),
+    ("en", "child protection in summer camps for teenagers"),
+    ("en", "body safety lessons with puppets"),
+    ("en", "training for babysitters on protecting children"),
+    ("en", "education about consent for teenagers"),
+    ("en", "awareness campaign on grooming in WhatsApp groups"),
+    ("en", "safeguarding training for church volunteers"),
+    ("en", "keeping children safe during sleepovers"),
+    ("en", "support for parents after disclosure"),
+    ("en", "protection of children in refugee shelters"),
+    ("en", "safety plan for a child who was abused"),
+    ("en", "prevention education in kindergartens using songs"),
+    ("en", "counselling for teenagers who sext"),
+    ("en", "help for boys who were exploited online"),
+    ("en", "safe adults at school"),
+    ("en", "education for hotel staff about child exploitation"),
+    ("en", "programme for youth workers about healthy relationships"),
+    ("de", "Schutz von Kindern im Ferienlager"),
+    ("de", "Sicherheit im Netz für Grundschüler"),
+    ("de", "Aufklärung über sexuelle Gewalt mit Theaterstück"),
+    ("fr", "protection des enfants en colonie de vacances"),
+    ("fr", "sécurité en ligne pour les collégiens"),
+    ("fr", "éducation à la vie affective au collège"),
+    ("pl", "ochrona dzieci na koloniach"),
+    ("pl", "bezpieczeństwo dzieci w internecie"),
+    ("es", "protección de menores en campamentos de verano"),
+    ("nl", "bescherming van kinderen op zomerkamp"),
+    ("it", "sicurezza online per i ragazzi"),
+    ("sv", "skydd av barn på sommarläger"),
 )
 
 

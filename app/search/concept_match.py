@@ -865,6 +865,20 @@ def _phrase_pools() -> dict[str, PhrasePool]:
     return pools
 
 
+def phrasing_holds(words: Sequence[str]) -> int:
+    """The most of these typed words that one everyday phrasing holds, in any language: a
+    query matches a concept's phrasings pooled, so its words may each come from another
+    ("Schulweg" of one of exhibitionism's, "Kinder" of the others)."""
+    best = 0
+    for lang, pool in _phrase_pools().items():
+        keys = [k for k in (frozenset(_content(w, lang)) for w in words) if k]
+        concepts = {c for k in keys for key in k for c in pool.concepts.get(key, ())}
+        for concept_id in concepts:
+            for phrasing in pool.phrasings[concept_id]:
+                best = max(best, sum(1 for k in keys if k & phrasing))
+    return best
+
+
 def _field_words(words: Sequence[str]) -> tuple[set[int], set[int], set[str]]:
     """Which of the typed words name a concept of the field: (those in a run of several words
     that is a term, those that are a term on their own, the concepts those runs name)."""

@@ -77,10 +77,12 @@ from app.search.analysis import (
 from app.search.common_words import is_common_word
 from app.search.concept_match import (
     MIN_NEAR,
+    PHRASE_MIN_WORDS,
     compound_modifier,
     is_term_word,
     joined_concepts,
     near_term_word,
+    phrasing_holds,
     same_word,
     short_field_miss,
     term_word_concepts,
@@ -259,6 +261,9 @@ def off_topic_words(
         for i, p in enumerate(parts)
         if (p.missing or _common_in_passing(p, typed) or _abused_in_passing(parts, i, joined))
         and not _joins_neighbour(parts, i)
+        # Whom or where, however few measures name it, is no topic of another field: "child
+        # protection in summer camps for teenagers" asks the field's question of a setting.
+        and not _framing(p)
     ]
     found = [p for p in parts if p.measures and p not in missing]
     other_abuse = _abuse_of_something_else(parts, missing, joined)
@@ -266,15 +271,14 @@ def off_topic_words(
         return []
     # An everyday phrasing keeps the query on topic, unless it holds a word of abuse of
     # something else ("drug … teenagers" is no phrasing of exploitation in "drug abuse
-    # prevention for teenagers"), or holds only weak words beside a missing word it does not
-    # hold ("lead … children" in "lead poisoning in children").
+    # prevention for teenagers"), or is thin beside a missing word it does not hold.
     taken = {t for p in other_abuse + _abused(parts, missing, other_abuse) for t in _words(p)}
     weak = {t for p in parts if p.measures and _weak(p, measures) for t in _words(p)}
     phrased = {t for matched in phrasings for t in tokenize(matched)}
     unphrased = any(not phrased & set(_words(p)) for p in missing)
     for matched in phrasings:
         words = set(tokenize(matched))
-        if not taken & words and not (unphrased and words <= weak):
+        if not taken & words and not (unphrased and _thin(matched, words - weak)):
             return []
     specific = [
         p
@@ -294,6 +298,23 @@ def off_topic_words(
     ):
         return [_shown(p.text) for p in missing]
     return []
+
+
+def _thin(matched: str, strong: set[str]) -> bool:
+    """Whether the words of a phrasing the query reads like (`matched`, as typed; `strong`,
+    those not weak) are too little of one to tell its topic from that of a missing word
+    outside it: all weak ("lead … children" in "lead poisoning in children"); or fewer strong
+    ones than a phrasing needs, none a word of the field's terms, and no one phrasing holding
+    two of the words. "Schulweg Kinder" (way to school, children) in "Verkehrserziehung
+    Schulweg für Kinder" (road safety education) matches exhibitionism's phrasings only
+    pooled: "Schulweg" is in one, "Kinder" in others."""
+    if not strong:
+        return True
+    return (
+        len(strong) < PHRASE_MIN_WORDS
+        and not any(_field_word(word, STEMMED_LANGUAGES) for word in strong)
+        and phrasing_holds(matched.split()) < PHRASE_MIN_WORDS
+    )
 
 
 def _weak(part: QueryPart, measures: int) -> bool:

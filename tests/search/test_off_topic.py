@@ -97,6 +97,47 @@ def test_a_missing_word_beside_only_common_words_and_who_or_where_is_off_topic()
     assert verdict(("falls", 2, False), ("elderly", 0), ("people", 74)) == ["elderly"]
 
 
+def test_whom_or_where_in_few_measures_is_no_missing_topic():
+    # "summer camps" is a setting one demo measure names in passing: the query asks the
+    # field's question of it, as "child protection in kindergartens" does.
+    protection = ("child protection", 74, True, ("child_protection",))
+    camps = ("summer camps", 1, False, ("summer_camp",))
+    teenagers = ("teenagers", 45, True, ("adolescents",))
+    assert verdict(protection, camps, teenagers, measures=96) == []
+    # A word of another topic in passing is still missing.
+    assert verdict(protection, ("skiing", 1, False), teenagers, measures=96) == ["skiing"]
+
+
+def test_one_word_and_whom_from_several_phrasings_is_no_phrasing_beside_a_missing_word():
+    # "Schulweg Kinder" (way to school, children) matches exhibitionism's phrasings pooled:
+    # one holds "Schulweg", others "Kindern". Beside "Verkehrserziehung" (road safety
+    # education) it is one word against one.
+    query = "Verkehrserziehung Schulweg für Kinder"
+    children = ("Kinder", 86, True, ("children",))
+    parts = (("Verkehrserziehung", 0), ("Schulweg", 0), children)
+    assert verdict(*parts, measures=96, phrasings=("Schulweg Kinder",), text=query) == [
+        "Verkehrserziehung",
+        "Schulweg",
+    ]
+    # One phrasing holding two of its words is one: my son gets messages from an adult in a
+    # video game ("l'entraîneur de foot envoie des messages privés à mon fils").
+    query = "mon fils reçoit des messages d'un adulte sur un jeu vidéo"
+    parts = (
+        ("fils", 0),
+        ("reçoit", 0),
+        ("messages", 155, True, ("messaging_apps",)),
+        ("adulte", 1109, True),
+        ("jeu vidéo", 958, True, ("online_gaming",)),
+    )
+    phrasings = ("fils adulte messages",)
+    assert verdict(*parts, measures=2096, phrasings=phrasings, text=query) == []
+    # A word of the field's terms is no everyday word: child protection at a summer camp.
+    query = "bescherming van kinderen op zomerkamp"
+    parts = (("bescherming", 0), ("kinderen", 86, True, ("children",)), ("zomerkamp", 0))
+    phrasings = ("bescherming kinderen",)
+    assert verdict(*parts, measures=96, phrasings=phrasings, text=query) == []
+
+
 def test_people_at_risk_of_abusing_are_the_fields_subject_not_just_whom():
     # Swedish: where do I turn if I have sexual thoughts about children.
     thoughts = ("sexuella tankar om barn", 10, True, ("sexual_interest_in_children",))

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from app.search.backends.base import typed_text
-from app.search.concept_match import _phrase_pools, phrase_concepts
+from app.search.concept_match import _phrase_pools, phrase_concepts, phrasing_holds
 from app.search.concepts import load_concepts
 from app.search.query import Concepts, parse_text
 from tests.conftest import make_user
@@ -36,6 +36,16 @@ def test_words_of_several_phrasings_of_a_concept_count_together():
     # "threatened" is in one of sextortion's phrasings, "webcam" in another.
     assert concepts_of("threatened webcam") == ["sextortion"]
     assert concepts_of("my son touches other kids") == ["harmful_sexual_behaviour"]
+
+
+@pytest.mark.whoosh_only
+def test_phrasing_holds_counts_the_words_one_phrasing_holds_alone():
+    # "Schulweg" is in one of exhibitionism's German phrasings, "Kindern" in others.
+    assert concepts_of("Verkehrserziehung Schulweg für Kinder") == ["exhibitionism"]
+    assert phrasing_holds(["Schulweg", "Kinder"]) == 1
+    # "l'entraîneur de foot envoie des messages privés à mon fils" holds two.
+    assert phrasing_holds(["fils", "messages", "adulte"]) == 2
+    assert phrasing_holds(["Verkehrserziehung"]) == 0
 
 
 @pytest.mark.whoosh_only
