@@ -202,6 +202,11 @@ ON_TOPIC = (
     ("nl", "bescherming van kinderen op zomerkamp"),
     ("it", "sicurezza online per i ragazzi"),
     ("sv", "skydd av barn på sommarläger"),
+    # The app named, as parents do (2026-12-07, with platform names as terms).
+    ("es", "mi hija recibe mensajes de un adulto en WhatsApp"),
+    ("en", "grooming on Roblox"),
+    ("de", "Erpressung auf Snapchat"),
+    ("en", "Snapchat awareness campaign"),
 )
 
 

@@ -538,13 +538,16 @@ def _phrasing_concepts(root: Group, removed: frozenset[str], found: list[Expansi
         for n in root.should + root.must
         if isinstance(n, Synonyms) and isinstance(n.original, Word)
     ]
-    have = {e.concept for e in found}
+    have = {e.concept: set(e.matched.split()) for e in found}
     added: list[Node] = []
     for concept, matched in concept_match.phrase_concepts(words):
-        if concept in removed or concept in have:
+        # A concept a typed term names already has its expansion; its phrasing still counts
+        # for the everyday words around the term ("mi hija recibe mensajes … en WhatsApp").
+        if concept in removed or (concept in have and set(matched) <= have[concept]):
             continue
         text = " ".join(matched)
-        found.append(_expansion(concept, text))
+        if concept not in have:
+            found.append(_expansion(concept, text))
         added.append(Concepts((concept,), text))
     if not added:
         return root

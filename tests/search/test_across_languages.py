@@ -51,6 +51,21 @@ def test_a_word_finds_measures_about_a_kind_of_its_concept(app):
     assert found("Kinderpornografie") == [images.id]
 
 
+def test_a_platforms_name_finds_measures_about_its_kind_of_place(app):
+    # Parents name the app, measures the kind of place: Snapchat is social media, WhatsApp
+    # a messaging app, in any language's query.
+    owner = make_user()
+    social = text_measure(owner, "Safe on social networks", SUMMARY)
+    chat = text_measure(owner, "Safer chat rooms", SUMMARY)
+    text_measure(owner, "Reading club for families", SUMMARY)
+    assert found("Snapchat") == [social.id]
+    assert found("WhatsApp") == [chat.id]
+    assert found("Erpressung auf Snapchat") == [social.id]
+    # A measure naming the app is about its kind of place.
+    app_named = text_measure(owner, "Staying safe on Instagram", SUMMARY)
+    assert set(found("social media")) == {social.id, app_named.id}
+
+
 def test_a_word_after_an_elided_article_is_the_word(app):
     owner = make_user()
     french = text_measure(

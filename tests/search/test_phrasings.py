@@ -126,6 +126,20 @@ def test_the_words_a_phrasing_matched_are_the_concepts_to_match():
     assert parsed.phrasings_of(by_text["interviewed"]) == (phrasing,)
 
 
+def test_a_phrasing_of_a_concept_a_typed_term_names_counts_for_the_words_around_it():
+    # "WhatsApp" names messaging apps; "hija recibe mensajes" (my daughter receives messages)
+    # is a phrasing of them: a measure about them has what those words asked for too.
+    parsed = parse_text("mi hija recibe mensajes de un adulto en WhatsApp")
+    (phrasing,) = [n for n in parsed.root.should if isinstance(n, Concepts)]
+    assert phrasing.ids == ("messaging_apps",) and "hija" in phrasing.matched.split()
+    by_text = {typed_text(unit): unit for unit in parsed.units}
+    assert parsed.phrasings_of(by_text["hija"]) == (phrasing,)
+    # One expansion to remove, as typed.
+    assert [(e.concept, e.matched) for e in parsed.expansions] == [("messaging_apps", "WhatsApp")]
+    # A phrasing of the term's own words adds nothing.
+    assert not [n for n in parse_text("WhatsApp chat").root.should if isinstance(n, Concepts)]
+
+
 def test_a_measure_with_the_concept_of_a_phrasing_counts_as_matching_its_words(app):
     # The holiday home holds "house" as typed; the Barnahus holds what "house … interviewed"
     # asks for, in the field's term, and ranks first.
