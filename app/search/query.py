@@ -538,7 +538,9 @@ def _phrasing_concepts(root: Group, removed: frozenset[str], found: list[Expansi
         for n in root.should + root.must
         if isinstance(n, Synonyms) and isinstance(n.original, Word)
     ]
-    have = {e.concept: set(e.matched.split()) for e in found}
+    have: dict[str, set[str]] = {}  # concept -> the words of every expansion to it
+    for e in found:
+        have.setdefault(e.concept, set()).update(e.matched.split())
     added: list[Node] = []
     for concept, matched in concept_match.phrase_concepts(words):
         # A concept a typed term names already has its expansion; its phrasing still counts
