@@ -17,7 +17,8 @@ measure holds, in a language the index stems, is missing: the index would find i
 ("incidenti", accidents, is no form of "incidenza" any measure holds); and so is a term
 whose concept no measure is tagged with ("school dropout prevention"). Nor is a word that
 joins the word before or after it into a term, a compound written apart ("Kinderschutz
-Konzept").
+Konzept"), nor one naming only whom or where, however few measures name it ("summer camps"
+in "child protection in summer camps for teenagers").
 
 The query is off topic when it has at least as many missing parts as found ones, and more
 missing parts than *specific* found ones (those in at most GENERIC_SHARE of the measures, and
@@ -55,7 +56,10 @@ of girls") beside a missing word it does not hold: "lead … children" reads lik
 interviews ("leading questions"), but "lead poisoning in children" is about
 poisoning. A phrasing holding a word no measure holds is what phrasings are for ("people who
 love kids too much"; Finnish "lapseni on joutunut … kohteeksi", my child has become the target
-of, whatever the other words).
+of, whatever the other words), unless that is its only word besides weak ones, no word of the
+field's terms, and no one phrasing holds two of its words: "Schulweg … Kinder" matches
+exhibitionism's phrasings only pooled, and "Verkehrserziehung Schulweg für Kinder" is about
+road safety.
 
 bench/off_topic_probe.py measures the rule on topics beyond the judged set.
 """
