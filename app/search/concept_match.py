@@ -47,6 +47,9 @@ PHRASE_MIN_WORDS = 2
 PHRASE_MIN_COVER = 0.5
 PHRASE_MIN_PART = 0.25
 PHRASE_MAX_CONCEPTS = 3
+# Two words match a concept's phrasings only when one of them is in the phrasings of at most
+# this many concepts of their language.
+PHRASE_TELLING = 4
 WEIGHT_FLOOR = 0.5  # added to every word's idf: a word all concepts' phrasings hold still counts
 UNKNOWN_SHARE = 0.5  # a word no phrasing holds weighs as one in half a concept's phrasings
 # The document frequency a spelling corrector is told for a word known to be spelt right.
@@ -824,6 +827,16 @@ class PhrasePool:
     phrasings: dict[str, tuple[frozenset[str], ...]]  # concept id -> each phrasing's words
     concepts: dict[str, tuple[str, ...]]  # content word -> the concepts whose phrasings hold it
 
+    def telling(self, have: frozenset[str]) -> bool:
+        """Whether these words of a concept's phrasings are evidence of it: PHRASE_MIN_WORDS
+        of them, and when no more than that, one that few concepts' phrasings hold ("says" and
+        "abused" are in a phrasing of theatre, as in many others')."""
+        if len(have) < PHRASE_MIN_WORDS:
+            return False
+        return len(have) > PHRASE_MIN_WORDS or any(
+            len(self.concepts[w]) <= PHRASE_TELLING for w in have
+        )
+
     def weigh(self, words: Iterable[str]) -> float:
         return sum(self.weight.get(w, self.unknown) for w in words)
 
@@ -917,12 +930,13 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
     looked up among the words of all of a concept's phrasings together, each weighted by its
     idf (PhrasePool). The concept covering most of the query's weight is taken, then the one
     covering most of the rest, and so on while each adds at least PHRASE_MIN_PART of it with
-    PHRASE_MIN_WORDS words of its own: "my son looks at illegal pictures of children online,
-    where can he get help" is about abuse images and about self-help. They match when together
-    they cover PHRASE_MIN_COVER of the query's weight. A run of words that is one of the field's
-    terms ("child sexual abuse material") is no evidence: its concept is matched already; nor is
-    a word naming what every measure is about ("prevenção": FIELD_CONCEPTS), though it weighs in
-    the query's total; and a query of the field's terms only is no everyday phrasing.
+    PHRASE_MIN_WORDS words of its own, telling ones (PhrasePool.telling): "dad hits mum and the
+    kids are left without food" is about domestic violence and about neglect. They match when
+    together they cover PHRASE_MIN_COVER of the query's weight. A run of words that is one of
+    the field's terms ("child sexual abuse material") is no evidence: its concept is matched
+    already; nor is a word naming what every measure is about ("prevenção": FIELD_CONCEPTS),
+    though it weighs in the query's total; and a query of the field's terms only is no everyday
+    phrasing.
     """
     in_runs, single, named = _field_words(words)
     evidence = [(w, i in single, _field_wide(w)) for i, w in enumerate(words) if i not in in_runs]
@@ -953,7 +967,9 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
             have = found.pop(concept_id)
             if pool.weigh(have - covered) < PHRASE_MIN_PART * total:
                 break
-            chosen.append((concept_id, tuple(w for w, keys, _wide in typed if keys & have)))
+            # Words no telling evidence of this concept still read as everyday words.
+            if pool.telling(have):
+                chosen.append((concept_id, tuple(w for w, keys, _wide in typed if keys & have)))
             covered |= have
         cover = pool.weigh(covered) / total
         if chosen and cover >= PHRASE_MIN_COVER and cover > best[0]:

@@ -68,6 +68,23 @@ def test_a_rare_word_weighs_more_than_a_common_one():
 
 
 @pytest.mark.whoosh_only
+def test_two_words_many_concepts_phrasings_hold_are_no_phrasing():
+    # "says" and "abused" are in a phrasing of theatre, as in many others'; "son" and
+    # "pictures" in sextortion's; "daughter" and "shared" in social media's.
+    assert concepts_of("the boy says he was abused") == []
+    assert concepts_of("son pictures") == []
+    assert concepts_of("my daughter shared it") == []
+    # One word few concepts' phrasings hold is telling: "webcam".
+    assert concepts_of("threatened webcam") == ["sextortion"]
+    # Such words still read as everyday words: the rest of the query keeps its phrasing.
+    pool = _phrase_pools()["de"]
+    assert len(pool.concepts["anschau"]) == 1
+    assert concepts_of("Online-Therapie für Menschen, die Missbrauchsabbildungen anschauen") == [
+        "online_self_help"
+    ]
+
+
+@pytest.mark.whoosh_only
 def test_a_query_about_two_things_matches_the_concept_of_each():
     assert sorted(concepts_of("dad hits mum and the kids are left without food")) == [
         "domestic_violence",
