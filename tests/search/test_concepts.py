@@ -368,6 +368,17 @@ def test_a_common_word_is_another_form_only_of_its_own_languages_terms():
     assert term_concepts(("agresse",)) == ()
 
 
+def test_songs_are_a_way_of_delivery_in_every_language_but_no_false_friend():
+    from app.search.concept_match import term_concepts
+
+    for words in (("songs",), ("piosenki",), ("chansons",), ("Kinderlieder",), ("laulut",)):
+        assert term_concepts(words) == ("songs_music",), words
+    # English "lied" is no Dutch or German song: neither language lists the bare word.
+    assert term_concepts(("lied",)) == ()
+    # Polish "body safety", in the form a query takes ("lekcje bezpieczeństwa ciała").
+    assert term_concepts(("bezpieczeństwa", "ciała")) == ("body_safety_education",)
+
+
 def test_an_acronym_that_is_a_common_word_names_its_concept_only_in_capitals():
     from app.search.concept_match import cased_acronym, term_concepts, text_mentions
 

@@ -430,6 +430,18 @@ def test_a_place_named_in_passing_by_the_measure_asked_for_finds_it(corpus):
     assert search("Leipzig drowning prevention").off_topic == ["Leipzig", "drowning"]
 
 
+def test_songs_are_a_way_of_delivery_not_another_topic(corpus):
+    # Said in passing, as a measure's description does, "song" was another topic, as "cruelty".
+    song = text_measure(
+        make_user(),
+        "Underwear rule",
+        "Preschoolers learn that their body belongs to them.",
+        description="It comes with a song and a short animation.",
+    )
+    results = search("prevention education in kindergartens with songs")
+    assert results.off_topic == [] and results.hits[0].id == song.id
+
+
 def test_a_language_a_measure_is_offered_in_is_named_by_its_record(corpus):
     arabic = text_measure(make_user(), "Body safety booklet", SUMMARY, languages=["en", "ar"])
     # No measure holds "Materialien"; the record of one lists Arabic, which no text names.
