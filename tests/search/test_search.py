@@ -485,6 +485,25 @@ def test_a_measure_asked_for_by_its_title_ranks_above_those_about_what_its_title
     assert {m.id for m in about} <= set(ranked)
 
 
+def test_a_measure_asked_for_by_its_name_ranks_above_one_using_its_words_throughout(app):
+    owner = make_user()
+    named = text_measure(
+        owner,
+        "Help Wanted",
+        "A free online course: help for people attracted to children.",
+        description=" ".join(["Modules on coping, stigma and relationships."] * 20),
+    )
+    # Its title holds "help" only, its text both words, "help" over and over.
+    wordy = text_measure(
+        owner,
+        "Self-help line",
+        "Help by chat and by phone, help by e-mail: the help that is wanted.",
+        description="Help for adults.",
+    )
+    ranked = found("Help Wanted")
+    assert ranked[:2] == [named.id, wordy.id]
+
+
 def test_a_measure_found_to_do_harm_is_found_by_asking_for_harmful_effects(app):
     owner = make_user()
     harmful = make_measure(

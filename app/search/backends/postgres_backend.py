@@ -624,8 +624,8 @@ class _PostgresSearch:
                 rank = rank + concepts_score(node.ids, PHRASING_BOOST)
         if titled and TITLE_BOOST:
             # A title holding every typed part: the measure asked for by its name ranks higher,
-            # as Whoosh's per-field BM25 weighs such a title, far more than ts_rank's field
-            # weights do.
+            # as in Whoosh (whose per-field BM25 weighs such a title more than ts_rank's field
+            # weights do, but not always enough).
             in_title = " & ".join(f"({title_tsquery(unguarded(q))})" for q in titled)
             rank = rank * (1 + TITLE_BOOST * cast(cast(_matches(in_title), Integer), Float))
         if len(units) < 2:

@@ -82,6 +82,9 @@ KIND_SHARE = 0.5
 CONCEPT_CAP = 0.8
 PREFIX_BOOST = 0.3  # a longer indexed word the typed word begins ("Missbrauch…sabbildungen")
 COORD_WEIGHT = 0.8  # score × (1 - w + w × matched parts / all parts)
+# A document whose title holds every typed part of the query scores this much more: the
+# measure asked for by its name ("Help Wanted") ranks above one that says "help" throughout.
+TITLE_BOOST = 0.5
 # A typed word of at least this many letters also matches the words it begins (compounds).
 MIN_PREFIX = 6
 MAX_PREFIX_TERMS = 40  # per field: a short common prefix must not pull in half the index
@@ -338,6 +341,30 @@ class WhooshSearch:
             matched += weight * found
         return (1.0 - COORD_WEIGHT) + COORD_WEIGHT * matched / sum(weights)
 
+    def _in_title(self, node: Node) -> np.ndarray:
+        """Documents whose title holds the words typed for `node` (not its equivalents)."""
+        size = self.snap.size
+        if isinstance(node, Synonyms):
+            return self._in_title(node.original)
+        if isinstance(node, Word | Phrase):
+            ids = self.snap.term("title", node.tokens[0])[0]
+            for token in node.tokens[1:]:
+                ids = np.intersect1d(ids, self.snap.term("title", token)[0], assume_unique=True)
+            mask = np.zeros(size, dtype=bool)
+            mask[ids] = True
+            return mask
+        if isinstance(node, Concepts):
+            return np.ones(size, dtype=bool)  # an everyday phrasing: nothing typed to hold
+        masks = [self._in_title(child) for child in node.must or content_nodes(node.should)]
+        return np.logical_and.reduce(masks) if masks else np.zeros(size, dtype=bool)
+
+    def _title_factor(self) -> np.ndarray | float:
+        """1 + TITLE_BOOST for documents whose title holds every unit's typed words."""
+        if not TITLE_BOOST or not self.parsed.units:
+            return 1.0
+        held = np.logical_and.reduce([self._in_title(unit) for unit in self.parsed.units])
+        return 1.0 + TITLE_BOOST * held
+
     # --- the search -------------------------------------------------------------------------
 
     def _autocorrect(self) -> tuple[str | None, str | None]:
@@ -366,7 +393,7 @@ class WhooshSearch:
         else:
             mask, scores = self.evaluate(parsed.root)
             fixed = mask & snap.live
-            scores = scores * self._coordination()
+            scores = scores * self._coordination() * self._title_factor()
             off_topic = [] if query.partial else self._off_topic()
             if off_topic:
                 fixed = np.zeros(snap.size, dtype=bool)
