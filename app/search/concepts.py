@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from app.search.analysis import STOPWORDS_FILE, fold_text
+from app.search.analysis import STEMMED_LANGUAGES, STOPWORDS_FILE, analyze, fold_text
 from app.search.lemmas import LEMMA_FILE
 
 DATA_FILE = Path(__file__).parent / "data" / "concepts.json"
@@ -278,7 +278,9 @@ def place_concepts(languages: tuple[str, ...]) -> list[dict]:
 def language_concepts(languages: tuple[str, ...], places: list[dict]) -> list[dict]:
     """A concept per language of OFFERED_LANGUAGES: its name in each of `languages`, as CLDR
     writes it, unless that name is short enough to be another word (MIN_LANGUAGE_NAME) or is
-    also a country's name there (Finnish "ukraina"), which is the likelier reading."""
+    also a country's name there (Finnish "ukraina"), which is the likelier reading. A name whose
+    stem is that short is matched as written (`unstemmed`): Lithuanian "persų" (Persian) and
+    English "person" both stem to "pers" in Lithuanian."""
     from babel import Locale
 
     countries = {
@@ -287,6 +289,7 @@ def language_concepts(languages: tuple[str, ...], places: list[dict]) -> list[di
     out = []
     for offered in OFFERED_LANGUAGES:
         terms: dict[str, list[str]] = {}
+        unstemmed: dict[str, list[str]] = {}
         for lang in ("en", *(code for code in languages if code != "en")):
             name = Locale.parse(lang).languages.get(offered)
             if (
@@ -296,8 +299,21 @@ def language_concepts(languages: tuple[str, ...], places: list[dict]) -> list[di
                 and (names := _names([name]))
             ):
                 terms[lang] = names
-        out.append({"id": language_id(offered), "group": LANGUAGE_GROUP, "terms": terms})
+                if short := [n for n in names if _short_stem(n, lang)]:
+                    unstemmed[lang] = short
+        out.append(
+            {
+                "id": language_id(offered),
+                "group": LANGUAGE_GROUP,
+                "terms": terms,
+                "unstemmed": unstemmed,
+            }
+        )
     return out
+
+
+def _short_stem(name: str, lang: str) -> bool:
+    return lang in STEMMED_LANGUAGES and len("".join(analyze(name, lang))) < MIN_LANGUAGE_NAME
 
 
 @lru_cache(maxsize=1)

@@ -262,6 +262,11 @@ def test_languages_a_measure_is_offered_in_are_concepts_named_in_every_language(
     # so are names that are a country's too (Finnish "ukraina").
     assert term_concepts(("ukrainien",)) == ("language_uk",)
     assert "hu" not in arabic.terms and "fi" not in vocabulary.by_id["language_uk"].terms
+    # A name whose stem is as short is matched as written: Lithuanian "persų" (Persian) and
+    # English "person" both stem to "pers" in Lithuanian.
+    assert term_concepts(("persu",)) == ("language_fa",)
+    assert term_concepts(("person",)) == ()
+    assert term_concepts(("persian",)) == ("language_fa",)
 
 
 def test_other_forms_of_a_terms_words_match_but_typos_keep_their_correction():
