@@ -416,8 +416,11 @@ def _part_concepts(part: str) -> tuple[str, ...]:
     for lang in COMPOUNDING_LANGUAGES:
         if lang in t.folded:
             found += t.folded[lang].keys.get((part,), ())
-        if lang in t.stemmed:
-            found += t.stemmed[lang].keys.get(_stems(part, lang), ())
+        stems = _stems(part, lang)
+        # A stem shorter than a part is as much chance: Estonian stems "lation" (of
+        # "manipulation") to "lati", Latvia.
+        if lang in t.stemmed and len("".join(stems)) >= COMPOUND_PART:
+            found += t.stemmed[lang].keys.get(stems, ())
     return tuple(dict.fromkeys(found))
 
 

@@ -334,6 +334,8 @@ def test_a_compound_names_the_concepts_of_the_words_it_joins():
     assert term_concepts(("internationalen",)) == ()
     # A compound that is a term names its own concept only.
     assert term_concepts(("elternabend",)) == ("parent_evening",)
+    # A part's stem is as long as a part: Estonian stems "lation" to "lati" (Latvia).
+    assert term_concepts(("manipulation",)) == ()
 
 
 def test_a_compound_whose_head_alone_names_concepts_gives_its_first_part():
