@@ -438,7 +438,7 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
         stems = _stems(text, lang)
         if len(stems) == len(words):
             for concept_id in table.keys.get(stems, ()):
-                if concept_id not in found:
+                if concept_id not in found and _name_holds(words, stems, concept_id, lang):
                     found.append(concept_id)
     for lang in t.lemma_starts.get(words[0], ()):
         for concept_id in t.lemmas[lang].keys.get(lemmatize(words, lang), ()):
@@ -452,6 +452,21 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
         if any(c in close for c in found):
             found = [c for c in found if c in close]
     return tuple(found)
+
+
+# A country's name whose stem is shorter than this matches by its stem only a word that begins
+# with the name: Estonian stems "Kanada" and German "Kanal" both to "kana"; "Lätis" (in Latvia)
+# stays. (A language's name as short is matched as written: concepts.language_concepts.)
+MIN_NAME_STEM = 5
+
+
+def _name_holds(words: Key, stems: Key, concept_id: str, lang: str) -> bool:
+    if len(stems) != 1 or len(stems[0]) >= MIN_NAME_STEM:
+        return True
+    concept = load_concepts().by_id.get(concept_id)
+    if concept is None or concept.group != PLACE_GROUP:
+        return True
+    return any(words[0].startswith(fold(term)) for term in concept.terms.get(lang, ()))
 
 
 def _forms_concepts(word: str) -> set[str]:

@@ -262,11 +262,13 @@ def test_languages_a_measure_is_offered_in_are_concepts_named_in_every_language(
     # so are names that are a country's too (Finnish "ukraina").
     assert term_concepts(("ukrainien",)) == ("language_uk",)
     assert "hu" not in arabic.terms and "fi" not in vocabulary.by_id["language_uk"].terms
-    # A name whose stem is as short is matched as written: Lithuanian "persų" (Persian) and
-    # English "person" both stem to "pers" in Lithuanian.
+    # A language's name whose stem is as short is matched as written, a country's only in a
+    # word that begins with it: Lithuanian "persų" (Persian) and English "person" both stem
+    # to "pers", Estonian "Kanada" and German "Kanal" to "kana"; Estonian "Lätis" is in Latvia.
     assert term_concepts(("persu",)) == ("language_fa",)
-    assert term_concepts(("person",)) == ()
+    assert term_concepts(("person",)) == term_concepts(("kanal",)) == ()
     assert term_concepts(("persian",)) == ("language_fa",)
+    assert term_concepts(("latis",)) == ("country_lv",)
 
 
 def test_other_forms_of_a_terms_words_match_but_typos_keep_their_correction():
