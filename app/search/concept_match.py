@@ -461,6 +461,7 @@ MIN_NAME_STEM = 5
 
 
 def _name_holds(words: Key, stems: Key, concept_id: str, lang: str) -> bool:
+    """Whether `words`, whose stems in `lang` are a key of `concept_id`, name it."""
     if len(stems) != 1 or len(stems[0]) >= MIN_NAME_STEM:
         return True
     concept = load_concepts().by_id.get(concept_id)
@@ -985,7 +986,8 @@ def phrase_concepts(words: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
             have = found.pop(concept_id)
             if pool.weigh(have - covered) < PHRASE_MIN_PART * total:
                 break
-            # Words no telling evidence of this concept still read as everyday words.
+            # Words that are no telling evidence of this concept still count as everyday words
+            # for the query's cover.
             if pool.telling(have):
                 chosen.append((concept_id, tuple(w for w, keys, _wide in typed if keys & have)))
             covered |= have
