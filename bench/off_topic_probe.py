@@ -207,6 +207,9 @@ ON_TOPIC = (
     ("en", "grooming on Roblox"),
     ("de", "Erpressung auf Snapchat"),
     ("en", "Snapchat awareness campaign"),
+    # Found as a user would (2026-12-07): called off topic once "Manipulation" no longer read
+    # as Latvia (an Estonian stem), as no measure says "manipulation".
+    ("de", "Manipulation von Kindern im Internet"),
 )
 
 

@@ -85,6 +85,13 @@ def test_two_words_many_concepts_phrasings_hold_are_no_phrasing():
 
 
 @pytest.mark.whoosh_only
+def test_manipulating_children_online_is_grooming():
+    # No measure says "manipulation": without the phrasing it was the missing word.
+    assert concepts_of("Manipulation von Kindern im Internet") == ["grooming"]
+    assert concepts_of("manipulation of children online") == ["grooming"]
+
+
+@pytest.mark.whoosh_only
 def test_a_query_about_two_things_matches_the_concept_of_each():
     assert sorted(concepts_of("dad hits mum and the kids are left without food")) == [
         "domestic_violence",
