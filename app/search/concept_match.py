@@ -35,7 +35,14 @@ from app.search.analysis import (
     typed_word,
 )
 from app.search.common_words import ALWAYS, common_words, is_common_anywhere, list_languages
-from app.search.concepts import LANGUAGE_GROUP, PLACE_GROUP, Concept, field_wide, load_concepts
+from app.search.concepts import (
+    LANGUAGE_GROUP,
+    MIN_NAME_STEM,
+    PLACE_GROUP,
+    Concept,
+    field_wide,
+    load_concepts,
+)
 from app.search.lemmas import lemma_forms, lemmatize
 
 Key = tuple[str, ...]
@@ -454,12 +461,9 @@ def _term_concepts(words: Key) -> tuple[str, ...]:
     return tuple(found)
 
 
-# A country's name whose stem is shorter than this matches by its stem only a word that begins
-# with the name: Estonian stems "Kanada" and German "Kanal" both to "kana"; "Lätis" (in Latvia)
-# stays. (A language's name as short is matched as written: concepts.language_concepts.)
-MIN_NAME_STEM = 5
-
-
+# A country's name whose stem is shorter than MIN_NAME_STEM matches by its stem only a word
+# that begins with the name: Estonian stems "Kanada" and German "Kanal" both to "kana"; "Lätis"
+# (in Latvia) stays. (A language's name as short is matched as written: language_concepts.)
 def _name_holds(words: Key, stems: Key, concept_id: str, lang: str) -> bool:
     """Whether `words`, whose stems in `lang` are a key of `concept_id`, name it."""
     if len(stems) != 1 or len(stems[0]) >= MIN_NAME_STEM:

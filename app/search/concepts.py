@@ -279,8 +279,8 @@ def language_concepts(languages: tuple[str, ...], places: list[dict]) -> list[di
     """A concept per language of OFFERED_LANGUAGES: its name in each of `languages`, as CLDR
     writes it, unless that name is short enough to be another word (MIN_LANGUAGE_NAME) or is
     also a country's name there (Finnish "ukraina"), which is the likelier reading. A name whose
-    stem is that short is matched as written (`unstemmed`): Lithuanian "persų" (Persian) and
-    English "person" both stem to "pers" in Lithuanian."""
+    stem is shorter than MIN_NAME_STEM is matched as written (`unstemmed`): Lithuanian "persų"
+    (Persian) and English "person" both stem to "pers" in Lithuanian."""
     from babel import Locale
 
     countries = {
@@ -312,8 +312,13 @@ def language_concepts(languages: tuple[str, ...], places: list[dict]) -> list[di
     return out
 
 
+# A name's stem shorter than this is the stem of other languages' words too ("pers": Persian,
+# "person"; "kana": Canada, "Kanal"): concept_match._name_holds for countries.
+MIN_NAME_STEM = 5
+
+
 def _short_stem(name: str, lang: str) -> bool:
-    return lang in STEMMED_LANGUAGES and len("".join(analyze(name, lang))) < MIN_LANGUAGE_NAME
+    return lang in STEMMED_LANGUAGES and len("".join(analyze(name, lang))) < MIN_NAME_STEM
 
 
 @lru_cache(maxsize=1)
