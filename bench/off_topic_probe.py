@@ -88,6 +88,34 @@ OFF_TOPIC = (
     # Found as a user would on the demo data (2026-12-07): the way to school reads like a
     # phrasing of exhibitionism.
     ("de", "Verkehrserziehung Schulweg für Kinder"),
+    # Written afterwards (2026-12-07, a second time): children's health and safety at school
+    # in more languages. Bullying and mental health were left out: measures of the field
+    # name them (cyberbullying is one of its forms; helplines hear of both).
+    ("en", "prevention of head lice in nurseries"),
+    ("en", "vision screening for preschool children"),
+    ("en", "asthma management in schools"),
+    ("en", "peanut allergy policy for kindergartens"),
+    ("en", "measles vaccination uptake among roma children"),
+    ("en", "screen time limits for toddlers"),
+    ("en", "online gaming addiction in adolescents"),
+    ("de", "Kariesprophylaxe im Kindergarten"),
+    ("de", "Sprachförderung für Kinder mit Migrationshintergrund"),
+    ("de", "Suchtprävention für Jugendliche"),
+    ("nl", "voorkomen van overgewicht bij kleuters"),
+    ("da", "rygning blandt unge forebyggelse"),
+    ("et", "laste ülekaalulisuse ennetamine"),
+    ("lt", "vaikų nutukimo prevencija mokyklose"),
+    ("hu", "dohányzás megelőzése a fiatalok körében"),
+    ("sk", "prevencia obezity detí v škôlkach"),
+    ("hr", "prevencija pretilosti kod djece"),
+    ("ro", "vaccinarea copiilor împotriva rujeolei"),
+    ("pt", "prevenção do consumo de álcool nas escolas"),
+    ("it", "educazione alimentare nelle scuole primarie"),
+    ("fr", "prévention des accidents domestiques chez les tout-petits"),
+    ("pl", "profilaktyka próchnicy u dzieci w przedszkolu"),
+    ("bg", "превенция на затлъстяването при децата"),
+    ("mt", "prevenzjoni tal-obeżità fit-tfal"),
+    ("lv", "bērnu aptaukošanās profilakse skolās"),
 )
 
 # Questions of the field in everyday words: each must find its measures.

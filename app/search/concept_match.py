@@ -791,31 +791,51 @@ def near_term_word(token: str) -> bool:
     return bool(near_term_words(token))
 
 
-@lru_cache(maxsize=1)
-def _content_words() -> frozenset[str]:
-    """The folded words of every term and everyday phrasing, without function words."""
-    return _term_words()[0] | (_known_words()[0] - query_stopwords())
+@lru_cache(maxsize=2)
+def _word_languages(phrasings: bool = False) -> dict[str, frozenset[str]]:
+    """Each folded content word of a term (and of an everyday phrasing), with the languages
+    whose terms (or phrasings) hold it."""
+    stop = query_stopwords()
+    found: dict[str, set[str]] = {}
+    for concept in load_concepts().concepts:
+        texts = (*concept.terms.items(), *(concept.phrases.items() if phrasings else ()))
+        for lang, written in texts:
+            for text in written:
+                for word in tokenize(text):
+                    if word not in stop:
+                        found.setdefault(word, set()).add(lang)
+    return {word: frozenset(languages) for word, languages in found.items()}
 
 
 @lru_cache(maxsize=1)
-def _short_dropped() -> frozenset[str]:
+def _short_dropped() -> dict[str, frozenset[str]]:
     """Each term word shorter than MIN_NEAR letters (and one letter longer) with one of its
-    letters dropped."""
-    words = (w for w in _term_words()[0] if len(w) <= MIN_NEAR)
-    return frozenset(d for w in words for d in _deletes(w) if d != w)
+    letters dropped, with the languages of the words it comes from."""
+    found: dict[str, set[str]] = {}
+    for word, languages in _word_languages().items():
+        if len(word) <= MIN_NEAR:
+            for dropped in _deletes(word) - {word}:
+                found.setdefault(dropped, set()).update(languages)
+    return {dropped: frozenset(languages) for dropped, languages in found.items()}
 
 
-def short_field_miss(token: str) -> bool:
+def short_field_miss(token: str, languages: Sequence[str] = ()) -> bool:
     """Whether a short folded word is a term word with a letter dropped or one added ("ris"
     for "risk"), or a word of a term or phrasing with two letters swapped ("loev" for
     "love"). Changed letters are left out, and the many short everyday words of phrasings
     from all but swaps: one of three letters changed, added or dropped reaches words of every
-    language ("lus", Danish lice, is one from Estonian "uus", from "plus")."""
+    language ("lus", Danish lice, is one from Estonian "uus", from "plus"). Given the
+    `languages` the query is likely written in, the word it is near must be one of theirs:
+    English "lice" is no Romanian "liceu" (secondary school) misspelt, nor Maltese "tal" (of
+    the) a Portuguese "ATL" (youth centre)."""
+    none: frozenset[str] = frozenset()
+    of_query = (lambda found: bool(found & set(languages))) if languages else bool
     swapped = (token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1))
+    terms, content = _word_languages(), _word_languages(phrasings=True)
     return (
-        token in _short_dropped()
-        or any(d in _term_words()[0] for d in _deletes(token) if d != token)
-        or any(s in _content_words() for s in swapped if s != token)
+        of_query(_short_dropped().get(token, none))
+        or any(of_query(terms.get(d, none)) for d in _deletes(token) if d != token)
+        or any(of_query(content.get(s, none)) for s in swapped if s != token)
     )
 
 

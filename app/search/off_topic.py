@@ -34,7 +34,8 @@ group, setting or profession: "Hitzeschutz für Kinder in Kitas") or only what e
 about (prevention, evaluation, …, however few measures of a small collection name it), unless
 a missing word may be a misspelt word of the field (no common word of the query's language,
 and one edit from a term word; a short one a letter short of one or over it, or with two
-letters swapped), which the speller left: "przełsuchanie dzieci policja" is a typo, not
+letters swapped, of a word of the query's language: English "lice" is no "liceu"), which the
+speller left: "przełsuchanie dzieci policja" is a typo, not
 another topic, but Danish "lus" (lice) is a word, though one letter from Estonian "uus".
 A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan"; or a
 word most of whose terms do: French "violences") or an everyday phrasing of a concept is never
@@ -45,7 +46,8 @@ else after a missing word ("elder abuse") or before one it is joined to by a fun
 ("abuso di sostanze", "abus d'alcool", not "Missbrauch vermutet"): one of the field's common
 words then, not its subject. So is a compound joining abuse to a word that names nothing of
 the field, which no measure holds as written ("Drogenmissbrauch", "alkoholmissbruk"): a
-missing part, as "drug abuse" has one.
+missing part, as "drug abuse" has one; and so is such a compound of prevention, or another
+word of what every measure is about ("Suchtprävention", addiction prevention).
 A word right before abuse itself that names nothing of the field and that one or two measures
 hold, even in their summaries, is what is abused, and missing: "substance abuse" (a summary
 names "substance use" as a risk). An everyday phrasing holding a word of abuse of something
@@ -78,7 +80,7 @@ from app.search.analysis import (
     typed_word,
     word_spans,
 )
-from app.search.common_words import is_common_word
+from app.search.common_words import is_common_word, query_languages
 from app.search.concept_match import (
     MIN_NEAR,
     PHRASE_MIN_WORDS,
@@ -145,9 +147,9 @@ class QueryPart:
     # in most of all measures.
     language_share: float = 0.0
     with_rest: bool = False  # whether one of them matches every other part of the query
-    # A compound naming abuse of something no word of the field names ("Drogenmissbrauch"),
-    # as "drug abuse" does in two words.
-    abuse_of_other: bool = False
+    # A compound naming abuse, or what every measure is about, of something no word of the
+    # field names ("Drogenmissbrauch", "Mobbingprävention"), as "drug abuse" does in two words.
+    of_other: bool = False
 
     def generic(self, measures: int) -> bool:
         """Whether it is in so many measures, or of its language's, that it says no topic.
@@ -158,7 +160,7 @@ class QueryPart:
 
     @property
     def missing(self) -> bool:
-        if self.abuse_of_other:
+        if self.of_other:
             return True
         if self.measures == 0:
             # Naming a concept, it finds no measure tagged with it either: none is about it.
@@ -217,17 +219,18 @@ def query_part(
         or any(names(t, s, text) for t, s in summaries())
     )
     rest = not named and with_rest()
-    other = _abuse_of_other(text, concepts, literal)
+    other = _of_other(text, concepts, literal)
     return QueryPart(text, measures, named, concepts, language_share, rest, other)
 
 
-def _abuse_of_other(text: str, concepts: Sequence[str], literal: Callable[[str], int]) -> bool:
-    """Whether a part is a compound that names abuse itself through its head, joined to a word
-    naming nothing of the field, and that no measure holds as typed ("Drogenmissbrauch",
-    "alkoholmissbruk"): abuse of something else, as "drug abuse" is where no measure holds
-    "drug". "Kindesmissbrauch" names children: the field's subject. `literal` counts the
-    measures holding a folded word as written."""
-    if set(concepts) != {BARE_ABUSE}:
+def _of_other(text: str, concepts: Sequence[str], literal: Callable[[str], int]) -> bool:
+    """Whether a part is a compound that names abuse itself or only what every measure is about
+    through its head, joined to a word naming nothing of the field, and that no measure holds
+    as typed ("Drogenmissbrauch", "alkoholmissbruk", "Mobbingprävention"): abuse or prevention
+    of something else, as "drug abuse" is where no measure holds "drug". "Kindesmissbrauch"
+    names children: the field's subject. `literal` counts the measures holding a folded word
+    as written."""
+    if set(concepts) != {BARE_ABUSE} and not field_wide(concepts):
         return False
     tokens = tuple(tokenize(typed_word(text)))
     modifier = compound_modifier(tokens)
@@ -479,7 +482,11 @@ def _maybe_misspelt(text: str, typed: list[str]) -> bool:
     Estonian "uus")."""
     return any(
         not is_common_word(t, typed)
-        and (near_term_word(t) if len(t) >= MIN_NEAR else short_field_miss(t))
+        and (
+            near_term_word(t)
+            if len(t) >= MIN_NEAR
+            else short_field_miss(t, query_languages(t, typed))
+        )
         for t in tokenize(typed_word(text))
     )
 

@@ -175,6 +175,17 @@ def test_a_missing_word_that_may_be_a_misspelt_word_of_the_field_keeps_the_resul
     assert verdict(("forebyggelse", 50, True, ("prevention",)), ("lus", 0), children, school) == [
         "lus"
     ]
+    # A letter short of a term word of another language than the query's is a word: English
+    # "lice" is no Romanian "liceu" (secondary school), Maltese "tal" (of the) no Portuguese
+    # "ATL" (youth centre) with two letters swapped, in a query whose other words are English.
+    prevention = ("prevention", 33, True, ("prevention",))
+    nurseries = ("nurseries", 6, True, ("kindergarten",))
+    assert verdict(prevention, ("lice", 0), nurseries) == ["lice"]
+    assert verdict(("risk", 60), ("liceu", 0)) == []
+    obesity = ("tal-obeżità", 0)
+    assert verdict(("prevenzjoni", 28, True, ("prevention",)), obesity, ("fit-tfal", 86)) == [
+        "tal-obeżità"
+    ]
     # Two letters swapped are a typo, of a phrasing's word too ("love" of "people who love
     # kids too much").
     kids = ("kids", 86, True, ("children",))
@@ -495,6 +506,20 @@ def test_a_compound_naming_abuse_of_something_else_is_off_topic(corpus):
     )
     results = search("Machtmissbrauch bei Jugendlichen")
     assert results.off_topic == [] and held.id in {h.id for h in results.hits}
+
+
+def test_a_compound_naming_prevention_of_something_else_is_off_topic(corpus):
+    owner = make_user()
+    text_measure(
+        owner, "Prävention im Sportverein", "Trainer lernen, früh zu handeln.", text_language="de"
+    )
+    # "Sucht" (addiction) names nothing of the field: prevention of addiction, as "drug abuse
+    # prevention" is about drugs.
+    results = search("Suchtprävention für Jugendliche")
+    assert results.off_topic == ["Suchtprävention"] and results.hits == []
+    # Prevention of violence, of abuse, of harm in sport are the field's own.
+    for query in ("Gewaltprävention für Jugendliche", "Missbrauchsprävention im Sportverein"):
+        assert search(query).off_topic == [], query
 
 
 def test_the_romance_adjective_for_children_says_only_whom(corpus):
