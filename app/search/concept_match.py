@@ -825,9 +825,9 @@ def short_field_miss(token: str, languages: Sequence[str] = ()) -> bool:
     "love"). Changed letters are left out, and the many short everyday words of phrasings
     from all but swaps: one of three letters changed, added or dropped reaches words of every
     language ("lus", Danish lice, is one from Estonian "uus", from "plus"). Given the
-    `languages` the query is likely written in, the word it is near must be one of theirs:
-    English "lice" is no Romanian "liceu" (secondary school) misspelt, nor Maltese "tal" (of
-    the) a Portuguese "ATL" (youth centre)."""
+    `languages` the query is likely written in, a letter dropped or added counts only from a
+    term word of one of them: English "lice" is no Romanian "liceu" (secondary school)
+    misspelt. Swapped letters are a slip of the hand in any language ("VIAT" for "VITA")."""
     none: frozenset[str] = frozenset()
     of_query = (lambda found: bool(found & set(languages))) if languages else bool
     swapped = (token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1))
@@ -835,7 +835,7 @@ def short_field_miss(token: str, languages: Sequence[str] = ()) -> bool:
     return (
         of_query(_short_dropped().get(token, none))
         or any(of_query(terms.get(d, none)) for d in _deletes(token) if d != token)
-        or any(of_query(content.get(s, none)) for s in swapped if s != token)
+        or any(s in content for s in swapped if s != token)
     )
 
 

@@ -75,6 +75,7 @@ from app.search.analysis import (
     LIGHT_LANGUAGES,
     STEMMED_LANGUAGES,
     fold,
+    query_stopwords,
     split_words,
     tokenize,
     typed_word,
@@ -475,13 +476,14 @@ def _names_only(part: QueryPart, kind: Callable[[str], bool]) -> bool:
 
 def _maybe_misspelt(text: str, typed: list[str]) -> bool:
     """Whether a missing part may be a misspelling rather than a word of another topic: not a
-    common word of the query's language, and one edit from a term word of the field
-    ("przełsuchanie"); a short word, a letter short of one or over it, or a word of a term
-    or phrasing with two letters swapped ("ris" for "risk", "loev" for "love"): changing one
-    of three letters reaches words of every language ("lus", Danish lice, is one from
-    Estonian "uus")."""
+    common word of the query's language nor a function word of any, and one edit from a term
+    word of the field ("przełsuchanie"); a short word, a letter short of one of the query's
+    language or over it, or a word of a term or phrasing with two letters swapped ("ris" for
+    "risk", "loev" for "love"): changing one of three letters reaches words of every language
+    ("lus", Danish lice, is one from Estonian "uus")."""
     return any(
         not is_common_word(t, typed)
+        and t not in query_stopwords()  # Maltese "tal" (of the) of "tal-obeżità"
         and (
             near_term_word(t)
             if len(t) >= MIN_NEAR

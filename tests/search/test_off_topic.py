@@ -176,8 +176,9 @@ def test_a_missing_word_that_may_be_a_misspelt_word_of_the_field_keeps_the_resul
         "lus"
     ]
     # A letter short of a term word of another language than the query's is a word: English
-    # "lice" is no Romanian "liceu" (secondary school), Maltese "tal" (of the) no Portuguese
-    # "ATL" (youth centre) with two letters swapped, in a query whose other words are English.
+    # "lice" is no Romanian "liceu" (secondary school). A function word is no misspelling
+    # either: Maltese "tal" (of the) in "tal-obeżità" (of obesity), though two letters swapped
+    # make Portuguese "ATL" (youth centre).
     prevention = ("prevention", 33, True, ("prevention",))
     nurseries = ("nurseries", 6, True, ("kindergarten",))
     assert verdict(prevention, ("lice", 0), nurseries) == ["lice"]
