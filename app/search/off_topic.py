@@ -32,11 +32,11 @@ It is off topic too when no found part says what it is about: each is one of the
 words, found only in passing, such a word of its terms, names only whom or where (a target
 group, setting or profession: "Hitzeschutz für Kinder in Kitas") or only what every measure is
 about (prevention, evaluation, …, however few measures of a small collection name it), unless
-a missing word may be a misspelt word of the field (no common word of the query's language,
-and one edit from a term word; a short one a letter short of one or over it, or with two
-letters swapped, of a word of the query's language: English "lice" is no "liceu"), which the
-speller left: "przełsuchanie dzieci policja" is a typo, not
-another topic, but Danish "lus" (lice) is a word, though one letter from Estonian "uus".
+a missing word may be a misspelt word of the field (no common word of the query's language
+nor a function word of any, and one edit from a term word; a short one a letter short of a
+term word of the query's language or over it, or with two letters swapped), which the speller
+left: "przełsuchanie dzieci policja" is a typo, not another topic, but Danish "lus" (lice) is
+a word, though one letter from Estonian "uus", and English "lice" one from Romanian "liceu".
 A query that names abuse or a form of it (the field's subject: "seksuaalisen väkivallan"; or a
 word most of whose terms do: French "violences") or an everyday phrasing of a concept is never
 off topic, whatever else it holds; nor is a question whose unknown verbs are fewer than its
@@ -149,7 +149,7 @@ class QueryPart:
     language_share: float = 0.0
     with_rest: bool = False  # whether one of them matches every other part of the query
     # A compound naming abuse, or what every measure is about, of something no word of the
-    # field names ("Drogenmissbrauch", "Mobbingprävention"), as "drug abuse" does in two words.
+    # field names ("Drogenmissbrauch", "Suchtprävention"), as "drug abuse" does in two words.
     of_other: bool = False
 
     def generic(self, measures: int) -> bool:
@@ -227,7 +227,7 @@ def query_part(
 def _of_other(text: str, concepts: Sequence[str], literal: Callable[[str], int]) -> bool:
     """Whether a part is a compound that names abuse itself or only what every measure is about
     through its head, joined to a word naming nothing of the field, and that no measure holds
-    as typed ("Drogenmissbrauch", "alkoholmissbruk", "Mobbingprävention"): abuse or prevention
+    as typed ("Drogenmissbrauch", "alkoholmissbruk", "Suchtprävention"): abuse or prevention
     of something else, as "drug abuse" is where no measure holds "drug". "Kindesmissbrauch"
     names children: the field's subject. `literal` counts the measures holding a folded word
     as written."""
