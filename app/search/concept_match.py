@@ -623,13 +623,11 @@ def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]
     """The folded content words of every term (not phrasings, not function words), and per
     stemmed language each stem with the words it comes from."""
     stop = query_stopwords()
-    words: set[str] = set()
     stems: dict[str, dict[str, set[str]]] = {}
     for concept in load_concepts().concepts:
         for lang, texts in concept.terms.items():
             for text in texts:
                 content = [w for w in tokenize(text) if w not in stop]
-                words.update(content)
                 if lang not in STEMMED_LANGUAGES:
                     continue
                 by_stem = stems.setdefault(lang, {})
@@ -641,7 +639,7 @@ def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]
         lang: {stem: frozenset(found) for stem, found in by_stem.items()}
         for lang, by_stem in stems.items()
     }
-    return frozenset(words), frozen
+    return frozenset(_word_languages()), frozen
 
 
 @lru_cache(maxsize=1)
