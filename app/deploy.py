@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.core.extensions import db
 from app.search import _EXTENSION as SEARCH_BACKEND_EXTENSION
-from app.search.concept_match import load_tables
+from app.search.concept_match import warm
 from app.search.keeper import start_keeper
 
 
@@ -35,11 +35,11 @@ def after_fork(app: Flask) -> None:
     # Each worker keeps the index whole (app/search/keeper.py); the lock lets one write at a time.
     start_keeper(app)
     # The vocabulary's tables, which the master built (before_fork): nothing to do then.
-    load_tables()
+    warm()
 
 
 def before_fork() -> None:
     """What workers share from the master (gunicorn preload_app): the search vocabulary's
-    tables (about 3 s to build), so that no worker's first search or publish waits for them,
+    tables (3 to 8 s to build), so that no worker's first search or publish waits for them,
     nor one that replaces a worker (max_requests)."""
-    load_tables()
+    warm()

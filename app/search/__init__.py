@@ -83,9 +83,17 @@ def init_search(app: Flask) -> None:
 def _start_keeper_when_serving(app: Flask) -> None:
     """Start the index keeper in processes that serve: at once under `flask run`, with the
     first request anywhere else (gunicorn workers start theirs after the fork, app/deploy.py).
-    Other CLI commands never answer a request, so they never start one."""
+    Other CLI commands never answer a request, so they never start one. `flask run` also builds
+    the vocabulary's tables as it starts (gunicorn's master does, app/deploy.py), so that its
+    first search does not wait seconds for them."""
     from app.search.keeper import start_keeper
 
+    ctx = click.get_current_context(silent=True)
+    serving = ctx is not None and ctx.command.name == "run" and ctx.parent is not None
+    # With the reloader, the first process only watches files: its child serves.
+    watching = serving and ctx.params.get("reload") and not os.environ.get("WERKZEUG_RUN_MAIN")
+    if serving and not watching:
+        app.extensions[WARMING] = _warm_in_background()
     if not app.config.get("SEARCH_KEEPER"):
         return
 
@@ -93,9 +101,16 @@ def _start_keeper_when_serving(app: Flask) -> None:
         start_keeper(app)
 
     app.before_request(keeper_running)
-    ctx = click.get_current_context(silent=True)
-    serving = ctx is not None and ctx.command.name == "run" and ctx.parent is not None
-    # With the reloader, the first process only watches files: its child serves.
-    watching = serving and ctx.params.get("reload") and not os.environ.get("WERKZEUG_RUN_MAIN")
     if serving and not watching:
         start_keeper(app)
+
+
+WARMING = "search_vocabulary_warming"
+
+
+def _warm_in_background() -> threading.Thread:
+    from app.search.concept_match import warm
+
+    thread = threading.Thread(target=warm, name="search-vocabulary", daemon=True)
+    thread.start()
+    return thread

@@ -133,22 +133,6 @@ class Tables:
     acronyms: dict[str, tuple[str, ...]]
 
 
-def load_tables() -> None:
-    """Build every lookup table of the vocabulary now (about 3 s), not on a process's first
-    search or publish: gunicorn's master builds them before it forks the workers, which share
-    them (app/deploy.py)."""
-    tables()
-    _acronym_pattern()
-    _term_languages()
-    _phrase_pools()
-    _known_words()
-    _term_words()
-    _term_spellings()
-    _by_start()
-    _near_keys()
-    _near_phrasing_keys()
-
-
 @lru_cache(maxsize=1)
 def tables() -> Tables:
     vocabulary = load_concepts()
@@ -1053,15 +1037,18 @@ def reader_first(concept_id: str, terms: Sequence[str], language: str) -> list[s
     return sorted(terms, key=lambda term: (term not in own, term not in english))
 
 
-# What warm() builds: about 2 s of work on first use, longer than a search's time budget.
+# What warm() builds: 3 to 8 s of work on first use, longer than a search's time budget.
 VOCABULARY_CACHES = (
-    tables, places, _by_start, _known_words, _term_words, _near_keys, _near_phrasing_keys,
-    _phrase_pools, _acronym_pattern, _term_languages, _field_term_languages, _word_concepts,
+    tables, places, _by_start, _known_words, _term_words, _term_spellings, _near_keys,
+    _near_phrasing_keys, _phrase_pools, _acronym_pattern, _term_languages,
+    _field_term_languages, _word_concepts,
 )  # fmt: skip
 
 
 def warm() -> None:
-    """Build the vocabulary's lookup tables now, if not built yet: the first search of a process
-    calls this before its time budget starts, so it is not stopped for building them."""
+    """Build every lookup table of the vocabulary now, if not built yet. Serving processes do
+    so before their first search (gunicorn's master before it forks the workers, which share
+    them, app/deploy.py; `flask run` in a thread as it starts); the first search of any other
+    process calls this before its time budget starts, so it is not stopped for building them."""
     for build in VOCABULARY_CACHES:
         build()

@@ -4,9 +4,12 @@ past its time budget answers 503; an address past its rate answers 429."""
 
 from __future__ import annotations
 
+import click
 import pytest
+from flask.cli import FlaskGroup, run_command
 
 from app.compare.views import EXPORT_RATE_LIMIT
+from app.search import WARMING
 from app.search.concept_match import VOCABULARY_CACHES
 from app.search.query import MAX_QUERY_DEPTH, MAX_QUERY_TERMS
 from tests.conftest import make_user
@@ -99,3 +102,32 @@ def test_the_first_search_of_a_process_is_not_stopped_for_building_the_vocabular
     monkeypatch.setitem(app.config, "SEARCH_TIME_BUDGET", 1.0)
     assert client.get("/api/v1/search?q=lighthouse").status_code == 200
     assert all(cache.cache_info().currsize for cache in VOCABULARY_CACHES)
+
+
+def _created_under(make_app, command: click.Command, reload: bool = False):
+    """An app created as `flask <command>` creates it (init_search reads click's context)."""
+    parent = click.Context(FlaskGroup(), info_name="flask")
+    with parent, click.Context(command, parent=parent, info_name=command.name) as ctx:
+        ctx.params["reload"] = reload
+        return make_app()
+
+
+def test_flask_run_builds_the_vocabulary_as_it_starts_not_on_the_first_search(make_app):
+    # Several seconds of work: the first search of `make run` waited for them (and past its
+    # budget under load, a 503). gunicorn's master builds them before it forks (app/deploy.py).
+    for cache in VOCABULARY_CACHES:
+        cache.cache_clear()
+    app = _created_under(make_app, run_command)
+    app.extensions[WARMING].join()
+    assert all(cache.cache_info().currsize for cache in VOCABULARY_CACHES)
+
+
+@pytest.mark.parametrize(
+    ("command", "reload"),
+    [
+        pytest.param(click.Command("upgrade"), False, id="another command"),
+        pytest.param(run_command, True, id="the reloader's watching process"),
+    ],
+)
+def test_processes_that_do_not_serve_leave_the_vocabulary_to_a_search(make_app, command, reload):
+    assert WARMING not in _created_under(make_app, command, reload).extensions
