@@ -34,7 +34,12 @@ from app.search.analysis import (
     tokenize,
     typed_word,
 )
-from app.search.common_words import ALWAYS, common_words, is_common_anywhere, list_languages
+from app.search.common_words import (
+    ALWAYS,
+    common_words,
+    is_common_anywhere,
+    list_languages,
+)
 from app.search.concepts import (
     LANGUAGE_GROUP,
     MIN_NAME_STEM,
@@ -578,6 +583,41 @@ def foreign_languages(words: Key) -> tuple[str, ...]:
     return tuple(lang for lang in STEMMED_LANGUAGES if lang in own and lang not in languages)
 
 
+def without_false_places(
+    concepts: tuple[str, ...], words: Key, others: Sequence[str]
+) -> tuple[str, ...]:
+    """`concepts` without the places and languages that one typed word names only in other
+    languages than the query's, where it is a word of its own: "island" in "abuse prevention
+    on a small island" (Iceland in Danish, German, Swedish), "Roman" (Hungarian for Romanian).
+    The query must hold more common words of a language where the word is a word of its own
+    than of any where it names the place: "Kinderschutz in Island" may be German, and a word
+    alone may be in any language."""
+    if len(words) != 1:
+        return concepts
+    word = words[0]
+    named_in = _place_term_languages().get(words)
+    if not named_in:
+        return concepts
+    rest = [t for t in others if t != word]
+
+    def held(lang: str) -> int:
+        return sum(1 for t in rest if t in common_words(lang))
+
+    own = max((held(lang) for lang in list_languages() if word in common_words(lang)), default=0)
+    if own == 0 or own <= max((held(lang) for lang in named_in), default=0):
+        return concepts
+    by_id = load_concepts().by_id
+    return tuple(c for c in concepts if by_id[c].group not in (PLACE_GROUP, LANGUAGE_GROUP))
+
+
+@lru_cache(maxsize=1)
+def _place_term_languages() -> dict[Key, frozenset[str]]:
+    """Folded name of a place or a language -> the languages it is that name in."""
+    return _languages_of_terms(
+        c for c in load_concepts().concepts if c.group in (PLACE_GROUP, LANGUAGE_GROUP)
+    )
+
+
 @lru_cache(maxsize=1)
 def _field_term_languages() -> dict[Key, frozenset[str]]:
     """Folded term of the field (not a place's or a language's name) -> its languages."""
@@ -1041,7 +1081,7 @@ def reader_first(concept_id: str, terms: Sequence[str], language: str) -> list[s
 VOCABULARY_CACHES = (
     tables, places, _by_start, _known_words, _term_words, _term_spellings, _near_keys,
     _near_phrasing_keys, _phrase_pools, _acronym_pattern, _term_languages,
-    _field_term_languages, _word_concepts,
+    _field_term_languages, _place_term_languages, _word_concepts,
 )  # fmt: skip
 
 

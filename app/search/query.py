@@ -478,6 +478,7 @@ def _expand(
     i = 0
     longest = concept_match.longest_term()
     stop = query_stopwords()
+    typed = [t for x in nodes if isinstance(x, Word | Phrase) for t in x.tokens]
     while i < len(nodes):
         replaced = False
         for n in range(min(longest, len(nodes) - i), 0, -1):
@@ -497,6 +498,7 @@ def _expand(
                 concepts = concept_match.hyphenated_concepts(key) or concept_match.cased_acronym(
                     typed_word(run[0].text)
                 )
+            concepts = concept_match.without_false_places(concepts, key, typed)
             concepts = tuple(c for c in concepts if c not in removed)
             if not concepts:
                 continue

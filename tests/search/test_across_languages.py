@@ -232,6 +232,20 @@ def test_a_country_named_in_any_language_finds_the_measures_run_there(app):
     assert [(e.concept, e.label) for e in results.expansions] == [("country_at", "Austria")]
 
 
+def test_a_word_of_the_querys_own_language_is_no_place_it_names_in_others(app):
+    owner = make_user()
+    icelandic = text_measure(owner, "Barnahus Iceland", SUMMARY, countries=["IS"])
+    # "island" is Iceland in Danish, German and Swedish: not in an English sentence ...
+    results = search("abuse prevention on a small island")
+    assert "country_is" not in [e.concept for e in results.expansions]
+    assert all(via.concept != "country_is" for hit in results.hits for via in hit.matched_via)
+    # ... but among German words, or alone (no telling which language it is in).
+    assert found("Kinderschutz in Island") == [icelandic.id]
+    assert [e.concept for e in search("Island").expansions] == ["country_is"]
+    # A country's name in English stays one in English ("Polish" children).
+    assert "country_pl" in [e.concept for e in search("helplines for Polish children").expansions]
+
+
 def test_an_inflected_word_matches_the_term_it_is_a_form_of(app):
     owner = make_user()
     english = text_measure(owner, "Preventing sexual violence at school", SUMMARY)
