@@ -77,15 +77,15 @@ def init_search(app: Flask) -> None:
     hooks = app.after_request_funcs.setdefault(None, [])
     if no_retry_after_unless_rebuilding not in hooks:
         hooks.insert(0, no_retry_after_unless_rebuilding)
-    _start_keeper_when_serving(app)
+    _when_serving(app)
 
 
-def _start_keeper_when_serving(app: Flask) -> None:
-    """Start the index keeper in processes that serve: at once under `flask run`, with the
-    first request anywhere else (gunicorn workers start theirs after the fork, app/deploy.py).
-    Other CLI commands never answer a request, so they never start one. `flask run` also builds
-    the vocabulary's tables as it starts (gunicorn's master does, app/deploy.py), so that its
-    first search does not wait seconds for them."""
+def _when_serving(app: Flask) -> None:
+    """What processes that serve start: the index keeper, at once under `flask run`, with the
+    first request anywhere else (gunicorn workers start theirs after the fork, app/deploy.py);
+    and under `flask run`, building the vocabulary's tables in a thread (gunicorn's master
+    builds them before it forks), so that its first search does not wait seconds for them.
+    Other CLI commands never answer a request, so they start neither."""
     from app.search.keeper import start_keeper
 
     ctx = click.get_current_context(silent=True)

@@ -34,12 +34,7 @@ from app.search.analysis import (
     tokenize,
     typed_word,
 )
-from app.search.common_words import (
-    ALWAYS,
-    common_words,
-    is_common_anywhere,
-    list_languages,
-)
+from app.search.common_words import ALWAYS, common_words, is_common_anywhere, list_languages
 from app.search.concepts import (
     LANGUAGE_GROUP,
     MIN_NAME_STEM,
