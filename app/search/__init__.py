@@ -89,10 +89,11 @@ def _when_serving(app: Flask) -> None:
     from app.search.keeper import start_keeper
 
     ctx = click.get_current_context(silent=True)
-    serving = ctx is not None and ctx.command.name == "run" and ctx.parent is not None
+    running = ctx is not None and ctx.command.name == "run" and ctx.parent is not None
     # With the reloader, the first process only watches files: its child serves.
-    watching = serving and ctx.params.get("reload") and not os.environ.get("WERKZEUG_RUN_MAIN")
-    if serving and not watching:
+    watching = running and ctx.params.get("reload") and not os.environ.get("WERKZEUG_RUN_MAIN")
+    serving = running and not watching
+    if serving:
         app.extensions[WARMING] = _warm_in_background()
     if not app.config.get("SEARCH_KEEPER"):
         return
@@ -101,7 +102,7 @@ def _when_serving(app: Flask) -> None:
         start_keeper(app)
 
     app.before_request(keeper_running)
-    if serving and not watching:
+    if serving:
         start_keeper(app)
 
 

@@ -113,8 +113,8 @@ def _created_under(make_app, command: click.Command, reload: bool = False):
 
 
 def test_flask_run_builds_the_vocabulary_as_it_starts_not_on_the_first_search(make_app):
-    # Several seconds of work: the first search of `make run` waited for them (and past its
-    # budget under load, a 503). gunicorn's master builds them before it forks (app/deploy.py).
+    # Several seconds of work, which the first search of `make run` waited for (before its
+    # time budget starts). gunicorn's master builds them before it forks (app/deploy.py).
     for cache in VOCABULARY_CACHES:
         cache.cache_clear()
     app = _created_under(make_app, run_command)
