@@ -482,6 +482,14 @@ def test_what_hotlines_and_safer_internet_centres_are_called():
     assert term_concepts(("skolen",)) == ("school",)
 
 
+def test_every_faith_communitys_place_of_worship_is_a_faith_setting():
+    from app.search.concept_match import term_concepts
+
+    for words in (("mosque",), ("synagogue",), ("Moschee",), ("meczet",), ("mosquée",)):
+        assert term_concepts(words) == ("church",), words
+    assert term_concepts(("orthodox", "church")) == ("church",)
+
+
 def test_lemma_forms_file_shape():
     """Per vocabulary language but Maltese, folded lemma -> its folded forms, each form once."""
     import gzip
