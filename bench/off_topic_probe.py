@@ -116,6 +116,27 @@ OFF_TOPIC = (
     ("bg", "превенция на затлъстяването при децата"),
     ("mt", "prevenzjoni tal-obeżità fit-tfal"),
     ("lv", "bērnu aptaukošanās profilakse skolās"),
+    # Written for the rules for a word before the one it modifies and for children's safety
+    # in the field's words beside another topic (2026-12-07, a fourth session); the last
+    # four of the first group afterwards, unseen.
+    ("en", "allergy awareness campaign for schools"),
+    ("en", "hearing screening for newborns"),
+    ("en", "fire safety training for teachers"),
+    ("en", "cycling helmet campaign for children"),
+    ("en", "water safety lessons for pupils"),
+    ("en", "anti-littering campaign in schools"),
+    ("nl", "veiligheid van kinderen in het verkeer"),
+    ("pl", "bezpieczeństwo dzieci na drodze"),
+    ("de", "Schutz von Kindern im Straßenverkehr"),
+    ("fr", "sécurité des enfants sur la route"),
+    ("es", "seguridad de los niños en la carretera"),
+    ("it", "sicurezza dei bambini in auto"),
+    ("sv", "barns säkerhet i trafiken"),
+    ("en", "children's safety in traffic"),
+    ("de", "Schutz von Kindern vor Hitze"),
+    ("pl", "ochrona dzieci przed upałem"),
+    ("en", "protecting children from the sun"),
+    ("de", "Kinder vor Sonnenbrand schützen"),
 )
 
 # Questions of the field in everyday words: each must find its measures.
@@ -238,6 +259,23 @@ ON_TOPIC = (
     # Found as a user would (2026-12-07): called off topic once "Manipulation" no longer read
     # as Latvia (an Estonian stem), as no measure says "manipulation".
     ("de", "Manipulation von Kindern im Internet"),
+    # Written with the rules above (2026-12-07, a fourth session): an everyday word before
+    # a word of the field, and the protection of children where no measure names the place.
+    ("en", "Moodle course for teachers about safeguarding"),
+    ("en", "WhatsApp campaign for parents about online safety"),
+    ("en", "podcast campaign about consent for teenagers"),
+    ("en", "theatre workshop for pupils about body safety"),
+    ("en", "karate club safeguarding children"),
+    ("en", "babysitter grooming warning signs"),
+    ("en", "mosque child safeguarding policy"),
+    ("en", "synagogue safeguarding training"),
+    ("en", "orthodox church child protection"),
+    ("de", "Kinderschutz bei den Pfadfindern"),
+    ("en", "safeguarding in choirs"),
+    ("nl", "veiligheid van kinderen bij de scouting"),
+    ("pl", "bezpieczeństwo dzieci w harcerstwie"),
+    ("en", "child protection in refugee camps"),
+    ("de", "Kinderschutz in Musikschulen"),
 )
 
 

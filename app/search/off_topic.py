@@ -28,6 +28,13 @@ A word of the field's terms that names no concept alone ("safety" of "body safet
 "ochrona", protection, of "ochrona dzieci") is no specific one: on the demo data's 96
 measures, "safety" and "education" are in too few to count as common, yet "road safety
 education" is about roads.
+Nor is a found part that a missing word, typed right before it in an English query, says what
+it is of: a campaign, a screening, a risk management of something no measure is about
+("handwashing campaign", "vision screening", "flood risk management"); other languages join
+such words or put the modifier after. Nor is the protection or safety of children, what every
+measure is for, unless the query also says whom or where ("veiligheid van kinderen in het
+verkeer", children's safety in traffic, is about traffic; "barnskydd säker idrott" asks the
+field's question of sport).
 It is off topic too when no found part says what it is about: each is one of the field's common
 words, found only in passing, such a word of its terms, names only whom or where (a target
 group, setting or profession: "Hitzeschutz für Kinder in Kitas") or only what every measure is
@@ -81,7 +88,7 @@ from app.search.analysis import (
     typed_word,
     word_spans,
 )
-from app.search.common_words import is_common_word, query_languages
+from app.search.common_words import ALWAYS, is_common_word, query_languages
 from app.search.concept_match import (
     MIN_NEAR,
     PHRASE_MIN_WORDS,
@@ -129,6 +136,10 @@ SUBJECT_CONCEPTS = frozenset(
 # this many concepts of abuse or its forms, and of more of those than of others ("violences";
 # not "photos", of one term).
 MIN_SUBJECT_TERMS = 2
+# What every measure is for, in the field's words: the safety or protection of children
+# ("veiligheid van kinderen in het verkeer", children's safety in traffic; "ochrona dzieci
+# przed upałem", protecting children from heat).
+PURPOSE_CONCEPTS = FIELD_CONCEPTS | {"child_protection", "safeguarding"}
 # Concept groups that say who or where, not what: a query found only through them is not about
 # anything the repository covers ("Hitzeschutz für Kinder in Kitas").
 FRAMING_GROUPS = frozenset({"target_group", "setting", "profession"})
@@ -288,24 +299,60 @@ def off_topic_words(
         words = set(tokenize(matched))
         if not taken & words and not (unphrased and _thin(matched, words - weak)):
             return []
+    # In English, a missing word right before a found one says what that one is of: "flood
+    # risk management", "handwashing campaign", "vision screening". (Other languages join the
+    # two into one word or put the modifier after; a word before another there is as often a
+    # verb: Croatian "kamo odvesti zlostavljano dijete", where to take an abused child.)
+    adjacent = (
+        _adjacent(text, parts) if ALWAYS in query_languages("", typed) else [False] * len(parts)
+    )
+    modified = [
+        p for i, p in enumerate(parts) if p in found and _modified(parts, i, missing, adjacent)
+    ]
+    # The protection of children is what every measure is for: beside a word no measure
+    # holds, it says no topic, unless the query also says whom or where ("barnskydd säker
+    # idrott", child protection safe sport, asks the field's question of sport).
+    common = FIELD_CONCEPTS if any(_framing(p) for p in found) else PURPOSE_CONCEPTS
     specific = [
         p
         for p in found
         if not p.generic(measures)
-        and not _field(p)
+        and not _field(p, common)
         and not _bare_term_word(p)
-        and p not in other_abuse
+        and p not in other_abuse + modified
     ]
     if len(missing) >= len(found) and len(missing) > len(specific):
         return [_shown(p.text) for p in missing]
     # Found only through the field's common words and concepts, those saying who or where, and
     # words in passing, the query is about its missing words, unless one may be a misspelt
     # word of the field ("przełsuchanie").
-    if not any(_about(p, measures) for p in found if p not in other_abuse) and not any(
-        _maybe_misspelt(p.text, typed) for p in missing
-    ):
+    about = [p for p in found if p not in other_abuse + modified and _about(p, measures, common)]
+    if not about and not any(_maybe_misspelt(p.text, typed) for p in missing):
         return [_shown(p.text) for p in missing]
     return []
+
+
+def _modified(
+    parts: Sequence[QueryPart], i: int, missing: list[QueryPart], adjacent: list[bool]
+) -> bool:
+    """Whether part `i` is the head of a noun phrase whose modifier, the part typed right
+    before it, no measure holds: a campaign, a screening or a risk management of something
+    no measure is about ("handwashing campaign")."""
+    if not adjacent[i]:
+        return False
+    before = parts[i - 1]
+    return before in missing and before.measures == 0 and not before.concepts
+
+
+def _adjacent(text: str, parts: Sequence[QueryPart]) -> list[bool]:
+    """Per part, whether it is typed right after the part before, only spaces between."""
+    out: list[bool] = []
+    end = -1
+    for part in parts:
+        start = text.find(part.text, max(end, 0))
+        out.append(end >= 0 and start >= 0 and not text[end:start].strip())
+        end = start + len(part.text) if start >= 0 else -1
+    return out
 
 
 def _thin(matched: str, strong: set[str]) -> bool:
@@ -444,11 +491,11 @@ def _joined(text: str, parts: Sequence[QueryPart]) -> list[bool]:
     return out
 
 
-def _about(part: QueryPart, measures: int) -> bool:
+def _about(part: QueryPart, measures: int, common: frozenset[str]) -> bool:
     """Whether a found part may say what the query is about: not one of the field's common
-    words (in most measures), named by a measure's title or summary, and not only who or
-    where (a target group, setting or profession: "Kinder", "Kitas")."""
-    field = _names_only(part, lambda c: c in FIELD_CONCEPTS or _group(c) in FRAMING_GROUPS)
+    words (in most measures) nor `common` concepts, named by a measure's title or summary,
+    and not only who or where (a target group, setting or profession: "Kinder", "Kitas")."""
+    field = _names_only(part, lambda c: c in common or _group(c) in FRAMING_GROUPS)
     return not part.generic(measures) and part.named and not field and not _bare_term_word(part)
 
 
@@ -464,9 +511,10 @@ def _framing(part: QueryPart) -> bool:
     return _names_only(part, lambda c: _group(c) in FRAMING_GROUPS)
 
 
-def _field(part: QueryPart) -> bool:
-    """Whether a part names only concepts every measure of the field is about."""
-    return field_wide(part.concepts)
+def _field(part: QueryPart, common: frozenset[str]) -> bool:
+    """Whether a part names only `common` concepts: ones every measure of the field is about
+    (or, as PURPOSE_CONCEPTS, is for)."""
+    return _names_only(part, lambda c: c in common)
 
 
 def _names_only(part: QueryPart, kind: Callable[[str], bool]) -> bool:

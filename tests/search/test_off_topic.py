@@ -162,6 +162,42 @@ def test_a_found_word_saying_what_keeps_the_results():
     assert verdict(("Zephyrine", 2, True), ("elderly", 0), ("people", 74)) == []
 
 
+def test_a_missing_word_typed_right_before_a_found_one_says_what_that_one_is_of():
+    helpline = ("helpline", 8, True, ("helpline",))
+    assert verdict(("drowning", 0), helpline, text="drowning helpline") == ["drowning"]
+    flood = (
+        ("flood", 0),
+        ("risk management", 30, True, ("risk_assessment",)),
+        ("municipalities", 41, True, ("community",)),
+    )
+    assert verdict(*flood, text="flood risk management for municipalities") == ["flood"]
+    # Apart, or after it, the found word may be what was meant.
+    assert verdict(("drowning", 0), helpline, text="drowning, helpline") == []
+    assert verdict(helpline, ("drowning", 0), text="helpline drowning") == []
+    # A modifier some measure holds, or one naming a concept, says what of the field.
+    assert verdict(("Zephyrine", 2, True), helpline, text="Zephyrine helpline") == []
+    grooming = ("grooming", 9, True, ("grooming",))
+    assert verdict(grooming, helpline, text="grooming helpline") == []
+    # Other languages put a modifier after its noun or join the two: a word before another
+    # there is as often a verb ("where to take an abused child in Zagreb").
+    croatian = (("kamo", 0), ("odvesti", 0), ("zlostavljano dijete", 34, True, ("victim",)))
+    text = "kamo odvesti zlostavljano dijete u Zagrebu"
+    assert verdict(*croatian, ("Zagreb", 1, True), text=text) == []
+
+
+def test_the_protection_of_children_beside_a_missing_word_says_no_topic():
+    # What every measure is for: "children's safety in traffic", "protecting children from
+    # heat" are about traffic and heat.
+    safety = ("veiligheid van kinderen", 18, True, ("safeguarding",))
+    assert verdict(safety, ("verkeer", 0)) == ["verkeer"]
+    protection = ("ochrona dzieci", 26, True, ("child_protection",))
+    assert verdict(protection, ("upałem", 0)) == ["upałem"]
+    # Beside whom or where, it asks the field's question of them (child protection, safe,
+    # sport), and a word saying what keeps the results.
+    assert verdict(protection, ("säker", 0), ("idrott", 30, True, ("sport_club",))) == []
+    assert verdict(protection, ("upałem", 0), ("grooming", 9, True, ("grooming",))) == []
+
+
 def test_a_missing_word_that_may_be_a_misspelt_word_of_the_field_keeps_the_results():
     # One letter from a term word ("przesłuchanie", interview), or short and no common word of
     # the query's language: a typo the speller left, not another topic.
@@ -415,6 +451,12 @@ def test_a_missing_word_beside_a_rare_one_still_finds_the_rare_ones_measures(cor
     # One word alone is never judged off topic: it just finds nothing, or everything.
     assert search("drowning").off_topic == []
     assert len(found("prevention")) == 3
+
+
+def test_a_helpline_of_something_no_measure_holds_is_off_topic(corpus):
+    assert search("drowning helpline").off_topic == ["drowning"]
+    assert found("drowning helpline") == []
+    assert found("helpline drowning") == [corpus[3].id]
 
 
 def test_a_word_mentioned_only_in_passing_is_off_topic_until_a_measure_names_it(corpus):
