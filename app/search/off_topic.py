@@ -30,8 +30,9 @@ measures, "safety" and "education" are in too few to count as common, yet "road 
 education" is about roads.
 Nor is a found part that a missing word, typed right before it in an English query, says what
 it is of: a campaign, a screening, a risk management of something no measure is about
-("handwashing campaign", "vision screening", "flood risk management"); other languages join
-such words or put the modifier after. Nor is the protection or safety of children, what every
+("handwashing campaign", "vision screening", "flood risk management"), or that abuse of
+something else does ("substance abuse treatment"); other languages join such words or put the
+modifier after. Nor is the protection or safety of children, what every
 measure is for, unless the query also says whom or where ("veiligheid van kinderen in het
 verkeer", children's safety in traffic, is about traffic; "barnskydd säker idrott" asks the
 field's question of sport).
@@ -307,7 +308,9 @@ def off_topic_words(
         _adjacent(text, parts) if ALWAYS in query_languages("", typed) else [False] * len(parts)
     )
     modified = [
-        p for i, p in enumerate(parts) if p in found and _modified(parts, i, missing, adjacent)
+        p
+        for i, p in enumerate(parts)
+        if p in found and _modified(parts, i, missing, other_abuse, adjacent)
     ]
     # The protection of children is what every measure is for: beside a word no measure
     # holds, it says no topic, unless the query also says whom or where ("barnskydd säker
@@ -333,15 +336,21 @@ def off_topic_words(
 
 
 def _modified(
-    parts: Sequence[QueryPart], i: int, missing: list[QueryPart], adjacent: list[bool]
+    parts: Sequence[QueryPart],
+    i: int,
+    missing: list[QueryPart],
+    other_abuse: list[QueryPart],
+    adjacent: list[bool],
 ) -> bool:
     """Whether part `i` is the head of a noun phrase whose modifier, the part typed right
-    before it, no measure holds: a campaign, a screening or a risk management of something
-    no measure is about ("handwashing campaign")."""
+    before it, no measure holds, or is abuse of something else: a campaign, a screening or a
+    treatment of something no measure is about ("handwashing campaign", "substance abuse
+    treatment")."""
     if not adjacent[i]:
         return False
     before = parts[i - 1]
-    return before in missing and before.measures == 0 and not before.concepts
+    unheld = before in missing and before.measures == 0 and not before.concepts
+    return unheld or before in other_abuse
 
 
 def _adjacent(text: str, parts: Sequence[QueryPart]) -> list[bool]:

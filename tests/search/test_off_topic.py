@@ -171,6 +171,12 @@ def test_a_missing_word_typed_right_before_a_found_one_says_what_that_one_is_of(
         ("municipalities", 41, True, ("community",)),
     )
     assert verdict(*flood, text="flood risk management for municipalities") == ["flood"]
+    # So does abuse of something else: the treatment is one for substance abuse.
+    abuse, treatment = ("abuse", 95, True, ("abuse",)), ("treatment", 24, True, ("treatment",))
+    young = ("young people", 71, True, ("adolescents",))
+    text = "substance abuse treatment for young people"
+    assert verdict(("substance", 2, True), abuse, treatment, young, text=text) == ["substance"]
+    assert verdict(abuse, treatment, young, text="abuse treatment for young people") == []
     # Apart, or after it, the found word may be what was meant.
     assert verdict(("drowning", 0), helpline, text="drowning, helpline") == []
     assert verdict(helpline, ("drowning", 0), text="helpline drowning") == []
