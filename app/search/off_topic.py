@@ -28,14 +28,15 @@ A word of the field's terms that names no concept alone ("safety" of "body safet
 "ochrona", protection, of "ochrona dzieci") is no specific one: on the demo data's 96
 measures, "safety" and "education" are in too few to count as common, yet "road safety
 education" is about roads.
-Nor is a found part that a missing word, typed right before it in an English query, says what
-it is of: a campaign, a screening, a risk management of something no measure is about
-("handwashing campaign", "vision screening", "flood risk management"), or that abuse of
-something else does ("substance abuse treatment"); other languages join such words or put the
-modifier after. Nor is the protection or safety of children, what every
-measure is for, unless the query also says whom or where ("veiligheid van kinderen in het
-verkeer", children's safety in traffic, is about traffic; "barnskydd säker idrott" asks the
-field's question of sport).
+Nor is a found part naming a concept that a missing word, typed right before it in an English
+query, says what it is of: a campaign, a screening, a risk management of something no measure
+is about ("handwashing campaign", "vision screening", "flood risk management"), or that abuse
+of something else does ("substance abuse treatment"); other languages join such words or put
+the modifier after. Nor is the protection or safety of children, what every measure is for,
+unless the query also says whom or where ("veiligheid van kinderen in het verkeer", children's
+safety in traffic, is about traffic; "barnskydd säker idrott" asks the field's question of
+sport). Neither holds when a missing word may be a misspelt word of the field that the speller
+left ("protezione dei minori nello soprt").
 It is off topic too when no found part says what it is about: each is one of the field's common
 words, found only in passing, such a word of its terms, names only whom or where (a target
 group, setting or profession: "Hitzeschutz für Kinder in Kitas") or only what every measure is
@@ -304,9 +305,11 @@ def off_topic_words(
     # risk management", "handwashing campaign", "vision screening". (Other languages join the
     # two into one word or put the modifier after; a word before another there is as often a
     # verb: Croatian "kamo odvesti zlostavljano dijete", where to take an abused child.)
-    adjacent = (
-        _adjacent(text, parts) if ALWAYS in query_languages("", typed) else [False] * len(parts)
-    )
+    # Neither this nor the rule for children's safety below holds when a missing word may be
+    # a misspelt word of the field that the speller left ("protezione dei minori nello soprt").
+    misspelt = any(_maybe_misspelt(p.text, typed) for p in missing)
+    english = ALWAYS in query_languages("", typed)
+    adjacent = _adjacent(text, parts) if english and not misspelt else [False] * len(parts)
     modified = [
         p
         for i, p in enumerate(parts)
@@ -315,7 +318,8 @@ def off_topic_words(
     # The protection of children is what every measure is for: beside a word no measure
     # holds, it says no topic, unless the query also says whom or where ("barnskydd säker
     # idrott", child protection safe sport, asks the field's question of sport).
-    common = FIELD_CONCEPTS if any(_framing(p) for p in found) else PURPOSE_CONCEPTS
+    framed = any(_framing(p) for p in found)
+    common = FIELD_CONCEPTS if framed or misspelt else PURPOSE_CONCEPTS
     specific = [
         p
         for p in found
@@ -330,7 +334,7 @@ def off_topic_words(
     # words in passing, the query is about its missing words, unless one may be a misspelt
     # word of the field ("przełsuchanie").
     about = [p for p in found if p not in other_abuse + modified and _about(p, measures, common)]
-    if not about and not any(_maybe_misspelt(p.text, typed) for p in missing):
+    if not about and not misspelt:
         return [_shown(p.text) for p in missing]
     return []
 
@@ -342,11 +346,11 @@ def _modified(
     other_abuse: list[QueryPart],
     adjacent: list[bool],
 ) -> bool:
-    """Whether part `i` is the head of a noun phrase whose modifier, the part typed right
-    before it, no measure holds, or is abuse of something else: a campaign, a screening or a
-    treatment of something no measure is about ("handwashing campaign", "substance abuse
-    treatment")."""
-    if not adjacent[i]:
+    """Whether part `i`, naming a concept, is the head of a noun phrase whose modifier, the
+    part typed right before it, no measure holds, or is abuse of something else: a campaign,
+    a screening or a treatment of something no measure is about ("handwashing campaign",
+    "substance abuse treatment"). A word naming none may be a name's ("Tlk PANTS")."""
+    if not adjacent[i] or not parts[i].concepts:
         return False
     before = parts[i - 1]
     unheld = before in missing and before.measures == 0 and not before.concepts

@@ -177,6 +177,10 @@ def test_a_missing_word_typed_right_before_a_found_one_says_what_that_one_is_of(
     text = "substance abuse treatment for young people"
     assert verdict(("substance", 2, True), abuse, treatment, young, text=text) == ["substance"]
     assert verdict(abuse, treatment, young, text="abuse treatment for young people") == []
+    # A word naming no concept may be a name's, and the missing one a misspelt word of it.
+    assert verdict(("Tlk", 0), ("PANTS", 3, True), text="Tlk PANTS") == []
+    # Nor when the missing word may be a misspelt word of the field.
+    assert verdict(("hlep", 0), helpline, text="hlep helpline") == []
     # Apart, or after it, the found word may be what was meant.
     assert verdict(("drowning", 0), helpline, text="drowning, helpline") == []
     assert verdict(helpline, ("drowning", 0), text="helpline drowning") == []
@@ -202,6 +206,9 @@ def test_the_protection_of_children_beside_a_missing_word_says_no_topic():
     # sport), and a word saying what keeps the results.
     assert verdict(protection, ("säker", 0), ("idrott", 30, True, ("sport_club",))) == []
     assert verdict(protection, ("upałem", 0), ("grooming", 9, True, ("grooming",))) == []
+    # Nor beside a misspelt word of the field the speller left ("sport").
+    italian = ("protezione dei minori", 26, True, ("child_protection",))
+    assert verdict(italian, ("soprt", 0), text="protezione dei minori nello soprt") == []
 
 
 def test_a_missing_word_that_may_be_a_misspelt_word_of_the_field_keeps_the_results():
