@@ -483,11 +483,14 @@ def test_what_hotlines_and_safer_internet_centres_are_called():
 
 
 def test_every_faith_communitys_place_of_worship_is_a_faith_setting():
-    from app.search.concept_match import term_concepts
+    from app.search.concept_match import concept_label, term_concepts
 
     for words in (("mosque",), ("synagogue",), ("Moschee",), ("meczet",), ("mosquée",)):
         assert term_concepts(words) == ("church",), words
     assert term_concepts(("orthodox", "church")) == ("church",)
+    # Named for all of them: "faith communities, from ‘mosque’", not "church".
+    assert concept_label("church") == "faith communities"
+    assert concept_label("church", "de") == "Religionsgemeinschaften"
 
 
 def test_lemma_forms_file_shape():
