@@ -117,8 +117,8 @@ OFF_TOPIC = (
     ("mt", "prevenzjoni tal-obeżità fit-tfal"),
     ("lv", "bērnu aptaukošanās profilakse skolās"),
     # Written for the rules for a word before the one it modifies and for children's safety
-    # in the field's words beside another topic (2026-12-07, a fourth session); the last
-    # four of the first group afterwards, unseen.
+    # in the field's words beside another topic (2026-12-07, a fourth session); the six
+    # English ones after the first rule was written, not used to shape it.
     ("en", "allergy awareness campaign for schools"),
     ("en", "hearing screening for newborns"),
     ("en", "fire safety training for teachers"),
