@@ -301,23 +301,17 @@ def off_topic_words(
         words = set(tokenize(matched))
         if not taken & words and not (unphrased and _thin(matched, words - weak)):
             return []
-    # In English, a missing word right before a found one says what that one is of: "flood
-    # risk management", "handwashing campaign", "vision screening". (Other languages join the
-    # two into one word or put the modifier after; a word before another there is as often a
-    # verb: Croatian "kamo odvesti zlostavljano dijete", where to take an abused child.)
-    # Neither this nor the rule for children's safety below holds when a missing word may be
-    # a misspelt word of the field that the speller left ("protezione dei minori nello soprt").
+    # Found parts that a word before them says what they are of, and whether the protection
+    # of children counts as no topic (both as the module's docstring says). Only English puts
+    # such a word before its noun as a word of its own; neither rule holds beside a word the
+    # speller may have left misspelt.
     misspelt = any(_maybe_misspelt(p.text, typed) for p in missing)
     english = ALWAYS in query_languages("", typed)
     adjacent = _adjacent(text, parts) if english and not misspelt else [False] * len(parts)
+    modifiers = [p for p in missing if p.measures == 0 and not p.concepts] + other_abuse
     modified = [
-        p
-        for i, p in enumerate(parts)
-        if p in found and _modified(parts, i, missing, other_abuse, adjacent)
+        p for i, p in enumerate(parts) if p in found and _modified(parts, i, modifiers, adjacent)
     ]
-    # The protection of children is what every measure is for: beside a word no measure
-    # holds, it says no topic, unless the query also says whom or where ("barnskydd säker
-    # idrott", child protection safe sport, asks the field's question of sport).
     framed = any(_framing(p) for p in found)
     common = FIELD_CONCEPTS if framed or misspelt else PURPOSE_CONCEPTS
     specific = [
@@ -340,21 +334,14 @@ def off_topic_words(
 
 
 def _modified(
-    parts: Sequence[QueryPart],
-    i: int,
-    missing: list[QueryPart],
-    other_abuse: list[QueryPart],
-    adjacent: list[bool],
+    parts: Sequence[QueryPart], i: int, modifiers: list[QueryPart], adjacent: list[bool]
 ) -> bool:
     """Whether part `i`, naming a concept, is the head of a noun phrase whose modifier, the
-    part typed right before it, no measure holds, or is abuse of something else: a campaign,
-    a screening or a treatment of something no measure is about ("handwashing campaign",
-    "substance abuse treatment"). A word naming none may be a name's ("Tlk PANTS")."""
-    if not adjacent[i] or not parts[i].concepts:
-        return False
-    before = parts[i - 1]
-    unheld = before in missing and before.measures == 0 and not before.concepts
-    return unheld or before in other_abuse
+    part typed right before it, is one of `modifiers` (a missing word naming nothing of the
+    field that no measure holds, or abuse of something else): a campaign, a screening or a
+    treatment of something no measure is about ("handwashing campaign", "substance abuse
+    treatment"). A word naming no concept may be a name's ("Tlk PANTS")."""
+    return adjacent[i] and bool(parts[i].concepts) and parts[i - 1] in modifiers
 
 
 def _adjacent(text: str, parts: Sequence[QueryPart]) -> list[bool]:
