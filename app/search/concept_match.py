@@ -658,7 +658,24 @@ def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]
         lang: {stem: frozenset(found) for stem, found in by_stem.items()}
         for lang, by_stem in stems.items()
     }
-    return frozenset(_word_languages()), frozen
+    return frozenset(w for w in _word_languages() if w not in _hyphen_prefixes()), frozen
+
+
+@lru_cache(maxsize=1)
+def _hyphen_prefixes() -> frozenset[str]:
+    """The folded words that terms hold only before a hyphen, never alone nor last ("auto" of
+    Italian "auto-aiuto", "cross" of "cross-sectional"): a part of a compound, no word of the
+    field by itself ("sicurezza dei bambini in auto" asks of cars)."""
+    before: set[str] = set()
+    elsewhere: set[str] = set()
+    for concept in load_concepts().concepts:
+        for texts in concept.terms.values():
+            for text in texts:
+                for chunk in text.split():
+                    *heads, last = chunk.split("-")
+                    before.update(w for head in heads for w in tokenize(head))
+                    elsewhere.update(tokenize(last))
+    return frozenset(before - elsewhere)
 
 
 @lru_cache(maxsize=1)

@@ -291,6 +291,14 @@ def test_a_word_of_the_fields_vocabulary_is_never_missing():
     assert verdict(*parts) == []
 
 
+def test_a_word_the_terms_hold_only_before_a_hyphen_is_no_word_of_the_field():
+    # "auto" of Italian "auto-aiuto" (self-help): alone it is a car, another topic.
+    safety, children = ("sicurezza", 1, False), ("bambini", 98, True, ("children",))
+    assert verdict(safety, children, ("auto", 0)) == ["auto"]
+    # Its last part is a word of the field (help), in whatever words a measure says it.
+    assert verdict(safety, children, ("aiuto", 0)) == []
+
+
 def test_a_term_whose_concept_no_measure_is_tagged_with_is_missing():
     # "dropout" names treatment dropout, but no measure is about it, in any words.
     dropout = ("dropout", 0, True, ("treatment_dropout",))
