@@ -614,3 +614,20 @@ def test_matching_a_part_every_measure_is_about_counts_little_among_the_parts_ma
         )
     ranked = found("forebyggelse i skolen")
     assert ranked.index(about_school.id) < ranked.index(about_prevention.id)
+
+
+def test_removing_images_is_asked_for_and_found_in_any_language(app):
+    owner = make_user()
+    takedown = text_measure(
+        owner,
+        "Reporting and removal scheme",
+        "The regulator sends removal notices to the platforms that host intimate images.",
+    )
+    text_measure(owner, "Parent evenings on online safety", SUMMARY)
+    # Polish "removal of photos": a concept of the field, not another topic.
+    results = search("usuwanie zdjęć nastolatków")
+    assert results.off_topic == [] and [h.id for h in results.hits][:1] == [takedown.id]
+    assert [str(via) for via in results.hits[0].matched_via] == [
+        "content removal (from ‘usuwanie zdjęć’)"
+    ]
+    assert found("retrait des images") == found("Löschung von Bildern") == [takedown.id]
