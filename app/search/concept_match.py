@@ -639,14 +639,15 @@ def _known_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
 
 @lru_cache(maxsize=1)
 def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]:
-    """The folded content words of every term (not phrasings, not function words), and per
-    stemmed language each stem with the words it comes from."""
-    stop = query_stopwords()
+    """The folded content words of every term (not phrasings, not function words, not the
+    parts before a hyphen: _hyphen_prefixes), and per stemmed language each stem with the
+    words it comes from."""
+    left_out = query_stopwords() | _hyphen_prefixes()
     stems: dict[str, dict[str, set[str]]] = {}
     for concept in load_concepts().concepts:
         for lang, texts in concept.terms.items():
             for text in texts:
-                content = [w for w in tokenize(text) if w not in stop]
+                content = [w for w in tokenize(text) if w not in left_out]
                 if lang not in STEMMED_LANGUAGES:
                     continue
                 by_stem = stems.setdefault(lang, {})
@@ -658,7 +659,7 @@ def _term_words() -> tuple[frozenset[str], dict[str, dict[str, frozenset[str]]]]
         lang: {stem: frozenset(found) for stem, found in by_stem.items()}
         for lang, by_stem in stems.items()
     }
-    return frozenset(w for w in _word_languages() if w not in _hyphen_prefixes()), frozen
+    return frozenset(w for w in _word_languages() if w not in left_out), frozen
 
 
 @lru_cache(maxsize=1)
