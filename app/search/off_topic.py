@@ -301,7 +301,7 @@ def off_topic_words(
         words = set(tokenize(matched))
         if not taken & words and not (unphrased and _thin(matched, words - weak)):
             return []
-    # Found parts that a word before them says what they are of, and whether the protection
+    # Found parts whose word before says what they are of, and whether the protection
     # of children counts as no topic (both as the module's docstring says). Only English puts
     # such a word before its noun as a word of its own; neither rule holds beside a word the
     # speller may have left misspelt.

@@ -93,8 +93,8 @@ def test_a_missing_word_beside_only_common_words_and_who_or_where_is_off_topic()
     ]
     primary = ("escuela primaria", 3, True, ("primary_school",))
     assert verdict(("vial", 0), primary) == ["vial"]
-    # A word found in passing only (in no title or summary) says nothing either: it is missing
-    # too ("falls", no word of the field: German "Fall" is one only in "Fall-Kontroll-Studie").
+    # A word found only in passing (in no title or summary) and no word of the field is missing
+    # too: "falls" (German "Fall" is a word of the field only in "Fall-Kontroll-Studie").
     assert verdict(("falls", 2, False), ("elderly", 0), ("people", 74)) == ["falls", "elderly"]
 
 
